@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// Entry point. Prefers the compiled dist/ (Docker images); in a checkout, Node >= 24 runs the
+// TypeScript sources directly (type stripping), so `npx camsweep` needs no build step.
+import { existsSync } from 'node:fs';
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
+  process.stderr.write(
+    `camsweep needs Node.js 24 or later (this is ${process.version}). ` +
+      'In a checkout, `npm ci` installs Node 24 locally and `npx camsweep` uses it.\n',
+  );
+  process.exit(1);
+}
+const dist = new URL('../dist/cli/main.js', import.meta.url);
+const entry = existsSync(dist) ? dist : new URL('../src/cli/main.ts', import.meta.url);
+const { main } = await import(entry.href);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,94 @@
+import os from 'node:os';
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../domain/errors.ts';
+import type { SweepInterface } from '../domain/types.ts';
+
+/** A local IPv4 interface the sweep probes from. */
+export interface NetInterface extends SweepInterface {
+  /** Prefix length of the address (e.g. 24). */
+  prefix: number;
+}
+
+const IFF_UP = 0x1;
+const IFF_LOOPBACK = 0x8;
+
+function sysFlags(name: string): number | undefined {
+  try {
+    return Number.parseInt(readFileSync(`/sys/class/net/${name}/flags`, 'utf8').trim(), 16);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every interface with an IPv4 address: the raw material for selection. */
+export function listInterfaces(
+  source: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces(),
+  flags: (name: string) => number | undefined = sysFlags,
+): Array<NetInterface & { up: boolean; loopback: boolean }> {
+  const out: Array<NetInterface & { up: boolean; loopback: boolean }> = [];
+  for (const [name, infos] of Object.entries(source)) {
+    for (const info of infos ?? []) {
+      if (info.family !== 'IPv4') continue;
+      const f = flags(name);
+      const prefix = Number.parseInt(info.cidr?.split('/')[1] ?? '32', 10);
+      out.push({
+        name,
+        address: info.address,
+        netmask: info.netmask,
+        prefix,
+        mac: info.mac && info.mac !== '00:00:00:00:00:00' ? info.mac : null,
+        up: f === undefined ? true : (f & IFF_UP) !== 0,
+        loopback: info.internal || (f !== undefined && (f & IFF_LOOPBACK) !== 0),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The interfaces to probe: the named ones (each must exist and carry IPv4), or by default
+ * every up, non-loopback interface with an IPv4 address. Loopback is allowed only by name.
+ */
+export function selectInterfaces(
+  names: readonly string[],
+  all = listInterfaces(),
+): NetInterface[] {
+  const strip = ({ up: _up, loopback: _loopback, ...rest }: NetInterface & { up: boolean; loopback: boolean }): NetInterface => rest;
+  if (names.length === 0) {
+    return all.filter((i) => i.up && !i.loopback).map(strip);
+  }
+  const chosen: NetInterface[] = [];
+  const missing: string[] = [];
+  for (const name of new Set(names)) {
+    const matches = all.filter((i) => i.name === name);
+    if (matches.length === 0) missing.push(name);
+    chosen.push(...matches.map(strip));
+  }
+  if (missing.length > 0) {
+    const known = [...new Set(all.map((i) => i.name))].join(', ') || 'none';
+    throw new UsageError(`no IPv4 interface named ${missing.join(', ')} (interfaces with IPv4: ${known})`);
+  }
+  return chosen;
+}
+
+/** True when `ip` is inside the interface's subnet. */
+export function onSubnet(iface: NetInterface, ip: string): boolean {
+  const a = ipv4ToInt(iface.address);
+  const b = ipv4ToInt(ip);
+  if (a === undefined || b === undefined) return false;
+  const mask = iface.prefix === 0 ? 0 : (~0 << (32 - iface.prefix)) >>> 0;
+  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
+}
+
+export function ipv4ToInt(ip: string): number | undefined {
+  const parts = ip.split('.');
+  if (parts.length !== 4) return undefined;
+  let n = 0;
+  for (const p of parts) {
+    if (!/^\d{1,3}$/u.test(p)) return undefined;
+    const v = Number(p);
+    if (v > 255) return undefined;
+    n = n * 256 + v;
+  }
+  return n >>> 0;
+}

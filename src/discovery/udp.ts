@@ -1,0 +1,98 @@
+import dgram from 'node:dgram';
+
+/**
+ * A UDP socket for one protocol on one interface. Bound to the interface's own address (so
+ * replies are attributed to that interface and probes leave through it), with multicast
+ * egress pinned to the interface. Datagrams over `maxDatagram` bytes are dropped and counted.
+ */
+export interface UdpSocketOptions {
+  /** Local address to bind ('0.0.0.0' to receive multicast sent to a group). */
+  bindAddress: string;
+  /** 0 for an ephemeral port. */
+  bindPort?: number;
+  reuseAddr?: boolean;
+  /** Interface address for multicast egress. */
+  multicastInterface?: string;
+  multicastTtl?: number;
+  /** Groups to join, each on the given interface address. */
+  memberships?: Array<{ group: string; interfaceAddress: string }>;
+  broadcast?: boolean;
+  maxDatagram?: number;
+  onMessage: (msg: Buffer, from: { address: string; port: number }) => void;
+  onError: (err: Error) => void;
+}
+
+export interface UdpSocket {
+  send(payload: Buffer | string, port: number, address: string): Promise<void>;
+  close(): void;
+  readonly port: number;
+  /** Datagrams dropped for size. */
+  readonly dropped: number;
+}
+
+export async function openUdpSocket(options: UdpSocketOptions): Promise<UdpSocket> {
+  const socket = dgram.createSocket({ type: 'udp4', reuseAddr: options.reuseAddr ?? false });
+  const maxDatagram = options.maxDatagram ?? 65_535;
+  let dropped = 0;
+  let closed = false;
+
+  await new Promise<void>((resolve, reject) => {
+    const onBindError = (err: Error): void => reject(err);
+    socket.once('error', onBindError);
+    socket.bind({ address: options.bindAddress, port: options.bindPort ?? 0, exclusive: !options.reuseAddr }, () => {
+      socket.off('error', onBindError);
+      resolve();
+    });
+  });
+
+  socket.on('error', (err) => options.onError(err));
+  socket.on('message', (msg, rinfo) => {
+    if (msg.length > maxDatagram) {
+      dropped += 1;
+      return;
+    }
+    try {
+      options.onMessage(msg, { address: rinfo.address, port: rinfo.port });
+    } catch (err) {
+      options.onError(err as Error);
+    }
+  });
+
+  try {
+    if (options.multicastInterface) socket.setMulticastInterface(options.multicastInterface);
+    socket.setMulticastTTL(options.multicastTtl ?? 1);
+    socket.setMulticastLoopback(false);
+    if (options.broadcast) socket.setBroadcast(true);
+    for (const m of options.memberships ?? []) socket.addMembership(m.group, m.interfaceAddress);
+  } catch (err) {
+    socket.close();
+    throw err;
+  }
+
+  return {
+    get port() {
+      return socket.address().port;
+    },
+    get dropped() {
+      return dropped;
+    },
+    send(payload, port, address) {
+      return new Promise((resolve, reject) => {
+        if (closed) {
+          resolve();
+          return;
+        }
+        socket.send(payload, port, address, (err) => (err ? reject(err) : resolve()));
+      });
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        socket.close();
+      } catch {
+        // already closed by an error: nothing left to release
+      }
+    },
+  };
+}

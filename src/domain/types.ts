@@ -1,0 +1,119 @@
+/**
+ * Shared domain types. Data flows one way:
+ * discovery -> observations -> devices -> (fingerprint -> policy) -> output/report.
+ * Everything here is plain data, serialisable as JSON.
+ */
+
+/** Where a piece of evidence came from. */
+export type Protocol =
+  | 'wsd' // ONVIF WS-Discovery ProbeMatch
+  | 'onvif' // ONVIF device service (GetSystemDateAndTime, GetDeviceInformation)
+  | 'ssdp' // SSDP M-SEARCH response headers
+  | 'upnp' // UPnP device description XML (LOCATION)
+  | 'mdns' // mDNS / DNS-SD records
+  | 'http' // HTTP banner (GET /)
+  | 'arp'; // the host's neighbour table
+
+export const PROTOCOLS: readonly Protocol[] = ['wsd', 'onvif', 'ssdp', 'upnp', 'mdns', 'http', 'arp'];
+
+/**
+ * One observed fact. `field` uses the dotted names the fingerprint database reads,
+ * e.g. `onvif.manufacturer`, `onvif.scope.name`, `ssdp.server`, `upnp.modelName`,
+ * `mdns.txt.macaddress`, `http.realm`, `mac.address`.
+ */
+export interface Evidence {
+  protocol: Protocol;
+  field: string;
+  value: string;
+}
+
+/** Identifiers that stay stable across IP changes. */
+export interface Identifiers {
+  /** WS-Discovery EndpointReference address (usually urn:uuid:...). */
+  epr?: string;
+  /** UPnP UDN (uuid:...). */
+  udn?: string;
+  serial?: string;
+  /** mDNS host name (e.g. axis-accc8e123456.local). */
+  hostname?: string;
+}
+
+/** Things an observation tells the enricher it may contact, all on the replying host. */
+export interface Endpoints {
+  /** ONVIF device service URLs from XAddrs, as advertised (may name other hosts). */
+  xaddrs?: string[];
+  /** UPnP description URL from the SSDP LOCATION header, as advertised. */
+  location?: string;
+  /** TCP ports of HTTP services seen (from SRV records, XAddrs, LOCATION). */
+  httpPorts?: number[];
+}
+
+/** One reply from one host, decoded: the unit the merger consumes. */
+export interface Observation {
+  protocol: Protocol;
+  /** Source address of the reply (never an address the payload claims). */
+  ip: string;
+  /** Name of the local interface the reply arrived on, when known. */
+  interface?: string;
+  /** MAC address (lowercase, colon separated) when the reply itself carries one. */
+  mac?: string;
+  evidence: Evidence[];
+  identifiers?: Identifiers;
+  endpoints?: Endpoints;
+}
+
+export type DeviceKind =
+  | 'camera'
+  | 'recorder'
+  | 'intercom'
+  | 'printer'
+  | 'media'
+  | 'network'
+  | 'computer'
+  | 'other';
+
+export type DeviceStatus = 'restricted' | 'review' | 'clear';
+
+export interface Device {
+  ip: string;
+  /** Every address this device answered from (ip is the first). */
+  addresses: string[];
+  mac: string | null;
+  manufacturer: string | null;
+  brand: string | null;
+  model: string | null;
+  firmware: string | null;
+  serial: string | null;
+  kind: DeviceKind;
+  status: DeviceStatus;
+  confidence: number;
+  protocols: Protocol[];
+  interfaces: string[];
+  identifiers: Identifiers;
+  evidence: Evidence[];
+}
+
+/** A recorded problem that did not stop the sweep. `code` is stable; `message` is for humans. */
+export interface SweepError {
+  code: string;
+  message: string;
+  protocol?: Protocol;
+  interface?: string;
+  ip?: string;
+}
+
+export interface SweepInterface {
+  name: string;
+  address: string;
+  netmask: string;
+  mac: string | null;
+}
+
+export interface SweepResult {
+  schema: 'camsweep.sweep/v1';
+  startedAt: string;
+  finishedAt: string;
+  interfaces: SweepInterface[];
+  devices: Device[];
+  errors: SweepError[];
+}

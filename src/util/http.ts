@@ -1,0 +1,123 @@
+import http from 'node:http';
+import { isIP } from 'node:net';
+import { CamsweepError } from '../domain/errors.ts';
+
+/**
+ * A deliberately small HTTP client for talking to devices: one request, no redirects, no
+ * keep-alive, a hard deadline for the whole exchange (headers and body), and a body cap.
+ * An endless or huge body is cut at `maxBytes` and reported as `truncated`, never buffered.
+ * Only IP-literal hosts are accepted, so a device cannot make us resolve a name.
+ */
+export interface HttpRequest {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  maxBytes: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  truncated: boolean;
+}
+
+export type HttpClient = (req: HttpRequest) => Promise<HttpResponse>;
+
+export const USER_AGENT = 'camsweep (+https://github.com/camsweep/camsweep)';
+
+export function parseDeviceUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new CamsweepError('HTTP_BAD_URL', 'not a valid URL');
+  }
+  if (url.protocol !== 'http:') throw new CamsweepError('HTTP_UNSUPPORTED_SCHEME', `scheme ${url.protocol} not fetched`);
+  const host = url.hostname.replace(/^\[|\]$/gu, '');
+  if (isIP(host) === 0) throw new CamsweepError('HTTP_NOT_IP', 'URL host is not an IP address');
+  return url;
+}
+
+export const boundedRequest: HttpClient = (req) =>
+  new Promise<HttpResponse>((resolve, reject) => {
+    let url: URL;
+    try {
+      url = parseDeviceUrl(req.url);
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    if (req.signal?.aborted) {
+      reject(new CamsweepError('HTTP_ABORTED', 'request aborted'));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const headers: Record<string, string> = {
+      'user-agent': USER_AGENT,
+      connection: 'close',
+      accept: '*/*',
+      ...req.headers,
+    };
+    if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
+
+    const request = http.request({
+      host: url.hostname.replace(/^\[|\]$/gu, ''),
+      port: url.port === '' ? 80 : Number(url.port),
+      path: `${url.pathname}${url.search}`,
+      method: req.method ?? 'GET',
+      headers,
+      agent: false,
+      maxHeaderSize: 16 * 1024,
+      insecureHTTPParser: false,
+    });
+
+    const finish = (err: CamsweepError | null, res?: HttpResponse): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onAbort);
+      request.destroy();
+      if (err) reject(err);
+      else resolve(res!);
+    };
+    const onAbort = (): void => finish(new CamsweepError('HTTP_ABORTED', 'request aborted'));
+    const timer = setTimeout(
+      () => finish(new CamsweepError('HTTP_TIMEOUT', `no complete response within ${req.timeoutMs} ms`)),
+      req.timeoutMs,
+    );
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+
+    request.on('error', (err: NodeJS.ErrnoException) =>
+      finish(new CamsweepError(`HTTP_${err.code ?? 'ERROR'}`, err.message)),
+    );
+    request.on('response', (res) => {
+      const flat: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) {
+        if (v === undefined) continue;
+        flat[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+      }
+      const done = (truncated: boolean): void =>
+        finish(null, { status: res.statusCode ?? 0, headers: flat, body: Buffer.concat(chunks), truncated });
+      res.on('data', (chunk: Buffer) => {
+        const room = req.maxBytes - size;
+        if (chunk.length >= room) {
+          if (room > 0) chunks.push(chunk.subarray(0, room));
+          size = req.maxBytes;
+          done(true);
+          return;
+        }
+        chunks.push(chunk);
+        size += chunk.length;
+      });
+      res.on('end', () => done(false));
+      res.on('aborted', () => done(true));
+      res.on('error', () => done(true));
+    });
+    request.end(req.body);
+  });
