@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from '../domain/errors.ts';
+import type { Credentials } from '../enrich/types.ts';
+import { ipv4ToInt } from '../discovery/interfaces.ts';
+import { configSchema, type ConfigFile } from './schema.ts';
+
+/** The configuration in force: validated once, durations in ms, secrets resolved, frozen. */
+export interface Config {
+  sweep: { interfaces: string[]; windowMs: number; mx: number; protocols: ConfigFile['sweep']['protocols'] };
+  enrich: { enabled: boolean; requestTimeoutMs: number; graceMs: number; maxBodyBytes: number; concurrency: number };
+  credentials: Array<{ match: Cidr; username: string; password: string }>;
+  log: { level: ConfigFile['log']['level'] };
+}
+
+export interface Cidr {
+  text: string;
+  base: number;
+  prefix: number;
+}
+
+export function parseCidr(text: string): Cidr | undefined {
+  const [addr, bits, ...rest] = text.trim().split('/');
+  if (rest.length > 0 || addr === undefined) return undefined;
+  const base = ipv4ToInt(addr);
+  const prefix = bits === undefined ? 32 : /^\d{1,2}$/u.test(bits) ? Number(bits) : Number.NaN;
+  if (base === undefined || !(prefix >= 0 && prefix <= 32)) return undefined;
+  return { text: text.trim(), base, prefix };
+}
+
+export function cidrContains(cidr: Cidr, ip: string): boolean {
+  const n = ipv4ToInt(ip);
+  if (n === undefined) return false;
+  const mask = cidr.prefix === 0 ? 0 : (~0 << (32 - cidr.prefix)) >>> 0;
+  return ((n & mask) >>> 0) === ((cidr.base & mask) >>> 0);
+}
+
+/** Credentials configured for `ip`: the most specific matching entry, or none. */
+export function credentialsFor(config: Config, ip: string): Credentials | undefined {
+  let best: Config['credentials'][number] | undefined;
+  for (const c of config.credentials) {
+    if (cidrContains(c.match, ip) && (!best || c.match.prefix > best.match.prefix)) best = c;
+  }
+  return best ? { username: best.username, password: best.password } : undefined;
+}
+
+export interface LoadOptions {
+  /** Path of the YAML file; none means defaults only. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  readFile?: (path: string) => string;
+}
+
+/**
+ * Reads, validates and resolves the configuration. Every problem is collected and reported
+ * at once in one UsageError (the CLI exits 2), each line naming the path of the bad value.
+ */
+export function loadConfig(options: LoadOptions = {}): Config {
+  const read = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const env = options.env ?? process.env;
+  let raw: unknown = {};
+  if (options.file !== undefined) {
+    let text: string;
+    try {
+      text = read(options.file);
+    } catch (err) {
+      throw new UsageError(`cannot read config file ${options.file}: ${(err as Error).message}`);
+    }
+    try {
+      raw = parseYaml(text, { maxAliasCount: 100 }) ?? {};
+    } catch (err) {
+      throw new UsageError(`config file ${options.file} is not valid YAML: ${(err as Error).message}`);
+    }
+  }
+  const parsed = configSchema.safeParse(raw);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new UsageError(configProblems(options.file, problems));
+  }
+  const file = parsed.data;
+
+  const credentials: Config['credentials'] = [];
+  file.credentials.forEach((c, i) => {
+    const match = parseCidr(c.match);
+    if (!match) problems.push(`credentials.${i}.match: not an IPv4 address or CIDR range: ${c.match}`);
+    let password: string | undefined = c.password;
+    if (c.passwordFile !== undefined) {
+      try {
+        password = read(c.passwordFile).replace(/\r?\n$/u, '');
+      } catch {
+        problems.push(`credentials.${i}.passwordFile: cannot read ${c.passwordFile}`);
+      }
+    }
+    if (c.passwordEnv !== undefined) {
+      password = env[c.passwordEnv];
+      if (password === undefined || password === '') problems.push(`credentials.${i}.passwordEnv: ${c.passwordEnv} is not set`);
+    }
+    if (match && password) credentials.push({ match, username: c.username, password });
+  });
+  if (problems.length > 0) throw new UsageError(configProblems(options.file, problems));
+
+  return deepFreeze({
+    sweep: {
+      interfaces: file.sweep.interfaces,
+      windowMs: Math.round(file.sweep.timeout * 1000),
+      mx: file.sweep.mx,
+      protocols: file.sweep.protocols,
+    },
+    enrich: {
+      enabled: file.enrich.enabled,
+      requestTimeoutMs: Math.round(file.enrich.requestTimeout * 1000),
+      graceMs: Math.round(file.enrich.grace * 1000),
+      maxBodyBytes: file.enrich.maxBodyBytes,
+      concurrency: file.enrich.concurrency,
+    },
+    credentials,
+    log: { level: file.log.level },
+  });
+}
+
+function configProblems(file: string | undefined, problems: string[]): string {
+  return `invalid configuration${file ? ` in ${file}` : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

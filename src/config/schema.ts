@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * The configuration file's schema, with defaults. Durations are in seconds in the file (as
+ * operators write them) and converted to milliseconds once, in load.ts.
+ */
+const seconds = (min: number, max: number) => z.number().min(min).max(max);
+
+const credentialEntry = z
+  .object({
+    /** An IPv4 address or CIDR range these credentials are for. */
+    match: z.string().min(1),
+    username: z.string().min(1),
+    password: z.string().min(1).optional(),
+    passwordFile: z.string().min(1).optional(),
+    passwordEnv: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((c) => [c.password, c.passwordFile, c.passwordEnv].filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of password, passwordFile, passwordEnv',
+  });
+
+export const PROTOCOL_NAMES = ['wsd', 'ssdp', 'mdns'] as const;
+
+export const configSchema = z
+  .object({
+    sweep: z
+      .object({
+        interfaces: z.array(z.string().min(1)).default([]),
+        timeout: seconds(0.5, 300).default(3),
+        mx: z.number().int().min(1).max(5).default(2),
+        protocols: z.array(z.enum(PROTOCOL_NAMES)).min(1).default([...PROTOCOL_NAMES]),
+      })
+      .strict()
+      .prefault({}),
+    enrich: z
+      .object({
+        enabled: z.boolean().default(true),
+        requestTimeout: seconds(0.1, 60).default(2.5),
+        grace: seconds(0, 60).default(2),
+        maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+        concurrency: z.number().int().min(1).max(256).default(16),
+      })
+      .strict()
+      .prefault({}),
+    credentials: z.array(credentialEntry).default([]),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ConfigFile = z.output<typeof configSchema>;

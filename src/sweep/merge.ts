@@ -1,0 +1,168 @@
+import type { Device, Evidence, Identifiers, Observation, Protocol } from '../domain/types.ts';
+import { classifyKind, isVideoKind } from './classify.ts';
+
+/** Bounds that hold a device's record to a fixed size, whatever a host sends. */
+export const MAX_EVIDENCE_PER_DEVICE = 256;
+
+export interface MergeInput {
+  observations: readonly Observation[];
+  /** IP -> MAC from the neighbour table. */
+  neighbours?: ReadonlyMap<string, string>;
+}
+
+interface HostGroup {
+  ips: string[];
+  mac: string | null;
+  observations: Observation[];
+}
+
+/**
+ * All observations merged into one device per host: grouped by source IP, then groups that
+ * share a MAC become one device (a host answering from two addresses). Every observation's
+ * evidence is kept, deduplicated, in arrival order.
+ */
+export function mergeObservations(input: MergeInput): Device[] {
+  const byIp = new Map<string, HostGroup>();
+  for (const obs of input.observations) {
+    let group = byIp.get(obs.ip);
+    if (!group) {
+      group = { ips: [obs.ip], mac: null, observations: [] };
+      byIp.set(obs.ip, group);
+    }
+    group.observations.push(obs);
+  }
+
+  const byKey = new Map<string, HostGroup>();
+  for (const [ip, group] of byIp) {
+    group.mac = input.neighbours?.get(ip) ?? group.observations.find((o) => o.mac)?.mac ?? null;
+    const key = group.mac ? `mac:${group.mac}` : `ip:${ip}`;
+    const existing = byKey.get(key);
+    if (existing) {
+      existing.ips.push(...group.ips);
+      existing.observations.push(...group.observations);
+    } else {
+      byKey.set(key, group);
+    }
+  }
+
+  const devices = [...byKey.values()].map((g) => buildDevice(g, input.neighbours));
+  return devices.sort((a, b) => compareIp(a.ip, b.ip));
+}
+
+function buildDevice(group: HostGroup, neighbours: ReadonlyMap<string, string> | undefined): Device {
+  const evidence: Evidence[] = [];
+  const seen = new Set<string>();
+  const add = (e: Evidence): void => {
+    const key = `${e.protocol}\u0000${e.field}\u0000${e.value}`;
+    if (seen.has(key) || evidence.length >= MAX_EVIDENCE_PER_DEVICE) return;
+    seen.add(key);
+    evidence.push(e);
+  };
+  for (const ip of group.ips) {
+    const mac = neighbours?.get(ip);
+    if (mac) add({ protocol: 'arp', field: 'mac.address', value: mac });
+  }
+  const identifiers: Identifiers = {};
+  const interfaces = new Set<string>();
+  for (const obs of group.observations) {
+    if (obs.interface) interfaces.add(obs.interface);
+    for (const e of obs.evidence) add(e);
+    for (const key of ['epr', 'udn', 'serial', 'hostname'] as const) {
+      const v = obs.identifiers?.[key];
+      if (v && identifiers[key] === undefined) identifiers[key] = v;
+    }
+  }
+
+  const first = (...fields: string[]): string | null => {
+    for (const field of fields) {
+      const hit = evidence.find((e) => e.field === field && e.value !== '');
+      if (hit) return hit.value;
+    }
+    return null;
+  };
+
+  // Until fingerprinting lands, the manufacturer is the one the device plainly reports,
+  // in order of how directly the device states it.
+  const manufacturer = first(
+    'onvif.manufacturer',
+    'upnp.manufacturer',
+    'mdns.txt.usb_mfg',
+    'mdns.txt.manufacturer',
+    'mdns.txt.mfg',
+    'onvif.scope.mfr',
+    'onvif.scope.manufacturer',
+  );
+  const model = first(
+    'onvif.model',
+    'upnp.modelName',
+    'mdns.txt.usb_mdl',
+    'mdns.txt.model',
+    'mdns.txt.md',
+    'mdns.txt.ty',
+    'onvif.scope.hardware',
+    'onvif.scope.model',
+  );
+  const firmware = first('onvif.firmware', 'mdns.txt.fw', 'mdns.txt.firmware', 'mdns.txt.ve');
+  const serial = identifiers.serial ?? first('onvif.serial', 'upnp.serialNumber', 'mdns.txt.serial', 'mdns.txt.sn');
+  const kind = classifyKind(evidence);
+  const protocols = [...new Set(evidence.map((e) => e.protocol))].sort(protocolOrder);
+
+  return {
+    ip: group.ips[0]!,
+    addresses: [...new Set(group.ips)].sort(compareIp),
+    mac: group.mac,
+    manufacturer,
+    brand: manufacturer,
+    model,
+    firmware,
+    serial,
+    kind,
+    status: isVideoKind(kind) ? 'review' : 'clear',
+    confidence: reportedConfidence(evidence, manufacturer),
+    protocols,
+    interfaces: [...interfaces].sort(),
+    identifiers,
+    evidence,
+  };
+}
+
+/**
+ * Confidence that `manufacturer` names the maker, from how it was reported: the device's own
+ * ONVIF device information is the most direct statement, a scope the least. Fingerprinting
+ * replaces this with weighed, cross-checked evidence.
+ */
+function reportedConfidence(evidence: readonly Evidence[], manufacturer: string | null): number {
+  if (manufacturer === null) return 0;
+  const weights: Array<[string, number]> = [
+    ['onvif.manufacturer', 0.6],
+    ['upnp.manufacturer', 0.5],
+    ['mdns.txt.usb_mfg', 0.4],
+    ['mdns.txt.manufacturer', 0.4],
+    ['mdns.txt.mfg', 0.4],
+    ['onvif.scope.mfr', 0.3],
+    ['onvif.scope.manufacturer', 0.3],
+  ];
+  for (const [field, w] of weights) {
+    if (evidence.some((e) => e.field === field && e.value === manufacturer)) return w;
+  }
+  return 0;
+}
+
+const ORDER: readonly Protocol[] = ['wsd', 'onvif', 'ssdp', 'upnp', 'mdns', 'http', 'arp'];
+function protocolOrder(a: Protocol, b: Protocol): number {
+  return ORDER.indexOf(a) - ORDER.indexOf(b);
+}
+
+/** Numeric order for IPv4, then lexical for anything else. */
+export function compareIp(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  if (pa.length === 4 && pb.length === 4 && pa.every(Number.isFinite) && pb.every(Number.isFinite)) {
+    for (let i = 0; i < 4; i += 1) {
+      const d = pa[i]! - pb[i]!;
+      if (d !== 0) return d;
+    }
+    return 0;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { cleanText, normaliseMac } from '../../../src/util/text.ts';
+
+describe('cleanText', () => {
+  it('removes control characters, ANSI escapes and bidi overrides, folds space, caps length', () => {
+    expect(cleanText('HIK\u001b[31mVISION\u0007\r\n  cam\u202e')).toBe('HIK [31mVISION cam');
+    expect(cleanText('a'.repeat(600))).toHaveLength(512);
+    expect(cleanText(undefined)).toBe('');
+    expect(cleanText(42)).toBe('42');
+  });
+});
+
+describe('normaliseMac', () => {
+  it.each([
+    ['44:19:B6:4B:F1:A2', '44:19:b6:4b:f1:a2'],
+    ['44-19-b6-4b-f1-a2', '44:19:b6:4b:f1:a2'],
+    ['ACCC8E3C0419', 'ac:cc:8e:3c:04:19'],
+    ['accc.8e3c.0419', 'ac:cc:8e:3c:04:19'],
+    ['00:00:00:00:00:00', undefined],
+    ['ff:ff:ff:ff:ff:ff', undefined],
+    ['mac 00112233', undefined],
+    ['0011223344556', undefined],
+    ['', undefined],
+  ])('%s -> %s', (input, expected) => {
+    expect(normaliseMac(input)).toBe(expected);
+  });
+});
