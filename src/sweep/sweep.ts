@@ -79,6 +79,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const limiter = createLimiter(options.enrichConcurrency);
   const enrichTasks: Array<Promise<void>> = [];
   const started = new Set<string>();
+  const bannerPorts = new Map<string, Set<number>>();
 
   const enrichContext = (ip: string): EnrichContext => {
     const credentials = options.credentialsFor(ip);
@@ -140,10 +141,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     }
     if (options.enrichers.banner) {
       const banner = options.enrichers.banner;
-      const ports = [80, ...(obs.endpoints?.httpPorts ?? [])];
-      for (const port of ports) {
-        const bannered = [...started].filter((k) => k.startsWith(`banner:${ip}:`)).length;
-        if (bannered >= limits.maxBannerPorts) break;
+      const ports = bannerPorts.get(ip) ?? new Set<number>();
+      bannerPorts.set(ip, ports);
+      for (const port of [80, ...(obs.endpoints?.httpPorts ?? [])]) {
+        if (ports.has(port)) continue;
+        if (ports.size >= limits.maxBannerPorts) break;
+        ports.add(port);
         schedule(`banner:${ip}:${port}`, ip, iface, (ctx) => banner({ ip, port }, ctx));
       }
     }
@@ -193,8 +196,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   clearTimeout(graceTimer);
   enrichAbort.abort();
 
+  // Summaries of what the bounds cut are always kept, whatever the error cap.
   if (hostsDropped > 0) {
-    recordError({ code: 'SWEEP_HOST_LIMIT', message: `${hostsDropped} replies from hosts beyond the limit of ${limits.maxHosts} were dropped` });
+    errors.push({ code: 'SWEEP_HOST_LIMIT', message: `${hostsDropped} replies from hosts beyond the limit of ${limits.maxHosts} were dropped` });
   }
   if (errorsDropped > 0) {
     errors.push({ code: 'SWEEP_ERROR_LIMIT', message: `${errorsDropped} further errors were not kept` });

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { csvCell, formatCsv, formatJson, formatTable } from '../../../src/output/format.ts';
+import type { Device, SweepResult } from '../../../src/domain/types.ts';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
+
+const device = (over: Partial<Device> = {}): Device => ({
+  ip: '10.66.0.11',
+  addresses: ['10.66.0.11'],
+  mac: '44:19:b6:12:34:56',
+  manufacturer: 'HIKVISION',
+  brand: 'HIKVISION',
+  model: 'DS-2CD2142FWD-I',
+  firmware: 'V5.4.5 build 170124',
+  serial: 'DS-2CD2142FWD-I20170314AAWR000000001',
+  kind: 'camera',
+  status: 'review',
+  confidence: 0.6,
+  protocols: ['wsd', 'onvif', 'arp'],
+  interfaces: ['eth0'],
+  identifiers: { epr: 'urn:uuid:1' },
+  evidence: [{ protocol: 'onvif', field: 'onvif.manufacturer', value: 'HIKVISION' }],
+  ...over,
+});
+
+const result = (devices: Device[]): SweepResult => ({
+  schema: 'camsweep.sweep/v1',
+  startedAt: '2026-11-26T10:00:00.000Z',
+  finishedAt: '2026-11-26T10:00:03.250Z',
+  interfaces: [{ name: 'eth0', address: '10.66.0.2', netmask: '255.255.255.0', mac: '02:00:00:00:00:02' }],
+  devices,
+  errors: [{ code: 'WSD_INVALID', message: 'not an XML document', protocol: 'wsd', interface: 'eth0', ip: '10.66.0.66' }],
+});
+
+describe('formatJson', () => {
+  it('produces a document valid against schemas/sweep.v1.schema.json', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../../schemas/sweep.v1.schema.json', import.meta.url), 'utf8')) as object;
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const doc: unknown = JSON.parse(formatJson(result([device(), device({ ip: '10.66.0.12', mac: null, manufacturer: null, brand: null })])));
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...(doc as object), schema: 'camsweep.sweep/v2' })).toBe(false);
+  });
+
+  it('stays valid JSON whatever a device sent', () => {
+    const nasty = device({ model: '"\u0000\u001b[2J</script>\ud800' });
+    expect(() => JSON.parse(formatJson(result([nasty])))).not.toThrow();
+  });
+});
+
+describe('formatCsv', () => {
+  it('has a header row and one row per device with CRLF endings', () => {
+    const csv = formatCsv(result([device()]));
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe('ip,mac,manufacturer,brand,model,firmware,serial,kind,status,confidence,protocols,interfaces');
+    expect(lines[1]).toBe(
+      '10.66.0.11,44:19:b6:12:34:56,HIKVISION,HIKVISION,DS-2CD2142FWD-I,V5.4.5 build 170124,DS-2CD2142FWD-I20170314AAWR000000001,camera,review,0.60,wsd;onvif;arp,eth0',
+    );
+    expect(lines[2]).toBe('');
+  });
+
+  it.each([
+    ['=HYPERLINK("http://x")', `"'=HYPERLINK(""http://x"")"`],
+    ['+1', "'+1"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['a,b', '"a,b"'],
+    ['plain', 'plain'],
+  ])('neutralises %s', (input, expected) => {
+    expect(csvCell(input)).toBe(expected);
+  });
+});
+
+describe('formatTable', () => {
+  it('prints one line per device and a summary, with no control characters', () => {
+    const table = formatTable(result([device({ model: 'EVIL\u001b[2J\u0007MODEL' })]));
+    expect(table).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/u);
+    const lines = table.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^IP\s+MAC\s+KIND\s+STATUS\s+MANUFACTURER\s+MODEL\s+FIRMWARE\s+PROTOCOLS$/u);
+    expect(lines[1]).toContain('10.66.0.11');
+    expect(lines[1]).toContain('EVIL [2J MODEL');
+    expect(lines.at(-1)).toBe('1 device(s) on eth0 in 3.3 s: 0 restricted, 1 review, 0 clear; 1 problem(s) recorded (see --format json)');
+  });
+});

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { runSweep, type SweepOptions } from '../../../src/sweep/sweep.ts';
+import type { Discoverer } from '../../../src/discovery/types.ts';
+import type { NetInterface } from '../../../src/discovery/interfaces.ts';
+import type { EnrichContext } from '../../../src/enrich/types.ts';
+import type { Observation } from '../../../src/domain/types.ts';
+import { silentLogger } from '../../../src/util/log.ts';
+import { sleep, aborted } from '../../../src/util/time.ts';
+
+const eth0: NetInterface = { name: 'eth0', address: '10.66.0.2', netmask: '255.255.255.0', prefix: 24, mac: null };
+const eth1: NetInterface = { name: 'eth1', address: '10.77.0.2', netmask: '255.255.255.0', prefix: 24, mac: null };
+
+/** A discoverer that emits the given observations (per interface name) then waits for the window. */
+function fakeDiscoverer(protocol: Discoverer['protocol'], perIface: Record<string, Observation[]>, opts: { throwOn?: string; errorOn?: string } = {}): Discoverer {
+  return {
+    protocol,
+    async run(ctx) {
+      if (ctx.iface.name === opts.throwOn) throw new Error('socket exploded');
+      if (ctx.iface.name === opts.errorOn) ctx.error({ code: 'FAKE_BAD_REPLY', message: 'junk', ip: '10.66.0.99' });
+      for (const obs of perIface[ctx.iface.name] ?? []) {
+        ctx.emit(obs);
+        await sleep(5);
+      }
+      await aborted(ctx.signal);
+    },
+  };
+}
+
+const base = (over: Partial<SweepOptions>): SweepOptions => ({
+  interfaces: [eth0],
+  discoverers: [],
+  enrichers: {},
+  windowMs: 150,
+  enrichGraceMs: 100,
+  requestTimeoutMs: 100,
+  maxBodyBytes: 1024,
+  enrichConcurrency: 4,
+  http: () => Promise.reject(new Error('no network in unit tests')),
+  credentialsFor: () => undefined,
+  neighbours: async () => new Map(),
+  log: silentLogger(),
+  ...over,
+});
+
+const camera = (ip: string, xaddr = `http://${ip}/onvif/device_service`): Observation => ({
+  protocol: 'wsd',
+  ip,
+  evidence: [{ protocol: 'wsd', field: 'wsd.type', value: 'dn:NetworkVideoTransmitter' }],
+  endpoints: { xaddrs: [xaddr], httpPorts: [8080] },
+});
+
+describe('runSweep', () => {
+  it('runs every discoverer on every interface and records which interface saw each device', async () => {
+    const result = await runSweep(
+      base({
+        interfaces: [eth0, eth1],
+        discoverers: [fakeDiscoverer('wsd', { eth0: [camera('10.66.0.11')], eth1: [camera('10.77.0.11')] })],
+      }),
+    );
+    expect(result.schema).toBe('camsweep.sweep/v1');
+    expect(result.devices.map((d) => [d.ip, d.interfaces])).toEqual([
+      ['10.66.0.11', ['eth0']],
+      ['10.77.0.11', ['eth1']],
+    ]);
+    expect(result.interfaces.map((i) => i.name)).toEqual(['eth0', 'eth1']);
+  });
+
+  it('a discoverer that throws on one interface loses nothing found elsewhere', async () => {
+    const result = await runSweep(
+      base({
+        interfaces: [eth0, eth1],
+        discoverers: [fakeDiscoverer('wsd', { eth1: [camera('10.77.0.11')] }, { throwOn: 'eth0', errorOn: 'eth1' })],
+      }),
+    );
+    expect(result.devices.map((d) => d.ip)).toEqual(['10.77.0.11']);
+    expect(result.errors).toEqual(
+      expect.arrayContaining([
+        { code: 'DISCOVERY_FAILED', message: 'socket exploded', protocol: 'wsd', interface: 'eth0' },
+        { code: 'FAKE_BAD_REPLY', message: 'junk', ip: '10.66.0.99', protocol: 'wsd', interface: 'eth1' },
+      ]),
+    );
+  });
+
+  it('enriches each host once per endpoint, merging what enrichers return into the device', async () => {
+    const calls: string[] = [];
+    const result = await runSweep(
+      base({
+        discoverers: [fakeDiscoverer('wsd', { eth0: [camera('10.66.0.11'), camera('10.66.0.11')] })],
+        enrichers: {
+          onvif: async (t) => {
+            calls.push(`onvif ${t.ip} ${t.xaddrs.join(' ')}`);
+            return { observations: [{ protocol: 'onvif', ip: t.ip, evidence: [{ protocol: 'onvif', field: 'onvif.manufacturer', value: 'HIKVISION' }] }], errors: [] };
+          },
+          banner: async (t) => {
+            calls.push(`banner ${t.ip}:${t.port}`);
+            return { observations: [], errors: [{ code: 'HTTP_TIMEOUT', message: 'slow', ip: t.ip }] };
+          },
+        },
+        neighbours: async () => new Map([['10.66.0.11', '44:19:b6:00:00:01']]),
+      }),
+    );
+    expect(calls.sort()).toEqual(['banner 10.66.0.11:80', 'banner 10.66.0.11:8080', 'onvif 10.66.0.11 http://10.66.0.11/onvif/device_service']);
+    expect(result.devices).toHaveLength(1);
+    expect(result.devices[0]).toMatchObject({ manufacturer: 'HIKVISION', mac: '44:19:b6:00:00:01', protocols: ['wsd', 'onvif', 'arp'] });
+    expect(result.errors.filter((e) => e.code === 'HTTP_TIMEOUT')).toHaveLength(2);
+  });
+
+  it('aborts enrichment that outlives the grace period, and finishes in bounded time', async () => {
+    const started = Date.now();
+    const result = await runSweep(
+      base({
+        windowMs: 100,
+        enrichGraceMs: 150,
+        discoverers: [fakeDiscoverer('wsd', { eth0: [camera('10.66.0.11')] })],
+        enrichers: {
+          onvif: async (t, ctx: EnrichContext) => {
+            await aborted(ctx.signal); // a device that never answers
+            return { observations: [], errors: [{ code: 'ONVIF_ABORTED', message: 'aborted', ip: t.ip }] };
+          },
+        },
+      }),
+    );
+    const ms = Date.now() - started;
+    expect(ms).toBeGreaterThanOrEqual(240);
+    expect(ms).toBeLessThan(1000);
+    expect(result.devices).toHaveLength(1);
+    expect(result.errors.map((e) => e.code)).toContain('ONVIF_ABORTED');
+  });
+
+  it('an enricher that throws is recorded, not fatal', async () => {
+    const result = await runSweep(
+      base({
+        discoverers: [fakeDiscoverer('wsd', { eth0: [camera('10.66.0.11')] })],
+        enrichers: { onvif: () => Promise.reject(new Error('bug')) },
+      }),
+    );
+    expect(result.devices).toHaveLength(1);
+    expect(result.errors).toContainEqual({ code: 'ENRICH_FAILED', message: 'bug', ip: '10.66.0.11' });
+  });
+
+  it('bounds hosts, observations and errors', async () => {
+    const flood: Observation[] = Array.from({ length: 50 }, (_, i) => camera(`10.66.1.${i}`));
+    const result = await runSweep(
+      base({
+        windowMs: 400,
+        discoverers: [
+          {
+            protocol: 'ssdp',
+            async run(ctx) {
+              for (const o of flood) ctx.emit(o);
+              for (let i = 0; i < 30; i += 1) ctx.error({ code: 'SSDP_INVALID', message: 'junk' });
+              await aborted(ctx.signal);
+            },
+          },
+        ],
+        limits: { maxHosts: 10, maxErrors: 5 },
+      }),
+    );
+    expect(result.devices).toHaveLength(10);
+    expect(result.errors.map((e) => e.code)).toEqual(['SSDP_INVALID', 'SSDP_INVALID', 'SSDP_INVALID', 'SSDP_INVALID', 'SSDP_INVALID', 'SWEEP_HOST_LIMIT', 'SWEEP_ERROR_LIMIT']);
+  });
+});
