@@ -74,3 +74,10 @@ describe('parseCidr', () => {
   ])('%s', (text, prefix) => expect(parseCidr(text)?.prefix).toBe(prefix));
   it.each(['10.0.0.0/33', '10.0.0/8', 'x', '10.0.0.0/8/1', '300.1.1.1'])('rejects %s', (text) => expect(parseCidr(text)).toBeUndefined());
 });
+
+describe('config/camsweep.example.yaml', () => {
+  it('is valid and states the defaults', () => {
+    const file = new URL('../../../config/camsweep.example.yaml', import.meta.url).pathname;
+    expect(loadConfig({ file })).toEqual(loadConfig({}));
+  });
+});

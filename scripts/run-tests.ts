@@ -1,0 +1,35 @@
+/**
+ * `npm test`: runs the whole vitest suite (already inside the private network namespace made
+ * by scripts/private-netns.sh) and ends with one plain summary line, `tests: N passed, N
+ * failed, N skipped`, that CI and people can read whatever the reporter prints.
+ * Extra arguments go to vitest (e.g. a path filter).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+if (process.env.CAMSWEEP_PRIVATE_NETNS !== '1') {
+  process.stderr.write('run-tests: refusing to run outside a private network namespace (use npm test)\n');
+  process.exit(1);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'camsweep-tests-'));
+const report = join(dir, 'vitest.json');
+const vitest = new URL('../node_modules/vitest/vitest.mjs', import.meta.url).pathname;
+const run = spawnSync(
+  process.execPath,
+  [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  { stdio: 'inherit' },
+);
+
+let summary = 'tests: 0 passed, 1 failed, 0 skipped';
+try {
+  const r = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  summary = `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`;
+} catch {
+  process.stderr.write('run-tests: vitest wrote no report\n');
+}
+rmSync(dir, { recursive: true, force: true });
+process.stdout.write(`\n${summary}\n`);
+process.exit(run.status ?? 1);
