@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { errorMessage } from '../../domain/errors.ts';
+import { aborted, jitter, sleep } from '../../util/time.ts';
+import type { Discoverer, DiscoveryContext } from '../types.ts';
+import { openUdpSocket, type UdpSocket } from '../udp.ts';
+import { WSD_LIMITS } from './decode.ts';
+import { buildProbe, NVT_TYPES, WSD_GROUP, WSD_PORT } from './payloads.ts';
+import { createReplyHandler } from './replies.ts';
+
+/**
+ * ONVIF WS-Discovery on one interface: one socket bound to the interface address (replies
+ * are unicast back to it), two Probe variants (NVT Types, no Types) each sent `repeats`
+ * times with jitter, replies decoded until the window closes.
+ */
+export interface WsDiscoveryOptions {
+  /** Rounds of the two probes (default 2; UDP is lossy). */
+  repeats?: number;
+  /** Pause between two sends, ms (default [50, 250]). */
+  jitterMs?: [number, number];
+  /** MessageID factory (default `urn:uuid:<random uuid>`). */
+  newMessageId?: () => string;
+}
+
+export function createWsDiscovery(options: WsDiscoveryOptions = {}): Discoverer {
+  const repeats = Math.min(Math.max(Math.trunc(options.repeats ?? 2), 1), 5);
+  const [jitterMin, jitterMax] = options.jitterMs ?? [50, 250];
+  const newMessageId = options.newMessageId ?? ((): string => `urn:uuid:${randomUUID()}`);
+
+  async function sendProbes(ctx: DiscoveryContext, socket: UdpSocket, sent: Set<string>): Promise<void> {
+    let first = true;
+    for (let round = 0; round < repeats; round += 1) {
+      for (const types of [NVT_TYPES, undefined]) {
+        if (!first) await sleep(jitter(jitterMin, jitterMax, ctx.random), ctx.signal);
+        first = false;
+        if (ctx.signal.aborted) return;
+        const messageId = newMessageId();
+        sent.add(messageId);
+        const probe = buildProbe(types === undefined ? { messageId } : { messageId, types });
+        try {
+          await socket.send(probe, WSD_PORT, WSD_GROUP);
+        } catch (err) {
+          ctx.error({
+            code: 'WSD_SEND_FAILED',
+            message: `probe to ${WSD_GROUP}:${WSD_PORT} failed: ${errorMessage(err)}`,
+            protocol: 'wsd',
+            interface: ctx.iface.name,
+          });
+        }
+      }
+    }
+  }
+
+  async function run(ctx: DiscoveryContext): Promise<void> {
+    const log = ctx.log.child({ module: 'wsd' });
+    const sent = new Set<string>();
+    const onMessage = createReplyHandler({
+      sent,
+      iface: ctx.iface.name,
+      emit: (obs) => ctx.emit(obs),
+      error: (err) => ctx.error(err),
+      log,
+    });
+    let socket: UdpSocket | undefined;
+    try {
+      socket = await openUdpSocket({
+        bindAddress: ctx.iface.address,
+        bindPort: 0,
+        multicastInterface: ctx.iface.address,
+        maxDatagram: WSD_LIMITS.maxBytes,
+        onMessage,
+        onError: (err) =>
+          ctx.error({ code: 'WSD_SOCKET', message: errorMessage(err), protocol: 'wsd', interface: ctx.iface.name }),
+      });
+      log.debug({ iface: ctx.iface.name, port: socket.port }, 'ws-discovery probing');
+      await sendProbes(ctx, socket, sent);
+      await aborted(ctx.signal);
+    } catch (err) {
+      ctx.error({
+        code: 'WSD_SOCKET',
+        message: `ws-discovery on ${ctx.iface.address}: ${errorMessage(err)}`,
+        protocol: 'wsd',
+        interface: ctx.iface.name,
+      });
+    } finally {
+      socket?.close();
+      if (socket && socket.dropped > 0) log.debug({ dropped: socket.dropped }, 'oversized datagrams dropped');
+    }
+  }
+
+  return { protocol: 'wsd', run };
+}

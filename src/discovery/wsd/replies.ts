@@ -1,0 +1,76 @@
+import { errorCode, errorMessage } from '../../domain/errors.ts';
+import type { Observation, SweepError } from '../../domain/types.ts';
+import type { Logger } from '../../util/log.ts';
+import { xmlNamespaces } from '../../util/xml.ts';
+import { decodeProbeMatches, probeMatchToObservation } from './decode.ts';
+
+/**
+ * What to do with one datagram that arrived on the probing socket: decode it, check that it
+ * answers one of our probes, emit one Observation per ProbeMatch. Socket-free, so the rules
+ * are tested without a network. Never throws: every failure becomes a SweepError, and one bad
+ * datagram never affects another.
+ */
+export interface ReplyHandlerOptions {
+  /** MessageIDs of the probes sent so far (added before each send). */
+  sent: ReadonlySet<string>;
+  iface: string;
+  emit(obs: Observation): void;
+  error(err: SweepError): void;
+  log: Logger;
+}
+
+/** Upper bound of distinct (source, match) pairs remembered to suppress repeats. */
+const MAX_SEEN = 4096;
+
+/**
+ * `urn:uuid:X`, `uuid:X` and `X` name the same message (devices echo our MessageID with or
+ * without the `urn:` prefix; uuid case varies): compare the bare, lowercased id.
+ */
+export function messageIdKey(id: string): string {
+  return id.trim().toLowerCase().replace(/^urn:/u, '').replace(/^uuid:/u, '');
+}
+
+export function createReplyHandler(opts: ReplyHandlerOptions): (msg: Buffer, from: { address: string }) => void {
+  const seen = new Set<string>();
+  const base = { protocol: 'wsd' as const, interface: opts.iface };
+
+  return (msg, from) => {
+    const ip = from.address;
+    try {
+      const text = msg.toString('utf8');
+      let decoded;
+      try {
+        decoded = decodeProbeMatches(text);
+      } catch (err) {
+        opts.error({ ...base, ip, code: 'WSD_INVALID', message: errorMessage(err) });
+        opts.log.debug({ device: { ip, bytes: msg.length } }, 'undecodable WS-Discovery reply');
+        return;
+      }
+      const ours = [...opts.sent].some((id) => decoded.relatesTo !== undefined && messageIdKey(id) === messageIdKey(decoded.relatesTo));
+      if (!ours) {
+        opts.error({
+          ...base,
+          ip,
+          code: 'WSD_RELATES_TO_MISMATCH',
+          message: decoded.relatesTo === undefined ? 'reply without RelatesTo' : 'reply RelatesTo names no probe we sent',
+        });
+        return;
+      }
+      if (decoded.truncated) {
+        opts.error({ ...base, ip, code: 'WSD_TRUNCATED', message: 'reply ends inside an element; kept what was whole' });
+      } else if (decoded.matches.length === 0) {
+        opts.error({ ...base, ip, code: 'WSD_INVALID', message: `${decoded.kind} reply without a usable ProbeMatch` });
+        return;
+      }
+      const namespaces = xmlNamespaces(text);
+      for (const match of decoded.matches) {
+        const key = `${ip}\n${JSON.stringify(match)}`;
+        if (seen.has(key)) continue;
+        if (seen.size < MAX_SEEN) seen.add(key);
+        opts.emit(probeMatchToObservation(match, { ip, iface: opts.iface }, namespaces));
+      }
+    } catch (err) {
+      opts.error({ ...base, ip, code: errorCode(err, 'WSD_INTERNAL'), message: errorMessage(err) });
+    }
+  };
+}

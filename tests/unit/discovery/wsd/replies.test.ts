@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Observation, SweepError } from '../../../../src/domain/types.ts';
+import { createReplyHandler, messageIdKey } from '../../../../src/discovery/wsd/replies.ts';
+import { silentLogger } from '../../../../src/util/log.ts';
+
+const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/wsd/${name}`, import.meta.url), 'utf8');
+
+/** A captured reply re-addressed to one of our probes (its RelatesTo swapped). */
+function answering(name: string, ourId: string): Buffer {
+  return Buffer.from(fixture(name).replace(/(<[\w-]*:?RelatesTo>)[^<]*(<\/)/u, `$1${ourId}$2`));
+}
+
+function setup(sentIds: string[]) {
+  const observations: Observation[] = [];
+  const errors: SweepError[] = [];
+  const handle = createReplyHandler({
+    sent: new Set(sentIds),
+    iface: 'eth0',
+    emit: (o) => observations.push(o),
+    error: (e) => errors.push(e),
+    log: silentLogger(),
+  });
+  return { handle, observations, errors };
+}
+
+const OURS = 'urn:uuid:9d1f0c3e-2b4a-4e6f-8a7b-1c2d3e4f5a6b';
+
+describe('createReplyHandler', () => {
+  it('emits one observation per ProbeMatch, with the datagram source as ip', () => {
+    const { handle, observations, errors } = setup([OURS]);
+    handle(answering('dahua.ipc-hfw2228m-i1-v2.ProbeMatches.xml', OURS), { address: '10.66.0.12' });
+    expect(errors).toEqual([]);
+    expect(observations).toHaveLength(1);
+    expect(observations[0]!.ip).toBe('10.66.0.12');
+    expect(observations[0]!.interface).toBe('eth0');
+    expect(observations[0]!.identifiers).toEqual({ epr: 'uuid:503b687a-b9d7-474f-a2d0-a18c8b25a464' });
+    expect(observations[0]!.evidence).toContainEqual({ protocol: 'wsd', field: 'wsd.namespace', value: 'dn=http://www.onvif.org/ver10/network/wsdl' });
+  });
+
+  it('accepts RelatesTo echoed without urn:, or in another case', () => {
+    expect(messageIdKey('urn:uuid:ABC-def')).toBe(messageIdKey('uuid:abc-DEF'));
+    const { handle, observations, errors } = setup([OURS]);
+    handle(answering('axis.m2036-le.ProbeMatches.xml', OURS.replace('urn:', '').toUpperCase()), { address: '10.66.0.13' });
+    expect(errors).toEqual([]);
+    expect(observations).toHaveLength(1);
+  });
+
+  it('drops a reply whose RelatesTo names no probe of ours, and one without RelatesTo', () => {
+    const { handle, observations, errors } = setup([OURS]);
+    handle(Buffer.from(fixture('axis.m2036-le.ProbeMatches.xml')), { address: '10.66.0.13' });
+    handle(Buffer.from(fixture('dahua.ipc-hfw2228m-i1-v2.Hello.xml')), { address: '10.66.0.12' });
+    expect(observations).toEqual([]);
+    expect(errors).toEqual([
+      { protocol: 'wsd', interface: 'eth0', ip: '10.66.0.13', code: 'WSD_RELATES_TO_MISMATCH', message: 'reply RelatesTo names no probe we sent' },
+      { protocol: 'wsd', interface: 'eth0', ip: '10.66.0.12', code: 'WSD_RELATES_TO_MISMATCH', message: 'reply without RelatesTo' },
+    ]);
+  });
+
+  it('records junk as WSD_INVALID and still takes the next good reply', () => {
+    const { handle, observations, errors } = setup([OURS]);
+    handle(Buffer.from('\u0000\u0001garbage'), { address: '10.66.0.99' });
+    handle(Buffer.from('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'), { address: '10.66.0.98' });
+    handle(answering('hikvision.ds-2cd3955fwd-iws.ProbeMatches.xml', OURS), { address: '10.66.0.11' });
+    expect(errors.map((e) => [e.code, e.ip, e.protocol, e.interface])).toEqual([
+      ['WSD_INVALID', '10.66.0.99', 'wsd', 'eth0'],
+      ['WSD_INVALID', '10.66.0.98', 'wsd', 'eth0'],
+    ]);
+    expect(observations.map((o) => o.ip)).toEqual(['10.66.0.11']);
+  });
+
+  it('emits the decodable part of a truncated reply and records WSD_TRUNCATED', () => {
+    const { handle, observations, errors } = setup([OURS]);
+    handle(answering('tp-link.tl-sc3130g.ProbeMatches-fragment.xml', OURS), { address: '10.66.0.20' });
+    expect(errors.map((e) => e.code)).toEqual(['WSD_TRUNCATED']);
+    expect(observations).toHaveLength(1);
+    expect(observations[0]!.evidence).toContainEqual({ protocol: 'wsd', field: 'onvif.scope.location', value: 'global' });
+  });
+
+  it('a reply of ours with no ProbeMatch is WSD_INVALID', () => {
+    const { handle, observations, errors } = setup([OURS]);
+    const empty = `<s:Envelope xmlns:s="x" xmlns:a="y"><s:Header><a:RelatesTo>${OURS}</a:RelatesTo></s:Header><s:Body/></s:Envelope>`;
+    handle(Buffer.from(empty), { address: '10.66.0.21' });
+    expect(observations).toEqual([]);
+    expect(errors.map((e) => e.code)).toEqual(['WSD_INVALID']);
+  });
+
+  it('does not repeat an identical match from the same host (one reply per probe sent)', () => {
+    const second = 'urn:uuid:0a0b0c0d-0e0f-4a1b-8c2d-3e4f5a6b7c8d';
+    const { handle, observations } = setup([OURS, second]);
+    handle(answering('dahua.ipc-hfw2228m-i1-v2.ProbeMatches.xml', OURS), { address: '10.66.0.12' });
+    handle(answering('dahua.ipc-hfw2228m-i1-v2.ProbeMatches.xml', second), { address: '10.66.0.12' });
+    handle(answering('dahua.ipc-hfw2228m-i1-v2.ProbeMatches.xml', second), { address: '10.66.0.14' });
+    expect(observations.map((o) => o.ip)).toEqual(['10.66.0.12', '10.66.0.14']);
+  });
+
+  it('never throws, even when the sink does', () => {
+    const errors: SweepError[] = [];
+    const handle = createReplyHandler({
+      sent: new Set([OURS]),
+      iface: 'eth0',
+      emit: () => {
+        throw new Error('sink failed');
+      },
+      error: (e) => errors.push(e),
+      log: silentLogger(),
+    });
+    expect(() => handle(answering('dahua.ipc-hfw2228m-i1-v2.ProbeMatches.xml', OURS), { address: '10.66.0.12' })).not.toThrow();
+    expect(errors.map((e) => e.code)).toEqual(['WSD_INTERNAL']);
+  });
+});
