@@ -1,0 +1,165 @@
+import { errorCode, errorMessage } from '../../domain/errors.ts';
+import type { Observation, SweepError } from '../../domain/types.ts';
+import { aborted, jitter, sleep } from '../../util/time.ts';
+import type { Discoverer, DiscoveryContext } from '../types.ts';
+import { openUdpSocket, type UdpSocket } from '../udp.ts';
+import { parseSsdpMessage, ssdpToObservation } from './decode.ts';
+import { DEFAULT_MX, DEFAULT_SEARCH_TARGETS, SSDP_GROUP, SSDP_PORT, buildMSearch, clampMx } from './payloads.ts';
+
+/**
+ * SSDP discovery on one interface: one UDP socket bound to the interface's own address
+ * (ephemeral port, multicast egress pinned to that interface), M-SEARCH for each search
+ * target sent `repeats` times, then every reply decoded until the window closes.
+ * Replies are attributed to the datagram's source address, never to anything they claim.
+ */
+export interface SsdpDiscoveryOptions {
+  /** Seconds a device may wait before replying; clamped to 1..5 and to the window. Default 2. */
+  mx?: number;
+  /** How many times each search is sent (UDP is lossy); 1..5, default 2. */
+  repeats?: number;
+  /** Default `ssdp:all` and `upnp:rootdevice`. */
+  searchTargets?: string[];
+  /** Replies kept per host (duplicates are normal; the merger dedupes). Default 32. */
+  maxPerHost?: number;
+}
+
+/** Gap before each repeat, ms (jittered between the two). */
+const REPEAT_GAP_MS: readonly [number, number] = [250, 450];
+/** Gap between the searches of one round, ms. */
+const TARGET_GAP_MS: readonly [number, number] = [5, 30];
+/** Decode errors recorded per host; the rest are counted in the log only. */
+const MAX_ERRORS_PER_HOST = 4;
+/** Distinct source addresses tracked per interface and run. */
+const MAX_HOSTS = 4096;
+/** UPnP 1.1 recommends a multicast TTL of 2. */
+const MULTICAST_TTL = 2;
+
+function clampInt(value: number, min: number, max: number, fallback: number): number {
+  if (!Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.trunc(value)));
+}
+
+/** MX no larger than what the window leaves after the last repeat. */
+export function effectiveMx(mx: number, windowMs: number): number {
+  const room = Math.floor((windowMs - REPEAT_GAP_MS[1] - 100) / 1000);
+  return clampMx(Math.min(clampMx(mx), Math.max(1, room)));
+}
+
+export function createSsdpDiscovery(options: SsdpDiscoveryOptions = {}): Discoverer {
+  const config = {
+    mx: clampMx(options.mx ?? DEFAULT_MX),
+    repeats: clampInt(options.repeats ?? 2, 1, 5, 2),
+    searchTargets: options.searchTargets && options.searchTargets.length > 0 ? [...options.searchTargets] : [...DEFAULT_SEARCH_TARGETS],
+    maxPerHost: clampInt(options.maxPerHost ?? 32, 1, 1024, 32),
+  };
+  // Build once so a bad search target fails at configuration time, not mid-sweep.
+  for (const st of config.searchTargets) buildMSearch({ st, mx: config.mx });
+
+  return {
+    protocol: 'ssdp',
+    async run(ctx: DiscoveryContext): Promise<void> {
+      try {
+        await runOnInterface(ctx, config);
+      } catch (err) {
+        ctx.error(sweepError(ctx, 'SSDP_INTERNAL', errorMessage(err)));
+      }
+    },
+  };
+}
+
+function sweepError(ctx: DiscoveryContext, code: string, message: string, ip?: string): SweepError {
+  const err: SweepError = { code, message, protocol: 'ssdp', interface: ctx.iface.name };
+  if (ip !== undefined) err.ip = ip;
+  return err;
+}
+
+async function runOnInterface(
+  ctx: DiscoveryContext,
+  config: { mx: number; repeats: number; searchTargets: string[]; maxPerHost: number },
+): Promise<void> {
+  if (ctx.signal.aborted) return;
+  const { iface, log } = ctx;
+  const replies = new Map<string, number>();
+  const failures = new Map<string, number>();
+
+  const bump = (counts: Map<string, number>, ip: string): number | undefined => {
+    if (!counts.has(ip) && counts.size >= MAX_HOSTS) return undefined;
+    const n = (counts.get(ip) ?? 0) + 1;
+    counts.set(ip, n);
+    return n;
+  };
+
+  const onMessage = (buf: Buffer, ip: string): void => {
+    if (ctx.signal.aborted) return;
+    let obs: Observation;
+    try {
+      obs = ssdpToObservation(parseSsdpMessage(buf), { ip, iface: iface.name });
+    } catch (err) {
+      const n = bump(failures, ip);
+      if (n !== undefined && n <= MAX_ERRORS_PER_HOST) {
+        ctx.error(sweepError(ctx, errorCode(err, 'SSDP_INVALID'), errorMessage(err), ip));
+      } else {
+        log.debug({ device: { ip } }, 'ssdp: undecodable reply not recorded (per-host error cap)');
+      }
+      return;
+    }
+    const n = bump(replies, ip);
+    if (n === undefined || n > config.maxPerHost) {
+      if (n === config.maxPerHost + 1) log.debug({ device: { ip } }, 'ssdp: per-host reply cap reached');
+      return;
+    }
+    ctx.emit(obs);
+  };
+
+  let socket: UdpSocket;
+  try {
+    socket = await openUdpSocket({
+      bindAddress: iface.address,
+      bindPort: 0,
+      multicastInterface: iface.address,
+      multicastTtl: MULTICAST_TTL,
+      onMessage: (buf, from) => onMessage(buf, from.address),
+      onError: (err) => ctx.error(sweepError(ctx, 'SSDP_SOCKET_ERROR', err.message)),
+    });
+  } catch (err) {
+    ctx.error(sweepError(ctx, 'SSDP_BIND_FAILED', `${errorCode(err, 'ERROR')}: ${errorMessage(err)}`));
+    return;
+  }
+
+  try {
+    await sendSearches(ctx, socket, config);
+    await aborted(ctx.signal);
+  } finally {
+    socket.close();
+  }
+}
+
+async function sendSearches(
+  ctx: DiscoveryContext,
+  socket: UdpSocket,
+  config: { mx: number; repeats: number; searchTargets: string[] },
+): Promise<void> {
+  const mx = effectiveMx(config.mx, ctx.windowMs);
+  if (mx !== config.mx) ctx.log.debug({ mx, configured: config.mx }, 'ssdp: MX lowered to fit the listen window');
+  const payloads = config.searchTargets.map((st) => Buffer.from(buildMSearch({ st, mx }), 'latin1'));
+  let failed = 0;
+
+  for (let round = 0; round < config.repeats; round += 1) {
+    if (round > 0) await sleep(jitter(REPEAT_GAP_MS[0], REPEAT_GAP_MS[1], ctx.random), ctx.signal);
+    for (let i = 0; i < payloads.length; i += 1) {
+      if (ctx.signal.aborted) return;
+      if (i > 0) await sleep(jitter(TARGET_GAP_MS[0], TARGET_GAP_MS[1], ctx.random), ctx.signal);
+      try {
+        await socket.send(payloads[i]!, SSDP_PORT, SSDP_GROUP);
+      } catch (err) {
+        failed += 1;
+        // One record per run is enough: the same cause fails every send on this interface.
+        if (failed === 1) {
+          ctx.error(sweepError(ctx, 'SSDP_SEND_FAILED', `${errorCode(err, 'ERROR')}: ${errorMessage(err)}`));
+        } else {
+          ctx.log.debug({ failed }, 'ssdp: send failed again');
+        }
+      }
+    }
+  }
+}
