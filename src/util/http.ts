@@ -106,7 +106,8 @@ export const boundedRequest: HttpClient = (req) =>
         finish(null, { status: res.statusCode ?? 0, headers: flat, body: Buffer.concat(chunks), truncated });
       res.on('data', (chunk: Buffer) => {
         const room = req.maxBytes - size;
-        if (chunk.length >= room) {
+        // Strictly more than fits: a body of exactly maxBytes is complete, not truncated.
+        if (chunk.length > room) {
           if (room > 0) chunks.push(chunk.subarray(0, room));
           size = req.maxBytes;
           done(true);
