@@ -155,7 +155,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const runs: Array<Promise<void>> = [];
   for (const iface of options.interfaces) {
     for (const discoverer of options.discoverers) {
-      const dlog = options.log.child({ module: discoverer.protocol, interface: iface.name });
+      const dlog = options.log.child({ interface: iface.name });
       runs.push(
         discoverer
           .run({

@@ -74,7 +74,12 @@ export const boundedRequest: HttpClient = (req) =>
       headers,
       agent: false,
       maxHeaderSize: 16 * 1024,
-      insecureHTTPParser: false,
+      // Devices speak sloppy HTTP (LF-only lines, control characters or spaces in headers).
+      // Node's strict parser refuses such responses outright, losing the banner of exactly the
+      // embedded web servers we need to identify. The lenient parser is safe for a one-shot
+      // client that caps headers (maxHeaderSize), body and time, follows nothing, and cleans
+      // every value before storing it.
+      insecureHTTPParser: true,
     });
 
     const finish = (err: CamsweepError | null, res?: HttpResponse): void => {
