@@ -1,3 +1,4 @@
+import { evidenceList } from '../domain/evidence.ts';
 import { errorCode, errorMessage } from '../domain/errors.ts';
 import type { Evidence, Observation } from '../domain/types.ts';
 import type { HttpResponse } from '../util/http.ts';
@@ -112,15 +113,7 @@ export function extractTitle(body: Buffer): string | undefined {
 
 /** The banner evidence in one response (pure). */
 export function bannerEvidence(res: HttpResponse, port: number): Evidence[] {
-  const evidence: Evidence[] = [];
-  const seen = new Set<string>();
-  const add = (field: string, value: string | undefined): void => {
-    const v = cleanText(value);
-    const key = `${field}\u0000${v}`;
-    if (v === '' || seen.has(key)) return;
-    seen.add(key);
-    evidence.push({ protocol: 'http', field, value: v });
-  };
+  const { list: evidence, add } = evidenceList('http');
   add('http.port', String(port));
   add('http.status', String(res.status));
   add('http.server', res.headers['server']);

@@ -1,5 +1,6 @@
+import { evidenceList } from '../domain/evidence.ts';
 import { CamsweepError, errorCode, errorMessage } from '../domain/errors.ts';
-import type { Evidence, Observation, SweepError } from '../domain/types.ts';
+import type { Observation, SweepError } from '../domain/types.ts';
 import { cleanOptional, cleanText } from '../util/text.ts';
 import { child, parseXml, textAt, textOf, xmlNamespaces, type XmlNode } from '../util/xml.ts';
 import type { EnrichContext, EnrichResult } from './types.ts';
@@ -245,13 +246,7 @@ export async function enrichOnvif(
 ): Promise<EnrichResult> {
   const log = ctx.log.child({ module: 'onvif' });
   const errors: SweepError[] = [];
-  const evidence: Evidence[] = [];
-  const seen = new Set<string>();
-  const add = (field: string, value: string | undefined): void => {
-    if (value === undefined || value === '' || seen.has(`${field}\n${value}`)) return;
-    seen.add(`${field}\n${value}`);
-    evidence.push({ protocol: 'onvif', field, value });
-  };
+  const { list: evidence, add } = evidenceList('onvif');
   const addNamespaces = (reply: SoapReply | undefined): void => {
     for (const ns of reply?.namespaces ?? []) add('onvif.namespace', cleanText(`${ns.prefix}=${ns.uri}`));
   };

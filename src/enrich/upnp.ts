@@ -1,3 +1,4 @@
+import { evidenceList } from '../domain/evidence.ts';
 import { CamsweepError, errorCode, errorMessage } from '../domain/errors.ts';
 import type { Evidence, Identifiers, Observation } from '../domain/types.ts';
 import type { HttpResponse } from '../util/http.ts';
@@ -98,15 +99,7 @@ export function parseUpnpDescription(raw: string, maxBytes?: number): UpnpDescri
     throw new CamsweepError('UPNP_INVALID', 'description has no root device');
   }
 
-  const evidence: Evidence[] = [];
-  const seen = new Set<string>();
-  const add = (field: string, value: string | undefined): void => {
-    const v = cleanText(value);
-    const key = `${field}\u0000${v}`;
-    if (v === '' || seen.has(key) || evidence.length >= MAX_EVIDENCE) return;
-    seen.add(key);
-    evidence.push({ protocol: 'upnp', field, value: v });
-  };
+  const { list: evidence, add } = evidenceList('upnp', MAX_EVIDENCE);
 
   const identifiers: Identifiers = {};
   const queue: Array<{ node: XmlNode; depth: number }> = [{ node: rootDevice, depth: 0 }];

@@ -1,8 +1,9 @@
+import { evidenceList, MAX_EVIDENCE } from '../domain/evidence.ts';
 import type { Device, Evidence, Identifiers, Observation, Protocol } from '../domain/types.ts';
 import { classifyKind, isVideoKind } from './classify.ts';
 
 /** Bounds that hold a device's record to a fixed size, whatever a host sends. */
-export const MAX_EVIDENCE_PER_DEVICE = 256;
+export const MAX_EVIDENCE_PER_DEVICE = MAX_EVIDENCE;
 
 export interface MergeInput {
   observations: readonly Observation[];
@@ -50,14 +51,7 @@ export function mergeObservations(input: MergeInput): Device[] {
 }
 
 function buildDevice(group: HostGroup, neighbours: ReadonlyMap<string, string> | undefined): Device {
-  const evidence: Evidence[] = [];
-  const seen = new Set<string>();
-  const add = (e: Evidence): void => {
-    const key = `${e.protocol}\u0000${e.field}\u0000${e.value}`;
-    if (seen.has(key) || evidence.length >= MAX_EVIDENCE_PER_DEVICE) return;
-    seen.add(key);
-    evidence.push(e);
-  };
+  const { list: evidence, push: add } = evidenceList('arp', MAX_EVIDENCE_PER_DEVICE);
   for (const ip of group.ips) {
     const mac = neighbours?.get(ip);
     if (mac) add({ protocol: 'arp', field: 'mac.address', value: mac });

@@ -1,5 +1,6 @@
+import { evidenceList } from '../../domain/evidence.ts';
 import { CamsweepError } from '../../domain/errors.ts';
-import type { Evidence, Observation } from '../../domain/types.ts';
+import type { Observation } from '../../domain/types.ts';
 import { cleanText } from '../../util/text.ts';
 
 /**
@@ -119,14 +120,7 @@ function parseLocation(value: string): URL | undefined {
  * A NOTIFY's NT is recorded as `ssdp.st`: it plays the same part as a reply's ST.
  */
 export function ssdpToObservation(msg: SsdpMessage, from: { ip: string; iface?: string }): Observation {
-  const evidence: Evidence[] = [];
-  const seen = new Set<string>();
-  const add = (field: string, value: string): void => {
-    const key = `${field}\u0000${value}`;
-    if (value === '' || seen.has(key)) return;
-    seen.add(key);
-    evidence.push({ protocol: 'ssdp', field, value });
-  };
+  const { list: evidence, add } = evidenceList('ssdp');
 
   for (const { name, value } of msg.headers) {
     if (NOISE.has(name)) continue;

@@ -1,5 +1,6 @@
+import { evidenceList } from '../../domain/evidence.ts';
 import { CamsweepError, errorMessage } from '../../domain/errors.ts';
-import type { Evidence, Observation } from '../../domain/types.ts';
+import type { Observation } from '../../domain/types.ts';
 import { cleanOptional, cleanText, normaliseMac } from '../../util/text.ts';
 import { child, children, parseXml, textAt, textOf, type XmlNode } from '../../util/xml.ts';
 import { parseOnvifScope } from './scopes.ts';
@@ -157,14 +158,7 @@ export function probeMatchToObservation(
   from: { ip: string; iface?: string },
   namespaces: ReadonlyArray<{ prefix: string; uri: string }> = [],
 ): Observation {
-  const evidence: Evidence[] = [];
-  const seen = new Set<string>();
-  const add = (field: string, value: string): void => {
-    const key = `${field}\n${value}`;
-    if (value === '' || seen.has(key)) return;
-    seen.add(key);
-    evidence.push({ protocol: 'wsd', field, value });
-  };
+  const { list: evidence, add } = evidenceList('wsd');
 
   add('wsd.epr', match.epr);
   for (const t of match.types) add('wsd.type', t);
