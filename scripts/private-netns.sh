@@ -9,6 +9,8 @@ if [ "${CAMSWEEP_PRIVATE_NETNS:-}" = "1" ]; then
 fi
 exec unshare --user --map-root-user --net --mount --propagation private -- sh -eu -c '
   mount -t tmpfs camsweep-run /run
+  # A sysfs of this namespace: without it /sys/class/net still lists the host'"'"'s interfaces.
+  mount -t sysfs camsweep-sys /sys
   mkdir -p /run/netns
   ip link set lo up
   export CAMSWEEP_PRIVATE_NETNS=1
