@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeEntities, extractTitle, httpBanner, parseWwwAuthenticate } from '../../../src/enrich/banner.ts';
-import type { EnrichContext } from '../../../src/enrich/types.ts';
-import { boundedRequest, type HttpClient, type HttpRequest, type HttpResponse } from '../../../src/util/http.ts';
-import { silentLogger } from '../../../src/util/log.ts';
+import { boundedRequest } from '../../../src/util/http.ts';
+import { enrichContext, evidenceValues, fakeHttp } from '../../helpers/enrich.ts';
+import { pumpEndlessly } from '../../helpers/endless-body.ts';
+import { closeRawServers, rawServer } from '../../helpers/raw-server.ts';
 
 interface BannerFixture {
   source: string;
@@ -17,52 +17,9 @@ interface BannerFixture {
 
 const FIXTURES = new URL('../../fixtures/http/', import.meta.url);
 
-function context(httpClient: HttpClient, overrides: Partial<EnrichContext> = {}): EnrichContext {
-  return {
-    signal: new AbortController().signal,
-    http: httpClient,
-    log: silentLogger(),
-    requestTimeoutMs: 1500,
-    maxBodyBytes: 64 * 1024,
-    now: () => new Date('2026-01-01T00:00:00Z'),
-    ...overrides,
-  };
-}
+afterEach(closeRawServers);
 
-const servers: net.Server[] = [];
-const sockets = new Set<net.Socket>();
-afterEach(async () => {
-  for (const s of sockets) s.destroy();
-  sockets.clear();
-  await Promise.all(servers.splice(0).map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
-});
-
-/** A raw TCP server on 127.0.0.1 that records request heads and answers via `onRequest`. */
-async function rawServer(onRequest: (socket: net.Socket) => void): Promise<{ port: number; heads: string[]; connections: () => number }> {
-  const heads: string[] = [];
-  let connections = 0;
-  const server = net.createServer((socket) => {
-    connections += 1;
-    sockets.add(socket);
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => sockets.delete(socket));
-    let head = '';
-    const onData = (chunk: Buffer): void => {
-      head += chunk.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      socket.off('data', onData);
-      heads.push(head);
-      onRequest(socket);
-    };
-    socket.on('data', onData);
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as net.AddressInfo).port, heads, connections: () => connections };
-}
-
-const values = (result: Awaited<ReturnType<typeof httpBanner>>, field: string): string[] =>
-  (result.observations[0]?.evidence ?? []).filter((e) => e.field === field).map((e) => e.value);
+const values = (result: Awaited<ReturnType<typeof httpBanner>>, field: string): string[] => evidenceValues(result.observations[0], field);
 
 describe('httpBanner on real banner values (composed responses, see tests/fixtures/http/README.md)', () => {
   const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
@@ -77,7 +34,7 @@ describe('httpBanner on real banner values (composed responses, see tests/fixtur
       const head = [`HTTP/1.1 ${fx.status} ${fx.reason}`, ...fx.headers.map(([k, v]) => `${k}: ${v}`)].join('\r\n');
       socket.end(`${head}\r\n\r\n${fx.body}`);
     });
-    const result = await httpBanner({ ip: '127.0.0.1', port: srv.port }, context(boundedRequest));
+    const result = await httpBanner({ ip: '127.0.0.1', port: srv.port }, enrichContext(boundedRequest));
     expect(result.errors).toEqual([]);
     expect(result.observations).toHaveLength(1);
     expect(result.observations[0]).toMatchObject({ protocol: 'http', ip: '127.0.0.1', endpoints: { httpPorts: [srv.port] } });
@@ -91,25 +48,20 @@ describe('httpBanner against hostile servers', () => {
   it('records a redirect target without following it', async () => {
     const target = await rawServer((s) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
     const srv = await rawServer((s) => s.end(`HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:${target.port}/doc/page/login.asp\r\nContent-Length: 0\r\n\r\n`));
-    const result = await httpBanner({ ip: '127.0.0.1', port: srv.port }, context(boundedRequest));
+    const result = await httpBanner({ ip: '127.0.0.1', port: srv.port }, enrichContext(boundedRequest));
     expect(values(result, 'http.status')).toEqual(['302']);
     expect(values(result, 'http.location')).toEqual([`http://127.0.0.1:${target.port}/doc/page/login.asp`]);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(target.connections()).toBe(0);
+    expect(target.connections).toBe(0);
   });
 
   it('an endless body does not hang: the banner comes from the first part', async () => {
     const srv = await rawServer((s) => {
       s.write('HTTP/1.1 200 OK\r\nServer: Endless/1.0\r\nContent-Type: text/html\r\n\r\n<html><head><title>Live &amp; Endless</title></head><body>');
-      const chunk = Buffer.alloc(16 * 1024, 0x20);
-      const pump = (): void => {
-        while (!s.destroyed && s.write(chunk));
-        if (!s.destroyed) s.once('drain', pump);
-      };
-      pump();
+      pumpEndlessly(s, Buffer.alloc(16 * 1024, 0x20));
     });
     const started = Date.now();
-    const result = await httpBanner({ ip: '127.0.0.1', port: srv.port }, context(boundedRequest, { requestTimeoutMs: 5000 }));
+    const result = await httpBanner({ ip: '127.0.0.1', port: srv.port }, enrichContext(boundedRequest, { requestTimeoutMs: 5000 }));
     expect(Date.now() - started).toBeLessThan(2000);
     expect(result.errors).toEqual([]);
     expect(values(result, 'http.server')).toEqual(['Endless/1.0']);
@@ -119,14 +71,14 @@ describe('httpBanner against hostile servers', () => {
   it('a server that never answers ends as HTTP_TIMEOUT', async () => {
     const srv = await rawServer(() => undefined);
     const started = Date.now();
-    const result = await httpBanner({ ip: '127.0.0.1', port: srv.port }, context(boundedRequest, { requestTimeoutMs: 300 }));
+    const result = await httpBanner({ ip: '127.0.0.1', port: srv.port }, enrichContext(boundedRequest, { requestTimeoutMs: 300 }));
     expect(Date.now() - started).toBeLessThan(1500);
     expect(result).toEqual({ observations: [], errors: [{ code: 'HTTP_TIMEOUT', message: expect.any(String), protocol: 'http', ip: '127.0.0.1' }] });
   });
 
   it('a huge header is refused, not buffered', async () => {
     const srv = await rawServer((s) => s.end(`HTTP/1.1 200 OK\r\nServer: ${'S'.repeat(1024 * 1024)}\r\n\r\n`));
-    const result = await httpBanner({ ip: '127.0.0.1', port: srv.port }, context(boundedRequest));
+    const result = await httpBanner({ ip: '127.0.0.1', port: srv.port }, enrichContext(boundedRequest));
     expect(result.observations).toEqual([]);
     expect(result.errors.map((e) => e.code)).toEqual(['HTTP_HPE_HEADER_OVERFLOW']);
   });
@@ -134,7 +86,7 @@ describe('httpBanner against hostile servers', () => {
   it('strips control characters and ANSI escapes from the title', async () => {
     const body = '<title>\u001b[31mred\u0007&#27;&#x7;</title>';
     const srv = await rawServer((s) => s.end(`HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`));
-    const result = await httpBanner({ ip: '127.0.0.1', port: srv.port }, context(boundedRequest));
+    const result = await httpBanner({ ip: '127.0.0.1', port: srv.port }, enrichContext(boundedRequest));
     expect(result.observations).toHaveLength(1);
     for (const e of result.observations[0]!.evidence) {
       // eslint-disable-next-line no-control-regex
@@ -145,14 +97,14 @@ describe('httpBanner against hostile servers', () => {
 
   it('a control character in a header is read leniently and cleaned, never stored raw', async () => {
     const srv = await rawServer((s) => s.end('HTTP/1.1 200 OK\r\nServer: Evil\u001b[2JWebs\r\nContent-Length: 0\r\n\r\n'));
-    const result = await httpBanner({ ip: '127.0.0.1', port: srv.port }, context(boundedRequest));
+    const result = await httpBanner({ ip: '127.0.0.1', port: srv.port }, enrichContext(boundedRequest));
     expect(result.errors).toEqual([]);
     expect(values(result, 'http.server')).toEqual(['Evil [2JWebs']);
   });
 
   it('an LF-only response (common on embedded web servers) still gives its banner', async () => {
     const srv = await rawServer((s) => s.end('HTTP/1.0 401 Unauthorized\nServer: App-webs/\nWWW-Authenticate: Digest realm="IP Camera(C1234)", nonce="abc"\nContent-Length: 0\n\n'));
-    const result = await httpBanner({ ip: '127.0.0.1', port: srv.port }, context(boundedRequest));
+    const result = await httpBanner({ ip: '127.0.0.1', port: srv.port }, enrichContext(boundedRequest));
     expect(result.errors).toEqual([]);
     expect(values(result, 'http.server')).toEqual(['App-webs/']);
     expect(values(result, 'http.realm')).toEqual(['IP Camera(C1234)']);
@@ -161,19 +113,16 @@ describe('httpBanner against hostile servers', () => {
   it('a closed port is no error and no observation', async () => {
     const srv = await rawServer(() => undefined);
     const { port } = srv;
-    await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
-    expect(await httpBanner({ ip: '127.0.0.1', port }, context(boundedRequest))).toEqual({ observations: [], errors: [] });
+    await srv.close();
+    expect(await httpBanner({ ip: '127.0.0.1', port }, enrichContext(boundedRequest))).toEqual({ observations: [], errors: [] });
   });
 });
 
 describe('httpBanner never sends credentials', () => {
   it('sends no Authorization even when the operator configured credentials', async () => {
-    const calls: HttpRequest[] = [];
-    const client: HttpClient = async (req) => {
-      calls.push(req);
-      return { status: 401, headers: { 'www-authenticate': 'Digest realm="x", nonce="y"' }, body: Buffer.alloc(0), truncated: false } satisfies HttpResponse;
-    };
-    const ctx = context(client, { credentials: { username: 'admin', password: 'secret' } });
+    const client = fakeHttp(() => ({ status: 401, headers: { 'www-authenticate': 'Digest realm="x", nonce="y"' }, body: Buffer.alloc(0), truncated: false }));
+    const { calls } = client;
+    const ctx = enrichContext(client, { credentials: { username: 'admin', password: 'secret' } });
     const result = await httpBanner({ ip: '10.0.0.7', port: 8080 }, ctx);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.url).toBe('http://10.0.0.7:8080/');
@@ -185,22 +134,19 @@ describe('httpBanner never sends credentials', () => {
 
   it('on the wire too', async () => {
     const srv = await rawServer((s) => s.end('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="r"\r\nContent-Length: 0\r\n\r\n'));
-    await httpBanner({ ip: '127.0.0.1', port: srv.port }, context(boundedRequest, { credentials: { username: 'admin', password: 'secret' } }));
-    expect(srv.heads).toHaveLength(1);
-    expect(srv.heads[0]!.startsWith('GET / HTTP/1.1\r\n')).toBe(true);
-    expect(srv.heads[0]!.toLowerCase()).not.toContain('authorization');
-    expect(srv.heads[0]).not.toContain('secret');
+    await httpBanner({ ip: '127.0.0.1', port: srv.port }, enrichContext(boundedRequest, { credentials: { username: 'admin', password: 'secret' } }));
+    expect(srv.requests).toHaveLength(1);
+    expect(srv.requests[0]!.startsWith('GET / HTTP/1.1\r\n')).toBe(true);
+    expect(srv.requests[0]!.toLowerCase()).not.toContain('authorization');
+    expect(srv.requests[0]).not.toContain('secret');
   });
 
   it('brackets an IPv6 address and refuses a port that is not one', async () => {
-    const calls: HttpRequest[] = [];
-    const client: HttpClient = async (req) => {
-      calls.push(req);
-      return { status: 200, headers: {}, body: Buffer.alloc(0), truncated: false };
-    };
-    await httpBanner({ ip: 'fd00::7', port: 80 }, context(client));
+    const client = fakeHttp(() => ({ status: 200, headers: {}, body: Buffer.alloc(0), truncated: false }));
+    const { calls } = client;
+    await httpBanner({ ip: 'fd00::7', port: 80 }, enrichContext(client));
     expect(calls[0]!.url).toBe('http://[fd00::7]:80/');
-    const bad = await httpBanner({ ip: '10.0.0.7', port: 70_000 }, context(client));
+    const bad = await httpBanner({ ip: '10.0.0.7', port: 70_000 }, enrichContext(client));
     expect(bad.errors.map((e) => e.code)).toEqual(['HTTP_BAD_PORT']);
     expect(calls).toHaveLength(1);
   });

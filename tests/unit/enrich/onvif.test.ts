@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CamsweepError } from '../../../src/domain/errors.ts';
-import type { Evidence } from '../../../src/domain/types.ts';
 import { enrichOnvif, SOAP_CONTENT_TYPE } from '../../../src/enrich/onvif.ts';
-import type { Credentials, EnrichContext } from '../../../src/enrich/types.ts';
-import type { HttpClient, HttpRequest, HttpResponse } from '../../../src/util/http.ts';
+import type { Credentials } from '../../../src/enrich/types.ts';
+import type { HttpRequest, HttpResponse } from '../../../src/util/http.ts';
 import { createLogger } from '../../../src/util/log.ts';
 import { child, parseXml, textAt } from '../../../src/util/xml.ts';
+import { enrichContext, evidenceValues, fakeHttp } from '../../helpers/enrich.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/onvif/${name}`, import.meta.url), 'utf8');
 
@@ -30,31 +30,26 @@ const operationOf = (req: HttpRequest): string => /<tds:(\w+)\/>/u.exec(req.body
  * so the device-clock arithmetic of the WS-UsernameToken is checked exactly.
  */
 function harness(respond: Responder, opts: { credentials?: Credentials; aborted?: boolean } = {}) {
-  const requests: HttpRequest[] = [];
   const logLines: string[] = [];
   let clock = Date.parse('2026-11-26T10:00:00Z');
-  const http: HttpClient = async (req) => {
-    requests.push(req);
+  const http = fakeHttp((req) => {
     clock += 1000;
     const reply = respond(operationOf(req), req, (req.body ?? '').includes('UsernameToken'));
     if (reply instanceof Error) throw reply;
     return reply;
-  };
+  });
   const controller = new AbortController();
   if (opts.aborted) controller.abort();
-  const ctx: EnrichContext = {
+  const ctx = enrichContext(http, {
     signal: controller.signal,
-    http,
     log: createLogger({ level: 'trace', destination: { write: (line: string) => logLines.push(line) } }),
     requestTimeoutMs: 3000,
     maxBodyBytes: 64 * 1024,
     now: () => new Date(clock),
-  };
+  });
   if (opts.credentials) ctx.credentials = opts.credentials;
-  return { ctx, requests, logLines };
+  return { ctx, requests: http.calls, logLines };
 }
-
-const values = (evidence: Evidence[], field: string): string[] => evidence.filter((e) => e.field === field).map((e) => e.value);
 
 /** Dahua clock + a given GetDeviceInformation reply, unauthenticated. */
 const device =
@@ -82,15 +77,15 @@ describe('enrichOnvif: reading devices', () => {
     expect(obs.ip).toBe(IP);
     expect(obs.identifiers).toEqual({ serial: 'AMC094B09882D5F152' });
     expect(obs.evidence.every((e) => e.protocol === 'onvif')).toBe(true);
-    expect(values(obs.evidence, 'onvif.manufacturer')).toEqual(['Amcrest']);
-    expect(values(obs.evidence, 'onvif.model')).toEqual(['IP5M-T1277EW-AI']);
-    expect(values(obs.evidence, 'onvif.firmware')).toEqual(['V2.800.00AC003.0.R']);
-    expect(values(obs.evidence, 'onvif.serial')).toEqual(['AMC094B09882D5F152']);
-    expect(values(obs.evidence, 'onvif.hardware')).toEqual(['1.00']); // not coerced to 1
-    expect(values(obs.evidence, 'onvif.systemTime')).toEqual(['2018-09-12T05:34:10.000Z']);
-    expect(values(obs.evidence, 'onvif.timezone')).toEqual(['GMT+08:00']);
-    expect(values(obs.evidence, 'onvif.auth')).toEqual(['none']);
-    expect(values(obs.evidence, 'onvif.namespace')).toEqual([
+    expect(evidenceValues(obs.evidence, 'onvif.manufacturer')).toEqual(['Amcrest']);
+    expect(evidenceValues(obs.evidence, 'onvif.model')).toEqual(['IP5M-T1277EW-AI']);
+    expect(evidenceValues(obs.evidence, 'onvif.firmware')).toEqual(['V2.800.00AC003.0.R']);
+    expect(evidenceValues(obs.evidence, 'onvif.serial')).toEqual(['AMC094B09882D5F152']);
+    expect(evidenceValues(obs.evidence, 'onvif.hardware')).toEqual(['1.00']); // not coerced to 1
+    expect(evidenceValues(obs.evidence, 'onvif.systemTime')).toEqual(['2018-09-12T05:34:10.000Z']);
+    expect(evidenceValues(obs.evidence, 'onvif.timezone')).toEqual(['GMT+08:00']);
+    expect(evidenceValues(obs.evidence, 'onvif.auth')).toEqual(['none']);
+    expect(evidenceValues(obs.evidence, 'onvif.namespace')).toEqual([
       's=http://www.w3.org/2003/05/soap-envelope',
       'sc=http://www.w3.org/2003/05/soap-encoding',
       'tds=http://www.onvif.org/ver10/device/wsdl',
@@ -119,22 +114,22 @@ describe('enrichOnvif: reading devices', () => {
     const { observations, errors } = await enrichOnvif({ ip: IP, xaddrs: [XADDR] }, ctx);
     expect(errors).toEqual([]);
     const ev = observations[0]!.evidence;
-    expect(values(ev, 'onvif.serial')).toEqual(['404754734001050102']);
+    expect(evidenceValues(ev, 'onvif.serial')).toEqual(['404754734001050102']);
     expect(observations[0]!.identifiers).toEqual({ serial: '404754734001050102' });
-    expect(values(ev, 'onvif.manufacturer')).toEqual(['Bosch']);
-    expect(values(ev, 'onvif.model')).toEqual(['FLEXIDOME indoor 5100i IR']);
-    expect(values(ev, 'onvif.firmware')).toEqual(['8.71.0066']);
-    expect(values(ev, 'onvif.hardware')).toEqual(['F000B543']);
-    expect(values(ev, 'onvif.systemTime')).toEqual(['2023-05-24T21:25:05.000Z']);
-    expect(values(ev, 'onvif.timezone')).toEqual(['UTC5:0']);
+    expect(evidenceValues(ev, 'onvif.manufacturer')).toEqual(['Bosch']);
+    expect(evidenceValues(ev, 'onvif.model')).toEqual(['FLEXIDOME indoor 5100i IR']);
+    expect(evidenceValues(ev, 'onvif.firmware')).toEqual(['8.71.0066']);
+    expect(evidenceValues(ev, 'onvif.hardware')).toEqual(['F000B543']);
+    expect(evidenceValues(ev, 'onvif.systemTime')).toEqual(['2023-05-24T21:25:05.000Z']);
+    expect(evidenceValues(ev, 'onvif.timezone')).toEqual(['UTC5:0']);
   });
 
   it('Vivotek FD9360-H: firmware 0100 and MAC-like serial stay strings', async () => {
     const { ctx } = harness(device(fixture('vivotek.fd9360-h.GetDeviceInformation.xml')));
     const ev = (await enrichOnvif({ ip: IP, xaddrs: [XADDR] }, ctx)).observations[0]!.evidence;
-    expect(values(ev, 'onvif.firmware')).toEqual(['0100']);
-    expect(values(ev, 'onvif.serial')).toEqual(['0002D1891C65']);
-    expect(values(ev, 'onvif.hardware')).toEqual(['ROSSINI']);
+    expect(evidenceValues(ev, 'onvif.firmware')).toEqual(['0100']);
+    expect(evidenceValues(ev, 'onvif.serial')).toEqual(['0002D1891C65']);
+    expect(evidenceValues(ev, 'onvif.hardware')).toEqual(['ROSSINI']);
   });
 
   it('Axis clock reply: its vendor namespaces become evidence; the TI IPNC one carries tnsaxis too', async () => {
@@ -144,13 +139,13 @@ describe('enrichOnvif: reading devices', () => {
     ] as const) {
       const { ctx } = harness(device(fixture('vivotek.fd9360-h.GetDeviceInformation.xml'), fixture(file)));
       const ev = (await enrichOnvif({ ip: IP, xaddrs: [XADDR] }, ctx)).observations[0]!.evidence;
-      expect(values(ev, 'onvif.namespace')).toContain('tnsaxis=http://www.axis.com/2009/event/topics');
-      expect(values(ev, 'onvif.timezone')).toEqual([tz]);
+      expect(evidenceValues(ev, 'onvif.namespace')).toContain('tnsaxis=http://www.axis.com/2009/event/topics');
+      expect(evidenceValues(ev, 'onvif.timezone')).toEqual([tz]);
     }
     const { ctx } = harness(device(fixture('vivotek.fd9360-h.GetDeviceInformation.xml'), fixture('axis.unknown.GetSystemDateAndTime.xml')));
     const ev = (await enrichOnvif({ ip: IP, xaddrs: [XADDR] }, ctx)).observations[0]!.evidence;
-    expect(values(ev, 'onvif.namespace')).toContain('acert=http://www.axis.com/vapix/ws/cert');
-    expect(values(ev, 'onvif.systemTime')).toEqual(['2024-07-09T19:49:06.000Z']);
+    expect(evidenceValues(ev, 'onvif.namespace')).toContain('acert=http://www.axis.com/vapix/ws/cert');
+    expect(evidenceValues(ev, 'onvif.systemTime')).toEqual(['2024-07-09T19:49:06.000Z']);
   });
 
   it('Hikvision envelopes: tnshik/hikwsd/hikxsd recorded even from a reply that is not the one asked for', async () => {
@@ -158,11 +153,11 @@ describe('enrichOnvif: reading devices', () => {
       op === 'GetSystemDateAndTime' ? soap(200, fixture('hikvision.unknown.GetNetworkInterfaces.xml')) : soap(200, fixture('hikvision.unknown.GetNTP.xml')),
     );
     const { observations, errors } = await enrichOnvif({ ip: IP, xaddrs: [XADDR] }, ctx);
-    const ns = values(observations[0]!.evidence, 'onvif.namespace');
+    const ns = evidenceValues(observations[0]!.evidence, 'onvif.namespace');
     expect(ns).toContain('tnshik=http://www.hikvision.com/2011/event/topics');
     expect(ns).toContain('hikwsd=http://www.onvifext.com/onvif/ext/ver10/wsdl');
     expect(ns).toContain('hikxsd=http://www.onvifext.com/onvif/ext/ver10/schema');
-    expect(values(observations[0]!.evidence, 'onvif.manufacturer')).toEqual([]);
+    expect(evidenceValues(observations[0]!.evidence, 'onvif.manufacturer')).toEqual([]);
     expect(errors.map((e) => e.code)).toEqual(['ONVIF_INVALID', 'ONVIF_INVALID']);
   });
 });
@@ -173,9 +168,9 @@ describe('enrichOnvif: NotAuthorized and WS-UsernameToken', () => {
     const { observations, errors } = await enrichOnvif({ ip: IP, xaddrs: [XADDR] }, ctx);
     expect(errors).toEqual([]);
     const ev = observations[0]!.evidence;
-    expect(values(ev, 'onvif.deviceInformation.fault')).toEqual(['NotAuthorized']);
-    expect(values(ev, 'onvif.auth')).toEqual([]);
-    expect(values(ev, 'onvif.systemTime')).toEqual(['2018-09-12T05:34:10.000Z']);
+    expect(evidenceValues(ev, 'onvif.deviceInformation.fault')).toEqual(['NotAuthorized']);
+    expect(evidenceValues(ev, 'onvif.auth')).toEqual([]);
+    expect(evidenceValues(ev, 'onvif.systemTime')).toEqual(['2018-09-12T05:34:10.000Z']);
     expect(requests).toHaveLength(2);
     expect(requests.some((r) => (r.body ?? '').includes('Security'))).toBe(false);
   });
@@ -199,9 +194,9 @@ describe('enrichOnvif: NotAuthorized and WS-UsernameToken', () => {
     expect(textAt(token, 'Password')).toBe(expected);
 
     const ev = observations[0]!.evidence;
-    expect(values(ev, 'onvif.auth')).toEqual(['wsse']);
-    expect(values(ev, 'onvif.manufacturer')).toEqual(['Amcrest']);
-    expect(values(ev, 'onvif.deviceInformation.fault')).toEqual([]);
+    expect(evidenceValues(ev, 'onvif.auth')).toEqual(['wsse']);
+    expect(evidenceValues(ev, 'onvif.manufacturer')).toEqual(['Amcrest']);
+    expect(evidenceValues(ev, 'onvif.deviceInformation.fault')).toEqual([]);
     for (const text of [...requests.map((r) => `${r.body} ${JSON.stringify(r.headers)}`), ...logLines, JSON.stringify(observations)]) {
       expect(text).not.toContain(PASSWORD);
     }
@@ -226,13 +221,13 @@ describe('enrichOnvif: NotAuthorized and WS-UsernameToken', () => {
     const anonymous = harness(always401);
     const a = await enrichOnvif({ ip: IP, xaddrs: [XADDR] }, anonymous.ctx);
     expect(a.errors).toEqual([]);
-    expect(values(a.observations[0]!.evidence, 'onvif.deviceInformation.fault')).toEqual(['NotAuthorized']);
+    expect(evidenceValues(a.observations[0]!.evidence, 'onvif.deviceInformation.fault')).toEqual(['NotAuthorized']);
     expect(anonymous.requests).toHaveLength(2);
 
     const configured = harness(always401, { credentials: CREDS });
     const c = await enrichOnvif({ ip: IP, xaddrs: [XADDR] }, configured.ctx);
     expect(configured.requests).toHaveLength(3);
-    expect(values(c.observations[0]!.evidence, 'onvif.deviceInformation.fault')).toEqual(['NotAuthorized']);
+    expect(evidenceValues(c.observations[0]!.evidence, 'onvif.deviceInformation.fault')).toEqual(['NotAuthorized']);
     expect(c.errors).toEqual([{ code: 'ONVIF_AUTH_REJECTED', message: 'configured credentials were not accepted', protocol: 'onvif', ip: IP }]);
     expect(JSON.stringify(c.errors)).not.toContain(PASSWORD);
   });
@@ -247,8 +242,8 @@ describe('enrichOnvif: NotAuthorized and WS-UsernameToken', () => {
     const { ctx, requests } = harness(notAuthorizedUntilToken(() => standard), { credentials: CREDS });
     const { observations } = await enrichOnvif({ ip: IP, xaddrs: [XADDR] }, ctx);
     expect(requests).toHaveLength(3);
-    expect(values(observations[0]!.evidence, 'onvif.auth')).toEqual(['wsse']);
-    expect(values(observations[0]!.evidence, 'onvif.namespace')).toContain('ter=http://www.onvif.org/ver10/error');
+    expect(evidenceValues(observations[0]!.evidence, 'onvif.auth')).toEqual(['wsse']);
+    expect(evidenceValues(observations[0]!.evidence, 'onvif.namespace')).toContain('ter=http://www.onvif.org/ver10/error');
   });
 
   it('credentials are not used when the device answers without them', async () => {
@@ -256,7 +251,7 @@ describe('enrichOnvif: NotAuthorized and WS-UsernameToken', () => {
     const { observations } = await enrichOnvif({ ip: IP, xaddrs: [XADDR] }, ctx);
     expect(requests).toHaveLength(2);
     expect(requests.some((r) => (r.body ?? '').includes('UsernameToken'))).toBe(false);
-    expect(values(observations[0]!.evidence, 'onvif.auth')).toEqual(['none']);
+    expect(evidenceValues(observations[0]!.evidence, 'onvif.auth')).toEqual(['none']);
   });
 
   it('another fault is recorded by its subcode and not retried', async () => {
@@ -269,7 +264,7 @@ describe('enrichOnvif: NotAuthorized and WS-UsernameToken', () => {
     const { observations, errors } = await enrichOnvif({ ip: IP, xaddrs: [XADDR] }, ctx);
     expect(requests).toHaveLength(2);
     expect(errors).toEqual([]);
-    expect(values(observations[0]!.evidence, 'onvif.deviceInformation.fault')).toEqual(['ActionNotSupported']);
+    expect(evidenceValues(observations[0]!.evidence, 'onvif.deviceInformation.fault')).toEqual(['ActionNotSupported']);
   });
 });
 
@@ -332,7 +327,7 @@ describe('enrichOnvif: failures become stable error codes', () => {
     const { observations, errors } = await enrichOnvif({ ip: IP, xaddrs: [XADDR, second] }, ctx);
     expect(errors.map((e) => e.code)).toEqual(['ONVIF_REQUEST_FAILED']);
     expect(requests.map((r) => r.url)).toEqual([XADDR, second, second]);
-    expect(values(observations[0]!.evidence, 'onvif.model')).toEqual(['FD9360-H']);
+    expect(evidenceValues(observations[0]!.evidence, 'onvif.model')).toEqual(['FD9360-H']);
   });
 
   it('HTTP errors without a SOAP fault are ONVIF_HTTP_<status>; the next call is still made', async () => {
@@ -342,7 +337,7 @@ describe('enrichOnvif: failures become stable error codes', () => {
     const { observations, errors } = await enrichOnvif({ ip: IP, xaddrs: [XADDR] }, ctx);
     expect(requests).toHaveLength(2);
     expect(errors).toEqual([{ code: 'ONVIF_HTTP_500', message: `GetSystemDateAndTime ${XADDR}: HTTP 500`, protocol: 'onvif', ip: IP }]);
-    expect(values(observations[0]!.evidence, 'onvif.manufacturer')).toEqual(['VIVOTEK']);
+    expect(evidenceValues(observations[0]!.evidence, 'onvif.manufacturer')).toEqual(['VIVOTEK']);
   });
 
   it('junk, entity bombs and oversized replies are ONVIF_INVALID', async () => {
@@ -376,7 +371,7 @@ describe('enrichOnvif: failures become stable error codes', () => {
     expect(feb31).toContain('<tt:Day>31</tt:Day>');
     const { ctx } = harness(device(fixture('vivotek.fd9360-h.GetDeviceInformation.xml'), feb31));
     const ev = (await enrichOnvif({ ip: IP, xaddrs: [XADDR] }, ctx)).observations[0]!.evidence;
-    expect(values(ev, 'onvif.systemTime')).toEqual([]);
-    expect(values(ev, 'onvif.timezone')).toEqual(['GMT+08:00']);
+    expect(evidenceValues(ev, 'onvif.systemTime')).toEqual([]);
+    expect(evidenceValues(ev, 'onvif.timezone')).toEqual(['GMT+08:00']);
   });
 });

@@ -3,47 +3,19 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { CamsweepError } from '../../../src/domain/errors.ts';
-import type { Observation } from '../../../src/domain/types.ts';
-import type { EnrichContext } from '../../../src/enrich/types.ts';
 import { MAX_DEVICES, enrichUpnp, parseUpnpDescription } from '../../../src/enrich/upnp.ts';
-import { boundedRequest, type HttpClient, type HttpRequest, type HttpResponse } from '../../../src/util/http.ts';
-import { silentLogger } from '../../../src/util/log.ts';
+import { boundedRequest, type HttpClient } from '../../../src/util/http.ts';
+import { pumpEndlessly } from '../../helpers/endless-body.ts';
+import { enrichContext, evidenceValues, fakeHttp, httpOk } from '../../helpers/enrich.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/upnp/${name}`, import.meta.url), 'utf8');
 
-/** A fake client that records every request and answers from `reply`. */
-function fakeHttp(reply: (req: HttpRequest) => HttpResponse | Promise<HttpResponse>): HttpClient & { calls: HttpRequest[] } {
-  const calls: HttpRequest[] = [];
-  const client = async (req: HttpRequest): Promise<HttpResponse> => {
-    calls.push(req);
-    return reply(req);
-  };
-  return Object.assign(client, { calls });
-}
-
-const ok = (body: string, status = 200): HttpResponse => ({ status, headers: { 'content-type': 'text/xml' }, body: Buffer.from(body), truncated: false });
-
-function context(httpClient: HttpClient, overrides: Partial<EnrichContext> = {}): EnrichContext {
-  return {
-    signal: new AbortController().signal,
-    http: httpClient,
-    log: silentLogger(),
-    requestTimeoutMs: 1500,
-    maxBodyBytes: 64 * 1024,
-    now: () => new Date('2026-01-01T00:00:00Z'),
-    ...overrides,
-  };
-}
-
-const values = (obs: Observation | undefined, field: string): string[] =>
-  (obs?.evidence ?? []).filter((e) => e.field === field).map((e) => e.value);
-
 describe('enrichUpnp on real descriptions', () => {
   it('Chromecast: reads the fields, the UDN and the default namespace; GETs only the LOCATION', async () => {
-    const client = fakeHttp(() => ok(fixture('google-cast.chromecast.upnp-description-1.xml')));
+    const client = fakeHttp(() => httpOk(fixture('google-cast.chromecast.upnp-description-1.xml')));
     const signal = new AbortController().signal;
     const location = 'http://192.168.5.1:8008/ssdp/device-desc.xml';
-    const result = await enrichUpnp({ ip: '192.168.5.1', location }, context(client, { signal }));
+    const result = await enrichUpnp({ ip: '192.168.5.1', location }, enrichContext(client, { signal }));
 
     expect(result.errors).toEqual([]);
     expect(client.calls).toHaveLength(1);
@@ -66,30 +38,30 @@ describe('enrichUpnp on real descriptions', () => {
   it('Sonos: model number and description', async () => {
     const result = await enrichUpnp(
       { ip: '192.168.1.39', location: 'http://192.168.1.39:1400/xml/device_description.xml' },
-      context(fakeHttp(() => ok(fixture('sonos.era-300.upnp-description-1.xml')))),
+      enrichContext(fakeHttp(() => httpOk(fixture('sonos.era-300.upnp-description-1.xml')))),
     );
     const [obs] = result.observations;
-    expect(values(obs, 'upnp.manufacturer')).toEqual(['Sonos, Inc.']);
-    expect(values(obs, 'upnp.modelName')).toEqual(['Sonos Era 300']);
-    expect(values(obs, 'upnp.modelNumber')).toEqual(['S41']);
-    expect(values(obs, 'upnp.modelDescription')).toEqual(['Sonos Era 300']);
-    expect(values(obs, 'upnp.friendlyName')).toEqual(['192.168.1.39 - Sonos Era 300 - RINCON_F0F6C1CBE8C201400']);
-    expect(values(obs, 'upnp.deviceType')).toEqual(['urn:schemas-upnp-org:device:ZonePlayer:1']);
+    expect(evidenceValues(obs, 'upnp.manufacturer')).toEqual(['Sonos, Inc.']);
+    expect(evidenceValues(obs, 'upnp.modelName')).toEqual(['Sonos Era 300']);
+    expect(evidenceValues(obs, 'upnp.modelNumber')).toEqual(['S41']);
+    expect(evidenceValues(obs, 'upnp.modelDescription')).toEqual(['Sonos Era 300']);
+    expect(evidenceValues(obs, 'upnp.friendlyName')).toEqual(['192.168.1.39 - Sonos Era 300 - RINCON_F0F6C1CBE8C201400']);
+    expect(evidenceValues(obs, 'upnp.deviceType')).toEqual(['urn:schemas-upnp-org:device:ZonePlayer:1']);
   });
 
   it('Yamaha: serial, manufacturer URL, presentation URL and the vendor namespaces', async () => {
     const result = await enrichUpnp(
       { ip: '192.168.1.50', location: 'http://192.168.1.50:8080/MediaRenderer/desc.xml' },
-      context(fakeHttp(() => ok(fixture('yamaha.rx-v481.upnp-description-1.xml')))),
+      enrichContext(fakeHttp(() => httpOk(fixture('yamaha.rx-v481.upnp-description-1.xml')))),
     );
     const [obs] = result.observations;
-    expect(values(obs, 'upnp.manufacturer')).toEqual(['Yamaha Corporation']);
-    expect(values(obs, 'upnp.manufacturerURL')).toEqual(['http://www.yamaha.com/']);
-    expect(values(obs, 'upnp.modelName')).toEqual(['RX-V481']);
-    expect(values(obs, 'upnp.modelNumber')).toEqual(['V481']);
-    expect(values(obs, 'upnp.serialNumber')).toEqual(['XXXXXXXX']);
-    expect(values(obs, 'upnp.presentationURL')).toEqual(['http://192.168.XXX.XXX/']);
-    expect(values(obs, 'upnp.namespace')).toEqual([
+    expect(evidenceValues(obs, 'upnp.manufacturer')).toEqual(['Yamaha Corporation']);
+    expect(evidenceValues(obs, 'upnp.manufacturerURL')).toEqual(['http://www.yamaha.com/']);
+    expect(evidenceValues(obs, 'upnp.modelName')).toEqual(['RX-V481']);
+    expect(evidenceValues(obs, 'upnp.modelNumber')).toEqual(['V481']);
+    expect(evidenceValues(obs, 'upnp.serialNumber')).toEqual(['XXXXXXXX']);
+    expect(evidenceValues(obs, 'upnp.presentationURL')).toEqual(['http://192.168.XXX.XXX/']);
+    expect(evidenceValues(obs, 'upnp.namespace')).toEqual([
       'xmlns=urn:schemas-upnp-org:device-1-0',
       'yamaha=urn:schemas-yamaha-com:device-1-0',
       'dlna=urn:schemas-dlna-org:device-1-0',
@@ -106,8 +78,8 @@ describe('enrichUpnp never contacts another host', () => {
     ['http://[::1]:80/desc.xml', '127.0.0.1'],
     ['not a url', '10.0.0.5'],
   ])('LOCATION %s from %s is not fetched', async (location, ip) => {
-    const client = fakeHttp(() => ok('<root/>'));
-    const result = await enrichUpnp({ ip, location }, context(client));
+    const client = fakeHttp(() => httpOk('<root/>'));
+    const result = await enrichUpnp({ ip, location }, enrichContext(client));
     expect(client.calls).toEqual([]);
     expect(result).toEqual({
       observations: [],
@@ -119,7 +91,7 @@ describe('enrichUpnp never contacts another host', () => {
 describe('enrichUpnp failures become codes, never throws', () => {
   const target = { ip: '10.0.0.5', location: 'http://10.0.0.5:49152/desc.xml' };
   const codeFor = async (client: HttpClient, maxBodyBytes = 64 * 1024): Promise<string[]> => {
-    const result = await enrichUpnp(target, context(client, { maxBodyBytes }));
+    const result = await enrichUpnp(target, enrichContext(client, { maxBodyBytes }));
     expect(result.observations).toEqual([]);
     for (const e of result.errors) expect(e).toMatchObject({ protocol: 'upnp', ip: '10.0.0.5' });
     return result.errors.map((e) => e.code);
@@ -141,40 +113,40 @@ describe('enrichUpnp failures become codes, never throws', () => {
   });
 
   it('maps HTTP statuses, including an unfollowed redirect', async () => {
-    expect(await codeFor(fakeHttp(() => ok('', 404)))).toEqual(['UPNP_HTTP_404']);
-    expect(await codeFor(fakeHttp(() => ok('', 500)))).toEqual(['UPNP_HTTP_500']);
-    expect(await codeFor(fakeHttp(() => ({ ...ok('', 302), headers: { location: 'http://10.9.9.9/' } })))).toEqual(['UPNP_HTTP_302']);
+    expect(await codeFor(fakeHttp(() => httpOk('', 404)))).toEqual(['UPNP_HTTP_404']);
+    expect(await codeFor(fakeHttp(() => httpOk('', 500)))).toEqual(['UPNP_HTTP_500']);
+    expect(await codeFor(fakeHttp(() => ({ ...httpOk('', 302), headers: { location: 'http://10.9.9.9/' } })))).toEqual(['UPNP_HTTP_302']);
   });
 
   it('a body cut at the cap is UPNP_TOO_LARGE; one cut short by the peer is UPNP_TRUNCATED', async () => {
-    expect(await codeFor(fakeHttp(() => ({ ...ok('x'.repeat(1000)), truncated: true })), 1000)).toEqual(['UPNP_TOO_LARGE']);
-    expect(await codeFor(fakeHttp(() => ({ ...ok('<root><device>'), truncated: true })), 1000)).toEqual(['UPNP_TRUNCATED']);
+    expect(await codeFor(fakeHttp(() => ({ ...httpOk('x'.repeat(1000)), truncated: true })), 1000)).toEqual(['UPNP_TOO_LARGE']);
+    expect(await codeFor(fakeHttp(() => ({ ...httpOk('<root><device>'), truncated: true })), 1000)).toEqual(['UPNP_TRUNCATED']);
   });
 
   it('refuses non-XML, a description without a root device, and a document cut short', async () => {
-    expect(await codeFor(fakeHttp(() => ok('{"json": true}')))).toEqual(['UPNP_INVALID']);
-    expect(await codeFor(fakeHttp(() => ok('<root><specVersion/></root>')))).toEqual(['UPNP_INVALID']);
-    expect(await codeFor(fakeHttp(() => ok('<html><body>401</body></html>')))).toEqual(['UPNP_INVALID']);
+    expect(await codeFor(fakeHttp(() => httpOk('{"json": true}')))).toEqual(['UPNP_INVALID']);
+    expect(await codeFor(fakeHttp(() => httpOk('<root><specVersion/></root>')))).toEqual(['UPNP_INVALID']);
+    expect(await codeFor(fakeHttp(() => httpOk('<html><body>401</body></html>')))).toEqual(['UPNP_INVALID']);
     const cut = fixture('yamaha.rx-v481.upnp-description-1.xml').slice(0, 400);
-    expect(await codeFor(fakeHttp(() => ok(cut)))).toEqual(['UPNP_INVALID']);
+    expect(await codeFor(fakeHttp(() => httpOk(cut)))).toEqual(['UPNP_INVALID']);
   });
 
   it('does not expand an entity bomb (synthetic document)', async () => {
     const lol = Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`).join('');
     const bomb = `<?xml version="1.0"?><!DOCTYPE root [<!ENTITY lol0 "lol">${lol}]>
 <root xmlns="urn:schemas-upnp-org:device-1-0"><device><friendlyName>&lol9;</friendlyName><manufacturer>Acme</manufacturer></device></root>`;
-    const result = await enrichUpnp(target, context(fakeHttp(() => ok(bomb))));
+    const result = await enrichUpnp(target, enrichContext(fakeHttp(() => httpOk(bomb))));
     expect(result.errors).toEqual([]);
     const [obs] = result.observations;
-    expect(values(obs, 'upnp.manufacturer')).toEqual(['Acme']);
-    expect(values(obs, 'upnp.friendlyName')).toEqual(['&lol9;']);
+    expect(evidenceValues(obs, 'upnp.manufacturer')).toEqual(['Acme']);
+    expect(evidenceValues(obs, 'upnp.friendlyName')).toEqual(['&lol9;']);
     expect(JSON.stringify(result).length).toBeLessThan(4096);
   });
 
   it('refuses a description that declares an external entity (synthetic document)', async () => {
     const xxe = `<?xml version="1.0"?><!DOCTYPE root [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
 <root><device><friendlyName>&xxe;</friendlyName></device></root>`;
-    expect(await codeFor(fakeHttp(() => ok(xxe)))).toEqual(['UPNP_INVALID']);
+    expect(await codeFor(fakeHttp(() => httpOk(xxe)))).toEqual(['UPNP_INVALID']);
   });
 });
 
@@ -234,9 +206,9 @@ describe('enrichUpnp with boundedRequest against a loopback server', () => {
   it('fetches and parses a description', async () => {
     const srv = await serve((_req, res) => res.end(fixture('google-cast.chromecast.upnp-description-1.xml')));
     try {
-      const result = await enrichUpnp({ ip: '127.0.0.1', location: `http://127.0.0.1:${srv.port}/ssdp/device-desc.xml` }, context(boundedRequest));
+      const result = await enrichUpnp({ ip: '127.0.0.1', location: `http://127.0.0.1:${srv.port}/ssdp/device-desc.xml` }, enrichContext(boundedRequest));
       expect(result.errors).toEqual([]);
-      expect(values(result.observations[0], 'upnp.modelName')).toEqual(['Eureka Dongle']);
+      expect(evidenceValues(result.observations[0], 'upnp.modelName')).toEqual(['Eureka Dongle']);
     } finally {
       await srv.close();
     }
@@ -245,16 +217,11 @@ describe('enrichUpnp with boundedRequest against a loopback server', () => {
   it('an endless description ends as UPNP_TOO_LARGE, promptly', async () => {
     const srv = await serve((_req, res) => {
       res.write('<?xml version="1.0"?><root><device><friendlyName>');
-      const chunk = 'A'.repeat(8192);
-      const pump = (): void => {
-        while (!res.destroyed && res.write(chunk));
-        if (!res.destroyed) res.once('drain', pump);
-      };
-      pump();
+      pumpEndlessly(res, 'A'.repeat(8192));
     });
     try {
       const started = Date.now();
-      const result = await enrichUpnp({ ip: '127.0.0.1', location: `http://127.0.0.1:${srv.port}/d.xml` }, context(boundedRequest, { requestTimeoutMs: 5000 }));
+      const result = await enrichUpnp({ ip: '127.0.0.1', location: `http://127.0.0.1:${srv.port}/d.xml` }, enrichContext(boundedRequest, { requestTimeoutMs: 5000 }));
       expect(result.errors.map((e) => e.code)).toEqual(['UPNP_TOO_LARGE']);
       expect(Date.now() - started).toBeLessThan(2000);
     } finally {

@@ -1,59 +1,13 @@
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { boundedRequest, USER_AGENT } from '../../../src/util/http.ts';
+import { pumpEndlessly } from '../../helpers/endless-body.ts';
+import { closeRawServers, rawServer } from '../../helpers/raw-server.ts';
 
 /**
  * boundedRequest against real servers on 127.0.0.1 ephemeral ports. Raw TCP servers, so a
  * test controls every byte and every stall.
  */
-interface RawServer {
-  url: string;
-  port: number;
-  requests: string[];
-  connections: number;
-}
-
-const servers: net.Server[] = [];
-const sockets = new Set<net.Socket>();
-
-afterEach(async () => {
-  for (const s of sockets) s.destroy();
-  sockets.clear();
-  await Promise.all(servers.splice(0).map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
-});
-
-/** A server that calls `onRequest` once the request head has arrived. */
-async function rawServer(onRequest: (socket: net.Socket, request: string) => void): Promise<RawServer> {
-  const state = { requests: [] as string[], connections: 0 };
-  const server = net.createServer((socket) => {
-    state.connections += 1;
-    sockets.add(socket);
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => sockets.delete(socket));
-    let head = '';
-    const onData = (chunk: Buffer): void => {
-      head += chunk.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      socket.off('data', onData);
-      state.requests.push(head);
-      onRequest(socket, head);
-    };
-    socket.on('data', onData);
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    port,
-    get requests() {
-      return state.requests;
-    },
-    get connections() {
-      return state.connections;
-    },
-  };
-}
+afterEach(closeRawServers);
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -100,12 +54,7 @@ describe('boundedRequest', () => {
   it('cuts an endless body at maxBytes and reports it truncated, without waiting for the deadline', async () => {
     const srv = await rawServer((s) => {
       s.write('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><title>endless</title>');
-      const chunk = Buffer.alloc(16 * 1024, 0x61);
-      const pump = (): void => {
-        while (!s.destroyed && s.write(chunk));
-        if (!s.destroyed) s.once('drain', pump);
-      };
-      pump();
+      pumpEndlessly(s, Buffer.alloc(16 * 1024, 0x61));
     });
     const started = Date.now();
     const res = await boundedRequest({ url: srv.url, timeoutMs: 5000, maxBytes: 100_000 });
@@ -194,7 +143,7 @@ describe('boundedRequest', () => {
   it('reports a refused connection with the errno in the code', async () => {
     const srv = await rawServer(() => undefined);
     const { port } = srv;
-    await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
+    await srv.close();
     expect(await codeOf(boundedRequest({ url: `http://127.0.0.1:${port}/`, timeoutMs: 1000, maxBytes: 10 }))).toBe('HTTP_ECONNREFUSED');
   });
 });
