@@ -78,6 +78,7 @@ describe('formatCsv', () => {
 describe('formatTable', () => {
   it('prints one line per device and a summary, with no control characters', () => {
     const table = formatTable(result([device({ model: 'EVIL\u001b[2J\u0007MODEL' })]));
+    // eslint-disable-next-line no-control-regex -- the point: no control character may be printed
     expect(table).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/u);
     const lines = table.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^IP\s+MAC\s+KIND\s+STATUS\s+MANUFACTURER\s+MODEL\s+FIRMWARE\s+PROTOCOLS$/u);
