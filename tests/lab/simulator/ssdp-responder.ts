@@ -1,0 +1,57 @@
+import type { SsdpProfile, UpnpProfile } from './profile.ts';
+import type { RunningService, SimContext } from './context.ts';
+import { excerpt } from './context.ts';
+import { openMulticastListener } from './udp.ts';
+import { buildSearchResponse, locationOf, parseMSearch, targetsFor } from './ssdp-messages.ts';
+
+export const SSDP_GROUP = '239.255.255.250';
+export const SSDP_PORT = 1900;
+
+/**
+ * SSDP search responder: every M-SEARCH whose ST the device advertises gets unicast replies
+ * (one per matching target) to the sender after a random delay of at most min(MX, 1) s.
+ */
+export async function startSsdpResponder(
+  ctx: SimContext,
+  ssdp: SsdpProfile,
+  upnp: UpnpProfile | undefined,
+): Promise<RunningService> {
+  const location = locationOf(ssdp, upnp, ctx.ip);
+  const timers = new Set<NodeJS.Timeout>();
+  const listener = await openMulticastListener({
+    port: SSDP_PORT,
+    group: SSDP_GROUP,
+    interfaceAddress: ctx.ip,
+    ttl: 2,
+    onError: (err) => ctx.onError('ssdp', err),
+    onMessage: (msg, from) => {
+      if (from.address === ctx.ip) return;
+      const search = parseMSearch(msg);
+      if (search === undefined) {
+        if (!/^NOTIFY /u.test(msg.subarray(0, 7).toString('latin1'))) {
+          ctx.hits.record({ proto: 'ssdp', from: from.address, port: from.port, kind: 'junk', detail: excerpt(msg) });
+        }
+        return;
+      }
+      ctx.hits.record({ proto: 'ssdp', from: from.address, port: from.port, kind: 'M-SEARCH', detail: search.st });
+      const targets = targetsFor(search, ssdp);
+      if (targets.length === 0) return;
+      const maxDelayMs = Math.min(search.mx ?? 0, 1) * 1000;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        for (const target of targets) {
+          listener.send(buildSearchResponse(ssdp, target, location, new Date()), from.port, from.address);
+        }
+      }, ctx.randomDelay(maxDelayMs));
+      timers.add(timer);
+    },
+  });
+  return {
+    name: 'ssdp',
+    ports: [SSDP_PORT],
+    async close() {
+      for (const t of timers) clearTimeout(t);
+      await listener.close();
+    },
+  };
+}
