@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import { handleOnvifRequest } from './onvif-service.ts';
 import { passwordDigest, verifyUsernameToken } from './ws-security.ts';
 import { parseProfile } from './profile.ts';
 import type { OnvifProfile } from './profile.ts';
+import { xmlShape } from './xml-shape.ts';
 
 const onvif: OnvifProfile = (() => {
   const p = parseProfile({
@@ -69,6 +71,13 @@ describe('handleOnvifRequest', () => {
     const sdt = doc.Envelope.Body.GetSystemDateAndTimeResponse?.SystemDateAndTime as { UTCDateTime: { Date: { Year: string } }; LocalDateTime: { Time: { Hour: string } } };
     expect(sdt.UTCDateTime.Date.Year).toBe('2026');
     expect(sdt.LocalDateTime.Time.Hour).toBe('11');
+  });
+
+  it('has the element layout of a real Dahua GetSystemDateAndTime reply', () => {
+    const real = readFileSync(new URL('../fixtures/dahua.ipc-hfw2228m-i1-v2.get-system-date-and-time.xml', import.meta.url), 'utf8');
+    const built = handleOnvifRequest(request('GetSystemDateAndTime'), onvif, state).body;
+    expect(xmlShape(real).length).toBeGreaterThan(20);
+    expect(xmlShape(built)).toEqual(xmlShape(real));
   });
 
   it('refuses GetDeviceInformation without a token: SOAP 1.2 Fault, Subcode ter:NotAuthorized', () => {

@@ -67,6 +67,19 @@ describe('buildSearchResponse', () => {
     expect(text.endsWith('\r\n\r\n')).toBe(true);
   });
 
+  it('reproduces the Chromecast header order of the real capture', () => {
+    const cast = load('chromecast', '10.66.0.15', '54:60:09:15:ca:57').ssdp;
+    if (cast === undefined) throw new Error('no ssdp');
+    const real = readFileSync(new URL('../fixtures/google.chromecast.ssdp-search-response.txt', import.meta.url), 'utf8');
+    // The capture's author mangled spacing ('CACHE - CONTROL'); compare names without spaces.
+    const names = (text: string): string[] =>
+      text.split(/\r?\n/u).slice(1).filter((l) => l.includes(':')).map((l) => (l.split(':')[0] ?? '').replaceAll(' ', ''));
+    const built = buildSearchResponse(cast, { st: 'upnp:rootdevice', usn: 'uuid:x::upnp:rootdevice' }, 'http://10.66.0.15:8008/ssdp/device-desc.xml', now);
+    expect(names(real).length).toBe(12);
+    expect(names(built)).toEqual(names(real));
+    expect(built).toContain('X-User-Agent: redsonic\r\n');
+  });
+
   it('writes LF-only line endings when the profile asks', () => {
     const lf = loadProfileFile('hostile-lf-ssdp').ssdp;
     if (lf === undefined) throw new Error('no ssdp');
