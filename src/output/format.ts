@@ -65,7 +65,7 @@ const TABLE_COLUMNS: Array<{ title: string; get: (d: Device) => string; max: num
   { title: 'MANUFACTURER', get: (d) => d.manufacturer ?? '-', max: 24 },
   { title: 'MODEL', get: (d) => d.model ?? '-', max: 24 },
   { title: 'FIRMWARE', get: (d) => d.firmware ?? '-', max: 24 },
-  { title: 'PROTOCOLS', get: (d) => d.protocols.join(','), max: 32 },
+  { title: 'PROTOCOLS', get: (d) => d.protocols.join(','), max: 40 },
 ];
 
 /** A plain-text table for people. Every cell is cleaned of control characters and escapes. */

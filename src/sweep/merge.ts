@@ -96,7 +96,7 @@ function buildDevice(group: HostGroup, neighbours: ReadonlyMap<string, string> |
     'onvif.scope.hardware',
     'onvif.scope.model',
   );
-  const firmware = first('onvif.firmware', 'mdns.txt.fw', 'mdns.txt.firmware', 'mdns.txt.ve');
+  const firmware = first('onvif.firmware', 'mdns.txt.fw', 'mdns.txt.firmware');
   const serial = identifiers.serial ?? first('onvif.serial', 'upnp.serialNumber', 'mdns.txt.serial', 'mdns.txt.sn');
   const kind = classifyKind(evidence);
   const protocols = [...new Set(evidence.map((e) => e.protocol))].sort(protocolOrder);

@@ -66,10 +66,18 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const startedAt = now();
 
   const errors: SweepError[] = [];
+  const errorKeys = new Set<string>();
   let errorsDropped = 0;
+  // The same problem from the same host (a junk reply to each of our repeated probes) is one error.
   const recordError = (err: SweepError): void => {
-    if (errors.length < limits.maxErrors) errors.push(err);
-    else errorsDropped += 1;
+    const key = [err.code, err.ip, err.protocol, err.interface, err.message].join('\u0000');
+    if (errorKeys.has(key)) return;
+    if (errors.length >= limits.maxErrors) {
+      errorsDropped += 1;
+      return;
+    }
+    errorKeys.add(key);
+    errors.push(err);
   };
 
   const observations = new Map<string, Observation[]>();
@@ -130,7 +138,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     const { ip } = obs;
     const iface = obs.interface;
     const xaddrs = obs.endpoints?.xaddrs ?? [];
-    if (options.enrichers.onvif && xaddrs.length > 0) {
+    if (options.enrichers.onvif && xaddrs.length > 0 && speaksOnvif(obs)) {
       const onvif = options.enrichers.onvif;
       schedule(`onvif:${ip}`, ip, iface, (ctx) => onvif({ ip, xaddrs }, ctx));
     }
@@ -217,4 +225,15 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     devices,
     errors,
   };
+}
+
+/**
+ * Whether a WS-Discovery reply comes from an ONVIF device, whose XAddrs are an ONVIF device
+ * service. Printers and Windows hosts answer WS-Discovery too (wprt:PrintDeviceType,
+ * pub:Computer); their XAddrs are other services and are not sent ONVIF requests.
+ */
+export function speaksOnvif(obs: Observation): boolean {
+  return obs.evidence.some(
+    (e) => e.field.startsWith('onvif.scope.') || (e.field === 'wsd.type' && /NetworkVideo(Transmitter|Storage|Display)$/u.test(e.value)),
+  );
 }

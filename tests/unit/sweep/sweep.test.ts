@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runSweep, type SweepOptions } from '../../../src/sweep/sweep.ts';
+import { runSweep, speaksOnvif, type SweepOptions } from '../../../src/sweep/sweep.ts';
 import type { Discoverer } from '../../../src/discovery/types.ts';
 import type { NetInterface } from '../../../src/discovery/interfaces.ts';
 import type { EnrichContext } from '../../../src/enrich/types.ts';
@@ -93,7 +93,7 @@ describe('runSweep', () => {
           },
           banner: async (t) => {
             calls.push(`banner ${t.ip}:${t.port}`);
-            return { observations: [], errors: [{ code: 'HTTP_TIMEOUT', message: 'slow', ip: t.ip }] };
+            return { observations: [], errors: [{ code: 'HTTP_TIMEOUT', message: `port ${t.port} slow`, ip: t.ip }] };
           },
         },
         neighbours: async () => new Map([['10.66.0.11', '44:19:b6:00:00:01']]),
@@ -148,7 +148,7 @@ describe('runSweep', () => {
             protocol: 'ssdp',
             async run(ctx) {
               for (const o of flood) ctx.emit(o);
-              for (let i = 0; i < 30; i += 1) ctx.error({ code: 'SSDP_INVALID', message: 'junk' });
+              for (let i = 0; i < 30; i += 1) ctx.error({ code: 'SSDP_INVALID', message: 'junk', ip: `10.66.2.${i}` });
               await aborted(ctx.signal);
             },
           },
@@ -158,5 +158,55 @@ describe('runSweep', () => {
     );
     expect(result.devices).toHaveLength(10);
     expect(result.errors.map((e) => e.code)).toEqual(['SSDP_INVALID', 'SSDP_INVALID', 'SSDP_INVALID', 'SSDP_INVALID', 'SSDP_INVALID', 'SWEEP_HOST_LIMIT', 'SWEEP_ERROR_LIMIT']);
+  });
+});
+
+describe('speaksOnvif', () => {
+  const wsdObs = (evidence: Array<[string, string]>): Observation => ({
+    protocol: 'wsd',
+    ip: '10.66.0.5',
+    evidence: evidence.map(([field, value]) => ({ protocol: 'wsd', field, value })),
+  });
+  it.each([
+    [[['wsd.type', 'dn:NetworkVideoTransmitter']], true],
+    [[['wsd.type', 'tdn:NetworkVideoStorage']], true],
+    [[['onvif.scope.name', 'IPCAM']], true],
+    [[['wsd.type', 'wsdp:Device'], ['wsd.type', 'wprt:PrintDeviceType']], false],
+    [[['wsd.type', 'pub:Computer']], false],
+    [[], false],
+  ] as Array<[Array<[string, string]>, boolean]>)('%j -> %s', (evidence, expected) => {
+    expect(speaksOnvif(wsdObs(evidence))).toBe(expected);
+  });
+
+  it('a printer answering WS-Discovery gets no ONVIF request, a camera does', async () => {
+    const asked: string[] = [];
+    const printer: Observation = { ...wsdObs([['wsd.type', 'wprt:PrintDeviceType']]), ip: '10.66.0.14', endpoints: { xaddrs: ['http://10.66.0.14/WSD/DEVICE'] } };
+    await runSweep(
+      base({
+        discoverers: [fakeDiscoverer('wsd', { eth0: [printer, camera('10.66.0.11')] })],
+        enrichers: { onvif: async (t) => (asked.push(t.ip), { observations: [], errors: [] }) },
+      }),
+    );
+    expect(asked).toEqual(['10.66.0.11']);
+  });
+});
+
+describe('runSweep error records', () => {
+  it('keeps one record of a problem repeated by the same host', async () => {
+    const result = await runSweep(
+      base({
+        discoverers: [
+          {
+            protocol: 'wsd',
+            async run(ctx) {
+              for (let i = 0; i < 4; i += 1) ctx.error({ code: 'WSD_INVALID', message: 'not XML', ip: '10.66.0.101' });
+              ctx.error({ code: 'WSD_INVALID', message: 'not XML', ip: '10.66.0.102' });
+              await aborted(ctx.signal);
+            },
+          },
+        ],
+      }),
+    );
+    expect(result.errors.map((e) => e.ip)).toEqual(['10.66.0.101', '10.66.0.102']);
   });
 });
