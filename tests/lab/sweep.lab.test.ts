@@ -1,0 +1,196 @@
+/**
+ * End to end: the real CLI (`bin/camsweep.js sweep`) run in the agent's namespace of the
+ * standard lab, a simulated building segment with five ordinary devices and seven hostile
+ * ones. Asserts what was found, what was recorded as a problem, what was never contacted,
+ * and that the sweep ends within its window.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { createLab, standardLab, STANDARD_DEVICES, type Lab } from './netns.ts';
+import type { Device, SweepResult } from '../../src/domain/types.ts';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
+const CLI = new URL('../../bin/camsweep.js', import.meta.url).pathname;
+const SCHEMA = JSON.parse(readFileSync(new URL('../../schemas/sweep.v1.schema.json', import.meta.url), 'utf8')) as object;
+
+const WINDOW_S = 3;
+/** Listen window + enrichment grace (2 s default) + process start-up and output. */
+const MAX_WALL_MS = (WINDOW_S + 2) * 1000 + 1500;
+
+let lab: Lab;
+
+async function sweep(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  return lab.execAgent([process.execPath, CLI, 'sweep', '--interface', 'eth0', '--timeout', String(WINDOW_S), '--log-level', 'warn', ...args], {
+    timeoutMs: 30_000,
+  });
+}
+
+const byIp = (result: SweepResult, ip: string): Device => {
+  const d = result.devices.find((x) => x.ip === ip);
+  if (!d) throw new Error(`no device ${ip} in ${result.devices.map((x) => x.ip).join(', ')}`);
+  return d;
+};
+const values = (d: Device, field: string): string[] => d.evidence.filter((e) => e.field === field).map((e) => e.value);
+const ip = (name: string): string => STANDARD_DEVICES.find((d) => d.name === name)!.ip;
+
+beforeAll(async () => {
+  lab = await createLab(standardLab());
+  await lab.startDevices();
+}, 60_000);
+
+afterAll(async () => {
+  await lab?.stop();
+});
+
+describe('camsweep sweep on the standard lab', () => {
+  let result: SweepResult;
+  let run: Awaited<ReturnType<typeof sweep>>;
+
+  beforeAll(async () => {
+    run = await sweep(['--format', 'json']);
+    result = JSON.parse(run.stdout) as SweepResult;
+  }, 60_000);
+
+  it('exits 0 within its window and prints a document valid against the schema', () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.ms).toBeLessThan(MAX_WALL_MS);
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    addFormats(ajv);
+    const validate = ajv.compile(SCHEMA);
+    expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
+    expect(result.interfaces).toEqual([{ name: 'eth0', address: '10.66.0.2', netmask: '255.255.255.0', mac: '02:66:00:00:00:02' }]);
+    expect(run.stderr).not.toMatch(/Unhandled|TypeError|RangeError|heap out of memory/u);
+  });
+
+  it('finds every device that gave a usable answer, each once, with the MAC the lab gave it', () => {
+    const expected = STANDARD_DEVICES.filter((d) => !['not-xml', 'xml-bomb'].includes(d.name));
+    expect(result.devices.map((d) => d.ip)).toEqual(expected.map((d) => d.ip));
+    for (const d of expected) expect(byIp(result, d.ip).mac, d.name).toBe(d.mac);
+    for (const d of result.devices) expect(d.interfaces).toEqual(['eth0']);
+  });
+
+  it('reads the Hikvision camera through WS-Discovery, ONVIF device information and its banner', () => {
+    const d = byIp(result, ip('hikvision'));
+    expect(d).toMatchObject({
+      manufacturer: 'HIKVISION',
+      model: 'DS-2CD2142FWD-I',
+      firmware: 'V5.4.5 build 170124',
+      serial: 'DS-2CD2142FWD-I20170418AAWR739215406',
+      kind: 'camera',
+      status: 'review',
+    });
+    expect(d.protocols).toEqual(expect.arrayContaining(['wsd', 'onvif', 'http', 'arp']));
+    expect(values(d, 'onvif.scope.location')).toContain('city/hangzhou');
+    expect(values(d, 'onvif.auth')).toEqual(['none']);
+    expect(values(d, 'http.server').length).toBeGreaterThan(0);
+    expect(d.identifiers.epr).toMatch(/^urn:uuid:/u);
+  });
+
+  it('records the Dahua camera refusing GetDeviceInformation as a fact, and still names it from UPnP', () => {
+    const d = byIp(result, ip('dahua'));
+    expect(values(d, 'onvif.deviceInformation.fault')).toEqual(['NotAuthorized']);
+    expect(d).toMatchObject({ manufacturer: 'Dahua', model: 'IPC-HFW2228M-I1-V2', kind: 'camera', status: 'review' });
+    expect(values(d, 'ssdp.server')[0]).toContain('ZheJiang Dahua Technology');
+    expect(values(d, 'onvif.scope.name')).toEqual(['Dahua']);
+    expect(d.identifiers.udn).toMatch(/^uuid:www\.dahuatech\.com/u);
+  });
+
+  it('sees the Axis camera over mDNS with its TXT MAC as well', () => {
+    const d = byIp(result, ip('axis'));
+    expect(d.kind).toBe('camera');
+    expect(d.protocols).toEqual(expect.arrayContaining(['wsd', 'mdns']));
+    expect(values(d, 'mdns.type')).toContain('_axis-video._tcp');
+    expect(values(d, 'mdns.txt.macaddress')).toEqual(['ACCC8E20360D']);
+  });
+
+  it('classifies the printer and the media player as clear', () => {
+    expect(byIp(result, ip('epson'))).toMatchObject({ kind: 'printer', status: 'clear' });
+    expect(byIp(result, ip('chromecast'))).toMatchObject({ kind: 'media', status: 'clear', manufacturer: 'Google Inc.', model: 'Eureka Dongle' });
+  });
+
+  it('sends no ONVIF request to the printer that answered WS-Discovery', async () => {
+    const hits = await lab.deviceHits('epson');
+    expect(hits.filter((h) => h.proto === 'onvif' || (h.proto === 'http' && h.kind === 'POST'))).toEqual([]);
+    expect(result.errors.filter((e) => e.ip === ip('epson'))).toEqual([]);
+  });
+
+  it('survives hostile replies: non-XML and entity bombs are recorded, not devices', () => {
+    const codes = (name: string): string[] => result.errors.filter((e) => e.ip === ip(name)).map((e) => e.code);
+    expect(codes('not-xml')).toEqual(['WSD_INVALID']);
+    expect(codes('xml-bomb')).toEqual(['WSD_INVALID']);
+  });
+
+  it('keeps both ProbeMatch of one message, and the 60 KB reply', () => {
+    const two = byIp(result, ip('two-matches'));
+    expect(values(two, 'wsd.epr')).toHaveLength(2);
+    const big = byIp(result, ip('big-60k'));
+    expect(big.kind).toBe('camera');
+    expect(values(big, 'wsd.scope').length).toBeGreaterThan(10);
+  });
+
+  it('reads an LF-only SSDP reply and its description', () => {
+    const d = byIp(result, ip('lf-ssdp'));
+    expect(d.protocols).toEqual(expect.arrayContaining(['ssdp', 'upnp']));
+    expect(values(d, 'ssdp.server').length).toBeGreaterThan(0);
+    expect(d.manufacturer).toBe('SAMSUNG');
+  });
+
+  it('never fetches a LOCATION that names another host', async () => {
+    expect(result.errors).toContainEqual(expect.objectContaining({ code: 'UPNP_LOCATION_FOREIGN_HOST', ip: ip('foreign-location') }));
+    const hikHits = await lab.deviceHits('hikvision');
+    expect(hikHits.filter((h) => (h.detail ?? '').includes('foreign-location'))).toEqual([]);
+    // Every request any device received came from the agent.
+    for (const d of STANDARD_DEVICES) {
+      for (const h of await lab.deviceHits(d.name)) expect(h.from, `${d.name} ${h.proto} ${h.kind}`).toBe('10.66.0.2');
+    }
+  });
+
+  it('cuts an endless HTTP body and keeps the device', () => {
+    const d = byIp(result, ip('endless-http'));
+    expect(d.protocols).toEqual(expect.arrayContaining(['ssdp', 'http']));
+    expect(result.errors).toContainEqual(expect.objectContaining({ code: 'UPNP_TOO_LARGE', ip: ip('endless-http') }));
+  });
+});
+
+describe('camsweep sweep with configured ONVIF credentials', () => {
+  it('authenticates with WS-UsernameToken only where configured, and exits 3 with --fail-on review', async () => {
+    const config = path.join(lab.dir, 'camsweep.yaml');
+    writeFileSync(
+      config,
+      [
+        'credentials:',
+        `  - { match: ${ip('dahua')}, username: admin, passwordEnv: LAB_DAHUA_PASSWORD }`,
+        `  - { match: ${ip('axis')}/32, username: root, password: lab-axis-2036 }`,
+      ].join('\n'),
+    );
+    const run = await lab.execAgent(
+      [process.execPath, CLI, 'sweep', '--interface', 'eth0', '--timeout', '2', '--config', config, '--format', 'json', '--fail-on', 'review', '--quiet'],
+      { timeoutMs: 30_000, env: { LAB_DAHUA_PASSWORD: 'lab-dahua-2228' } },
+    );
+    expect(run.code, run.stderr).toBe(3);
+    const result = JSON.parse(run.stdout) as SweepResult;
+    const dahua = byIp(result, ip('dahua'));
+    expect(values(dahua, 'onvif.auth')).toEqual(['wsse']);
+    expect(values(dahua, 'onvif.manufacturer').length).toBe(1);
+    expect(dahua.firmware).not.toBeNull();
+    const axis = byIp(result, ip('axis'));
+    expect(values(axis, 'onvif.auth')).toEqual(['wsse']);
+    // The Hikvision camera answered without credentials: none were configured, none were sent.
+    expect(values(byIp(result, ip('hikvision')), 'onvif.auth')).toEqual(['none']);
+    // The password never appears in the output or the logs.
+    expect(run.stdout + run.stderr).not.toContain('lab-dahua-2228');
+    expect(run.stdout + run.stderr).not.toContain('lab-axis-2036');
+  }, 60_000);
+
+  it('prints CSV with a row per device', async () => {
+    const run = await sweep(['--format', 'csv', '--no-enrich']);
+    expect(run.code, run.stderr).toBe(0);
+    const rows = run.stdout.trimEnd().split('\r\n');
+    expect(rows[0]).toBe('ip,mac,manufacturer,brand,model,firmware,serial,kind,status,confidence,protocols,interfaces');
+    expect(rows.length).toBeGreaterThanOrEqual(11);
+    expect(rows.some((r) => r.startsWith(`${ip('hikvision')},44:19:b6:21:42:0b,`))).toBe(true);
+  }, 60_000);
+});
