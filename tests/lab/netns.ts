@@ -39,7 +39,7 @@ const SIMULATOR_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '
  */
 export function assertPrivateNamespace(): void {
   if (process.env.CAMSWEEP_PRIVATE_NETNS !== '1') {
-    throw new Error('refusing to build a lab: not inside scripts/private-netns.sh (CAMSWEEP_PRIVATE_NETNS is not 1)');
+    throw new Error('refusing to run outside a private network namespace: not inside scripts/private-netns.sh (CAMSWEEP_PRIVATE_NETNS is not 1)');
   }
   const interfaces = readFileSync('/proc/self/net/dev', 'utf8')
     .split('\n')
@@ -48,7 +48,7 @@ export function assertPrivateNamespace(): void {
     .filter((name) => name !== '');
   const others = interfaces.filter((name) => name !== 'lo');
   if (others.length > 0) {
-    throw new Error(`refusing to build a lab: this network namespace has interfaces besides lo (${others.join(', ')})`);
+    throw new Error(`refusing to run outside a private network namespace: this network namespace has interfaces besides lo (${others.join(', ')})`);
   }
 }
 

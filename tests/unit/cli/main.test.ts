@@ -67,3 +67,13 @@ describe('camsweep CLI', () => {
     expect(s.err).toContain('/nonexistent/camsweep.yaml');
   });
 });
+
+describe('camsweep sweep with nothing to probe from', () => {
+  it('exits 1 when no up, non-loopback IPv4 interface exists (this private namespace has only lo)', async () => {
+    expect(process.env.CAMSWEEP_PRIVATE_NETNS).toBe('1');
+    const s = io();
+    expect(await main(['sweep', '--timeout', '0.5', '--quiet'], s)).toBe(1);
+    expect(s.err).toMatch(/no up, non-loopback interface/u);
+    expect(s.out).toBe('');
+  });
+});
