@@ -12,9 +12,12 @@ export type Protocol =
   | 'upnp' // UPnP device description XML (LOCATION)
   | 'mdns' // mDNS / DNS-SD records
   | 'http' // HTTP banner (GET /)
-  | 'arp'; // the host's neighbour table
+  | 'sadp' // Hikvision SADP inquiry reply
+  | 'dhip' // Dahua DHIP DHDiscover reply (and Dahua v1 discovery)
+  | 'arp' // the host's neighbour table
+  | 'mac'; // facts derived from a MAC address (IEEE OUI registrant, locally administered)
 
-export const PROTOCOLS: readonly Protocol[] = ['wsd', 'onvif', 'ssdp', 'upnp', 'mdns', 'http', 'arp'];
+export const PROTOCOLS: readonly Protocol[] = ['wsd', 'onvif', 'ssdp', 'upnp', 'mdns', 'http', 'sadp', 'dhip', 'arp', 'mac'];
 
 /**
  * One observed fact. `field` uses the dotted names the fingerprint database reads,

@@ -1,5 +1,5 @@
 import { evidenceList, MAX_EVIDENCE } from '../domain/evidence.ts';
-import type { Device, Evidence, Identifiers, Observation, Protocol } from '../domain/types.ts';
+import { PROTOCOLS, type Device, type Evidence, type Identifiers, type Observation, type Protocol } from '../domain/types.ts';
 import { classifyKind, isVideoKind } from './classify.ts';
 
 /** Bounds that hold a device's record to a fixed size, whatever a host sends. */
@@ -142,7 +142,7 @@ function reportedConfidence(evidence: readonly Evidence[], manufacturer: string 
   return 0;
 }
 
-const ORDER: readonly Protocol[] = ['wsd', 'onvif', 'ssdp', 'upnp', 'mdns', 'http', 'arp'];
+const ORDER: readonly Protocol[] = PROTOCOLS;
 function protocolOrder(a: Protocol, b: Protocol): number {
   return ORDER.indexOf(a) - ORDER.indexOf(b);
 }

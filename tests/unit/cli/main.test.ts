@@ -7,6 +7,7 @@ function io(isTty = false): CliIo & { out: string; err: string } {
     out: '',
     err: '',
     isTty,
+    env: {} as NodeJS.ProcessEnv,
     stdout: (t: string) => {
       sink.out += t;
     },

@@ -1,0 +1,5 @@
+import type { CommandModule } from '../context.ts';
+import { sweepCommand } from './sweep.ts';
+
+/** Every CLI command, in the order `camsweep --help` lists them. */
+export const COMMANDS: readonly CommandModule[] = [sweepCommand];

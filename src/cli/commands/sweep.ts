@@ -1,0 +1,117 @@
+import type { LevelWithSilent } from 'pino';
+import { loadConfig, credentialsFor, type Config } from '../../config/load.ts';
+import { selectInterfaces } from '../../discovery/interfaces.ts';
+import { readNeighbours } from '../../discovery/neighbours.ts';
+import type { Discoverer } from '../../discovery/types.ts';
+import { createWsDiscovery } from '../../discovery/wsd/index.ts';
+import { createSsdpDiscovery } from '../../discovery/ssdp/index.ts';
+import { createMdnsDiscovery } from '../../discovery/mdns/index.ts';
+import { enrichOnvif } from '../../enrich/onvif.ts';
+import { enrichUpnp } from '../../enrich/upnp.ts';
+import { httpBanner } from '../../enrich/banner.ts';
+import { boundedRequest } from '../../util/http.ts';
+import { createLogger } from '../../util/log.ts';
+import { runSweep, type Enrichers } from '../../sweep/sweep.ts';
+import { formatResult, type OutputFormat } from '../../output/format.ts';
+import type { DeviceStatus } from '../../domain/types.ts';
+import { CamsweepError } from '../../domain/errors.ts';
+import { Option, type Command } from 'commander';
+import { UsageError } from '../../domain/errors.ts';
+import { EXIT, type CliIo, type CommandModule } from '../context.ts';
+
+export interface SweepCliOptions {
+  interface: string[];
+  timeout?: number;
+  format?: OutputFormat;
+  config?: string;
+  failOn?: 'restricted' | 'review';
+  mx?: number;
+  enrich: boolean;
+  logLevel?: LevelWithSilent;
+  quiet?: boolean;
+}
+
+/** Statuses that trip `--fail-on X`: X and anything more severe. */
+const FAIL_ON: Record<'restricted' | 'review', readonly DeviceStatus[]> = {
+  restricted: ['restricted'],
+  review: ['restricted', 'review'],
+};
+
+export function buildDiscoverers(config: Config): Discoverer[] {
+  const all: Record<Config['sweep']['protocols'][number], () => Discoverer> = {
+    wsd: () => createWsDiscovery(),
+    ssdp: () => createSsdpDiscovery({ mx: config.sweep.mx }),
+    mdns: () => createMdnsDiscovery(),
+  };
+  return config.sweep.protocols.map((p) => all[p]());
+}
+
+export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise<number> {
+  const config = loadConfig(opts.config === undefined ? {} : { file: opts.config });
+  const level: LevelWithSilent = opts.quiet ? 'error' : (opts.logLevel ?? config.log.level);
+  const log = createLogger({ level });
+  const names = opts.interface.length > 0 ? opts.interface : config.sweep.interfaces;
+  const interfaces = selectInterfaces(names);
+  if (interfaces.length === 0) {
+    throw new CamsweepError('NO_INTERFACE', 'no up, non-loopback interface with an IPv4 address to probe from (name one with --interface)');
+  }
+  const enrichers: Enrichers =
+    opts.enrich && config.enrich.enabled ? { onvif: enrichOnvif, upnp: enrichUpnp, banner: httpBanner } : {};
+  const result = await runSweep({
+    interfaces,
+    discoverers: buildDiscoverers({ ...config, sweep: { ...config.sweep, mx: opts.mx ?? config.sweep.mx } }),
+    enrichers,
+    windowMs: opts.timeout !== undefined ? Math.round(opts.timeout * 1000) : config.sweep.windowMs,
+    enrichGraceMs: config.enrich.graceMs,
+    requestTimeoutMs: config.enrich.requestTimeoutMs,
+    maxBodyBytes: config.enrich.maxBodyBytes,
+    enrichConcurrency: config.enrich.concurrency,
+    http: boundedRequest,
+    credentialsFor: (ip) => credentialsFor(config, ip),
+    neighbours: () => readNeighbours(),
+    log,
+  });
+  const format: OutputFormat = opts.format ?? (io.isTty ? 'table' : 'json');
+  io.stdout(formatResult(result, format));
+  if (opts.failOn) {
+    const trip = FAIL_ON[opts.failOn];
+    if (result.devices.some((d) => trip.includes(d.status))) return EXIT.found;
+  }
+  return EXIT.ok;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function timeoutSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0.5 || n > 300) throw new UsageError(`--timeout must be a number of seconds from 0.5 to 300 (got ${value})`);
+  return n;
+}
+
+function mxSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 5) throw new UsageError(`--mx must be a whole number from 1 to 5 (got ${value})`);
+  return n;
+}
+
+export const sweepCommand: CommandModule = {
+  register(program: Command, ctx) {
+    program
+      .command('sweep')
+      .description('probe the local network once (WS-Discovery, SSDP/UPnP, mDNS) and print every device found')
+      .option('-i, --interface <name>', 'interface to probe from (repeatable; default: every up, non-loopback IPv4 interface)', collect, [])
+      .option('-t, --timeout <seconds>', 'listen window in seconds (default 3, or the config file)', timeoutSeconds)
+      .addOption(new Option('-f, --format <format>', 'output format (default: table on a terminal, json otherwise)').choices(['table', 'json', 'csv']))
+      .option('-c, --config <file>', 'YAML configuration file')
+      .addOption(new Option('--fail-on <status>', 'exit 3 when a device has this status (review also counts restricted)').choices(['restricted', 'review']))
+      .addOption(new Option('--mx <seconds>', 'SSDP MX: the longest a device may wait before answering (1-5)').argParser(mxSeconds))
+      .option('--no-enrich', 'do not query devices after discovery (no ONVIF device service, UPnP description or HTTP banner)')
+      .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+      .option('-q, --quiet', 'log only errors')
+      .action(async (opts: SweepCliOptions) => {
+        ctx.exit(await runSweepCommand(opts, ctx.io));
+      });
+  },
+};
