@@ -1,3 +1,5 @@
+import type { Attribution, PolicyVerdict } from './verdict.ts';
+
 /**
  * Shared domain types. Data flows one way:
  * discovery -> observations -> devices -> (fingerprint -> policy) -> output/report.
@@ -94,6 +96,10 @@ export interface Device {
   interfaces: string[];
   identifiers: Identifiers;
   evidence: Evidence[];
+  /** Who made it, under which label, and why we think so (fingerprinting). */
+  attribution?: Attribution;
+  /** The policy's verdict: status with the reason, pack, rule and source behind it. */
+  verdict: PolicyVerdict;
 }
 
 /** A recorded problem that did not stop the sweep. `code` is stable; `message` is for humans. */

@@ -112,6 +112,9 @@ function buildDevice(group: HostGroup, neighbours: ReadonlyMap<string, string> |
     serial,
     kind,
     status: isVideoKind(kind) ? 'review' : 'clear',
+    verdict: isVideoKind(kind)
+      ? { status: 'review', reason: `a ${kind} whose maker is not established` }
+      : { status: 'clear', reason: `not a video device (${kind})` },
     confidence: reportedConfidence(evidence, manufacturer),
     protocols,
     interfaces: [...interfaces].sort(),

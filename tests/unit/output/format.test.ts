@@ -23,6 +23,7 @@ const device = (over: Partial<Device> = {}): Device => ({
   interfaces: ['eth0'],
   identifiers: { epr: 'urn:uuid:1' },
   evidence: [{ protocol: 'onvif', field: 'onvif.manufacturer', value: 'HIKVISION' }],
+  verdict: { status: 'review', reason: 'a camera whose maker is not established' },
   ...over,
 });
 
