@@ -11,6 +11,7 @@ export interface Config {
   enrich: { enabled: boolean; requestTimeoutMs: number; graceMs: number; maxBodyBytes: number; concurrency: number };
   credentials: Array<{ match: Cidr; username: string; password: string }>;
   log: { level: ConfigFile['log']['level'] };
+  audit: { file?: string };
 }
 
 export interface Cidr {
@@ -116,6 +117,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     },
     credentials,
     log: { level: file.log.level },
+    audit: file.audit.file === undefined ? {} : { file: file.audit.file },
   });
 }
 

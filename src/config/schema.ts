@@ -44,6 +44,13 @@ export const configSchema = z
       .strict()
       .prefault({}),
     credentials: z.array(credentialEntry).default([]),
+    audit: z
+      .object({
+        /** Append a JSON line for everything the agent sends (destination, protocol, message, time). */
+        file: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

@@ -1,6 +1,7 @@
 import type { Logger } from '../util/log.ts';
 import type { Observation, Protocol, SweepError } from '../domain/types.ts';
 import type { NetInterface } from './interfaces.ts';
+import type { DatagramAudit } from '../domain/audit.ts';
 
 /** What a discoverer gets for one interface and one sweep. */
 export interface DiscoveryContext {
@@ -15,6 +16,8 @@ export interface DiscoveryContext {
   /** A problem that did not stop this discoverer (bad reply, send failure). */
   error(err: SweepError): void;
   random?: () => number;
+  /** Pass to openUdpSocket({ audit }) so every datagram sent is recorded. */
+  audit?: DatagramAudit;
 }
 
 /** One discovery protocol: runs on one interface until the window closes. Never throws. */

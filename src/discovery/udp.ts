@@ -1,4 +1,5 @@
 import dgram from 'node:dgram';
+import type { DatagramAudit } from '../domain/audit.ts';
 
 /**
  * A UDP socket for one protocol on one interface. Bound to the interface's own address (so
@@ -18,6 +19,8 @@ export interface UdpSocketOptions {
   memberships?: Array<{ group: string; interfaceAddress: string }>;
   broadcast?: boolean;
   maxDatagram?: number;
+  /** Told about every datagram sent (the sweep's audit record). */
+  audit?: DatagramAudit | undefined;
   onMessage: (msg: Buffer, from: { address: string; port: number }) => void;
   onError: (err: Error) => void;
 }
@@ -82,7 +85,14 @@ export async function openUdpSocket(options: UdpSocketOptions): Promise<UdpSocke
           resolve();
           return;
         }
-        socket.send(payload, port, address, (err) => (err ? reject(err) : resolve()));
+        socket.send(payload, port, address, (err) => {
+          if (err) {
+            reject(err);
+            return;
+          }
+          options.audit?.({ address, port, payload: typeof payload === 'string' ? Buffer.from(payload) : payload });
+          resolve();
+        });
       });
     },
     close() {

@@ -1,6 +1,8 @@
 import type { Logger } from '../util/log.ts';
 import type { HttpClient } from '../util/http.ts';
-import type { Observation, SweepError, SweepResult } from '../domain/types.ts';
+import type { Observation, Protocol, SweepError, SweepResult } from '../domain/types.ts';
+import type { AuditSink, DatagramAudit } from '../domain/audit.ts';
+import { describeDatagram } from './describe.ts';
 import type { Discoverer } from '../discovery/types.ts';
 import type { NetInterface } from '../discovery/interfaces.ts';
 import type { Credentials, EnrichContext, EnrichResult } from '../enrich/types.ts';
@@ -51,6 +53,8 @@ export interface SweepOptions {
   log: Logger;
   now?: () => Date;
   limits?: Partial<SweepLimits>;
+  /** Told about every datagram and HTTP request the sweep sends. */
+  audit?: AuditSink;
 }
 
 /**
@@ -89,11 +93,44 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const started = new Set<string>();
   const bannerPorts = new Map<string, Set<number>>();
 
-  const enrichContext = (ip: string): EnrichContext => {
+  const audit = options.audit;
+  const datagramAudit =
+    (protocol: Protocol, iface: string): DatagramAudit =>
+    ({ address, port, payload }) =>
+      audit?.({ at: now().toISOString(), transport: 'udp', protocol, interface: iface, destination: address, port, message: describeDatagram(protocol, payload), bytes: payload.length });
+  const auditedHttp = (protocol: Protocol): HttpClient => {
+    if (!audit) return options.http;
+    return (req) => {
+      let destination = '';
+      let port = 80;
+      let path = req.url;
+      try {
+        const u = new URL(req.url);
+        destination = u.hostname.replace(/^\[|\]$/gu, '');
+        port = u.port === '' ? 80 : Number(u.port);
+        path = `${u.pathname}${u.search}`;
+      } catch {
+        // an unparseable URL is refused by the client; record it as given
+      }
+      const operation = req.body ? /<(?:[\w-]+:)?Body>\s*<(?:[\w-]+:)?(\w{1,64})/u.exec(req.body)?.[1] : undefined;
+      audit({
+        at: now().toISOString(),
+        transport: 'tcp',
+        protocol,
+        destination,
+        port,
+        message: `${req.method ?? 'GET'} ${path}${operation ? ` ${operation}` : ''}`,
+        bytes: req.body ? Buffer.byteLength(req.body) : 0,
+      });
+      return options.http(req);
+    };
+  };
+
+  const enrichContext = (ip: string, protocol: Protocol): EnrichContext => {
     const credentials = options.credentialsFor(ip);
     return {
       signal: enrichAbort.signal,
-      http: options.http,
+      http: auditedHttp(protocol),
       log: options.log.child({ module: 'enrich' }),
       requestTimeoutMs: options.requestTimeoutMs,
       maxBodyBytes: options.maxBodyBytes,
@@ -102,14 +139,20 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     };
   };
 
-  const schedule = (key: string, ip: string, iface: string | undefined, task: (ctx: EnrichContext) => Promise<EnrichResult>): void => {
+  const schedule = (
+    key: string,
+    protocol: Protocol,
+    ip: string,
+    iface: string | undefined,
+    task: (ctx: EnrichContext) => Promise<EnrichResult>,
+  ): void => {
     if (started.has(key)) return;
     started.add(key);
     const run = limiter.run(async () => {
       if (enrichAbort.signal.aborted) return;
       let result: EnrichResult;
       try {
-        result = await task(enrichContext(ip));
+        result = await task(enrichContext(ip, protocol));
       } catch (err) {
         // Enrichers promise never to throw; if one does, it is a bug we record, not a crash.
         recordError({ code: errorCode(err, 'ENRICH_FAILED'), message: errorMessage(err), ip });
@@ -140,12 +183,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     const xaddrs = obs.endpoints?.xaddrs ?? [];
     if (options.enrichers.onvif && xaddrs.length > 0 && speaksOnvif(obs)) {
       const onvif = options.enrichers.onvif;
-      schedule(`onvif:${ip}`, ip, iface, (ctx) => onvif({ ip, xaddrs }, ctx));
+      schedule(`onvif:${ip}`, 'onvif', ip, iface, (ctx) => onvif({ ip, xaddrs }, ctx));
     }
     const location = obs.endpoints?.location;
     if (options.enrichers.upnp && location) {
       const upnp = options.enrichers.upnp;
-      schedule(`upnp:${ip}:${location}`, ip, iface, (ctx) => upnp({ ip, location }, ctx));
+      schedule(`upnp:${ip}:${location}`, 'upnp', ip, iface, (ctx) => upnp({ ip, location }, ctx));
     }
     if (options.enrichers.banner) {
       const banner = options.enrichers.banner;
@@ -155,7 +198,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
         if (ports.has(port)) continue;
         if (ports.size >= limits.maxBannerPorts) break;
         ports.add(port);
-        schedule(`banner:${ip}:${port}`, ip, iface, (ctx) => banner({ ip, port }, ctx));
+        schedule(`banner:${ip}:${port}`, 'http', ip, iface, (ctx) => banner({ ip, port }, ctx));
       }
     }
   };
@@ -172,6 +215,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
             windowMs: options.windowMs,
             log: dlog,
             emit: (obs) => accept({ ...obs, interface: obs.interface ?? iface.name }, true),
+            audit: datagramAudit(discoverer.protocol, iface.name),
             error: (err) => recordError({ interface: iface.name, protocol: discoverer.protocol, ...err }),
           })
           .catch((err: unknown) => {

@@ -11,6 +11,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { createLab, standardLab, STANDARD_DEVICES, type Lab } from './netns.ts';
 import type { Device, SweepResult } from '../../src/domain/types.ts';
+import type { AuditEntry } from '../../src/domain/audit.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 const CLI = new URL('../../bin/camsweep.js', import.meta.url).pathname;
@@ -50,7 +51,7 @@ describe('camsweep sweep on the standard lab', () => {
   let run: Awaited<ReturnType<typeof sweep>>;
 
   beforeAll(async () => {
-    run = await sweep(['--format', 'json']);
+    run = await sweep(['--format', 'json', '--audit-file', path.join(lab.dir, 'audit.jsonl')]);
     result = JSON.parse(run.stdout) as SweepResult;
   }, 60_000);
 
@@ -146,6 +147,38 @@ describe('camsweep sweep on the standard lab', () => {
     for (const d of STANDARD_DEVICES) {
       for (const h of await lab.deviceHits(d.name)) expect(h.from, `${d.name} ${h.proto} ${h.kind}`).toBe('10.66.0.2');
     }
+  });
+
+  it('keeps an audit record of everything it sent: only discovery to the groups, only queries to hosts that replied', () => {
+    const entries = readFileSync(path.join(lab.dir, 'audit.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AuditEntry);
+    const udp = entries.filter((e) => e.transport === 'udp');
+    const tcp = entries.filter((e) => e.transport === 'tcp');
+    // Two probe variants twice, two search targets twice, several mDNS rounds.
+    expect(udp.filter((e) => e.protocol === 'wsd').map((e) => e.message).sort()).toEqual([
+      'Probe (no Types)',
+      'Probe (no Types)',
+      'Probe dn:NetworkVideoTransmitter',
+      'Probe dn:NetworkVideoTransmitter',
+    ]);
+    expect(udp.filter((e) => e.protocol === 'ssdp').map((e) => e.message).sort()).toEqual([
+      'M-SEARCH ssdp:all',
+      'M-SEARCH ssdp:all',
+      'M-SEARCH upnp:rootdevice',
+      'M-SEARCH upnp:rootdevice',
+    ]);
+    const groups = new Set(['239.255.255.250', '224.0.0.251']);
+    const replied = new Set(result.devices.map((d) => d.ip));
+    for (const e of udp) {
+      expect(e.interface).toBe('eth0');
+      expect(groups.has(e.destination) || replied.has(e.destination), JSON.stringify(e)).toBe(true);
+    }
+    expect(tcp.length).toBeGreaterThan(0);
+    for (const e of tcp) expect(replied.has(e.destination), JSON.stringify(e)).toBe(true);
+    expect(tcp.filter((e) => e.protocol === 'onvif').map((e) => e.message)).toContain('POST /onvif/device_service GetDeviceInformation');
+    expect(tcp.some((e) => e.destination === ip('foreign-location') && e.protocol === 'upnp')).toBe(false);
   });
 
   it('cuts an endless HTTP body and keeps the device', () => {

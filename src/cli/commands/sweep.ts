@@ -12,6 +12,7 @@ import { httpBanner } from '../../enrich/banner.ts';
 import { boundedRequest } from '../../util/http.ts';
 import { createLogger } from '../../util/log.ts';
 import { runSweep, type Enrichers } from '../../sweep/sweep.ts';
+import { createAuditSink } from '../../sweep/audit-file.ts';
 import { formatResult, type OutputFormat } from '../../output/format.ts';
 import type { DeviceStatus } from '../../domain/types.ts';
 import { CamsweepError } from '../../domain/errors.ts';
@@ -29,6 +30,7 @@ export interface SweepCliOptions {
   enrich: boolean;
   logLevel?: LevelWithSilent;
   quiet?: boolean;
+  auditFile?: string;
 }
 
 /** Statuses that trip `--fail-on X`: X and anything more severe. */
@@ -57,6 +59,7 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise
   }
   const enrichers: Enrichers =
     opts.enrich && config.enrich.enabled ? { onvif: enrichOnvif, upnp: enrichUpnp, banner: httpBanner } : {};
+  const audit = createAuditSink(log, opts.auditFile ?? config.audit.file);
   const result = await runSweep({
     interfaces,
     discoverers: buildDiscoverers({ ...config, sweep: { ...config.sweep, mx: opts.mx ?? config.sweep.mx } }),
@@ -70,7 +73,8 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise
     credentialsFor: (ip) => credentialsFor(config, ip),
     neighbours: () => readNeighbours(),
     log,
-  });
+    audit: audit.sink,
+  }).finally(() => audit.close());
   const format: OutputFormat = opts.format ?? (io.isTty ? 'table' : 'json');
   io.stdout(formatResult(result, format));
   if (opts.failOn) {
@@ -109,6 +113,7 @@ export const sweepCommand: CommandModule = {
       .addOption(new Option('--mx <seconds>', 'SSDP MX: the longest a device may wait before answering (1-5)').argParser(mxSeconds))
       .option('--no-enrich', 'do not query devices after discovery (no ONVIF device service, UPnP description or HTTP banner)')
       .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+      .option('--audit-file <file>', 'append a JSON line for every datagram and HTTP request the sweep sends')
       .option('-q, --quiet', 'log only errors')
       .action(async (opts: SweepCliOptions) => {
         ctx.exit(await runSweepCommand(opts, ctx.io));

@@ -85,6 +85,7 @@ export class MdnsSession {
         multicastInterface: address,
         multicastTtl: 255,
         maxDatagram: MAX_MDNS_DATAGRAM,
+        audit: this.ctx.audit,
         onMessage: (msg, from) => this.onMessage(msg, from.address, 'query'),
         onError: (err) => this.socketError('MDNS_SOCKET_ERROR', err),
       });
@@ -100,6 +101,7 @@ export class MdnsSession {
         multicastTtl: 255,
         memberships: [{ group: MDNS_GROUP, interfaceAddress: address }],
         maxDatagram: MAX_MDNS_DATAGRAM,
+        audit: this.ctx.audit,
         onMessage: (msg, from) => this.onMessage(msg, from.address, 'listener'),
         onError: (err) => this.socketError('MDNS_SOCKET_ERROR', err),
       });

@@ -118,6 +118,7 @@ async function runOnInterface(
       bindPort: 0,
       multicastInterface: iface.address,
       multicastTtl: MULTICAST_TTL,
+      audit: ctx.audit,
       onMessage: (buf, from) => onMessage(buf, from.address),
       onError: (err) => ctx.error(sweepError(ctx, 'SSDP_SOCKET_ERROR', err.message)),
     });

@@ -67,6 +67,7 @@ export function createWsDiscovery(options: WsDiscoveryOptions = {}): Discoverer 
         bindPort: 0,
         multicastInterface: ctx.iface.address,
         maxDatagram: WSD_LIMITS.maxBytes,
+        audit: ctx.audit,
         onMessage,
         onError: (err) =>
           ctx.error({ code: 'WSD_SOCKET', message: errorMessage(err), protocol: 'wsd', interface: ctx.iface.name }),

@@ -4,6 +4,7 @@ import type { Discoverer } from '../../../src/discovery/types.ts';
 import type { NetInterface } from '../../../src/discovery/interfaces.ts';
 import type { EnrichContext } from '../../../src/enrich/types.ts';
 import type { Observation } from '../../../src/domain/types.ts';
+import type { AuditEntry } from '../../../src/domain/audit.ts';
 import { silentLogger } from '../../../src/util/log.ts';
 import { sleep, aborted } from '../../../src/util/time.ts';
 
@@ -208,5 +209,37 @@ describe('runSweep error records', () => {
       }),
     );
     expect(result.errors.map((e) => e.ip)).toEqual(['10.66.0.101', '10.66.0.102']);
+  });
+});
+
+describe('runSweep audit record', () => {
+  it('records every datagram a discoverer sends and every HTTP request an enricher makes', async () => {
+    const entries: AuditEntry[] = [];
+    await runSweep(
+      base({
+        audit: (e) => entries.push(e),
+        discoverers: [
+          {
+            protocol: 'wsd',
+            async run(ctx) {
+              ctx.audit?.({ address: '239.255.255.250', port: 3702, payload: Buffer.from('<d:Probe><d:Types>dn:NetworkVideoTransmitter</d:Types></d:Probe>') });
+              ctx.emit(camera('10.66.0.11'));
+              await aborted(ctx.signal);
+            },
+          },
+        ],
+        enrichers: {
+          onvif: async (t, ctx) => {
+            await ctx.http({ url: t.xaddrs[0]!, method: 'POST', body: '<s:Envelope><s:Body><tds:GetSystemDateAndTime/></s:Body></s:Envelope>', timeoutMs: 100, maxBytes: 100 }).catch(() => undefined);
+            return { observations: [], errors: [] };
+          },
+        },
+        now: () => new Date('2026-11-26T10:00:00Z'),
+      }),
+    );
+    expect(entries).toEqual([
+      { at: '2026-11-26T10:00:00.000Z', transport: 'udp', protocol: 'wsd', interface: 'eth0', destination: '239.255.255.250', port: 3702, message: 'Probe dn:NetworkVideoTransmitter', bytes: 64 },
+      { at: '2026-11-26T10:00:00.000Z', transport: 'tcp', protocol: 'onvif', destination: '10.66.0.11', port: 80, message: 'POST /onvif/device_service GetSystemDateAndTime', bytes: 69 },
+    ]);
   });
 });
