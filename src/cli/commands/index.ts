@@ -1,5 +1,6 @@
 import type { CommandModule } from '../context.ts';
 import { sweepCommand } from './sweep.ts';
+import { policyCommand } from './policy.ts';
 
 /** Every CLI command, in the order `camsweep --help` lists them. */
-export const COMMANDS: readonly CommandModule[] = [sweepCommand];
+export const COMMANDS: readonly CommandModule[] = [sweepCommand, policyCommand];

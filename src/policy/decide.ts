@@ -1,0 +1,160 @@
+import type { DeviceKind } from '../domain/types.ts';
+import type { Attribution, PolicyVerdict } from '../domain/verdict.ts';
+import { cleanText } from '../util/text.ts';
+import type { Policy } from './load.ts';
+import { appliesToKind, hitsFor, labelRelation, makerRelation, rulesInForce, type RelationHit } from './match.ts';
+
+/**
+ * The policy decision, pure: an attribution (who made the device, under which label, how
+ * sure) plus the packs in force give `restricted`, `review` or `clear`, with the pack, rule
+ * and source behind it and one sentence saying why. docs/policy.md explains each step.
+ *
+ * 1. restricted: the manufacturer of record, established (confidence >= threshold), is a
+ *    rule's entity (or alias), or a subsidiary/affiliate within its since/until on `asOf`,
+ *    and the device kind is one the rule applies to. The first hit in pack order, then rule
+ *    order, is named; the others are listed in the reason.
+ * 2. review, naming a rule: the established maker's tie to a covered entity has ended (the
+ *    device may predate the end); or the maker is not established (or the evidence conflicts)
+ *    and a candidate maker is covered; or the label is a covered entity's name or brand.
+ * 3. review: a camera, recorder or intercom whose maker is not established, or whose evidence
+ *    conflicts.
+ * 4. clear: anything else, saying what it was checked against.
+ */
+
+export interface DecideInput {
+  kind: DeviceKind;
+  attribution: Attribution;
+}
+
+export interface DecideOptions {
+  /** Confidence from which attribution.manufacturer counts as the manufacturer of record. */
+  threshold: number;
+  /** The day the verdict is for (rules and ownerships have dates). */
+  asOf: Date;
+}
+
+/** Device kinds that need a known maker to be cleared. */
+export const REVIEW_KINDS: readonly DeviceKind[] = ['camera', 'recorder', 'intercom'];
+
+const fmt = (n: number) => n.toFixed(2);
+const name = (s: string) => cleanText(s, 100);
+
+export function decide(input: DecideInput, policy: Policy, options: DecideOptions): PolicyVerdict {
+  const { kind, attribution: a } = input;
+  const { threshold, asOf } = options;
+  const refs = rulesInForce(policy, asOf);
+  const inForce = policy.packs.map((p) => p.id).join(', ') || 'no pack';
+  const maker = a.manufacturer === null ? '' : name(a.manufacturer);
+  const established = maker !== '' && a.confidence >= threshold;
+  const evidence = maker === '' ? '' : `${maker} (${strength(a, maker)})`;
+  const unestablished =
+    maker === '' ? 'no evidence establishes who made it' : `the maker is not established (${maker} at confidence ${fmt(a.confidence)}, below the threshold ${fmt(threshold)})`;
+  const conflicts = a.conflicts.map((c) => cleanText(c, 200)).filter((c) => c !== '');
+  const conflictText = conflicts.slice(0, 3).join('; ') + (conflicts.length > 3 ? `; and ${conflicts.length - 3} more` : '');
+  const usable = (h: RelationHit) => h.position !== 'before' && appliesToKind(h.rule, kind);
+
+  // 1. and 2a: the established maker.
+  const makerHits = established ? hitsFor(refs, maker, asOf, makerRelation) : [];
+  const covering = makerHits.filter((h) => h.position === 'within' && appliesToKind(h.rule, kind));
+  const [first, ...others] = covering;
+  if (first) {
+    const also = others.length > 0 ? `; also ${others.map(ruleName).join(', ')}` : '';
+    return verdict('restricted', `made by ${evidence}${tie(first)}, covered by ${ruleName(first)} (${first.rule.legalName})${also}`, first);
+  }
+  const ended = makerHits.find((h) => h.position === 'after' && appliesToKind(h.rule, kind));
+  if (ended) {
+    return verdict(
+      'review',
+      `made by ${evidence}${tie(ended)}, per ${ruleName(ended)}: covered if made before the tie ended, and the manufacture date is unknown`,
+      ended,
+    );
+  }
+
+  // 2b: a covered candidate, when the maker is not established or the evidence conflicts.
+  if (!established || conflicts.length > 0) {
+    const candidates: Array<[string, number]> = [];
+    if (maker !== '' && !established) candidates.push([maker, a.confidence]);
+    for (const c of a.candidates) {
+      const n = name(c.manufacturer);
+      if (n !== '' && !(established && n.toLowerCase() === maker.toLowerCase())) candidates.push([n, c.score]);
+    }
+    for (const [candidate, score] of candidates) {
+      const hit = hitsFor(refs, candidate, asOf, makerRelation).find(usable);
+      if (!hit) continue;
+      const covered = `${tie(hit)}, covered by ${ruleName(hit)}`;
+      const why = established
+        ? `conflicting evidence: ${evidence} is the likeliest maker, but the evidence also points to ${candidate} (score ${fmt(score)})${covered}`
+        : candidate === maker
+          ? `${unestablished}; ${candidate}${tie(hit)} is covered by ${ruleName(hit)}`
+          : `${unestablished}; the evidence also points to ${candidate} (score ${fmt(score)})${covered}`;
+      const detail = conflicts.length > 0 ? ` (${conflictText})` : '';
+      return verdict('review', `${why}${detail}`, hit);
+    }
+  }
+
+  // 2c: the label on the box.
+  const label = a.brand === null ? '' : name(a.brand);
+  if (label !== '') {
+    const hit = hitsFor(refs, label, asOf, labelRelation).find(usable);
+    if (hit) {
+      const listed =
+        hit.relation === 'brand'
+          ? `a brand ${ruleName(hit)} lists for ${hit.rule.entity}${hit.entry?.note ? ` (${hit.entry.note.replace(/\.$/u, '')})` : ''}`
+          : `a name ${ruleName(hit)} covers${tie(hit)}`;
+      const makerPart = established ? `the evidence names ${evidence} as maker, which contradicts the label: check who made it` : unestablished;
+      return verdict('review', `labelled ${label}, ${listed}; a label alone does not establish the maker, and ${makerPart}`, hit);
+    }
+  }
+
+  // 3. cameras, recorders and intercoms need an established, uncontested maker.
+  if (REVIEW_KINDS.includes(kind)) {
+    if (!established) return { status: 'review', reason: `a ${kind} whose maker is not established: ${unestablished}` };
+    if (conflicts.length > 0) return { status: 'review', reason: `a ${kind} with conflicting evidence about its maker (likeliest ${evidence}): ${conflictText}` };
+  }
+
+  // 4. clear.
+  if (established) {
+    const outside = makerHits.find((h) => h.position === 'within');
+    if (outside) {
+      return {
+        status: 'clear',
+        reason: `made by ${evidence}${tie(outside)}, but a ${kind} is outside what ${ruleName(outside)} covers (${outside.rule.appliesTo.kinds.join(', ')}), and no rule in ${inForce} covers it`,
+      };
+    }
+    return { status: 'clear', reason: `made by ${evidence}, not covered by ${inForce}` };
+  }
+  return { status: 'clear', reason: `a ${kind}; ${unestablished}, and no evidence ties it to an entity covered by ${inForce}` };
+}
+
+function ruleName(hit: RelationHit): string {
+  return `${hit.pack.id} rule ${hit.rule.id}`;
+}
+
+/** ", a subsidiary of Dahua (2018 to 2022-11-23)" and the like; "" for the entity itself. */
+function tie(hit: RelationHit): string {
+  if (hit.relation === 'entity' || !hit.entry) return '';
+  const { since, until } = hit.entry;
+  const dates = since && until ? ` (${since} to ${until})` : since ? ` (since ${since})` : until ? ` (until ${until})` : '';
+  const what = hit.relation === 'subsidiary' ? 'a subsidiary of' : hit.relation === 'affiliate' ? 'an affiliate of' : 'a brand of';
+  return `, ${what} ${hit.rule.entity}${dates}`;
+}
+
+/** "confidence 0.93 from 4 fingerprints": how strong the evidence for the maker is. */
+function strength(a: Attribution, maker: string): string {
+  const candidate = a.candidates.find((c) => c.manufacturer.toLowerCase() === maker.toLowerCase());
+  const n = candidate?.fingerprints.length ?? 0;
+  return `confidence ${fmt(a.confidence)}${n > 0 ? ` from ${n} fingerprint${n === 1 ? '' : 's'}` : ''}`;
+}
+
+function verdict(status: PolicyVerdict['status'], reason: string, hit: RelationHit): PolicyVerdict {
+  const { document, date, url } = hit.rule.source;
+  return {
+    status,
+    reason,
+    pack: hit.pack.id,
+    rule: hit.rule.id,
+    entity: hit.rule.entity,
+    source: { document, date, url },
+    scope: hit.rule.scope.text,
+  };
+}
