@@ -1,0 +1,158 @@
+/**
+ * Dahua discovery (DHIP and the legacy v1 search) on one interface: the socket side.
+ *
+ * - a search socket bound to the interface address (ephemeral port, multicast egress pinned
+ *   to the interface, SO_BROADCAST). Each round sends DHIP `DHDiscover.search` to
+ *   239.255.255.251:37810 and to 255.255.255.255:37810, and the v1 search to
+ *   255.255.255.255:5050; `repeats` rounds with jitter. Devices answer the sender here;
+ * - a listener on 0.0.0.0:37810 (SO_REUSEADDR) joined to 239.255.255.251 on the interface, for
+ *   firmware that answers the group. If it cannot be bound, that is recorded and the search
+ *   socket still works.
+ *
+ * Which replies count is decided in replies.ts. Only the two searches are ever sent
+ * (payloads.ts takes no input and builds nothing else).
+ */
+import { errorCode, errorMessage } from '../../domain/errors.ts';
+import type { SweepError } from '../../domain/types.ts';
+import { aborted, jitter, sleep } from '../../util/time.ts';
+import type { Discoverer, DiscoveryContext } from '../types.ts';
+import { openUdpSocket, type UdpSocket } from '../udp.ts';
+import { buildDahuaV1Probe, buildDhipSearch, DAHUA_V1_PORT, DHIP_BROADCAST, DHIP_GROUP, DHIP_PORT } from './payloads.ts';
+import { createDahuaReplyHandler } from './replies.ts';
+
+export { decodeDahua, dhipToObservation, dahuaV1ToObservation } from './decode.ts';
+export type { DahuaDecoded } from './decode.ts';
+export { decodeDhipBody } from './device-info.ts';
+export type { DhipDeviceInfo } from './device-info.ts';
+export { decodeDahuaV1 } from './v1.ts';
+export type { DahuaV1Info } from './v1.ts';
+export { parseDhipFrame, DHIP_LIMITS } from './frame.ts';
+export { buildDhipSearch, buildDahuaV1Probe, DHIP_GROUP, DHIP_PORT, DAHUA_V1_PORT } from './payloads.ts';
+
+export interface DhipDiscoveryOptions {
+  /** Rounds of searches (default 2, at most 5; UDP is lossy). */
+  repeats?: number;
+  /** Pause before each datagram after the first, ms (default [50, 250]). */
+  jitterMs?: [number, number];
+  /** Send the legacy v1 search too (default true). */
+  v1?: boolean;
+}
+
+interface Config {
+  repeats: number;
+  jitterMs: readonly [number, number];
+  v1: boolean;
+}
+
+const MAX_DATAGRAM = 65_535;
+
+function sweepError(ctx: DiscoveryContext, code: string, message: string): SweepError {
+  return { code, message, protocol: 'dhip', interface: ctx.iface.name };
+}
+
+function destinations(config: Config): Array<{ payload: Buffer; address: string; port: number }> {
+  const out = [
+    { payload: buildDhipSearch(), address: DHIP_GROUP, port: DHIP_PORT },
+    { payload: buildDhipSearch(), address: DHIP_BROADCAST, port: DHIP_PORT },
+  ];
+  if (config.v1) out.push({ payload: buildDahuaV1Probe(), address: DHIP_BROADCAST, port: DAHUA_V1_PORT });
+  return out;
+}
+
+async function sendSearches(ctx: DiscoveryContext, socket: UdpSocket, config: Config): Promise<void> {
+  const sends = destinations(config);
+  let first = true;
+  let failed = 0;
+  for (let round = 0; round < config.repeats; round += 1) {
+    for (const { payload, address, port } of sends) {
+      if (!first) await sleep(jitter(config.jitterMs[0], config.jitterMs[1], ctx.random), ctx.signal);
+      first = false;
+      if (ctx.signal.aborted) return;
+      try {
+        await socket.send(payload, port, address);
+      } catch (err) {
+        failed += 1;
+        // One record per destination: the same cause fails every round.
+        if (round === 0) ctx.error(sweepError(ctx, 'DHIP_SEND_FAILED', `search to ${address}:${port} failed (${errorCode(err, 'ERROR')}): ${errorMessage(err)}`));
+      }
+    }
+  }
+  if (failed > 0) ctx.log.debug({ failed }, 'dhip: sends failed');
+}
+
+async function runDhip(ctx: DiscoveryContext, config: Config): Promise<void> {
+  if (ctx.signal.aborted) return;
+  const { iface } = ctx;
+  const log = ctx.log.child({ module: 'dhip' });
+  let closed = false;
+  const handler = createDahuaReplyHandler({ iface, emit: (o) => ctx.emit(o), error: (e) => ctx.error(e), log });
+  const socketError = (err: Error): void => {
+    if (!closed) ctx.error(sweepError(ctx, 'DHIP_SOCKET_ERROR', errorMessage(err)));
+  };
+
+  let search: UdpSocket | undefined;
+  let listener: UdpSocket | undefined;
+  try {
+    try {
+      search = await openUdpSocket({
+        bindAddress: iface.address,
+        bindPort: 0,
+        multicastInterface: iface.address,
+        broadcast: true,
+        maxDatagram: MAX_DATAGRAM,
+        onMessage: (msg, from) => handler.onMessage(msg, from.address, 'unicast'),
+        onError: socketError,
+      });
+    } catch (err) {
+      ctx.error(sweepError(ctx, 'DHIP_SOCKET_FAILED', `cannot open the Dahua search socket on ${iface.address} (${errorCode(err, 'ERROR')}): ${errorMessage(err)}`));
+      return;
+    }
+    try {
+      listener = await openUdpSocket({
+        bindAddress: '0.0.0.0',
+        bindPort: DHIP_PORT,
+        reuseAddr: true,
+        multicastInterface: iface.address,
+        memberships: [{ group: DHIP_GROUP, interfaceAddress: iface.address }],
+        maxDatagram: MAX_DATAGRAM,
+        onMessage: (msg, from) => handler.onMessage(msg, from.address, 'group'),
+        onError: socketError,
+      });
+    } catch (err) {
+      ctx.error(
+        sweepError(
+          ctx,
+          'DHIP_LISTEN_FAILED',
+          `cannot listen on ${DHIP_GROUP}:${DHIP_PORT} (${errorCode(err, 'ERROR')}): replies sent to the group are missed; direct replies still count`,
+        ),
+      );
+    }
+    log.debug({ port: search.port, listening: listener !== undefined }, 'dahua searching');
+    await sendSearches(ctx, search, config);
+    await aborted(ctx.signal);
+  } finally {
+    closed = true;
+    search?.close();
+    listener?.close();
+    log.debug({ stats: handler.stats }, 'dhip done');
+  }
+}
+
+/** The Dahua (DHIP + v1) discoverer. `run` resolves when `ctx.signal` aborts and never throws. */
+export function createDhipDiscovery(options: DhipDiscoveryOptions = {}): Discoverer {
+  const config: Config = {
+    repeats: Math.min(Math.max(Math.trunc(options.repeats ?? 2), 1), 5),
+    jitterMs: options.jitterMs ?? [50, 250],
+    v1: options.v1 !== false,
+  };
+  return {
+    protocol: 'dhip',
+    async run(ctx: DiscoveryContext): Promise<void> {
+      try {
+        await runDhip(ctx, config);
+      } catch (err) {
+        ctx.error(sweepError(ctx, errorCode(err, 'DHIP_FAILED'), errorMessage(err)));
+      }
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import { errorCode, errorMessage } from '../../domain/errors.ts';
+import type { Observation, SweepError } from '../../domain/types.ts';
+import type { Logger } from '../../util/log.ts';
+import { onSubnet, type NetInterface } from '../interfaces.ts';
+import { dahuaV1ToObservation, decodeDahua, dhipToObservation } from './decode.ts';
+
+/**
+ * What to do with one datagram on one of the two Dahua sockets of an interface. Socket-free,
+ * never throws.
+ *
+ * - `unicast`: the socket the searches leave from; devices answer the sender (DHIP and v1),
+ *   so everything here belongs to this interface.
+ * - `group`: the 0.0.0.0:37810 listener joined to 239.255.255.251, for firmware that answers
+ *   the group. The kernel hands such datagrams to the listeners of every interface, and a
+ *   DHIP search carries no id a reply could echo, so a datagram counts here only when its
+ *   source is on this interface's subnet.
+ *
+ * The same reply often arrives twice (to us and to the group, and once per search sent):
+ * one Observation per distinct content per source.
+ */
+export type DahuaVia = 'unicast' | 'group';
+
+export interface DahuaReplyOptions {
+  iface: NetInterface;
+  emit(obs: Observation): void;
+  error(err: SweepError): void;
+  log: Logger;
+}
+
+export interface DahuaReplyStats {
+  received: number;
+  emitted: number;
+  duplicates: number;
+  /** Searches heard (ours by broadcast, other tools'). */
+  searches: number;
+  /** DHIP messages with another method. */
+  other: number;
+  offSubnet: number;
+  invalid: number;
+}
+
+const MAX_ERRORS_PER_HOST = 4;
+const MAX_TRACKED = 4096;
+
+export function createDahuaReplyHandler(opts: DahuaReplyOptions): {
+  onMessage(msg: Buffer, ip: string, via: DahuaVia): void;
+  readonly stats: DahuaReplyStats;
+} {
+  const stats: DahuaReplyStats = { received: 0, emitted: 0, duplicates: 0, searches: 0, other: 0, offSubnet: 0, invalid: 0 };
+  const seen = new Set<string>();
+  const errorsByHost = new Map<string, number>();
+  const base = { protocol: 'dhip' as const, interface: opts.iface.name };
+
+  const report = (ip: string, code: string, message: string): void => {
+    if (!errorsByHost.has(ip) && errorsByHost.size >= MAX_TRACKED) return;
+    const n = (errorsByHost.get(ip) ?? 0) + 1;
+    errorsByHost.set(ip, n);
+    if (n <= MAX_ERRORS_PER_HOST) opts.error({ ...base, ip, code, message });
+    else opts.log.debug({ device: { ip, code } }, 'dhip: error not recorded (per-host cap)');
+  };
+
+  const firstTime = (key: string): boolean => {
+    if (seen.has(key)) {
+      stats.duplicates += 1;
+      return false;
+    }
+    if (seen.size < MAX_TRACKED) seen.add(key);
+    return true;
+  };
+
+  const onMessage = (msg: Buffer, ip: string, via: DahuaVia): void => {
+    stats.received += 1;
+    if (via === 'group' && !onSubnet(opts.iface, ip)) {
+      stats.offSubnet += 1;
+      return;
+    }
+    const decoded = decodeDahua(msg);
+    switch (decoded.kind) {
+      case 'search':
+        stats.searches += 1;
+        return;
+      case 'other':
+        stats.other += 1;
+        if (via === 'unicast') report(ip, 'DHIP_INVALID', `unexpected DHIP method ${JSON.stringify(decoded.method)}`);
+        else opts.log.debug({ device: { ip, method: decoded.method } }, 'dhip: other method on the group');
+        return;
+      case 'invalid':
+        stats.invalid += 1;
+        report(ip, 'DHIP_INVALID', decoded.reason);
+        opts.log.debug({ device: { ip, bytes: msg.length, reason: decoded.reason } }, 'dhip: undecodable datagram');
+        return;
+      case 'dhip': {
+        if (!firstTime(`${ip}\ndhip\n${JSON.stringify(decoded.info)}`)) return;
+        if (!decoded.wellFormed) report(ip, 'DHIP_MALFORMED', 'notifyDevInfo body cut short or not valid JSON: values extracted key by key');
+        stats.emitted += 1;
+        opts.emit(dhipToObservation(decoded.info, { ip, iface: opts.iface.name }));
+        return;
+      }
+      case 'v1': {
+        if (!firstTime(`${ip}\nv1\n${JSON.stringify(decoded.info)}`)) return;
+        if (decoded.truncated) report(ip, 'DHIP_MALFORMED', 'Dahua v1 reply shorter than its section lengths: read as far as it goes');
+        stats.emitted += 1;
+        opts.emit(dahuaV1ToObservation(decoded.info, { ip, iface: opts.iface.name }));
+        return;
+      }
+    }
+  };
+
+  return {
+    onMessage(msg, ip, via) {
+      try {
+        onMessage(msg, ip, via);
+      } catch (err) {
+        report(ip, errorCode(err, 'DHIP_INTERNAL'), errorMessage(err));
+      }
+    },
+    stats,
+  };
+}

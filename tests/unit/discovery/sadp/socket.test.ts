@@ -1,0 +1,170 @@
+/**
+ * createSadpDiscovery over real sockets on loopback. It sends multicast and broadcast, so it
+ * runs ONLY inside the private network namespace of scripts/private-netns.sh:
+ *   sh scripts/private-netns.sh npx vitest run tests/unit/discovery/sadp
+ */
+import { execFileSync } from 'node:child_process';
+import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { NetInterface } from '../../../../src/discovery/interfaces.ts';
+import { createSadpDiscovery } from '../../../../src/discovery/sadp/index.ts';
+import type { DiscoveryContext } from '../../../../src/discovery/types.ts';
+import type { Observation, SweepError } from '../../../../src/domain/types.ts';
+import { silentLogger } from '../../../../src/util/log.ts';
+
+const VIRTUAL = readFileSync(new URL('../../../fixtures/sadp/hikvision.virtual.ProbeMatch.xml', import.meta.url), 'utf8');
+const GROUP = '239.255.255.250';
+const PORT = 37020;
+/** 127.0.0.1/24: 127.0.1.x is off this interface's subnet. */
+const LO: NetInterface = { name: 'lo', address: '127.0.0.1', netmask: '255.255.255.0', prefix: 24, mac: null };
+
+const withUuid = (uuid: string | undefined, serial: string): string =>
+  VIRTUAL.replace(/<Uuid>[^<]*<\/Uuid>/u, uuid === undefined ? '' : `<Uuid>${uuid}</Uuid>`).replace('Virtual-123456789', serial);
+
+interface Heard {
+  via: 'group' | 'broadcast';
+  text: string;
+  at: number;
+  from: { address: string; port: number };
+}
+
+const sockets: dgram.Socket[] = [];
+async function udp(address: string, port: number, options: { reuse?: boolean; join?: boolean } = {}): Promise<dgram.Socket> {
+  const s = dgram.createSocket({ type: 'udp4', reuseAddr: options.reuse ?? false });
+  await new Promise<void>((resolve) => s.bind({ address, port, exclusive: options.reuse !== true }, resolve));
+  if (options.join === true) s.addMembership(GROUP, '127.0.0.1');
+  sockets.push(s);
+  return s;
+}
+
+afterEach(() => {
+  for (const s of sockets.splice(0)) s.close();
+});
+
+async function run(iface: NetInterface, windowMs: number, sent: string[] = []): Promise<{ observations: Observation[]; errors: SweepError[]; ms: number }> {
+  const observations: Observation[] = [];
+  const errors: SweepError[] = [];
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), windowMs);
+  const ctx: DiscoveryContext = {
+    iface,
+    signal: controller.signal,
+    windowMs,
+    log: silentLogger(),
+    emit: (o) => observations.push(o),
+    error: (e) => errors.push(e),
+  };
+  const started = performance.now();
+  let n = 0;
+  await createSadpDiscovery({
+    newUuid: () => {
+      n += 1;
+      const id = `5E1D0C2B-0000-4000-8000-${String(n).padStart(12, '0')}`;
+      sent.push(id);
+      return id;
+    },
+  }).run(ctx);
+  clearTimeout(timer);
+  return { observations, errors, ms: performance.now() - started };
+}
+
+describe('createSadpDiscovery on loopback (private namespace only)', () => {
+  beforeAll(() => {
+    if (process.env.CAMSWEEP_PRIVATE_NETNS !== '1') {
+      throw new Error('refusing to send multicast outside the private namespace: run `sh scripts/private-netns.sh npx vitest run tests/unit/discovery/sadp`');
+    }
+    execFileSync('ip', ['link', 'set', 'lo', 'multicast', 'on']);
+    execFileSync('ip', ['route', 'replace', '224.0.0.0/4', 'dev', 'lo', 'src', '127.0.0.1']);
+  });
+
+  it('sends only the inquiry, to the group and the broadcast, twice; finds devices answering the group and the sender; junk loses nothing', async () => {
+    const heard: Heard[] = [];
+    // The devices' ears: one socket for the group, one for the limited broadcast.
+    const groupEar = await udp(GROUP, PORT, { reuse: true, join: true });
+    const broadcastEar = await udp('255.255.255.255', PORT, { reuse: true });
+    const [groupDevice, directDevice, junkDevice, strangerDevice, factoryDevice, offSubnetDevice] = await Promise.all(
+      ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.1.2', '127.0.1.3'].map((a) => udp(a, 0)),
+    );
+    const answer = (text: string, rinfo: dgram.RemoteInfo): void => {
+      const uuid = /<Uuid>([^<]*)<\/Uuid>/u.exec(text)?.[1];
+      const to = (s: dgram.Socket | undefined, payload: string, port: number, address: string): void => void s?.send(payload, port, address);
+      to(junkDevice, 'HTTP/1.1 400 Bad Request\r\n\r\nnot xml', rinfo.port, rinfo.address);
+      to(strangerDevice, withUuid('FFFFFFFF-0000-4000-8000-00000000DEAD', 'STRANGER'), rinfo.port, rinfo.address);
+      to(groupDevice, withUuid('FFFFFFFF-0000-4000-8000-00000000BEEF', 'OTHER-TOOL'), PORT, GROUP);
+      to(groupDevice, withUuid(uuid, 'GROUP-DEVICE'), PORT, GROUP);
+      to(directDevice, withUuid(uuid, 'DIRECT-DEVICE'), rinfo.port, rinfo.address);
+      to(factoryDevice, withUuid(uuid, 'FACTORY-DEFAULT'), PORT, GROUP);
+      to(offSubnetDevice, withUuid(undefined, 'OFF-SUBNET'), PORT, GROUP);
+    };
+    for (const [ear, via] of [[groupEar, 'group'], [broadcastEar, 'broadcast']] as const) {
+      ear.on('message', (msg, rinfo) => {
+        if (rinfo.address !== '127.0.0.1') return; // the devices' own group replies
+        const text = msg.toString('utf8');
+        heard.push({ via, text, at: performance.now(), from: { address: rinfo.address, port: rinfo.port } });
+        answer(text, rinfo);
+      });
+    }
+
+    const sent: string[] = [];
+    const { observations, errors, ms } = await run(LO, 1200, sent);
+    expect(ms).toBeGreaterThanOrEqual(1150);
+    expect(ms).toBeLessThan(2000);
+
+    // Exactly four datagrams, each the inquiry with a fresh Uuid: group, broadcast, group, broadcast.
+    expect(heard.map((h) => h.via)).toEqual(['group', 'broadcast', 'group', 'broadcast']);
+    expect(heard.map((h) => h.text)).toEqual(
+      sent.map((id) => `<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>${id}</Uuid><Types>inquiry</Types></Probe>`),
+    );
+    expect(new Set(heard.map((h) => h.from.port)).size).toBe(1);
+    for (let i = 1; i < heard.length; i += 1) expect(heard[i]!.at - heard[i - 1]!.at).toBeGreaterThanOrEqual(40);
+
+    // One observation per device, at the datagram's source, on this interface.
+    const found = observations.map((o) => [o.ip, o.identifiers?.serial, o.interface]).sort();
+    expect(found).toEqual([
+      ['127.0.0.2', 'GROUP-DEVICE', 'lo'],
+      ['127.0.0.3', 'DIRECT-DEVICE', 'lo'],
+      ['127.0.1.2', 'FACTORY-DEFAULT', 'lo'],
+    ]);
+    const direct = observations.find((o) => o.ip === '127.0.0.3')!;
+    expect(direct.mac).toBe('00:11:22:33:44:55');
+    expect(direct.evidence).toContainEqual({ protocol: 'sadp', field: 'sadp.firmware', value: 'V1.0build 200101' });
+
+    // Junk and a stranger's Uuid sent to us are recorded (one per inquiry); answers to other
+    // tools on the group and Uuid-less replies from off the subnet are not.
+    expect(errors.map((e) => [e.ip, e.code]).sort()).toEqual([
+      ...Array.from({ length: 4 }, () => ['127.0.0.4', 'SADP_INVALID']),
+      ...Array.from({ length: 4 }, () => ['127.0.0.5', 'SADP_UUID_MISMATCH']),
+    ]);
+    expect(errors.every((e) => e.protocol === 'sadp' && e.interface === 'lo')).toBe(true);
+  });
+
+  it('records a group port it cannot listen on and still takes direct replies', async () => {
+    // A "device" holding 0.0.0.0:37020 without SO_REUSEADDR: the discoverer cannot listen there.
+    const device = await udp('0.0.0.0', PORT, { join: true });
+    const heard: string[] = [];
+    device.on('message', (msg, rinfo) => {
+      heard.push(msg.toString('utf8'));
+      const uuid = /<Uuid>([^<]*)<\/Uuid>/u.exec(msg.toString('utf8'))?.[1];
+      device.send(withUuid(uuid, 'ALONE'), rinfo.port, rinfo.address);
+    });
+    const { observations, errors } = await run(LO, 700);
+    expect(heard).toHaveLength(4);
+    expect(errors.map((e) => e.code)).toEqual(['SADP_LISTEN_FAILED']);
+    expect(observations.map((o) => [o.ip, o.identifiers?.serial])).toEqual([['127.0.0.1', 'ALONE']]);
+  });
+
+  it('reports an interface it cannot bind as SADP_SOCKET_FAILED and resolves without throwing', async () => {
+    const { errors, ms } = await run({ ...LO, name: 'ghost0', address: '10.99.99.99' }, 1000);
+    expect(errors.map((e) => [e.code, e.interface, e.protocol])).toEqual([['SADP_SOCKET_FAILED', 'ghost0', 'sadp']]);
+    expect(ms).toBeLessThan(100);
+  });
+
+  it('resolves at once when the window is already closed', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const started = performance.now();
+    await createSadpDiscovery().run({ iface: LO, signal: controller.signal, windowMs: 0, log: silentLogger(), emit: () => undefined, error: () => undefined });
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+});
