@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../domain/errors.ts';
 import type { Credentials } from '../enrich/types.ts';
@@ -12,6 +13,8 @@ export interface Config {
   credentials: Array<{ match: Cidr; username: string; password: string }>;
   log: { level: ConfigFile['log']['level'] };
   audit: { file?: string };
+  /** Packs in order, custom pack files (absolute), and the confidence that establishes a maker. */
+  policy: { packs: string[]; files: string[]; threshold: number };
 }
 
 export interface Cidr {
@@ -118,6 +121,12 @@ export function loadConfig(options: LoadOptions = {}): Config {
     credentials,
     log: { level: file.log.level },
     audit: file.audit.file === undefined ? {} : { file: file.audit.file },
+    policy: {
+      packs: file.policy.packs,
+      // Custom pack paths are relative to the config file, like every path an operator writes there.
+      files: file.policy.files.map((f) => (options.file === undefined ? path.resolve(f) : path.resolve(path.dirname(options.file), f))),
+      threshold: file.policy.threshold,
+    },
   });
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { policyConfigSchema } from '../policy/config.ts';
 
 /**
  * The configuration file's schema, with defaults. Durations are in seconds in the file (as
@@ -44,6 +45,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     credentials: z.array(credentialEntry).default([]),
+    policy: policyConfigSchema,
     audit: z
       .object({
         /** Append a JSON line for everything the agent sends (destination, protocol, message, time). */
