@@ -100,6 +100,7 @@ async function runDhip(ctx: DiscoveryContext, config: Config): Promise<void> {
         multicastInterface: iface.address,
         broadcast: true,
         maxDatagram: MAX_DATAGRAM,
+        audit: ctx.audit,
         onMessage: (msg, from) => handler.onMessage(msg, from.address, 'unicast'),
         onError: socketError,
       });
@@ -115,6 +116,7 @@ async function runDhip(ctx: DiscoveryContext, config: Config): Promise<void> {
         multicastInterface: iface.address,
         memberships: [{ group: DHIP_GROUP, interfaceAddress: iface.address }],
         maxDatagram: MAX_DATAGRAM,
+        audit: ctx.audit,
         onMessage: (msg, from) => handler.onMessage(msg, from.address, 'group'),
         onError: socketError,
       });

@@ -20,7 +20,7 @@ export const DHIP_MAGIC = 'DHIP';
 export const DHIP_SEARCH_METHOD = 'DHDiscover.search';
 export const DHIP_SEARCH_BODY = `{"method":"${DHIP_SEARCH_METHOD}","params":{"mac":"","uni":1}}\n`;
 
-/** The DHIP search datagram: header + body (90 bytes). A new Buffer each call. */
+/** The DHIP search datagram: header + body (91 bytes). A new Buffer each call. */
 export function buildDhipSearch(): Buffer {
   const body = Buffer.from(DHIP_SEARCH_BODY, 'utf8');
   const header = Buffer.alloc(DHIP_HEADER_LENGTH);

@@ -96,6 +96,7 @@ async function runSadp(ctx: DiscoveryContext, config: Config): Promise<void> {
         multicastInterface: iface.address,
         broadcast: true,
         maxDatagram: MAX_DATAGRAM,
+        audit: ctx.audit,
         onMessage: (msg, from) => handler.onMessage(msg, from.address, 'unicast'),
         onError: socketError,
       });
@@ -111,6 +112,7 @@ async function runSadp(ctx: DiscoveryContext, config: Config): Promise<void> {
         multicastInterface: iface.address,
         memberships: [{ group: SADP_GROUP, interfaceAddress: iface.address }],
         maxDatagram: MAX_DATAGRAM,
+        audit: ctx.audit,
         onMessage: (msg, from) => handler.onMessage(msg, from.address, 'group'),
         onError: socketError,
       });

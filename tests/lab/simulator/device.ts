@@ -6,6 +6,8 @@ import { startHttpServers } from './http-server.ts';
 import { startWsdResponder } from './wsd-responder.ts';
 import { startSsdpResponder } from './ssdp-responder.ts';
 import { startMdnsResponder } from './mdns-responder.ts';
+import { startSadpResponder } from './sadp-responder.ts';
+import { startDhipResponder } from './dhip-responder.ts';
 
 export interface SimulatedDevice {
   services: RunningService[];
@@ -41,6 +43,8 @@ export async function startDevice(options: DeviceOptions): Promise<SimulatedDevi
     if (profile.wsd !== undefined) services.push(await startWsdResponder(ctx, profile.wsd));
     if (profile.ssdp !== undefined) services.push(await startSsdpResponder(ctx, profile.ssdp, profile.upnp));
     if (profile.mdns !== undefined) services.push(await startMdnsResponder(ctx, profile.mdns));
+    if (profile.sadp !== undefined) services.push(await startSadpResponder(ctx, profile.sadp));
+    if (profile.dhip !== undefined) services.push(await startDhipResponder(ctx, profile.dhip));
   } catch (err) {
     await close();
     throw err;

@@ -7,10 +7,13 @@ import { appendFileSync } from 'node:fs';
 export interface DeviceHit {
   /** ms since the epoch. */
   t: number;
-  proto: 'wsd' | 'ssdp' | 'mdns' | 'http' | 'onvif';
+  proto: 'wsd' | 'ssdp' | 'mdns' | 'http' | 'onvif' | 'sadp' | 'dhip';
   from: string;
   port: number;
-  /** Message kind: 'Probe', 'M-SEARCH', 'query', 'GET', 'POST', 'junk', ONVIF operation... */
+  /**
+   * Message kind: 'Probe', 'M-SEARCH', 'query', 'GET', 'POST', 'junk', ONVIF operation, SADP
+   * 'inquiry', DHIP 'DHDiscover.search', Dahua 'v1-search'...
+   */
   kind: string;
   /** Short detail: probe Types, ST, question names, HTTP path. */
   detail?: string;

@@ -138,6 +138,40 @@ const http = z.strictObject({
   routes: z.array(httpRoute).default([]),
 });
 
+const replyTo = z.enum(['group', 'sender', 'both']);
+
+const sadp = z.strictObject({
+  /** ProbeMatch elements after Uuid and Types, in order, exactly as sent: [tag, text]. */
+  fields: z.array(header).min(1),
+  /** Where a reply goes: the group 239.255.255.250:37020 (what devices do), the sender, or both. */
+  replyTo: replyTo.default('group'),
+  maxDelayMs: z.number().int().min(0).max(5_000).default(200),
+});
+
+const dahuaV1 = z.strictObject({
+  /** The `Name:` line. */
+  name: z.string().default('Dahua'),
+  /** Model: the 16-byte binary field, section 2 and the `Device:` line. */
+  device: z.string().min(1),
+  serial: z.string(),
+  /** The `IPv6Addr:` line as sent, e.g. 'fe80::1/64;gateway:fe80::'. */
+  ipv6: z.string().default(''),
+  mask: z.string().default('255.255.255.0'),
+  gateway: z.string().default('0.0.0.0'),
+});
+
+const dhip = z.strictObject({
+  /** params.deviceInfo of client.notifyDevInfo (the device's JSON writer sorts the keys). */
+  deviceInfo: z.record(z.string(), z.json()),
+  /** The top-level "mac" (default: the device's MAC). */
+  mac: z.string().optional(),
+  /** Where a DHIP reply goes: the sender, the group 239.255.255.251:37810, or both. */
+  replyTo: replyTo.default('sender'),
+  maxDelayMs: z.number().int().min(0).max(5_000).default(200),
+  /** The legacy v1 search on UDP 5050 (answered to the sender); omitted: not answered. */
+  v1: dahuaV1.optional(),
+});
+
 export const profileSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/u),
   description: z.string(),
@@ -149,6 +183,8 @@ export const profileSchema = z.strictObject({
   upnp: upnp.optional(),
   mdns: mdns.optional(),
   http: http.optional(),
+  sadp: sadp.optional(),
+  dhip: dhip.optional(),
 });
 
 /** A profile as written in a JSON file (defaults may be omitted). */
@@ -163,6 +199,9 @@ export type UpnpProfile = z.output<typeof upnp>;
 export type MdnsProfile = z.output<typeof mdns>;
 export type HttpRoute = z.output<typeof httpRoute>;
 export type HttpProfile = z.output<typeof http>;
+export type SadpProfile = z.output<typeof sadp>;
+export type DhipProfile = z.output<typeof dhip>;
+export type DahuaV1Profile = z.output<typeof dahuaV1>;
 export type SoapStyle = (typeof soapStyles)[number];
 
 export const PROFILES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'profiles');

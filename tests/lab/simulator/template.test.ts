@@ -11,6 +11,7 @@ describe('template', () => {
       MAC: 'AC:CC:8E:20:36:0D',
       mac12: 'accc8e20360d',
       MAC12: 'ACCC8E20360D',
+      macdash: 'ac-cc-8e-20-36-0d',
       ipv6ll: 'fe80::aecc:8eff:fe20:360d',
     });
   });

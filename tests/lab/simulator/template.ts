@@ -1,11 +1,12 @@
 /**
  * Placeholders in profile strings. A profile names values that depend on where the device sits
  * in the lab: {ip}, {mac} (aa:bb:cc:dd:ee:ff), {MAC} (upper case), {mac12} (aabbccddeeff),
- * {MAC12} (upper case), {ipv6ll} (the EUI-64 link-local address the kernel gives eth0), and
- * {peer:<device or profile name>} (another lab device's IP, filled by the lab builder).
+ * {MAC12} (upper case), {macdash} (aa-bb-cc-dd-ee-ff, as SADP writes it), {ipv6ll} (the EUI-64
+ * link-local address the kernel gives eth0), and {peer:<device or profile name>} (another lab
+ * device's IP, filled by the lab builder).
  */
 
-const PLACEHOLDER = /\{(ip|mac|MAC|mac12|MAC12|ipv6ll|peer:[A-Za-z0-9._-]+)\}/gu;
+const PLACEHOLDER = /\{(ip|mac|MAC|mac12|MAC12|macdash|ipv6ll|peer:[A-Za-z0-9._-]+)\}/gu;
 
 export type TemplateVars = Record<string, string>;
 
@@ -28,7 +29,7 @@ export function linkLocalFromMac(mac: string): string {
 export function deviceVars(ip: string, mac: string): TemplateVars {
   const m = normaliseMacInput(mac);
   const m12 = m.replaceAll(':', '');
-  return { ip, mac: m, MAC: m.toUpperCase(), mac12: m12, MAC12: m12.toUpperCase(), ipv6ll: linkLocalFromMac(m) };
+  return { ip, mac: m, MAC: m.toUpperCase(), mac12: m12, MAC12: m12.toUpperCase(), macdash: m.replaceAll(':', '-'), ipv6ll: linkLocalFromMac(m) };
 }
 
 /** `partial`: leave placeholders with no value as they are (else throw). */

@@ -1,9 +1,10 @@
 import dgram from 'node:dgram';
 
 /**
- * A device's listening socket for one multicast protocol: bound to 0.0.0.0:<port> (so both the
- * group and unicast to the device's address arrive), the group joined on the device's
- * interface, multicast egress pinned to it.
+ * A device's listening socket for one multicast protocol: bound to 0.0.0.0:<port> (so the
+ * group, broadcasts and unicast to the device's address arrive), the group joined on the
+ * device's interface, multicast egress pinned to it. Without a group: a plain listener (a
+ * broadcast protocol such as Dahua v1).
  */
 export interface MulticastListener {
   send(payload: Buffer | string, port: number, address: string): void;
@@ -12,7 +13,7 @@ export interface MulticastListener {
 
 export interface MulticastListenerOptions {
   port: number;
-  group: string;
+  group?: string;
   interfaceAddress: string;
   ttl?: number;
   onMessage: (msg: Buffer, from: { address: string; port: number }) => void;
@@ -28,7 +29,7 @@ export async function openMulticastListener(options: MulticastListenerOptions): 
       resolve();
     });
   });
-  socket.addMembership(options.group, options.interfaceAddress);
+  if (options.group !== undefined) socket.addMembership(options.group, options.interfaceAddress);
   socket.setMulticastInterface(options.interfaceAddress);
   socket.setMulticastTTL(options.ttl ?? 1);
   socket.setMulticastLoopback(false);

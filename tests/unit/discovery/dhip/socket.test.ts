@@ -45,8 +45,9 @@ afterEach(() => {
   for (const s of sockets.splice(0)) s.close();
 });
 
-async function run(iface: NetInterface, windowMs: number): Promise<{ observations: Observation[]; errors: SweepError[]; ms: number }> {
+async function run(iface: NetInterface, windowMs: number, random?: () => number): Promise<{ observations: Observation[]; errors: SweepError[]; ms: number; audited: string[] }> {
   const observations: Observation[] = [];
+  const audited: string[] = [];
   const errors: SweepError[] = [];
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), windowMs);
@@ -58,9 +59,11 @@ async function run(iface: NetInterface, windowMs: number): Promise<{ observation
     log: silentLogger(),
     emit: (o) => observations.push(o),
     error: (e) => errors.push(e),
+    audit: ({ address, port, payload }) => audited.push(`${address}:${port} ${payload.length}`),
+    ...(random === undefined ? {} : { random }),
   });
   clearTimeout(timer);
-  return { observations, errors, ms: performance.now() - started };
+  return { observations, errors, ms: performance.now() - started, audited };
 }
 
 describe('createDhipDiscovery on loopback (private namespace only)', () => {
@@ -100,7 +103,7 @@ describe('createDhipDiscovery on loopback (private namespace only)', () => {
       });
     }
 
-    const { observations, errors, ms } = await run(LO, 1500);
+    const { observations, errors, ms, audited } = await run(LO, 1500);
     expect(ms).toBeGreaterThanOrEqual(1450);
     expect(ms).toBeLessThan(2300);
 
@@ -114,6 +117,8 @@ describe('createDhipDiscovery on loopback (private namespace only)', () => {
       ['v1', V1_PROBE],
     ]);
     for (let i = 1; i < heard.length; i += 1) expect(heard[i]!.at - heard[i - 1]!.at).toBeGreaterThanOrEqual(40);
+    const round = [`${GROUP}:37810 91`, '255.255.255.255:37810 91', '255.255.255.255:5050 32'];
+    expect(audited).toEqual([...round, ...round]);
 
     expect(observations.map((o) => [o.ip, o.identifiers?.serial, o.evidence.find((e) => e.field === 'dhip.variant')?.value, o.interface])).toEqual(
       expect.arrayContaining([
@@ -140,7 +145,8 @@ describe('createDhipDiscovery on loopback (private namespace only)', () => {
       searches += 1;
       device.send(GOOD, rinfo.port, rinfo.address);
     });
-    const { observations, errors } = await run(LO, 800);
+    // Gaps fixed at 150 ms, so all six searches leave well inside the window.
+    const { observations, errors } = await run(LO, 1100, () => 0.5);
     expect(searches).toBe(4);
     expect(errors.map((e) => e.code)).toEqual(['DHIP_LISTEN_FAILED']);
     expect(observations.map((o) => [o.ip, o.identifiers?.serial])).toEqual([['127.0.0.1', '1F006E4PAX00075']]);

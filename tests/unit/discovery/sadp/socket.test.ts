@@ -42,8 +42,14 @@ afterEach(() => {
   for (const s of sockets.splice(0)) s.close();
 });
 
-async function run(iface: NetInterface, windowMs: number, sent: string[] = []): Promise<{ observations: Observation[]; errors: SweepError[]; ms: number }> {
+async function run(
+  iface: NetInterface,
+  windowMs: number,
+  sent: string[] = [],
+  random?: () => number,
+): Promise<{ observations: Observation[]; errors: SweepError[]; ms: number; audited: string[] }> {
   const observations: Observation[] = [];
+  const audited: string[] = [];
   const errors: SweepError[] = [];
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), windowMs);
@@ -54,6 +60,8 @@ async function run(iface: NetInterface, windowMs: number, sent: string[] = []): 
     log: silentLogger(),
     emit: (o) => observations.push(o),
     error: (e) => errors.push(e),
+    audit: ({ address, port, payload }) => audited.push(`${address}:${port} ${payload.length}`),
+    ...(random === undefined ? {} : { random }),
   };
   const started = performance.now();
   let n = 0;
@@ -66,7 +74,7 @@ async function run(iface: NetInterface, windowMs: number, sent: string[] = []): 
     },
   }).run(ctx);
   clearTimeout(timer);
-  return { observations, errors, ms: performance.now() - started };
+  return { observations, errors, ms: performance.now() - started, audited };
 }
 
 describe('createSadpDiscovery on loopback (private namespace only)', () => {
@@ -107,7 +115,7 @@ describe('createSadpDiscovery on loopback (private namespace only)', () => {
     }
 
     const sent: string[] = [];
-    const { observations, errors, ms } = await run(LO, 1200, sent);
+    const { observations, errors, ms, audited } = await run(LO, 1200, sent);
     expect(ms).toBeGreaterThanOrEqual(1150);
     expect(ms).toBeLessThan(2000);
 
@@ -118,6 +126,8 @@ describe('createSadpDiscovery on loopback (private namespace only)', () => {
     );
     expect(new Set(heard.map((h) => h.from.port)).size).toBe(1);
     for (let i = 1; i < heard.length; i += 1) expect(heard[i]!.at - heard[i - 1]!.at).toBeGreaterThanOrEqual(40);
+    // Every datagram sent went through the sweep's audit hook.
+    expect(audited).toEqual(heard.map((h) => `${h.via === 'group' ? GROUP : '255.255.255.255'}:${PORT} ${Buffer.byteLength(h.text)}`));
 
     // One observation per device, at the datagram's source, on this interface.
     const found = observations.map((o) => [o.ip, o.identifiers?.serial, o.interface]).sort();
@@ -148,7 +158,8 @@ describe('createSadpDiscovery on loopback (private namespace only)', () => {
       const uuid = /<Uuid>([^<]*)<\/Uuid>/u.exec(msg.toString('utf8'))?.[1];
       device.send(withUuid(uuid, 'ALONE'), rinfo.port, rinfo.address);
     });
-    const { observations, errors } = await run(LO, 700);
+    // Gaps fixed at 150 ms, so all four inquiries leave well inside the window.
+    const { observations, errors } = await run(LO, 800, [], () => 0.5);
     expect(heard).toHaveLength(4);
     expect(errors.map((e) => e.code)).toEqual(['SADP_LISTEN_FAILED']);
     expect(observations.map((o) => [o.ip, o.identifiers?.serial])).toEqual([['127.0.0.1', 'ALONE']]);
