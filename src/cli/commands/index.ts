@@ -1,6 +1,7 @@
 import type { CommandModule } from '../context.ts';
 import { sweepCommand } from './sweep.ts';
+import { fingerprintsCommand } from './fingerprints.ts';
 import { policyCommand } from './policy.ts';
 
 /** Every CLI command, in the order `camsweep --help` lists them. */
-export const COMMANDS: readonly CommandModule[] = [sweepCommand, policyCommand];
+export const COMMANDS: readonly CommandModule[] = [sweepCommand, fingerprintsCommand, policyCommand];

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Evidence } from '../domain/types.ts';
+
+/**
+ * MAC address -> IEEE registrant, from the `oui-data` package (the IEEE MA-L, MA-M and MA-S
+ * registries as one JSON object: 6, 7 or 9 hex digits -> "Organisation\naddress lines").
+ *
+ * - The longest assignment wins: 9 hex digits (MA-S, /36), then 7 (MA-M, /28), then 6 (MA-L, /24).
+ * - The organisation is the registry's first line, exactly: fingerprints match it whole,
+ *   never by substring ("Shanghai Dahua Scale Factory" is not Dahua Technology).
+ * - A MA-L block that the IEEE split into MA-M/MA-S blocks is registered to "IEEE Registration
+ *   Authority": a MAC in such a block whose sub-block is not in this registry has no known
+ *   registrant (undefined), never "IEEE Registration Authority".
+ * - Locally administered addresses (bit 0x02 of the first octet: randomised phone MACs,
+ *   virtual interfaces, containers) are reported as such and never looked up; group
+ *   (multicast) addresses (bit 0x01) name no device and give undefined.
+ */
+
+export type OuiRegistry = 'MA-L' | 'MA-M' | 'MA-S';
+
+export interface OuiAssignment {
+  /** The assigned prefix as the registry writes it: 6, 7 or 9 upper-case hex digits. */
+  prefix: string;
+  registry: OuiRegistry;
+  /** The registrant's name, exactly as the registry's first line gives it. */
+  organisation: string;
+}
+
+export type OuiResult = OuiAssignment | { local: true };
+
+/** The registry as a plain prefix -> text object (the shape of oui-data's index.json). */
+export type OuiTable = Readonly<Record<string, string>>;
+
+const REGISTRY_BY_LENGTH: ReadonlyArray<readonly [number, OuiRegistry]> = [
+  [9, 'MA-S'],
+  [7, 'MA-M'],
+  [6, 'MA-L'],
+];
+
+/** Blocks the IEEE split into smaller assignments carry this registrant on the MA-L level. */
+const SPLIT_BLOCK = 'IEEE Registration Authority';
+
+/** Twelve upper-case hex digits from a MAC in any common notation, or undefined. */
+export function macHex(mac: string): string | undefined {
+  if (typeof mac !== 'string' || mac.length > 32) return undefined;
+  const hex = mac.trim().replace(/[:.\-\s]/gu, '').toUpperCase();
+  return /^[0-9A-F]{12}$/u.test(hex) ? hex : undefined;
+}
+
+export interface OuiLookup {
+  lookup(mac: string): OuiResult | undefined;
+}
+
+/**
+ * A lookup over `load()`'s table, loaded on the first lookup and kept (only each entry's first
+ * line is kept, which roughly halves what the table holds in memory).
+ */
+export function createOuiLookup(load: () => OuiTable = loadOuiData): OuiLookup {
+  let table: Map<string, string> | undefined;
+  const get = (): Map<string, string> => {
+    if (!table) {
+      const raw = load();
+      const map = new Map<string, string>();
+      for (const [prefix, text] of Object.entries(raw)) {
+        if (typeof text !== 'string') continue;
+        const nl = text.indexOf('\n');
+        map.set(prefix.toUpperCase(), (nl < 0 ? text : text.slice(0, nl)).trim());
+      }
+      table = map;
+    }
+    return table;
+  };
+  return {
+    lookup(mac: string): OuiResult | undefined {
+      const hex = macHex(mac);
+      if (hex === undefined) return undefined;
+      const first = Number.parseInt(hex.slice(0, 2), 16);
+      if ((first & 0x01) !== 0) return undefined; // group address: not a device
+      if ((first & 0x02) !== 0) return { local: true };
+      if (/^0+$/u.test(hex)) return undefined;
+      const map = get();
+      for (const [length, registry] of REGISTRY_BY_LENGTH) {
+        const prefix = hex.slice(0, length);
+        const organisation = map.get(prefix);
+        if (organisation === undefined) continue;
+        if (organisation === SPLIT_BLOCK || organisation === '') return undefined;
+        return { prefix, registry, organisation };
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Reads oui-data's index.json (about 5.6 MB). */
+export function loadOuiData(): OuiTable {
+  const require = createRequire(import.meta.url);
+  const path = require.resolve('oui-data');
+  const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error(`oui-data at ${path} is not a prefix table`);
+  }
+  return parsed as OuiTable;
+}
+
+/**
+ * The package's registry, loaded once on first use. The table is immutable reference data;
+ * tests and tools that want their own build one with createOuiLookup().
+ */
+const shared = createOuiLookup();
+
+/** The IEEE registrant of a MAC (longest prefix first), `{ local: true }`, or undefined. */
+export function lookupOui(mac: string): OuiResult | undefined {
+  return shared.lookup(mac);
+}
+
+/**
+ * What a MAC says about a device, as evidence (protocol `mac`): `mac.oui` (the registrant),
+ * `mac.oui.prefix` and `mac.oui.registry`, or `mac.local` = `true`. Nothing for a malformed,
+ * group or unregistered address.
+ */
+export function macEvidence(mac: string, registry: OuiLookup = shared): Evidence[] {
+  const result = registry.lookup(mac);
+  if (!result) return [];
+  if ('local' in result) return [{ protocol: 'mac', field: 'mac.local', value: 'true' }];
+  return [
+    { protocol: 'mac', field: 'mac.oui', value: result.organisation },
+    { protocol: 'mac', field: 'mac.oui.prefix', value: result.prefix },
+    { protocol: 'mac', field: 'mac.oui.registry', value: result.registry },
+  ];
+}
+
+/** `evidence` plus the MAC's evidence (when not already there). */
+export function withMacEvidence(evidence: readonly Evidence[], mac: string | null | undefined, registry: OuiLookup = shared): Evidence[] {
+  const out = [...evidence];
+  if (!mac) return out;
+  for (const e of macEvidence(mac, registry)) {
+    if (!out.some((o) => o.field === e.field && o.value === e.value)) out.push(e);
+  }
+  return out;
+}
