@@ -88,6 +88,8 @@ function buildDevice(group: HostGroup, neighbours: ReadonlyMap<string, string> |
   );
   const model = first(
     'onvif.model',
+    'sadp.model',
+    'dhip.model',
     'upnp.modelName',
     'mdns.txt.usb_mdl',
     'mdns.txt.model',
@@ -96,10 +98,10 @@ function buildDevice(group: HostGroup, neighbours: ReadonlyMap<string, string> |
     'onvif.scope.hardware',
     'onvif.scope.model',
   );
-  const firmware = first('onvif.firmware', 'mdns.txt.fw', 'mdns.txt.firmware');
-  const serial = identifiers.serial ?? first('onvif.serial', 'upnp.serialNumber', 'mdns.txt.serial', 'mdns.txt.sn');
+  const firmware = first('onvif.firmware', 'sadp.firmware', 'dhip.firmware', 'mdns.txt.fw', 'mdns.txt.firmware');
+  const serial = identifiers.serial ?? first('onvif.serial', 'sadp.serial', 'dhip.serial', 'upnp.serialNumber', 'mdns.txt.serial', 'mdns.txt.sn');
   const kind = classifyKind(evidence);
-  const protocols = [...new Set(evidence.map((e) => e.protocol))].sort(protocolOrder);
+  const protocols = protocolsOf(evidence);
 
   return {
     ip: group.ips[0]!,
@@ -145,9 +147,10 @@ function reportedConfidence(evidence: readonly Evidence[], manufacturer: string 
   return 0;
 }
 
-const ORDER: readonly Protocol[] = PROTOCOLS;
-function protocolOrder(a: Protocol, b: Protocol): number {
-  return ORDER.indexOf(a) - ORDER.indexOf(b);
+/** The protocols behind a list of evidence, each once, in the order of PROTOCOLS. */
+export function protocolsOf(evidence: readonly Evidence[]): Protocol[] {
+  const seen = new Set(evidence.map((e) => e.protocol));
+  return PROTOCOLS.filter((p) => seen.has(p));
 }
 
 /** Numeric order for IPv4, then lexical for anything else. */

@@ -1,6 +1,6 @@
 import type { Logger } from '../util/log.ts';
 import type { HttpClient } from '../util/http.ts';
-import type { Observation, Protocol, SweepError, SweepResult } from '../domain/types.ts';
+import type { Device, Observation, Protocol, SweepError, SweepResult } from '../domain/types.ts';
 import type { AuditSink, DatagramAudit } from '../domain/audit.ts';
 import { describeDatagram } from './describe.ts';
 import type { Discoverer } from '../discovery/types.ts';
@@ -55,6 +55,8 @@ export interface SweepOptions {
   limits?: Partial<SweepLimits>;
   /** Told about every datagram and HTTP request the sweep sends. */
   audit?: AuditSink;
+  /** Turns each merged device into a judged one (fingerprints + policy). */
+  judge?: (device: Device, asOf: Date) => Device;
 }
 
 /**
@@ -257,7 +259,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   }
 
   const neighbours = await options.neighbours();
-  const devices = mergeObservations({ observations: [...observations.values()].flat(), neighbours });
+  const merged = mergeObservations({ observations: [...observations.values()].flat(), neighbours });
+  const judge = options.judge;
+  const devices = judge ? merged.map((d) => judge(d, startedAt)) : merged;
   const finishedAt = now();
   log.info({ sweep: { devices: devices.length, errors: errors.length, ms: finishedAt.getTime() - startedAt.getTime() } }, 'sweep finished');
 

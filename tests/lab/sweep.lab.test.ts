@@ -73,16 +73,21 @@ describe('camsweep sweep on the standard lab', () => {
     for (const d of result.devices) expect(d.interfaces).toEqual(['eth0']);
   });
 
-  it('reads the Hikvision camera through WS-Discovery, ONVIF device information and its banner', () => {
+  it('reads the Hikvision camera through WS-Discovery, ONVIF device information and its banner, and restricts it', () => {
     const d = byIp(result, ip('hikvision'));
     expect(d).toMatchObject({
-      manufacturer: 'HIKVISION',
+      manufacturer: 'Hikvision',
+      brand: 'Hikvision',
       model: 'DS-2CD2142FWD-I',
       firmware: 'V5.4.5 build 170124',
       serial: 'DS-2CD2142FWD-I20170418AAWR739215406',
       kind: 'camera',
-      status: 'review',
+      status: 'restricted',
+      verdict: { status: 'restricted', pack: 'us-ndaa-889', rule: 'hikvision', entity: 'Hikvision' },
     });
+    expect(d.confidence).toBeGreaterThanOrEqual(0.9);
+    expect(values(d, 'onvif.manufacturer')).toEqual(['HIKVISION']);
+    expect(values(d, 'mac.oui')).toEqual(['Hangzhou Hikvision Digital Technology Co.,Ltd.']);
     expect(d.protocols).toEqual(expect.arrayContaining(['wsd', 'onvif', 'http', 'arp']));
     expect(values(d, 'onvif.scope.location')).toContain('city/hangzhou');
     expect(values(d, 'onvif.auth')).toEqual(['none']);
@@ -90,10 +95,11 @@ describe('camsweep sweep on the standard lab', () => {
     expect(d.identifiers.epr).toMatch(/^urn:uuid:/u);
   });
 
-  it('records the Dahua camera refusing GetDeviceInformation as a fact, and still names it from UPnP', () => {
+  it('records the Dahua camera refusing GetDeviceInformation as a fact, and still attributes and restricts it', () => {
     const d = byIp(result, ip('dahua'));
     expect(values(d, 'onvif.deviceInformation.fault')).toEqual(['NotAuthorized']);
-    expect(d).toMatchObject({ manufacturer: 'Dahua', model: 'IPC-HFW2228M-I1-V2', kind: 'camera', status: 'review' });
+    expect(d).toMatchObject({ manufacturer: 'Dahua', model: 'IPC-HFW2228M-I1-V2', kind: 'camera', status: 'restricted' });
+    expect(d.verdict).toMatchObject({ pack: 'us-ndaa-889', rule: 'dahua' });
     expect(values(d, 'ssdp.server')[0]).toContain('ZheJiang Dahua Technology');
     expect(values(d, 'onvif.scope.name')).toEqual(['Dahua']);
     expect(d.identifiers.udn).toMatch(/^uuid:www\.dahuatech\.com/u);
@@ -107,9 +113,10 @@ describe('camsweep sweep on the standard lab', () => {
     expect(values(d, 'mdns.txt.macaddress')).toEqual(['ACCC8E20360D']);
   });
 
-  it('classifies the printer and the media player as clear', () => {
-    expect(byIp(result, ip('epson'))).toMatchObject({ kind: 'printer', status: 'clear' });
-    expect(byIp(result, ip('chromecast'))).toMatchObject({ kind: 'media', status: 'clear', manufacturer: 'Google Inc.', model: 'Eureka Dongle' });
+  it('clears the Axis camera, the printer and the media player, naming their makers', () => {
+    expect(byIp(result, ip('axis'))).toMatchObject({ kind: 'camera', status: 'clear', manufacturer: 'Axis' });
+    expect(byIp(result, ip('epson'))).toMatchObject({ kind: 'printer', status: 'clear', manufacturer: 'Epson' });
+    expect(byIp(result, ip('chromecast'))).toMatchObject({ kind: 'media', status: 'clear', manufacturer: 'Google', model: 'Eureka Dongle' });
   });
 
   it('sends no ONVIF request to the printer that answered WS-Discovery', async () => {
@@ -136,7 +143,7 @@ describe('camsweep sweep on the standard lab', () => {
     const d = byIp(result, ip('lf-ssdp'));
     expect(d.protocols).toEqual(expect.arrayContaining(['ssdp', 'upnp']));
     expect(values(d, 'ssdp.server').length).toBeGreaterThan(0);
-    expect(d.manufacturer).toBe('SAMSUNG');
+    expect(d.manufacturer).toBe('Hanwha');
   });
 
   it('never fetches a LOCATION that names another host', async () => {

@@ -13,6 +13,9 @@ import { boundedRequest } from '../../util/http.ts';
 import { createLogger } from '../../util/log.ts';
 import { runSweep, type Enrichers } from '../../sweep/sweep.ts';
 import { createAuditSink } from '../../sweep/audit-file.ts';
+import { judgeDevice, type Judge } from '../../sweep/judge.ts';
+import { loadFingerprintDb } from '../../fingerprint/index.ts';
+import { loadPolicy } from '../../policy/load.ts';
 import { formatResult, type OutputFormat } from '../../output/format.ts';
 import type { DeviceStatus } from '../../domain/types.ts';
 import { CamsweepError } from '../../domain/errors.ts';
@@ -59,6 +62,13 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise
   }
   const enrichers: Enrichers =
     opts.enrich && config.enrich.enabled ? { onvif: enrichOnvif, upnp: enrichUpnp, banner: httpBanner } : {};
+  // Load the fingerprint database and the policy before sending anything: a broken pack or
+  // database is a configuration error (exit 2), not a sweep that cannot judge what it found.
+  const judge: Judge = {
+    db: loadFingerprintDb(),
+    policy: loadPolicy({ packs: config.policy.packs, customFiles: config.policy.files }),
+    threshold: config.policy.threshold,
+  };
   const audit = createAuditSink(log, opts.auditFile ?? config.audit.file);
   const result = await runSweep({
     interfaces,
@@ -74,6 +84,7 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise
     neighbours: () => readNeighbours(),
     log,
     audit: audit.sink,
+    judge: (device, asOf) => judgeDevice(device, judge, asOf),
   }).finally(() => audit.close());
   const format: OutputFormat = opts.format ?? (io.isTty ? 'table' : 'json');
   io.stdout(formatResult(result, format));
