@@ -2,6 +2,7 @@ import type { CommandModule } from '../context.ts';
 import { sweepCommand } from './sweep.ts';
 import { fingerprintsCommand } from './fingerprints.ts';
 import { policyCommand } from './policy.ts';
+import { outboxCommand, receiveCommand } from './report.ts';
 
 /** Every CLI command, in the order `camsweep --help` lists them. */
-export const COMMANDS: readonly CommandModule[] = [sweepCommand, fingerprintsCommand, policyCommand];
+export const COMMANDS: readonly CommandModule[] = [sweepCommand, fingerprintsCommand, policyCommand, outboxCommand, receiveCommand];

@@ -1,0 +1,97 @@
+import { cleanText } from '../util/text.ts';
+import type { DeadReport, PendingReport } from './outbox.ts';
+import type { ReceiverCounts, StoredDevice } from './receiver/store.ts';
+
+/** Plain-text tables and JSON for `camsweep outbox list` and `camsweep receive --list`. */
+
+interface Column<T> {
+  title: string;
+  get: (row: T) => string;
+  max: number;
+}
+
+function table<T>(columns: ReadonlyArray<Column<T>>, rows: readonly T[]): string[] {
+  const cells = rows.map((r) => columns.map((c) => cleanText(c.get(r), c.max) || '-'));
+  const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i]!.length)));
+  const line = (row: string[]): string => row.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(columns.map((c) => c.title)), ...cells.map(line)];
+}
+
+const iso = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/u, 'Z'));
+
+const PENDING_COLUMNS: ReadonlyArray<Column<PendingReport>> = [
+  { title: 'ID', get: (r) => String(r.id), max: 12 },
+  { title: 'STATE', get: () => 'pending', max: 8 },
+  { title: 'DEVICES', get: (r) => String(r.devices), max: 8 },
+  { title: 'ATTEMPTS', get: (r) => String(r.attempts), max: 8 },
+  { title: 'QUEUED', get: (r) => iso(r.createdAt), max: 20 },
+  { title: 'NEXT/DEAD AT', get: (r) => iso(r.nextAttemptAt), max: 20 },
+  { title: 'LAST RESULT', get: (r) => r.lastError ?? '', max: 80 },
+];
+
+const DEAD_COLUMNS: ReadonlyArray<Column<DeadReport>> = [
+  { title: 'ID', get: (r) => String(r.id), max: 12 },
+  { title: 'STATE', get: () => 'dead', max: 8 },
+  { title: 'DEVICES', get: (r) => String(r.devices), max: 8 },
+  { title: 'ATTEMPTS', get: (r) => String(r.attempts), max: 8 },
+  { title: 'QUEUED', get: (r) => iso(r.createdAt), max: 20 },
+  { title: 'NEXT/DEAD AT', get: (r) => iso(r.deadAt), max: 20 },
+  { title: 'LAST RESULT', get: (r) => r.reason, max: 80 },
+];
+
+export function formatOutboxTable(pending: readonly PendingReport[], dead: readonly DeadReport[], file: string): string {
+  const lines: string[] = [];
+  if (pending.length > 0 || dead.length > 0) {
+    // One table, pending first; both kinds share the column titles so the widths line up.
+    const rows = [...pending.map((p) => PENDING_COLUMNS.map((c) => c.get(p))), ...dead.map((d) => DEAD_COLUMNS.map((c) => c.get(d)))];
+    const columns = PENDING_COLUMNS.map((c, i): Column<string[]> => ({ title: c.title, get: (r) => r[i] ?? '', max: c.max }));
+    lines.push(...table(columns, rows), '');
+  }
+  lines.push(`${pending.length} pending, ${dead.length} dead letter(s) in ${file}`);
+  if (dead.length > 0) lines.push('resend dead letters with `camsweep outbox retry <id>...|--all`; drop them with `camsweep outbox purge <id>...|--all`');
+  return `${lines.join('\n')}\n`;
+}
+
+/** JSON: the stored bodies parsed, so a person or script can see exactly what would be sent. */
+export function formatOutboxJson(pending: readonly PendingReport[], dead: readonly DeadReport[]): string {
+  const body = (text: string): unknown => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  };
+  return `${JSON.stringify(
+    {
+      pending: pending.map(({ body: b, ...rest }) => ({ ...rest, createdAt: iso(rest.createdAt), nextAttemptAt: iso(rest.nextAttemptAt), lastAttemptAt: iso(rest.lastAttemptAt), body: body(b) })),
+      dead: dead.map(({ body: b, ...rest }) => ({ ...rest, createdAt: iso(rest.createdAt), deadAt: iso(rest.deadAt), body: body(b) })),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+const DEVICE_COLUMNS: ReadonlyArray<Column<StoredDevice>> = [
+  { title: 'RECEIVED', get: (d) => iso(d.receivedAt), max: 20 },
+  { title: 'AGENT', get: (d) => d.agentId, max: 24 },
+  { title: 'SITE', get: (d) => d.site ?? '', max: 20 },
+  { title: 'IP', get: (d) => d.ip, max: 39 },
+  { title: 'MAC', get: (d) => d.mac ?? '', max: 17 },
+  { title: 'STATUS', get: (d) => d.status, max: 10 },
+  { title: 'MANUFACTURER', get: (d) => d.manufacturer ?? '', max: 24 },
+  { title: 'MODEL', get: (d) => d.model ?? '', max: 24 },
+  { title: 'RULE', get: (d) => [d.pack, d.rule].filter((v) => v !== null).join('/'), max: 40 },
+];
+
+export function formatReceivedTable(devices: readonly StoredDevice[], counts: ReceiverCounts, file: string): string {
+  const lines = devices.length > 0 ? [...table(DEVICE_COLUMNS, devices), ''] : [];
+  lines.push(
+    `${counts.devices} device(s) from ${counts.sweeps} sweep(s) in ${file}; ${counts.requests} request(s) accepted, ` +
+      `${counts.deviceReceipts - counts.devices} repeated device entr${counts.deviceReceipts - counts.devices === 1 ? 'y' : 'ies'} dropped by key`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatReceivedJson(devices: readonly StoredDevice[], counts: ReceiverCounts): string {
+  return `${JSON.stringify({ counts, devices: devices.map((d) => ({ ...d, receivedAt: iso(d.receivedAt) })) }, null, 2)}\n`;
+}

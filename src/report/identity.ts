@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import type { Device } from '../domain/types.ts';
+
+/**
+ * Stable names for what is reported. The same sweep queued twice, a batch re-sent after a
+ * crash, or a batch split after a 413 always carries the same per-device keys, so a receiver
+ * that keeps one row per key never stores a device twice.
+ */
+
+const hash = (...parts: string[]): string => createHash('sha256').update(parts.join('\u0000')).digest('hex');
+
+/** The device's identity within a sweep: its MAC when known, else its IP. */
+export function deviceIdentity(device: Pick<Device, 'mac' | 'ip'>): string {
+  return device.mac !== null && device.mac !== '' ? `mac:${device.mac.toLowerCase()}` : `ip:${device.ip}`;
+}
+
+/** A sweep's id when the sweep result has none: the same result always gets the same id. */
+export function sweepIdFor(agentId: string, startedAt: string, finishedAt: string): string {
+  return `sw-${hash('camsweep.sweep-id', agentId, startedAt, finishedAt).slice(0, 32)}`;
+}
+
+/** Idempotency key of one device in one sweep of one agent (128 bits, hex). */
+export function deviceKey(agentId: string, sweepId: string, identity: string): string {
+  return hash('camsweep.report/v1', agentId, sweepId, identity).slice(0, 32);
+}
+
+/** Idempotency key of one request: a hash of the device keys it carries (or of the sweep when none). */
+export function batchKey(agentId: string, sweepId: string, deviceKeys: readonly string[]): string {
+  if (deviceKeys.length === 0) return hash('camsweep.report/v1 batch', agentId, sweepId, 'no-devices').slice(0, 32);
+  return hash('camsweep.report/v1 batch', agentId, sweepId, ...[...deviceKeys].sort()).slice(0, 32);
+}

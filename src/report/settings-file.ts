@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from '../domain/errors.ts';
+import {
+  dataDirSchema,
+  ReportConfigError,
+  reportConfigSchema,
+  resolveReportConfig,
+  type HostFacts,
+  type ReportConfig,
+  type ReportOverrides,
+  type ReportSettingsInput,
+} from './config.ts';
+
+export interface ReportSettingsOptions {
+  /** The YAML configuration file; none means defaults (and the environment). */
+  file?: string;
+  env: NodeJS.ProcessEnv;
+  readFile?: (path: string) => string;
+  overrides?: ReportOverrides;
+  host?: HostFacts;
+}
+
+/**
+ * The `report:` section and `dataDir` of a configuration file, validated but not resolved
+ * (secrets not read yet): what resolveReportConfig and reportFromCli take. The other sections
+ * belong to other commands and are checked by them. Every problem at once (UsageError: exit 2).
+ */
+export function readReportSection(file: string | undefined, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): ReportSettingsInput {
+  let raw: unknown = {};
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFile(file);
+    } catch (err) {
+      throw new UsageError(`cannot read config file ${file}: ${(err as Error).message}`);
+    }
+    try {
+      raw = parseYaml(text, { maxAliasCount: 100 }) ?? {};
+    } catch (err) {
+      throw new UsageError(`config file ${file} is not valid YAML: ${(err as Error).message}`);
+    }
+  }
+  const doc = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const problems: string[] = [];
+  const report = reportConfigSchema.safeParse(doc.report ?? {});
+  if (!report.success) for (const i of report.error.issues) problems.push(`report.${i.path.join('.')}: ${i.message}`.replace(/\.: /u, ': '));
+  const dataDir = dataDirSchema.safeParse(doc.dataDir);
+  if (!dataDir.success) for (const i of dataDir.error.issues) problems.push(`dataDir: ${i.message}`);
+  if (!report.success || !dataDir.success) throw new ReportConfigError(problems, file);
+  return { report: report.data, dataDir: dataDir.data };
+}
+
+/**
+ * The report settings for the `outbox` and `receive` commands: readReportSection, then
+ * resolved (secrets read, defaults filled) with the command-line overrides.
+ */
+export function loadReportSettings(options: ReportSettingsOptions): ReportConfig {
+  const read = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const parsed = readReportSection(options.file, read);
+  try {
+    return resolveReportConfig(parsed, options.env, read, {
+      ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
+      ...(options.host === undefined ? {} : { host: options.host }),
+    });
+  } catch (err) {
+    if (err instanceof ReportConfigError && options.file !== undefined) throw new ReportConfigError([...err.problems], options.file);
+    throw err;
+  }
+}
