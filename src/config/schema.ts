@@ -21,7 +21,7 @@ const credentialEntry = z
     message: 'give exactly one of password, passwordFile, passwordEnv',
   });
 
-export const PROTOCOL_NAMES = ['wsd', 'ssdp', 'mdns'] as const;
+export const PROTOCOL_NAMES = ['wsd', 'ssdp', 'mdns', 'sadp', 'dhip'] as const;
 
 export const configSchema = z
   .object({

@@ -88,6 +88,9 @@ describe('camsweep sweep on the standard lab', () => {
     expect(d.confidence).toBeGreaterThanOrEqual(0.9);
     expect(values(d, 'onvif.manufacturer')).toEqual(['HIKVISION']);
     expect(values(d, 'mac.oui')).toEqual(['Hangzhou Hikvision Digital Technology Co.,Ltd.']);
+    // Hikvision's own discovery protocol answered too.
+    expect(d.protocols).toContain('sadp');
+    expect(values(d, 'sadp.serial')).toEqual([d.serial]);
     expect(d.protocols).toEqual(expect.arrayContaining(['wsd', 'onvif', 'http', 'arp']));
     expect(values(d, 'onvif.scope.location')).toContain('city/hangzhou');
     expect(values(d, 'onvif.auth')).toEqual(['none']);
@@ -100,6 +103,10 @@ describe('camsweep sweep on the standard lab', () => {
     expect(values(d, 'onvif.deviceInformation.fault')).toEqual(['NotAuthorized']);
     expect(d).toMatchObject({ manufacturer: 'Dahua', model: 'IPC-HFW2228M-I1-V2', kind: 'camera', status: 'restricted' });
     expect(d.verdict).toMatchObject({ pack: 'us-ndaa-889', rule: 'dahua' });
+    // Dahua's own discovery protocol answered, and gave what ONVIF refused.
+    expect(d.protocols).toContain('dhip');
+    expect(values(d, 'dhip.firmware').length).toBe(1);
+    expect(d.firmware).not.toBeNull();
     expect(values(d, 'ssdp.server')[0]).toContain('ZheJiang Dahua Technology');
     expect(values(d, 'onvif.scope.name')).toEqual(['Dahua']);
     expect(d.identifiers.udn).toMatch(/^uuid:www\.dahuatech\.com/u);
@@ -176,7 +183,10 @@ describe('camsweep sweep on the standard lab', () => {
       'M-SEARCH upnp:rootdevice',
       'M-SEARCH upnp:rootdevice',
     ]);
-    const groups = new Set(['239.255.255.250', '224.0.0.251']);
+    // The vendor protocols send only their read-only searches.
+    expect(new Set(udp.filter((e) => e.protocol === 'sadp').map((e) => e.message))).toEqual(new Set(['SADP inquiry']));
+    expect(new Set(udp.filter((e) => e.protocol === 'dhip').map((e) => e.message))).toEqual(new Set(['DHIP DHDiscover.search', 'Dahua v1 search']));
+    const groups = new Set(['239.255.255.250', '224.0.0.251', '239.255.255.251', '255.255.255.255']);
     const replied = new Set(result.devices.map((d) => d.ip));
     for (const e of udp) {
       expect(e.interface).toBe('eth0');

@@ -6,6 +6,8 @@ import type { Discoverer } from '../../discovery/types.ts';
 import { createWsDiscovery } from '../../discovery/wsd/index.ts';
 import { createSsdpDiscovery } from '../../discovery/ssdp/index.ts';
 import { createMdnsDiscovery } from '../../discovery/mdns/index.ts';
+import { createSadpDiscovery } from '../../discovery/sadp/index.ts';
+import { createDhipDiscovery } from '../../discovery/dhip/index.ts';
 import { enrichOnvif } from '../../enrich/onvif.ts';
 import { enrichUpnp } from '../../enrich/upnp.ts';
 import { httpBanner } from '../../enrich/banner.ts';
@@ -47,6 +49,8 @@ export function buildDiscoverers(config: Config): Discoverer[] {
     wsd: () => createWsDiscovery(),
     ssdp: () => createSsdpDiscovery({ mx: config.sweep.mx }),
     mdns: () => createMdnsDiscovery(),
+    sadp: () => createSadpDiscovery(),
+    dhip: () => createDhipDiscovery(),
   };
   return config.sweep.protocols.map((p) => all[p]());
 }
@@ -115,7 +119,7 @@ export const sweepCommand: CommandModule = {
   register(program: Command, ctx) {
     program
       .command('sweep')
-      .description('probe the local network once (WS-Discovery, SSDP/UPnP, mDNS) and print every device found')
+      .description('probe the local network once (WS-Discovery, SSDP/UPnP, mDNS, Hikvision SADP, Dahua DHIP) and print every device found')
       .option('-i, --interface <name>', 'interface to probe from (repeatable; default: every up, non-loopback IPv4 interface)', collect, [])
       .option('-t, --timeout <seconds>', 'listen window in seconds (default 3, or the config file)', timeoutSeconds)
       .addOption(new Option('-f, --format <format>', 'output format (default: table on a terminal, json otherwise)').choices(['table', 'json', 'csv']))

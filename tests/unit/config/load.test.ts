@@ -11,7 +11,7 @@ const files = (map: Record<string, string>) => (path: string): string => {
 describe('loadConfig', () => {
   it('gives defaults without a file', () => {
     const c = loadConfig({});
-    expect(c.sweep).toEqual({ interfaces: [], windowMs: 3000, mx: 2, protocols: ['wsd', 'ssdp', 'mdns'] });
+    expect(c.sweep).toEqual({ interfaces: [], windowMs: 3000, mx: 2, protocols: ['wsd', 'ssdp', 'mdns', 'sadp', 'dhip'] });
     expect(c.enrich).toMatchObject({ enabled: true, requestTimeoutMs: 2500, graceMs: 2000, concurrency: 16 });
     expect(Object.isFrozen(c.sweep)).toBe(true);
   });
