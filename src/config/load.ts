@@ -5,6 +5,7 @@ import { UsageError } from '../domain/errors.ts';
 import type { Credentials } from '../enrich/types.ts';
 import { ipv4ToInt } from '../discovery/interfaces.ts';
 import { configSchema, type ConfigFile } from './schema.ts';
+import type { ReportSettingsInput } from '../report/config.ts';
 
 /** The configuration in force: validated once, durations in ms, secrets resolved, frozen. */
 export interface Config {
@@ -15,6 +16,8 @@ export interface Config {
   audit: { file?: string };
   /** Packs in order, custom pack files (absolute), and the confidence that establishes a maker. */
   policy: { packs: string[]; files: string[]; threshold: number };
+  /** The report section and data directory as written; secrets are resolved by src/report. */
+  reportSettings: ReportSettingsInput;
 }
 
 export interface Cidr {
@@ -127,6 +130,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
       files: file.policy.files.map((f) => (options.file === undefined ? path.resolve(f) : path.resolve(path.dirname(options.file), f))),
       threshold: file.policy.threshold,
     },
+    reportSettings: { report: file.report, ...(file.dataDir === undefined ? {} : { dataDir: file.dataDir }) },
   });
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { policyConfigSchema } from '../policy/config.ts';
+import { dataDirSchema, reportConfigSchema } from '../report/config.ts';
 
 /**
  * The configuration file's schema, with defaults. Durations are in seconds in the file (as
@@ -46,6 +47,10 @@ export const configSchema = z
       .prefault({}),
     credentials: z.array(credentialEntry).default([]),
     policy: policyConfigSchema,
+    /** Reporting to the central endpoint (docs/reporting.md). */
+    report: reportConfigSchema.prefault({}),
+    /** Where the outbox (and later the inventory) database lives. */
+    dataDir: dataDirSchema,
     audit: z
       .object({
         /** Append a JSON line for everything the agent sends (destination, protocol, message, time). */

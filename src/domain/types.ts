@@ -120,6 +120,8 @@ export interface SweepInterface {
 
 export interface SweepResult {
   schema: 'camsweep.sweep/v1';
+  /** Unique id of this sweep (a UUID), shared by its report, audit record and inventory. */
+  id: string;
   startedAt: string;
   finishedAt: string;
   interfaces: SweepInterface[];

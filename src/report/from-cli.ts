@@ -38,11 +38,9 @@ export interface ReportFromCliResult {
  * exits non-zero, since that report would be lost.
  */
 export async function reportFromCli(result: SweepResult, options: ReportFromCliOptions): Promise<ReportFromCliResult | null> {
-  const overrides: ReportOverrides = {};
-  if (options.flags.reportTo !== undefined) overrides.endpoint = options.flags.reportTo;
-  if (options.flags.reportToken !== undefined) overrides.token = options.flags.reportToken;
-  if (options.flags.reportTokenFile !== undefined) overrides.tokenFile = options.flags.reportTokenFile;
-  const cfg = resolveReportConfig(options.settings, options.env, options.readFile ?? ((p) => readFileSync(p, 'utf8')), { overrides });
+  const cfg = resolveReportConfig(options.settings, options.env, options.readFile ?? ((p) => readFileSync(p, 'utf8')), {
+    overrides: reportOverrides(options.flags),
+  });
   if (cfg.endpoint === null) return null;
   const log = options.log.child({ module: 'report' });
   if (options.flags.reportToken !== undefined) {
@@ -72,4 +70,13 @@ export async function reportFromCli(result: SweepResult, options: ReportFromCliO
   } finally {
     outbox.close();
   }
+}
+
+/** The command-line flags as overrides of the file's report settings. */
+export function reportOverrides(flags: ReportCliFlags): ReportOverrides {
+  const overrides: ReportOverrides = {};
+  if (flags.reportTo !== undefined) overrides.endpoint = flags.reportTo;
+  if (flags.reportToken !== undefined) overrides.token = flags.reportToken;
+  if (flags.reportTokenFile !== undefined) overrides.tokenFile = flags.reportTokenFile;
+  return overrides;
 }

@@ -14,11 +14,6 @@ export function deviceIdentity(device: Pick<Device, 'mac' | 'ip'>): string {
   return device.mac !== null && device.mac !== '' ? `mac:${device.mac.toLowerCase()}` : `ip:${device.ip}`;
 }
 
-/** A sweep's id when the sweep result has none: the same result always gets the same id. */
-export function sweepIdFor(agentId: string, startedAt: string, finishedAt: string): string {
-  return `sw-${hash('camsweep.sweep-id', agentId, startedAt, finishedAt).slice(0, 32)}`;
-}
-
 /** Idempotency key of one device in one sweep of one agent (128 bits, hex). */
 export function deviceKey(agentId: string, sweepId: string, identity: string): string {
   return hash('camsweep.report/v1', agentId, sweepId, identity).slice(0, 32);

@@ -1,7 +1,6 @@
 import type { SweepResult } from '../domain/types.ts';
 import { VERSION } from '../version.ts';
 import type { ReportConfig } from './config.ts';
-import { sweepIdFor } from './identity.ts';
 import { openOutbox, type Outbox } from './outbox.ts';
 import { buildReports, serializeReport } from './payload.ts';
 
@@ -29,7 +28,7 @@ export interface QueueResult {
 export function queueSweepReport(result: SweepResult, cfg: ReportConfig, deps: QueueDeps = {}): QueueResult {
   if (cfg.endpoint === null) return { queued: 0, devices: 0, sweepId: null };
   const now = deps.now ?? Date.now;
-  const sweepId = deps.sweepId ?? sweepIdFor(cfg.agentId, result.startedAt, result.finishedAt);
+  const sweepId = deps.sweepId ?? result.id;
   const reports = buildReports(result, {
     agentId: cfg.agentId,
     site: cfg.site,

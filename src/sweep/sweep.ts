@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../util/log.ts';
 import type { HttpClient } from '../util/http.ts';
 import type { Device, Observation, Protocol, SweepError, SweepResult } from '../domain/types.ts';
@@ -55,6 +56,8 @@ export interface SweepOptions {
   limits?: Partial<SweepLimits>;
   /** Told about every datagram and HTTP request the sweep sends. */
   audit?: AuditSink;
+  /** The sweep's id (default: a random UUID). */
+  sweepId?: string;
   /** Turns each merged device into a judged one (fingerprints + policy). */
   judge?: (device: Device, asOf: Date) => Device;
 }
@@ -267,6 +270,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
   return {
     schema: 'camsweep.sweep/v1',
+    id: options.sweepId ?? randomUUID(),
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     interfaces: options.interfaces.map(({ name, address, netmask, mac }) => ({ name, address, netmask, mac })),

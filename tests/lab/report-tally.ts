@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import type { SweepResult } from '../../src/domain/types.ts';
 import type { ReportConfig } from '../../src/report/config.ts';
-import { sweepIdFor } from '../../src/report/identity.ts';
 import { reportDevices } from '../../src/report/payload.ts';
 import type { ReceiverStore } from '../../src/report/receiver/store.ts';
 import { createLogger, type Logger } from '../../src/util/log.ts';
@@ -15,7 +14,7 @@ export interface Expected {
 
 export function expectedFor(results: readonly SweepResult[], cfg: ReportConfig, expected: Expected = { keys: new Map() }): Expected {
   for (const r of results) {
-    const sweepId = sweepIdFor(cfg.agentId, r.startedAt, r.finishedAt);
+    const sweepId = r.id;
     for (const d of reportDevices(r, cfg.agentId, sweepId, cfg.include)) expected.keys.set(d.idempotencyKey, `${cfg.agentId} ${sweepId} ${d.identity}`);
   }
   return expected;

@@ -14,7 +14,10 @@ import { httpBanner } from '../../enrich/banner.ts';
 import { boundedRequest } from '../../util/http.ts';
 import { createLogger } from '../../util/log.ts';
 import { runSweep, type Enrichers } from '../../sweep/sweep.ts';
+import { readFileSync } from 'node:fs';
 import { createAuditSink } from '../../sweep/audit-file.ts';
+import { reportFromCli, reportOverrides, type ReportCliFlags } from '../../report/from-cli.ts';
+import { resolveReportConfig } from '../../report/config.ts';
 import { judgeDevice, type Judge } from '../../sweep/judge.ts';
 import { loadFingerprintDb } from '../../fingerprint/index.ts';
 import { loadPolicy } from '../../policy/load.ts';
@@ -36,6 +39,9 @@ export interface SweepCliOptions {
   logLevel?: LevelWithSilent;
   quiet?: boolean;
   auditFile?: string;
+  reportTo?: string;
+  reportToken?: string;
+  reportTokenFile?: string;
 }
 
 /** Statuses that trip `--fail-on X`: X and anything more severe. */
@@ -73,6 +79,13 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise
     policy: loadPolicy({ packs: config.policy.packs, customFiles: config.policy.files }),
     threshold: config.policy.threshold,
   };
+  // Report settings are checked before anything is sent too (an unreadable token file is exit 2).
+  const reportFlags: ReportCliFlags = {
+    ...(opts.reportTo === undefined ? {} : { reportTo: opts.reportTo }),
+    ...(opts.reportToken === undefined ? {} : { reportToken: opts.reportToken }),
+    ...(opts.reportTokenFile === undefined ? {} : { reportTokenFile: opts.reportTokenFile }),
+  };
+  resolveReportConfig(config.reportSettings, io.env, (p) => readFileSync(p, 'utf8'), { overrides: reportOverrides(reportFlags) });
   const audit = createAuditSink(log, opts.auditFile ?? config.audit.file);
   const result = await runSweep({
     interfaces,
@@ -92,6 +105,8 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise
   }).finally(() => audit.close());
   const format: OutputFormat = opts.format ?? (io.isTty ? 'table' : 'json');
   io.stdout(formatResult(result, format));
+  // Queued in the outbox before any send; what cannot be delivered now stays queued.
+  await reportFromCli(result, { flags: reportFlags, settings: config.reportSettings, env: io.env, log });
   if (opts.failOn) {
     const trip = FAIL_ON[opts.failOn];
     if (result.devices.some((d) => trip.includes(d.status))) return EXIT.found;
@@ -128,6 +143,9 @@ export const sweepCommand: CommandModule = {
       .addOption(new Option('--mx <seconds>', 'SSDP MX: the longest a device may wait before answering (1-5)').argParser(mxSeconds))
       .option('--no-enrich', 'do not query devices after discovery (no ONVIF device service, UPnP description or HTTP banner)')
       .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+      .option('--report-to <url>', 'send the verdicts to this central endpoint (report.endpoint); queued in the outbox first')
+      .option('--report-token-file <file>', 'file holding the endpoint bearer token (or set CAMSWEEP_REPORT_TOKEN)')
+      .option('--report-token <token>', 'endpoint bearer token (visible in the process list: prefer --report-token-file)')
       .option('--audit-file <file>', 'append a JSON line for every datagram and HTTP request the sweep sends')
       .option('-q, --quiet', 'log only errors')
       .action(async (opts: SweepCliOptions) => {

@@ -29,6 +29,7 @@ const device = (over: Partial<Device> = {}): Device => ({
 
 const result = (devices: Device[]): SweepResult => ({
   schema: 'camsweep.sweep/v1',
+  id: '7f1c9c1e-4a49-4d8e-9b8e-2f4a3c7d1e55',
   startedAt: '2026-11-26T10:00:00.000Z',
   finishedAt: '2026-11-26T10:00:03.250Z',
   interfaces: [{ name: 'eth0', address: '10.66.0.2', netmask: '255.255.255.0', mac: '02:00:00:00:00:02' }],

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { buildReports, fitDevice, includedStatuses, serializeReport, splitReport, type BuildOptions, type ReportV1 } from '../../../src/report/payload.ts';
-import { deviceIdentity, deviceKey, sweepIdFor } from '../../../src/report/identity.ts';
+import { deviceIdentity, deviceKey } from '../../../src/report/identity.ts';
 import { validateReport } from '../../../src/report/receiver/validate.ts';
 import { device, devices, sweep } from './sample.ts';
 
@@ -160,12 +160,6 @@ describe('idempotency keys', () => {
     expectValid(r[0]!);
   });
 
-  it('sweepIdFor is a function of agent and sweep times', () => {
-    const id = sweepIdFor('agent-01', '2026-11-26T10:00:00.000Z', '2026-11-26T10:00:03.250Z');
-    expect(id).toMatch(/^sw-[0-9a-f]{32}$/u);
-    expect(sweepIdFor('agent-01', '2026-11-26T10:00:00.000Z', '2026-11-26T10:00:03.250Z')).toBe(id);
-    expect(sweepIdFor('agent-02', '2026-11-26T10:00:00.000Z', '2026-11-26T10:00:03.250Z')).not.toBe(id);
-  });
 });
 
 describe('splitReport', () => {

@@ -61,6 +61,7 @@ export function devices(n: number, statuses: Array<Device['status']> = ['restric
 export function sweep(devs: Device[], startedAt = '2026-11-26T10:00:00.000Z'): SweepResult {
   return {
     schema: 'camsweep.sweep/v1',
+    id: `sweep-${startedAt}`,
     startedAt,
     finishedAt: new Date(Date.parse(startedAt) + 3250).toISOString(),
     interfaces: [{ name: 'eth0', address: '10.66.0.2', netmask: '255.255.255.0', mac: '02:66:00:00:00:02' }],
