@@ -1,30 +1,13 @@
-import type { LevelWithSilent } from 'pino';
-import { loadConfig, credentialsFor, type Config } from '../../config/load.ts';
-import { selectInterfaces } from '../../discovery/interfaces.ts';
-import { readNeighbours } from '../../discovery/neighbours.ts';
-import type { Discoverer } from '../../discovery/types.ts';
-import { createWsDiscovery } from '../../discovery/wsd/index.ts';
-import { createSsdpDiscovery } from '../../discovery/ssdp/index.ts';
-import { createMdnsDiscovery } from '../../discovery/mdns/index.ts';
-import { createSadpDiscovery } from '../../discovery/sadp/index.ts';
-import { createDhipDiscovery } from '../../discovery/dhip/index.ts';
-import { enrichOnvif } from '../../enrich/onvif.ts';
-import { enrichUpnp } from '../../enrich/upnp.ts';
-import { httpBanner } from '../../enrich/banner.ts';
-import { boundedRequest } from '../../util/http.ts';
-import { createLogger } from '../../util/log.ts';
-import { runSweep, type Enrichers } from '../../sweep/sweep.ts';
 import { readFileSync } from 'node:fs';
-import { createAuditSink } from '../../sweep/audit-file.ts';
+import type { LevelWithSilent } from 'pino';
+import { Option, type Command } from 'commander';
+import { loadConfig } from '../../config/load.ts';
+import { createLogger } from '../../util/log.ts';
+import { createSweeper } from '../../agent/sweeper.ts';
 import { reportFromCli, reportOverrides, type ReportCliFlags } from '../../report/from-cli.ts';
 import { resolveReportConfig } from '../../report/config.ts';
-import { judgeDevice, type Judge } from '../../sweep/judge.ts';
-import { loadFingerprintDb } from '../../fingerprint/index.ts';
-import { loadPolicy } from '../../policy/load.ts';
 import { formatResult, type OutputFormat } from '../../output/format.ts';
 import type { DeviceStatus } from '../../domain/types.ts';
-import { CamsweepError } from '../../domain/errors.ts';
-import { Option, type Command } from 'commander';
 import { UsageError } from '../../domain/errors.ts';
 import { EXIT, type CliIo, type CommandModule } from '../context.ts';
 
@@ -50,35 +33,17 @@ const FAIL_ON: Record<'restricted' | 'review', readonly DeviceStatus[]> = {
   review: ['restricted', 'review'],
 };
 
-export function buildDiscoverers(config: Config): Discoverer[] {
-  const all: Record<Config['sweep']['protocols'][number], () => Discoverer> = {
-    wsd: () => createWsDiscovery(),
-    ssdp: () => createSsdpDiscovery({ mx: config.sweep.mx }),
-    mdns: () => createMdnsDiscovery(),
-    sadp: () => createSadpDiscovery(),
-    dhip: () => createDhipDiscovery(),
-  };
-  return config.sweep.protocols.map((p) => all[p]());
-}
-
 export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise<number> {
   const config = loadConfig(opts.config === undefined ? {} : { file: opts.config });
   const level: LevelWithSilent = opts.quiet ? 'error' : (opts.logLevel ?? config.log.level);
   const log = createLogger({ level });
-  const names = opts.interface.length > 0 ? opts.interface : config.sweep.interfaces;
-  const interfaces = selectInterfaces(names);
-  if (interfaces.length === 0) {
-    throw new CamsweepError('NO_INTERFACE', 'no up, non-loopback interface with an IPv4 address to probe from (name one with --interface)');
-  }
-  const enrichers: Enrichers =
-    opts.enrich && config.enrich.enabled ? { onvif: enrichOnvif, upnp: enrichUpnp, banner: httpBanner } : {};
-  // Load the fingerprint database and the policy before sending anything: a broken pack or
-  // database is a configuration error (exit 2), not a sweep that cannot judge what it found.
-  const judge: Judge = {
-    db: loadFingerprintDb(),
-    policy: loadPolicy({ packs: config.policy.packs, customFiles: config.policy.files }),
-    threshold: config.policy.threshold,
-  };
+  const sweeper = createSweeper(config, log, {
+    interfaces: opts.interface,
+    enrich: opts.enrich,
+    ...(opts.timeout === undefined ? {} : { windowMs: Math.round(opts.timeout * 1000) }),
+    ...(opts.mx === undefined ? {} : { mx: opts.mx }),
+    ...(opts.auditFile === undefined ? {} : { auditFile: opts.auditFile }),
+  });
   // Report settings are checked before anything is sent too (an unreadable token file is exit 2).
   const reportFlags: ReportCliFlags = {
     ...(opts.reportTo === undefined ? {} : { reportTo: opts.reportTo }),
@@ -86,23 +51,7 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise
     ...(opts.reportTokenFile === undefined ? {} : { reportTokenFile: opts.reportTokenFile }),
   };
   resolveReportConfig(config.reportSettings, io.env, (p) => readFileSync(p, 'utf8'), { overrides: reportOverrides(reportFlags) });
-  const audit = createAuditSink(log, opts.auditFile ?? config.audit.file);
-  const result = await runSweep({
-    interfaces,
-    discoverers: buildDiscoverers({ ...config, sweep: { ...config.sweep, mx: opts.mx ?? config.sweep.mx } }),
-    enrichers,
-    windowMs: opts.timeout !== undefined ? Math.round(opts.timeout * 1000) : config.sweep.windowMs,
-    enrichGraceMs: config.enrich.graceMs,
-    requestTimeoutMs: config.enrich.requestTimeoutMs,
-    maxBodyBytes: config.enrich.maxBodyBytes,
-    enrichConcurrency: config.enrich.concurrency,
-    http: boundedRequest,
-    credentialsFor: (ip) => credentialsFor(config, ip),
-    neighbours: () => readNeighbours(),
-    log,
-    audit: audit.sink,
-    judge: (device, asOf) => judgeDevice(device, judge, asOf),
-  }).finally(() => audit.close());
+  const result = await sweeper.run();
   const format: OutputFormat = opts.format ?? (io.isTty ? 'table' : 'json');
   io.stdout(formatResult(result, format));
   // Queued in the outbox before any send; what cannot be delivered now stays queued.
