@@ -15,6 +15,10 @@ const RULES: readonly KindRule[] = [
   { kind: 'recorder', field: 'wsd.type', value: /NetworkVideoStorage/iu },
   { kind: 'recorder', field: 'onvif.scope.type', value: /^(Network_Video_Storage|nvs|storage)$/iu },
   { kind: 'intercom', field: 'onvif.scope.type', value: /^(intercom|door)/iu },
+  // Dahua's DHIP DeviceClass: IPC cameras, NVR/XVR/HCVR/DVR recorders, VTO door stations.
+  { kind: 'recorder', field: 'dhip.deviceClass', value: /^(NVR|XVR|HCVR|DVR|EVS|IVSS)/iu },
+  { kind: 'intercom', field: 'dhip.deviceClass', value: /^(VTO|VTH)/iu },
+  { kind: 'camera', field: 'dhip.deviceClass', value: /^(IPC|SD|PTZ|HDCVI)/iu },
   { kind: 'camera', field: 'wsd.type', value: /NetworkVideoTransmitter/iu },
   { kind: 'camera', field: 'onvif.scope.type', value: /^(video_encoder|Network_Video_Transmitter|NetworkVideoTransmitter|ptz|audio_encoder|video_analytics)$/iu },
   { kind: 'camera', field: 'onvif.scope.profile', value: /^(streaming|[STGM])$/iu },

@@ -31,3 +31,14 @@ describe('classifyKind', () => {
     ).toBe('camera');
   });
 });
+
+describe('classifyKind from Dahua DHIP DeviceClass (corpus dahua/dhip-parsed-1.csv, lorex/dhip-notifyDevInfo-1.txt)', () => {
+  it.each([
+    ['IPC', 'camera'],
+    ['HCVR', 'recorder'],
+    ['NVR', 'recorder'],
+    ['VTO', 'intercom'],
+  ])('%s is a %s', (deviceClass, kind) => {
+    expect(classifyKind([ev('dhip.deviceClass', deviceClass, 'dhip')])).toBe(kind);
+  });
+});
