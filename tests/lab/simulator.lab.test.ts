@@ -121,11 +121,16 @@ async function onvif(ip: string, op: string, user?: string, password?: string): 
 
 describe.concurrent('simulated devices seen by independent clients', () => {
   it('nmap broadcast scripts (the TESTBED command) find the WS-Discovery, UPnP and DNS-SD devices', async () => {
-    const out = ok(
-      await lab.execAgent(['nmap', '-d', '-e', 'eth0', '--script', 'broadcast-wsdd-discover,broadcast-upnp-info,broadcast-dns-service-discovery'], {
-        timeoutMs: 60_000,
-      }),
-    );
+    // UDP is lossy and nmap sends each broadcast probe once: on a loaded machine a reply can be
+    // missed, so a second run is allowed before the simulator is judged (seen 2 in ~9 loaded runs).
+    const run = async (): Promise<string> =>
+      ok(
+        await lab.execAgent(['nmap', '-d', '-e', 'eth0', '--script', 'broadcast-wsdd-discover,broadcast-upnp-info,broadcast-dns-service-discovery'], {
+          timeoutMs: 60_000,
+        }),
+      );
+    let out = await run();
+    if (!nmapScript(out, 'broadcast-wsdd-discover').includes('Message id: 4b1d2a00-3aa0-11b5-8142-4419b621420b')) out = await run();
     const wsdd = nmapScript(out, 'broadcast-wsdd-discover');
     expect(wsdd).toContain('Message id: 4b1d2a00-3aa0-11b5-8142-4419b621420b');
     expect(wsdd).toContain('Address: http://10.66.0.11/onvif/device_service http://[fe80::4619:b6ff:fe21:420b]/onvif/device_service');
@@ -141,7 +146,7 @@ describe.concurrent('simulated devices seen by independent clients', () => {
     expect(dnssd).toMatch(/80\/tcp axis-video\n\|\s+Address=10\.66\.0\.13/u);
     expect(dnssd).toMatch(/631\/tcp ipp\n(\|\s+\S.*\n)*?\|\s+usb_MFG=EPSON\n(\|\s+\S.*\n)*?\|\s+Address=10\.66\.0\.14/u);
     expect(dnssd).toMatch(/8009\/tcp googlecast\n\|_?\s+Address=10\.66\.0\.15/u);
-  }, 60_000);
+  }, 90_000);
 
   it('nmap broadcast-upnp-info reads the Dahua reply and its description when it is the only UPnP device', async () => {
     const solo = await createLab(standardLab({ only: ['dahua'] }));
