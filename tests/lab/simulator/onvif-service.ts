@@ -181,7 +181,7 @@ export function handleOnvifRequest(requestBody: string, profile: OnvifProfile, s
       reason: 'Bad Request',
       operation: '',
       authorized: false,
-      body: onvifEnvelope(style, fault(style, 'Sender', 'ter:WellFormed', 'Not a well-formed SOAP request')),
+      body: onvifEnvelope(style, fault(style, 'Sender', 'ter:WellFormed', 'Not a well-formed SOAP request'), profile.namespaces),
     };
   }
   const { operation } = request;
@@ -194,7 +194,7 @@ export function handleOnvifRequest(requestBody: string, profile: OnvifProfile, s
       reason: profile.authFailureStatus === 401 ? 'Unauthorized' : 'Bad Request',
       operation,
       authorized,
-      body: onvifEnvelope(style, fault(style, 'Sender', 'ter:NotAuthorized', 'Sender not Authorized')),
+      body: onvifEnvelope(style, fault(style, 'Sender', 'ter:NotAuthorized', 'Sender not Authorized'), profile.namespaces),
     };
   }
   const body = operationBody(operation, profile, state);
@@ -204,8 +204,8 @@ export function handleOnvifRequest(requestBody: string, profile: OnvifProfile, s
       reason: 'Bad Request',
       operation,
       authorized,
-      body: onvifEnvelope(style, fault(style, 'Receiver', 'ter:ActionNotSupported', 'Optional Action Not Implemented')),
+      body: onvifEnvelope(style, fault(style, 'Receiver', 'ter:ActionNotSupported', 'Optional Action Not Implemented'), profile.namespaces),
     };
   }
-  return { status: 200, reason: 'OK', operation, authorized, body: onvifEnvelope(style, body) };
+  return { status: 200, reason: 'OK', operation, authorized, body: onvifEnvelope(style, body, profile.namespaces) };
 }

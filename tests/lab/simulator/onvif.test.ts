@@ -112,3 +112,54 @@ describe('handleOnvifRequest', () => {
     expect(handleOnvifRequest('<!DOCTYPE a [<!ENTITY x "y">]><a/>', onvif, state).operation).toBe('');
   });
 });
+
+describe('handleOnvifRequest with a profile namespace table', () => {
+  const realIpnc = readFileSync(new URL('../fixtures/other-ipnc.predator.get-system-date-and-time.xml', import.meta.url), 'utf8');
+  const declarations = (xml: string): string[] => [...xml.matchAll(/xmlns:([\w-]+)="([^"]*)"/gu)].map((m) => `${m[1]}=${m[2]}`);
+  const ipnc = (() => {
+    const p = parseProfile({
+      id: 'test-ipnc',
+      description: 'test',
+      onvif: {
+        style: 'gsoap',
+        namespaces: declarations(realIpnc).map((d) => [d.slice(0, d.indexOf('=')), d.slice(d.indexOf('=') + 1)]),
+        requireAuth: true,
+        credentials: { username: 'admin', password: 'x' },
+        deviceInformation: { manufacturer: 'm', model: 'm', firmwareVersion: 'f', serialNumber: 's', hardwareId: 'h' },
+      },
+    });
+    if (p.onvif === undefined) throw new Error('no onvif');
+    return p.onvif;
+  })();
+
+  it('declares every namespace of the real TI IPNC reply (tnsaxis included) on each answer, faults too', () => {
+    const real = declarations(realIpnc);
+    expect(real).toContain('tnsaxis=http://www.axis.com/2009/event/topics');
+    for (const reply of [handleOnvifRequest(request('GetSystemDateAndTime'), ipnc, state), handleOnvifRequest(request('GetDeviceInformation'), ipnc, state)]) {
+      const built = declarations(reply.body);
+      expect(built).toEqual(expect.arrayContaining(real));
+      expect(new Set(built.map((d) => d.slice(0, d.indexOf('=')))).size).toBe(built.length);
+      expect(reply.body).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><SOAP-ENV:Envelope /u);
+    }
+  });
+
+  it('keeps a style prefix bound to the style\'s URI when the profile names it again', () => {
+    const p = parseProfile({
+      id: 'test-clash',
+      description: 'test',
+      onvif: {
+        style: 'gsoap',
+        namespaces: [
+          ['tt', 'urn:example:other'],
+          ['acme', 'urn:example:acme'],
+        ],
+        deviceInformation: { manufacturer: 'm', model: 'm', firmwareVersion: 'f', serialNumber: 's', hardwareId: 'h' },
+      },
+    });
+    if (p.onvif === undefined) throw new Error('no onvif');
+    const built = declarations(handleOnvifRequest(request('GetSystemDateAndTime'), p.onvif, state).body);
+    expect(built).toContain('tt=http://www.onvif.org/ver10/schema');
+    expect(built).not.toContain('tt=urn:example:other');
+    expect(built).toContain('acme=urn:example:acme');
+  });
+});

@@ -13,14 +13,18 @@ import { z } from 'zod';
 const header = z.tuple([z.string(), z.string()]);
 
 /** SOAP envelope house styles seen in real captures (see soap-styles.ts). */
-export const soapStyles = ['dahua', 'hikvision', 'gsoap', 'printer'] as const;
+export const soapStyles = ['dahua', 'hikvision', 'gsoap', 'printer', 'windows'] as const;
 const soapStyle = z.enum(soapStyles);
 
 const wsdMatch = z.strictObject({
   /** EndpointReference/Address, e.g. urn:uuid:... */
   endpoint: z.string().min(1),
-  /** Space-separated QNames, e.g. 'dn:NetworkVideoTransmitter tds:Device'. */
-  types: z.string(),
+  /**
+   * Space-separated QNames, e.g. 'dn:NetworkVideoTransmitter tds:Device'. Omitted: no Types
+   * element at all (unbranded cameras; corpus/generic-whitelabel/ws-discovery-ProbeMatches-1.xml),
+   * so only a Probe that asks for no type is answered.
+   */
+  types: z.string().optional(),
   /** Omitted: no Scopes element at all (printers). */
   scopes: z.array(z.string()).optional(),
   xaddrs: z.array(z.string()),
@@ -55,6 +59,12 @@ const onvif = z.strictObject({
   hostname: z.string().default('IPC'),
   /** Time zone string returned by GetSystemDateAndTime. */
   timeZone: z.string().default('GMT+08:00'),
+  /**
+   * More namespace declarations on every ONVIF reply envelope, [prefix, URI], after the
+   * style's own: gSOAP servers declare their whole namespace table on each reply (TI IPNC
+   * firmware declares tnsaxis, corpus/other-ipnc/onvif-GetSystemDateAndTime-1.xml).
+   */
+  namespaces: z.array(header).default([]),
   /** GetDeviceInformation/GetNetworkInterfaces/GetHostname need a WS-UsernameToken digest. */
   requireAuth: z.boolean().default(false),
   credentials: z.strictObject({ username: z.string(), password: z.string() }).optional(),

@@ -11,6 +11,8 @@ describe('device profiles', () => {
   it('has the required profiles', () => {
     expect(files.map((f) => f.replace(/\.json$/u, '')).sort()).toEqual(
       [
+        'amcrest-ip5m-t1277ew-ai',
+        'annke-c800-i91bm',
         'axis-m2036-le',
         'chromecast',
         'dahua-ipc-hfw2228m',
@@ -23,6 +25,13 @@ describe('device profiles', () => {
         'hostile-not-xml',
         'hostile-two-matches',
         'hostile-xml-bomb',
+        'lorex-w461asc',
+        'trap-dahua-scale-mac',
+        'trap-generic-hangzhou',
+        'trap-panasonic-wv-v1330lk',
+        'trap-ti-ipnc-tnsaxis',
+        'trap-wifi-module-mac',
+        'trap-windows-pc',
       ].sort(),
     );
   });

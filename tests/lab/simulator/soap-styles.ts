@@ -10,6 +10,10 @@ import type { SoapStyle } from './profile.ts';
  * - gsoap: SOAP-ENV/SOAP-ENC, wsa:, mustUnderstand on To/Action/AppSequence (Axis OS;
  *   corpus/axis/ws-discovery-ProbeMatches-1.xml).
  * - printer: soap:/wsa:/wsd: on one line, no Scopes (corpus/epson-printer/...).
+ * - windows: soap:/wsa:/wsd:/wsdp: on one line, no Scopes, header To/Action/MessageID/
+ *   RelatesTo/AppSequence: the Windows host announcement (Types 'wsdp:Device pub:Computer',
+ *   XAddr :5357, corpus/mixed-negatives/wsdd-nmap-output-1.txt) as christgau/wsdd emulates it
+ *   for Windows clients (src/wsdd.py: namespace table, header order, one-line message).
  */
 
 export const NS = {
@@ -143,6 +147,24 @@ export const STYLES: Record<SoapStyle, StyleDef> = {
     emptyHeader: false,
     nl: '\n',
   },
+  windows: {
+    decl: '<?xml version="1.0" encoding="utf-8"?>',
+    env: 'soap',
+    wsa: 'wsa',
+    d: 'wsd',
+    namespaces: [
+      ['soap', NS.soap12],
+      ['wsa', NS.wsa2004],
+      ['wsd', NS.wsd2005],
+      ['wsdp', TYPE_PREFIXES.wsdp ?? ''],
+    ],
+    messageIdScheme: 'urn:uuid:',
+    to: 'http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous',
+    appSequence: true,
+    mustUnderstand: false,
+    emptyHeader: false,
+    nl: '',
+  },
   printer: {
     decl: '<?xml version="1.0" encoding="utf-8"?>',
     env: 'soap',
@@ -182,19 +204,29 @@ export function xmlEscape(text: string): string {
   });
 }
 
-/** xmlns declarations for the style plus any extra prefixes (unknown extra prefixes are skipped). */
-export function namespaceAttrs(style: StyleDef, extraPrefixes: Iterable<string> = []): string {
+/**
+ * xmlns declarations for the style plus any extra prefixes (unknown extra prefixes are skipped),
+ * then the device's own [prefix, URI] declarations (a prefix already declared keeps its URI).
+ */
+export function namespaceAttrs(
+  style: StyleDef,
+  extraPrefixes: Iterable<string> = [],
+  declarations: ReadonlyArray<readonly [string, string]> = [],
+): string {
   const declared = new Map<string, string>(style.namespaces.map(([p, uri]) => [p, uri]));
   for (const prefix of extraPrefixes) {
     const uri = TYPE_PREFIXES[prefix] ?? ONVIF_PREFIXES[prefix];
     if (uri !== undefined && !declared.has(prefix)) declared.set(prefix, uri);
   }
-  return [...declared].map(([p, uri]) => `xmlns:${p}="${uri}"`).join(' ');
+  for (const [prefix, uri] of declarations) {
+    if (!declared.has(prefix)) declared.set(prefix, uri);
+  }
+  return [...declared].map(([p, uri]) => `xmlns:${p}="${xmlEscape(uri)}"`).join(' ');
 }
 
-/** A SOAP 1.2 envelope around an ONVIF body, in the device's style. */
-export function onvifEnvelope(style: StyleDef, body: string): string {
+/** A SOAP 1.2 envelope around an ONVIF body, in the device's style, with its extra namespaces. */
+export function onvifEnvelope(style: StyleDef, body: string, namespaces: ReadonlyArray<readonly [string, string]> = []): string {
   const e = style.env;
   const header = style.emptyHeader ? `<${e}:Header/>` : '';
-  return `${style.decl}<${e}:Envelope ${namespaceAttrs(style, ['tds', 'tt', 'ter'])}>${header}<${e}:Body>${body}</${e}:Body></${e}:Envelope>`;
+  return `${style.decl}<${e}:Envelope ${namespaceAttrs(style, ['tds', 'tt', 'ter'], namespaces)}>${header}<${e}:Body>${body}</${e}:Body></${e}:Envelope>`;
 }

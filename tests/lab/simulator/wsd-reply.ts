@@ -22,7 +22,7 @@ export interface ProbeMatchesInput {
 function typePrefixes(matches: WsdMatch[]): string[] {
   const prefixes = new Set<string>();
   for (const m of matches) {
-    for (const t of m.types.split(/\s+/u)) {
+    for (const t of (m.types ?? '').split(/\s+/u)) {
       const i = t.indexOf(':');
       if (i > 0) prefixes.add(t.slice(0, i));
     }
@@ -41,7 +41,7 @@ function matchXml(input: ProbeMatchesInput, m: WsdMatch, extraScopes: string[], 
   return (
     `<${d}:ProbeMatch>${nl}` +
     `<${wsa}:EndpointReference><${wsa}:Address>${xmlEscape(m.endpoint)}</${wsa}:Address></${wsa}:EndpointReference>${nl}` +
-    `<${d}:Types>${xmlEscape(m.types)}</${d}:Types>${nl}` +
+    (m.types === undefined ? '' : `<${d}:Types>${xmlEscape(m.types)}</${d}:Types>${nl}`) +
     scopesXml +
     `<${d}:XAddrs>${xmlEscape(m.xaddrs.join(' '))}</${d}:XAddrs>${nl}` +
     `<${d}:MetadataVersion>${m.metadataVersion}</${d}:MetadataVersion>${nl}` +
@@ -68,7 +68,9 @@ function render(input: ProbeMatchesInput, extraScopes: string[]): string {
       ? [msgId, to, action, relates]
       : input.style === 'printer'
         ? [action, to, msgId, relates, appSeq]
-        : [msgId, relates, to, action, appSeq];
+        : input.style === 'windows'
+          ? [to, action, msgId, relates, appSeq]
+          : [msgId, relates, to, action, appSeq];
   const matches = input.matches
     .map((m, i) => matchXml(input, m, i === 0 ? extraScopes : [], i === 0 ? (input.rawScopesSuffix ?? '') : ''))
     .join('');

@@ -13,7 +13,7 @@ export const WSD_PORT = 3702;
  * the probe's source after a random delay. Hostile profiles answer every probe with junk.
  */
 export async function startWsdResponder(ctx: SimContext, wsd: WsdProfile): Promise<RunningService> {
-  const offeredTypes = deviceTypes(wsd.match.types);
+  const offeredTypes = deviceTypes(wsd.match.types ?? '');
   const offeredScopes = wsd.match.scopes ?? [];
   const instanceId = Math.floor(Date.now() / 1000);
   let messageNumber = 0;

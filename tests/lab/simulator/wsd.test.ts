@@ -129,3 +129,50 @@ describe('buildProbeMatches', () => {
     expect(XMLValidator.validate(buildNotXml().toString('latin1'))).not.toBe(true);
   });
 });
+
+describe('ProbeMatches without Types, and the Windows host dialect', () => {
+  const untyped: WsdMatch = {
+    endpoint: 'urn:uuid:2419d68a-2dd2-21b2-a205-3C7AAA0F9593',
+    scopes: ['onvif://www.onvif.org/Profile/Streaming', 'onvif://www.onvif.org/Model/631GA', 'onvif://www.onvif.org/Name/IPCAM'],
+    xaddrs: ['http://10.66.0.35:80/onvif/device_service'],
+    metadataVersion: 1,
+  };
+
+  it('omits the Types element when the device has none, and answers only probes that ask for no type', () => {
+    const built = buildProbeMatches({ ...base, style: 'gsoap', matches: [untyped] });
+    expect(XMLValidator.validate(built)).toBe(true);
+    expect(built).not.toContain('Types');
+    expect(built).toContain('onvif://www.onvif.org/Model/631GA');
+    const offered = deviceTypes('');
+    const untypedProbe = parseProbe(probe(''));
+    const nvtProbe = parseProbe(probe('dn:NetworkVideoTransmitter', 'xmlns:dn="http://www.onvif.org/ver10/network/wsdl"'));
+    expect(untypedProbe !== undefined && probeMatches(untypedProbe, offered, untyped.scopes ?? [])).toBe(true);
+    expect(nvtProbe !== undefined && probeMatches(nvtProbe, offered, untyped.scopes ?? [])).toBe(false);
+  });
+
+  it('writes a Windows host announcement on one line: soap/wsa/wsd/wsdp/pub, To/Action/MessageID/RelatesTo/AppSequence, no Scopes', () => {
+    const pc: WsdMatch = {
+      endpoint: 'urn:uuid:d2f5a4c8-7e31-4b9a-a68d-5c0e9b12f7a3',
+      types: 'wsdp:Device pub:Computer',
+      xaddrs: ['http://10.66.0.36:5357/d2f5a4c8-7e31-4b9a-a68d-5c0e9b12f7a3/'],
+      metadataVersion: 1,
+    };
+    const built = buildProbeMatches({ ...base, style: 'windows', matches: [pc] });
+    expect(XMLValidator.validate(built)).toBe(true);
+    expect(built).not.toContain('\n');
+    expect([...built.matchAll(/xmlns:(\w+)=/gu)].map((m) => m[1])).toEqual(['soap', 'wsa', 'wsd', 'wsdp', 'pub']);
+    expect(xmlShape(built).slice(0, 8)).toEqual([
+      'soap:Envelope',
+      'soap:Header',
+      'wsa:To',
+      'wsa:Action',
+      'wsa:MessageID',
+      'wsa:RelatesTo',
+      'wsd:AppSequence[InstanceId,MessageNumber]',
+      'soap:Body',
+    ]);
+    expect(built).not.toContain('Scopes');
+    expect(built).toContain('<wsd:Types>wsdp:Device pub:Computer</wsd:Types>');
+    expect(built).toMatch(/<wsa:MessageID>urn:uuid:[0-9a-f-]{36}<\/wsa:MessageID>/u);
+  });
+});
