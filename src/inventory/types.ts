@@ -39,6 +39,11 @@ export interface InventoryDevice {
   latest: Device;
   /** Every verdict it had, oldest first, with the sweep that gave it. */
   verdicts: Array<{ sweepId: string; at: string; status: DeviceStatus; reason: string; pack?: string; rule?: string }>;
+  /**
+   * False once a sweep that covered its interface missed it (a device-gone event), true again
+   * when it is back. Optional for backward compatibility; the store always sets it.
+   */
+  present?: boolean;
 }
 
 export interface SweepSummary {
@@ -51,6 +56,8 @@ export interface SweepSummary {
   clear: number;
   errors: number;
   interfaces: string[];
+  /** Number of change events the sweep brought when it was recorded. Optional; the store always sets it. */
+  changes?: number;
 }
 
 export interface DeviceFilter {

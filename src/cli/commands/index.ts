@@ -3,6 +3,7 @@ import { sweepCommand } from './sweep.ts';
 import { fingerprintsCommand } from './fingerprints.ts';
 import { policyCommand } from './policy.ts';
 import { outboxCommand, receiveCommand } from './report.ts';
+import { devicesCommand, diffCommand, showCommand, sweepsCommand } from './inventory.ts';
 
 /** Every CLI command, in the order `camsweep --help` lists them. */
-export const COMMANDS: readonly CommandModule[] = [sweepCommand, fingerprintsCommand, policyCommand, outboxCommand, receiveCommand];
+export const COMMANDS: readonly CommandModule[] = [sweepCommand, fingerprintsCommand, policyCommand, outboxCommand, receiveCommand, devicesCommand, showCommand, sweepsCommand, diffCommand];

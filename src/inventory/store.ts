@@ -1,0 +1,509 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import type { DeviceStatus, SweepResult } from '../domain/types.ts';
+import { CamsweepError, errorMessage } from '../domain/errors.ts';
+import { transaction } from '../report/sqlite.ts';
+import { normaliseMac } from '../util/text.ts';
+import { isIP } from 'node:net';
+import { compareIp } from '../sweep/merge.ts';
+import type { ChangeEvent, DeviceFilter, Inventory, InventoryDevice, SweepSummary } from './types.ts';
+import { openInventoryDb } from './db.ts';
+import { computeChanges, covers, type FoundDevice, type KnownState } from './changes.ts';
+import { identityKey, identityOf, matchDevices, newDeviceId, withoutShared } from './identity.ts';
+import { carryForward, parseSnapshot, snapshotOf, type Snapshot } from './snapshot.ts';
+import { deviceJson, parseDeviceJson } from './device-json.ts';
+import { matchesFilter } from './filter.ts';
+
+/**
+ * The inventory: every device across sweeps, in `inventory.db` under the data directory.
+ *
+ * - `recordSweep` stores a sweep in one transaction: the sweep's summary, each device's row
+ *   (identity: see identity.ts; first and last seen, sweep count, present or gone) and latest
+ *   record (rewritten only when it changed, capped at 256 KiB), a presence row per device, the
+ *   verdict history (a row when the status, pack or rule changes, and the first), and the
+ *   change events it computed (changes.ts). The same sweep id again changes nothing and
+ *   returns the events stored for it the first time, so a caller that crashed before sending
+ *   them can send them again.
+ * - Growth is bounded: the last `retainSweeps` sweeps (default 2000: 83 days of hourly
+ *   sweeps) keep their summary, presence rows and events; older ones are deleted as new ones
+ *   arrive. A presence row points at a deduplicated state (snapshots table), so an unchanged
+ *   device costs a few dozen bytes per sweep. A device keeps one row however often it is seen,
+ *   and at most `maxVerdicts` history entries (the first and the latest ones).
+ * - Sweeps are taken in the order they are recorded; SQLite lets one writer in at a time.
+ */
+
+export const INVENTORY_FILE = 'inventory.db';
+export const DEFAULT_RETAIN_SWEEPS = 2000;
+export const DEFAULT_MAX_VERDICTS = 100;
+
+export interface InventoryOptions {
+  now?: () => Date;
+  /** Sweeps whose presence rows and events are kept (at least 2). */
+  retainSweeps?: number;
+  /** Verdict history entries kept per device (at least 2). */
+  maxVerdicts?: number;
+  /** Open for reading only (the review commands): nothing is created or migrated. */
+  readOnly?: boolean;
+  busyTimeoutMs?: number;
+}
+
+/** The contract plus what the review commands and operators need. */
+export interface InventoryStore extends Inventory {
+  readonly file: string;
+  /** A stored sweep by id or unique id prefix (4 characters or more). */
+  sweep(ref: string): SweepSummary | undefined;
+  /** The events stored when a sweep was recorded. */
+  sweepEvents(ref: string): ChangeEvent[];
+  /** Devices by their latest status, from an index: cheap enough to run after every sweep. */
+  statusCounts(): Record<DeviceStatus, number>;
+  /** `diff`, with the two sweeps compared (older first, in recording order). */
+  diffSweeps(from?: string, to?: string): SweepDiff;
+  integrityCheck(): string;
+}
+
+export interface SweepDiff {
+  from: SweepSummary;
+  to: SweepSummary;
+  changes: ChangeEvent[];
+}
+
+interface DeviceRow {
+  id: string;
+  mac: string | null;
+  epr: string | null;
+  udn: string | null;
+  serial: string | null;
+  ip: string;
+  first_seen: string;
+  last_seen: string;
+  first_seq: number;
+  last_seq: number;
+  sweeps: number;
+  present: number;
+  status: string;
+  snapshot: string;
+}
+
+/** A device row with its latest record (the `records` table). */
+type FullRow = DeviceRow & { json: string };
+
+type KnownRow = Pick<DeviceRow, 'id' | 'mac' | 'epr' | 'udn' | 'serial' | 'ip' | 'last_seen' | 'present' | 'status' | 'snapshot'>;
+
+interface SweepRow {
+  seq: number;
+  id: string;
+  started_at: string;
+  finished_at: string;
+  devices: number;
+  restricted: number;
+  review: number;
+  clear: number;
+  errors: number;
+  changes: number;
+  interfaces: string;
+}
+
+interface VerdictRow {
+  device_id: string;
+  sweep_id: string;
+  at: string;
+  status: InventoryDevice['verdicts'][number]['status'];
+  reason: string;
+  pack: string | null;
+  rule: string | null;
+}
+
+export function inventoryPath(dataDir: string): string {
+  return path.join(dataDir, INVENTORY_FILE);
+}
+
+/** Device rows with their latest record. */
+const FULL = 'SELECT d.*, r.json FROM devices d JOIN records r ON r.device_id = d.id';
+
+/** Sweeps between two collections of unused snapshots. */
+const SNAPSHOT_GC_EVERY = 50;
+
+const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
+
+const SWEEP_ID = /^[\x21-\x7e]{1,200}$/u;
+
+function stringList(json: string): string[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function summary(r: SweepRow): SweepSummary {
+  return {
+    id: r.id,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    devices: r.devices,
+    restricted: r.restricted,
+    review: r.review,
+    clear: r.clear,
+    errors: r.errors,
+    interfaces: stringList(r.interfaces),
+    changes: r.changes,
+  };
+}
+
+/** A device row's snapshot; a row someone damaged falls back to what its columns say. */
+function rowSnapshot(r: KnownRow): Snapshot {
+  const s = parseSnapshot(r.snapshot);
+  if (s !== undefined) return s;
+  const status = r.status === 'restricted' || r.status === 'review' ? r.status : 'clear';
+  return { ip: r.ip, mac: r.mac, manufacturer: null, brand: null, model: null, firmware: null, kind: 'other', status, pack: null, rule: null, interfaces: [] };
+}
+
+const iso = (text: string, fallback: Date): string => {
+  const t = Date.parse(text);
+  return Number.isFinite(t) ? new Date(t).toISOString() : fallback.toISOString();
+};
+
+function checkSweep(result: SweepResult): void {
+  if (result === null || typeof result !== 'object' || result.schema !== 'camsweep.sweep/v1') {
+    throw new CamsweepError('INVENTORY_INVALID_SWEEP', 'not a camsweep.sweep/v1 result');
+  }
+  if (typeof result.id !== 'string' || !SWEEP_ID.test(result.id)) throw new CamsweepError('INVENTORY_INVALID_SWEEP', 'the sweep has no usable id');
+  if (!Array.isArray(result.devices) || !Array.isArray(result.interfaces) || !Array.isArray(result.errors)) {
+    throw new CamsweepError('INVENTORY_INVALID_SWEEP', `sweep ${result.id} lacks its devices, interfaces or errors`);
+  }
+}
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { errcode?: unknown } | null)?.errcode;
+  return code === 5 || code === 6 || /database is (locked|busy)/iu.test(errorMessage(err));
+}
+
+export function openInventory(dataDir: string, options: InventoryOptions = {}): InventoryStore {
+  const now = options.now ?? (() => new Date());
+  const retain = Math.max(2, Math.floor(options.retainSweeps ?? DEFAULT_RETAIN_SWEEPS));
+  const maxVerdicts = Math.max(2, Math.floor(options.maxVerdicts ?? DEFAULT_MAX_VERDICTS));
+  const readOnly = options.readOnly === true;
+  const file = inventoryPath(dataDir);
+  const db: DatabaseSync = openInventoryDb(file, {
+    readOnly,
+    now,
+    ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+  });
+
+  const q = {
+    sweepById: db.prepare('SELECT * FROM sweeps WHERE id = ?'),
+    sweepsByPrefix: db.prepare('SELECT * FROM sweeps WHERE substr(id, 1, length(?)) = ? ORDER BY seq DESC LIMIT 10'),
+    sweepsDesc: db.prepare('SELECT * FROM sweeps ORDER BY seq DESC LIMIT ?'),
+    sweepBefore: db.prepare('SELECT * FROM sweeps WHERE seq < ? ORDER BY seq DESC LIMIT 1'),
+    events: db.prepare('SELECT event FROM events WHERE sweep_seq = ? ORDER BY ord'),
+    allDevices: db.prepare(`${FULL} ORDER BY d.id`),
+    // What matching and change computation need: no device records.
+    knownDevices: db.prepare('SELECT id, mac, epr, udn, serial, ip, last_seen, present, status, snapshot FROM devices'),
+    deviceById: db.prepare(`${FULL} WHERE d.id = ?`),
+    devicesByMac: db.prepare(`${FULL} WHERE d.mac = ? ORDER BY d.last_seen DESC, d.id`),
+    devicesByIp: db.prepare(`${FULL} WHERE d.ip = ? ORDER BY d.last_seen DESC, d.id`),
+    devicesByAddress: db.prepare(
+      `${FULL} WHERE EXISTS (SELECT 1 FROM json_each(r.json, '$.addresses') a WHERE a.value = ?) ORDER BY d.last_seen DESC, d.id`,
+    ),
+    devicesByPrefix: db.prepare(`${FULL} WHERE substr(d.id, 1, length(?)) = ? ORDER BY d.id LIMIT 10`),
+    verdictsOf: db.prepare('SELECT * FROM verdicts WHERE device_id = ? ORDER BY id'),
+    allVerdicts: db.prepare('SELECT * FROM verdicts ORDER BY id'),
+    presenceAt: db.prepare('SELECT p.device_id, s.json AS snapshot FROM presence p JOIN snapshots s ON s.id = p.snapshot_id WHERE p.sweep_seq = ?'),
+    presenceBefore: db.prepare(
+      'SELECT s.json AS snapshot FROM presence p JOIN snapshots s ON s.id = p.snapshot_id WHERE p.device_id = ? AND p.sweep_seq < ? ORDER BY p.sweep_seq DESC LIMIT 1',
+    ),
+    firstSeqs: db.prepare('SELECT id, first_seq FROM devices'),
+    statusCounts: db.prepare('SELECT status, COUNT(*) AS n FROM devices GROUP BY status'),
+  };
+  // Write statements need a writable handle.
+  const w = readOnly
+    ? undefined
+    : {
+        insertSweep: db.prepare(
+          `INSERT INTO sweeps (id, started_at, finished_at, recorded_at, devices, restricted, review, clear, errors, changes, interfaces)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ),
+        upsertDevice: db.prepare(
+          `INSERT INTO devices (id, mac, epr, udn, serial, ip, first_seen, last_seen, first_seq, last_seq, sweeps, present, status, snapshot)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET
+             mac = COALESCE(excluded.mac, devices.mac), epr = COALESCE(excluded.epr, devices.epr),
+             udn = COALESCE(excluded.udn, devices.udn), serial = COALESCE(excluded.serial, devices.serial),
+             ip = excluded.ip, first_seen = MIN(devices.first_seen, excluded.first_seen),
+             last_seen = MAX(devices.last_seen, excluded.last_seen), last_seq = excluded.last_seq,
+             sweeps = devices.sweeps + 1, present = 1, status = excluded.status,
+             snapshot = excluded.snapshot`,
+        ),
+        // A record is rewritten only when it changed: most devices look the same sweep after sweep.
+        record: db.prepare(
+          `INSERT INTO records (device_id, hash, json) VALUES (?, ?, ?)
+           ON CONFLICT (device_id) DO UPDATE SET hash = excluded.hash, json = excluded.json WHERE records.hash <> excluded.hash`,
+        ),
+        snapshot: db.prepare('INSERT INTO snapshots (hash, json) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING'),
+        snapshotId: db.prepare('SELECT id FROM snapshots WHERE hash = ?'),
+        dropSnapshots: db.prepare('DELETE FROM snapshots WHERE id NOT IN (SELECT snapshot_id FROM presence)'),
+        gone: db.prepare('UPDATE devices SET present = 0 WHERE id = ?'),
+        presence: db.prepare('INSERT INTO presence (sweep_seq, device_id, snapshot_id) VALUES (?, ?, ?)'),
+        event: db.prepare('INSERT INTO events (sweep_seq, ord, type, device_id, event) VALUES (?, ?, ?, ?, ?)'),
+        lastVerdict: db.prepare('SELECT status, pack, rule FROM verdicts WHERE device_id = ? ORDER BY id DESC LIMIT 1'),
+        verdict: db.prepare('INSERT INTO verdicts (device_id, sweep_id, at, status, reason, pack, rule) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+        capVerdicts: db.prepare(
+          `DELETE FROM verdicts WHERE device_id = ?
+             AND id NOT IN (SELECT id FROM verdicts WHERE device_id = ? ORDER BY id DESC LIMIT ?)
+             AND id <> (SELECT MIN(id) FROM verdicts WHERE device_id = ?)`,
+        ),
+        oldestKept: db.prepare('SELECT seq FROM sweeps ORDER BY seq DESC LIMIT 1 OFFSET ?'),
+        pruneSweeps: db.prepare('DELETE FROM sweeps WHERE seq < ?'),
+        prunePresence: db.prepare('DELETE FROM presence WHERE sweep_seq < ?'),
+        pruneEvents: db.prepare('DELETE FROM events WHERE sweep_seq < ?'),
+      };
+
+  const storedEvents = (seq: number): ChangeEvent[] =>
+    (q.events.all(seq) as unknown as Array<{ event: string }>).map((r) => JSON.parse(r.event) as ChangeEvent);
+
+  const findSweep = (ref: string): SweepRow | undefined => {
+    const exact = q.sweepById.get(ref) as SweepRow | undefined;
+    if (exact !== undefined || ref.length < 4) return exact;
+    const rows = q.sweepsByPrefix.all(ref, ref) as unknown as SweepRow[];
+    if (rows.length > 1) throw new CamsweepError('INVENTORY_AMBIGUOUS', `sweep ${ref} is ambiguous: ${rows.map((r) => r.id).join(', ')}`);
+    return rows[0];
+  };
+
+  const mustSweep = (ref: string): SweepRow => {
+    const row = findSweep(ref);
+    if (row === undefined) throw new CamsweepError('INVENTORY_UNKNOWN_SWEEP', `no sweep ${ref} in the inventory (see \`camsweep sweeps\`)`);
+    return row;
+  };
+
+  const toInventoryDevice = (r: FullRow, verdicts: readonly VerdictRow[]): InventoryDevice => ({
+    id: r.id,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    sweeps: r.sweeps,
+    present: r.present === 1,
+    latest: parseDeviceJson(r.json, r.id),
+    verdicts: verdicts.map((v) => ({
+      sweepId: v.sweep_id,
+      at: v.at,
+      status: v.status,
+      reason: v.reason,
+      ...(v.pack === null ? {} : { pack: v.pack }),
+      ...(v.rule === null ? {} : { rule: v.rule }),
+    })),
+  });
+
+  const withVerdicts = (r: FullRow): InventoryDevice => toInventoryDevice(r, q.verdictsOf.all(r.id) as unknown as VerdictRow[]);
+
+  function record(result: SweepResult): ChangeEvent[] {
+    if (w === undefined) throw new CamsweepError('INVENTORY_READ_ONLY', `${file} is open read-only`);
+    const existing = q.sweepById.get(result.id) as SweepRow | undefined;
+    if (existing !== undefined) return storedEvents(existing.seq);
+
+    const recordedAt = now();
+    const at = iso(result.finishedAt, recordedAt);
+    const rows = q.knownDevices.all() as unknown as KnownRow[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const keys = withoutShared(result.devices.map(identityOf));
+    const matched = matchDevices(
+      keys,
+      rows.map((r) => ({ id: r.id, mac: r.mac, epr: r.epr, udn: r.udn, serial: r.serial, ip: r.ip, lastSeen: r.last_seen })),
+    );
+    const taken = new Set(byId.keys());
+    const found: Array<FoundDevice & { index: number }> = result.devices.map((device, index) => {
+      const id = matched[index] ?? newDeviceId(identityKey(keys[index]!), (x) => taken.has(x), result.id);
+      taken.add(id);
+      const row = byId.get(id);
+      const known: KnownState | undefined = row === undefined ? undefined : { snapshot: rowSnapshot(row), present: row.present === 1 };
+      return { id, index, snapshot: snapshotOf(device), ...(known === undefined ? {} : { known }) };
+    });
+    const foundIds = new Set(found.map((f) => f.id));
+    const missing = rows.filter((r) => !foundIds.has(r.id)).map((r) => ({ id: r.id, known: { snapshot: rowSnapshot(r), present: r.present === 1 } }));
+    const interfaces = result.interfaces.map((i) => i.name);
+    const events = computeChanges({ sweep: { id: result.id, at, interfaces }, found, missing });
+
+    const count = { restricted: 0, review: 0, clear: 0 };
+    for (const d of result.devices) count[d.verdict.status] += 1;
+    const seq = Number(
+      w.insertSweep.run(
+        result.id,
+        iso(result.startedAt, recordedAt),
+        at,
+        recordedAt.toISOString(),
+        result.devices.length,
+        count.restricted,
+        count.review,
+        count.clear,
+        result.errors.length,
+        events.length,
+        JSON.stringify(interfaces),
+      ).lastInsertRowid,
+    );
+
+    for (const f of found) {
+      const device = result.devices[f.index]!;
+      const k = keys[f.index]!;
+      const stored = JSON.stringify(carryForward(f.snapshot, f.known?.snapshot));
+      w.upsertDevice.run(f.id, k.mac, k.epr, k.udn, k.serial, device.ip, at, at, seq, seq, device.verdict.status, stored);
+      const json = deviceJson(device);
+      w.record.run(f.id, hash(json), json);
+      const snapshotHash = hash(stored);
+      w.snapshot.run(snapshotHash, stored);
+      w.presence.run(seq, f.id, (w.snapshotId.get(snapshotHash) as { id: number }).id);
+      const v = device.verdict;
+      const last = w.lastVerdict.get(f.id) as { status: string; pack: string | null; rule: string | null } | undefined;
+      if (last === undefined || last.status !== v.status || last.pack !== (v.pack ?? null) || last.rule !== (v.rule ?? null)) {
+        w.verdict.run(f.id, result.id, at, v.status, v.reason, v.pack ?? null, v.rule ?? null);
+        w.capVerdicts.run(f.id, f.id, maxVerdicts - 1, f.id);
+      }
+    }
+    events.forEach((e, ord) => {
+      if (e.type === 'device-gone') w.gone.run(e.deviceId);
+      w.event.run(seq, ord, e.type, e.deviceId, JSON.stringify(e));
+    });
+
+    const oldest = w.oldestKept.get(retain - 1) as { seq: number } | undefined;
+    if (oldest !== undefined) {
+      w.pruneSweeps.run(oldest.seq);
+      w.prunePresence.run(oldest.seq);
+      w.pruneEvents.run(oldest.seq);
+      // Snapshots no presence row uses any more: swept now and then, it reads every presence row.
+      if (seq % SNAPSHOT_GC_EVERY === 0) w.dropSnapshots.run();
+    }
+    return events;
+  }
+
+  const presence = (seq: number): Map<string, Snapshot> => {
+    const out = new Map<string, Snapshot>();
+    for (const r of q.presenceAt.all(seq) as unknown as Array<{ device_id: string; snapshot: string }>) {
+      const s = parseSnapshot(r.snapshot);
+      if (s !== undefined) out.set(r.device_id, s);
+    }
+    return out;
+  };
+
+  /** The changes from sweep a to the later sweep b. */
+  function diffRows(a: SweepRow, b: SweepRow): ChangeEvent[] {
+    if (a.seq === b.seq) return [];
+    const [inA, inB] = [presence(a.seq), presence(b.seq)];
+    const aInterfaces = stringList(a.interfaces);
+    const firstSeq = new Map((q.firstSeqs.all() as unknown as Array<{ id: string; first_seq: number }>).map((r) => [r.id, r.first_seq]));
+    const found: FoundDevice[] = [];
+    for (const [id, snapshot] of inB) {
+      const before = inA.get(id);
+      if (before !== undefined) {
+        found.push({ id, snapshot, known: { snapshot: before, present: true } });
+      } else if ((firstSeq.get(id) ?? b.seq) > a.seq) {
+        found.push({ id, snapshot });
+      } else {
+        // Seen before A but not in A: back, unless A did not look where it was.
+        const row = q.presenceBefore.get(id, a.seq) as { snapshot: string } | undefined;
+        const last = row === undefined ? undefined : parseSnapshot(row.snapshot);
+        found.push({ id, snapshot, known: last === undefined ? { snapshot, present: false } : { snapshot: last, present: !covers(aInterfaces, last.interfaces) } });
+      }
+    }
+    const missing = [...inA].filter(([id]) => !inB.has(id)).map(([id, snapshot]) => ({ id, known: { snapshot, present: true } }));
+    return computeChanges({ sweep: { id: b.id, at: b.finished_at, interfaces: stringList(b.interfaces) }, found, missing });
+  }
+
+  function diffSweeps(from?: string, to?: string): SweepDiff {
+    let a: SweepRow | undefined;
+    let b: SweepRow | undefined;
+    if (to !== undefined) b = mustSweep(to.trim());
+    else [b] = q.sweepsDesc.all(1) as unknown as SweepRow[];
+    if (from !== undefined) a = mustSweep(from.trim());
+    else if (b !== undefined) a = q.sweepBefore.get(b.seq) as SweepRow | undefined;
+    if (a === undefined || b === undefined) {
+      throw new CamsweepError('INVENTORY_NOT_ENOUGH_SWEEPS', 'a diff needs two recorded sweeps (see `camsweep sweeps`)');
+    }
+    if (a.seq > b.seq) [a, b] = [b, a];
+    return { from: summary(a), to: summary(b), changes: diffRows(a, b) };
+  }
+
+  return {
+    file,
+    recordSweep(result) {
+      checkSweep(result);
+      try {
+        return transaction(db, () => record(result));
+      } catch (err) {
+        if (isBusy(err)) throw new CamsweepError('INVENTORY_BUSY', `${file} is busy (another camsweep is writing it): ${errorMessage(err)}`, { cause: err });
+        throw err;
+      }
+    },
+
+    devices(filter: DeviceFilter = {}) {
+      const verdicts = new Map<string, VerdictRow[]>();
+      for (const v of q.allVerdicts.all() as unknown as VerdictRow[]) {
+        const list = verdicts.get(v.device_id);
+        if (list) list.push(v);
+        else verdicts.set(v.device_id, [v]);
+      }
+      return (q.allDevices.all() as unknown as FullRow[])
+        .map((r) => toInventoryDevice(r, verdicts.get(r.id) ?? []))
+        .filter((d) => matchesFilter(d, filter))
+        .sort((a, b) => compareIp(a.latest.ip, b.latest.ip) || (a.id < b.id ? -1 : 1));
+    },
+
+    device(ref) {
+      const text = ref.trim();
+      if (text === '') return undefined;
+      const exact = q.deviceById.get(text.toLowerCase()) as FullRow | undefined;
+      if (exact !== undefined) return withVerdicts(exact);
+      if (isIP(text) !== 0) {
+        const row = (q.devicesByIp.all(text) as unknown as FullRow[])[0] ?? (q.devicesByAddress.all(text) as unknown as FullRow[])[0];
+        return row === undefined ? undefined : withVerdicts(row);
+      }
+      const mac = normaliseMac(text);
+      if (mac !== undefined) {
+        const row = (q.devicesByMac.all(mac) as unknown as FullRow[])[0];
+        return row === undefined ? undefined : withVerdicts(row);
+      }
+      if (/^[0-9a-f]{4,11}$/iu.test(text)) {
+        const prefix = text.toLowerCase();
+        const rows = q.devicesByPrefix.all(prefix, prefix) as unknown as FullRow[];
+        if (rows.length > 1) throw new CamsweepError('INVENTORY_AMBIGUOUS', `device ${prefix} is ambiguous: ${rows.map((r) => r.id).join(', ')}`);
+        return rows[0] === undefined ? undefined : withVerdicts(rows[0]);
+      }
+      return undefined;
+    },
+
+    sweeps(limit) {
+      const n = limit === undefined || !Number.isFinite(limit) || limit <= 0 ? -1 : Math.floor(limit);
+      return (q.sweepsDesc.all(n) as unknown as SweepRow[]).map(summary);
+    },
+
+    sweep(ref) {
+      const row = findSweep(ref.trim());
+      return row === undefined ? undefined : summary(row);
+    },
+
+    sweepEvents(ref) {
+      return storedEvents(mustSweep(ref.trim()).seq);
+    },
+
+    diff(from, to) {
+      return diffSweeps(from, to).changes;
+    },
+
+    diffSweeps,
+
+    statusCounts() {
+      const counts: Record<DeviceStatus, number> = { restricted: 0, review: 0, clear: 0 };
+      for (const r of q.statusCounts.all() as unknown as Array<{ status: string; n: number }>) {
+        if (r.status === 'restricted' || r.status === 'review' || r.status === 'clear') counts[r.status] = r.n;
+      }
+      return counts;
+    },
+
+    integrityCheck() {
+      const row = db.prepare('PRAGMA integrity_check').get() as { integrity_check: string };
+      return row.integrity_check;
+    },
+
+    close() {
+      if (db.isOpen) db.close();
+    },
+  };
+}
