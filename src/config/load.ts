@@ -6,6 +6,8 @@ import type { Credentials } from '../enrich/types.ts';
 import { ipv4ToInt } from '../discovery/interfaces.ts';
 import { configSchema, type ConfigFile } from './schema.ts';
 import type { ReportSettingsInput } from '../report/config.ts';
+import { resolveDaemonConfig, type DaemonSettings } from '../daemon/config.ts';
+import { applyEnvOverrides, overrideFor } from './env.ts';
 
 /** The configuration in force: validated once, durations in ms, secrets resolved, frozen. */
 export interface Config {
@@ -18,6 +20,10 @@ export interface Config {
   policy: { packs: string[]; files: string[]; threshold: number };
   /** The report section and data directory as written; secrets are resolved by src/report. */
   reportSettings: ReportSettingsInput;
+  /** `camsweep daemon`: schedule, health/metrics listener, stop bound. */
+  daemon: DaemonSettings;
+  /** The CAMSWEEP_* variables that overrode the file (names only: values may be sensitive). */
+  fromEnv: string[];
 }
 
 export interface Cidr {
@@ -59,8 +65,10 @@ export interface LoadOptions {
 }
 
 /**
- * Reads, validates and resolves the configuration. Every problem is collected and reported
- * at once in one UsageError (the CLI exits 2), each line naming the path of the bad value.
+ * Reads, validates and resolves the configuration. `CAMSWEEP_<SECTION>_<KEY>` variables
+ * override the file (src/config/env.ts) and go through the same schema. Every problem is
+ * collected and reported at once in one UsageError (the CLI exits 2), each line naming the path
+ * of the bad value (and the variable, when it came from the environment).
  */
 export function loadConfig(options: LoadOptions = {}): Config {
   const read = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
@@ -79,12 +87,16 @@ export function loadConfig(options: LoadOptions = {}): Config {
       throw new UsageError(`config file ${options.file} is not valid YAML: ${(err as Error).message}`);
     }
   }
-  const parsed = configSchema.safeParse(raw);
-  const problems: string[] = [];
+  const overrides = applyEnvOverrides(raw, env);
+  const parsed = configSchema.safeParse(overrides.raw);
+  const problems: string[] = [...overrides.problems];
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new UsageError(configProblems(options.file, problems));
+    for (const issue of parsed.error.issues) {
+      const variable = overrideFor(overrides.applied, issue.path);
+      problems.push(`${issue.path.join('.') || '(root)'}${variable === undefined ? '' : ` (from $${variable})`}: ${issue.message}`);
+    }
   }
+  if (!parsed.success || problems.length > 0) throw new UsageError(configProblems(options.file, problems));
   const file = parsed.data;
 
   const credentials: Config['credentials'] = [];
@@ -131,6 +143,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
       threshold: file.policy.threshold,
     },
     reportSettings: { report: file.report, ...(file.dataDir === undefined ? {} : { dataDir: file.dataDir }) },
+    daemon: resolveDaemonConfig(file.daemon),
+    fromEnv: overrides.applied.map((a) => a.variable),
   });
 }
 

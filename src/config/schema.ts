@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { policyConfigSchema } from '../policy/config.ts';
 import { dataDirSchema, reportConfigSchema } from '../report/config.ts';
+import { daemonConfigSchema } from '../daemon/config.ts';
 
 /**
  * The configuration file's schema, with defaults. Durations are in seconds in the file (as
@@ -62,6 +63,8 @@ export const configSchema = z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
       .prefault({}),
+    /** `camsweep daemon`: schedule, health/metrics listener, stop bound (src/daemon/config.ts). */
+    daemon: daemonConfigSchema.prefault({}),
   })
   .strict();
 

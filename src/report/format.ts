@@ -1,6 +1,6 @@
 import { cleanText } from '../util/text.ts';
 import type { DeadReport, PendingReport } from './outbox.ts';
-import type { ReceiverCounts, StoredDevice } from './receiver/store.ts';
+import type { ReceiverCounts, StoredDevice, StoredEvent } from './receiver/store.ts';
 
 /** Plain-text tables and JSON for `camsweep outbox list` and `camsweep receive --list`. */
 
@@ -94,4 +94,27 @@ export function formatReceivedTable(devices: readonly StoredDevice[], counts: Re
 
 export function formatReceivedJson(devices: readonly StoredDevice[], counts: ReceiverCounts): string {
   return `${JSON.stringify({ counts, devices: devices.map((d) => ({ ...d, receivedAt: iso(d.receivedAt) })) }, null, 2)}\n`;
+}
+
+const EVENT_COLUMNS: ReadonlyArray<Column<StoredEvent>> = [
+  { title: 'AT', get: (e) => e.at.replace(/\.\d{3}Z$/u, 'Z'), max: 24 },
+  { title: 'AGENT', get: (e) => e.agentId, max: 24 },
+  { title: 'EVENT', get: (e) => e.type, max: 18 },
+  { title: 'IP', get: (e) => e.ip, max: 39 },
+  { title: 'MAC', get: (e) => e.mac ?? '', max: 17 },
+  { title: 'STATUS', get: (e) => e.status, max: 10 },
+  { title: 'MANUFACTURER', get: (e) => e.manufacturer ?? '', max: 24 },
+  { title: 'MODEL', get: (e) => e.model ?? '', max: 24 },
+  { title: 'CHANGE', get: (e) => (e.before === null && e.after === null ? '' : `${e.before ?? '-'} -> ${e.after ?? '-'}`), max: 60 },
+];
+
+/** `camsweep receive --list --events`: the change events received from daemons. */
+export function formatReceivedEventsTable(events: readonly StoredEvent[], file: string): string {
+  const lines = events.length > 0 ? [...table(EVENT_COLUMNS, events), ''] : [];
+  lines.push(`${events.length} event(s) in ${file}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatReceivedEventsJson(events: readonly StoredEvent[]): string {
+  return `${JSON.stringify({ events: events.map((e) => ({ ...e, receivedAt: iso(e.receivedAt) })) }, null, 2)}\n`;
 }

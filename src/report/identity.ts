@@ -19,8 +19,17 @@ export function deviceKey(agentId: string, sweepId: string, identity: string): s
   return hash('camsweep.report/v1', agentId, sweepId, identity).slice(0, 32);
 }
 
-/** Idempotency key of one request: a hash of the device keys it carries (or of the sweep when none). */
-export function batchKey(agentId: string, sweepId: string, deviceKeys: readonly string[]): string {
-  if (deviceKeys.length === 0) return hash('camsweep.report/v1 batch', agentId, sweepId, 'no-devices').slice(0, 32);
-  return hash('camsweep.report/v1 batch', agentId, sweepId, ...[...deviceKeys].sort()).slice(0, 32);
+/**
+ * Idempotency key of one request: a hash of the device keys it carries (or of the sweep when
+ * none). Event keys, when the report carries events, are hashed in after the device keys.
+ */
+export function batchKey(agentId: string, sweepId: string, deviceKeys: readonly string[], eventKeys: readonly string[] = []): string {
+  const events = eventKeys.length === 0 ? [] : ['events', ...[...eventKeys].sort()];
+  if (deviceKeys.length === 0 && events.length === 0) return hash('camsweep.report/v1 batch', agentId, sweepId, 'no-devices').slice(0, 32);
+  return hash('camsweep.report/v1 batch', agentId, sweepId, ...[...deviceKeys].sort(), ...events).slice(0, 32);
+}
+
+/** Idempotency key of one change event in one sweep of one agent (128 bits, hex); `n` > 1 for a repeat. */
+export function eventKey(agentId: string, sweepId: string, type: string, deviceId: string, n = 1): string {
+  return hash('camsweep.report/v1 event', agentId, sweepId, type, deviceId, ...(n > 1 ? [String(n)] : [])).slice(0, 32);
 }

@@ -1,8 +1,10 @@
 import type { Device, DeviceKind, DeviceStatus, Evidence, Identifiers, Protocol, SweepResult } from '../domain/types.ts';
 import type { Attribution, PolicyVerdict } from '../domain/verdict.ts';
+import type { ChangeEvent } from '../inventory/types.ts';
 import { CamsweepError } from '../domain/errors.ts';
 import type { ReportInclude } from './config.ts';
 import { batchKey, deviceIdentity, deviceKey } from './identity.ts';
+import { reportEvents, type ReportEvent } from './events.ts';
 
 /**
  * The `camsweep.report/v1` payload (schemas/report.v1.schema.json): pure functions from a
@@ -48,6 +50,8 @@ export interface ReportSweep {
   counts: Record<DeviceStatus, number>;
   /** Problems the sweep recorded (not sent: see the agent's own output). */
   errors: number;
+  /** Change events this sweep reports over all batches (present when the report carries events). */
+  eventsReported?: number;
 }
 
 export interface ReportBatch {
@@ -67,6 +71,8 @@ export interface ReportV1 {
   sweep: ReportSweep;
   batch: ReportBatch;
   devices: ReportDevice[];
+  /** Changes since the previous sweep (the daemon's inventory); absent from `camsweep sweep` reports. */
+  events?: ReportEvent[];
 }
 
 export interface BuildOptions {
@@ -78,6 +84,8 @@ export interface BuildOptions {
   /** ISO time the report was built. */
   createdAt: string;
   version: string;
+  /** The inventory's change events for this sweep; included by report.include like devices. */
+  events?: readonly ChangeEvent[];
 }
 
 const INCLUDED: Record<ReportInclude, readonly DeviceStatus[]> = {
@@ -211,45 +219,64 @@ function envelope(result: SweepResult, all: readonly ReportDevice[], opts: Build
 }
 
 /**
- * The request bodies for one sweep: the included devices in batches whose JSON is at most
- * `batchMaxBytes`. A sweep with nothing to report still gives one report with no devices, so
- * the central side learns that the sweep ran and found nothing.
+ * The request bodies for one sweep: the included devices (then the included change events,
+ * when `events` is given) in batches whose JSON is at most `batchMaxBytes`. A sweep with
+ * nothing to report still gives one report with no devices, so the central side learns that
+ * the sweep ran and found nothing.
  */
 export function buildReports(result: SweepResult, opts: BuildOptions): ReportV1[] {
   const all = reportDevices(result, opts.agentId, opts.sweepId, opts.include);
+  const events = opts.events === undefined ? undefined : reportEvents(opts.events, opts.agentId, opts.sweepId, INCLUDED[opts.include]);
   const env = envelope(result, all, opts);
+  if (events !== undefined) env.sweep.eventsReported = events.length;
   // Worst-case envelope: the widest batch numbers and part a sweep can have.
-  const overhead = bytes({ ...env, idempotencyKey: 'k'.repeat(32), batch: { index: 999_999, count: 999_999, part: 'p'.repeat(32) }, devices: [] });
+  const overhead = bytes({
+    ...env,
+    idempotencyKey: 'k'.repeat(32),
+    batch: { index: 999_999, count: 999_999, part: 'p'.repeat(32) },
+    devices: [],
+    ...(events === undefined ? {} : { events: [] }),
+  });
   const room = opts.batchMaxBytes - overhead;
   if (room < 1024) throw new CamsweepError('REPORT_BATCH_TOO_SMALL', `batchMaxBytes ${opts.batchMaxBytes} leaves no room for devices`);
-  const groups: ReportDevice[][] = [];
-  let current: ReportDevice[] = [];
+  type Group = { devices: ReportDevice[]; events: ReportEvent[] };
+  const groups: Group[] = [];
+  let current: Group = { devices: [], events: [] };
   let used = 0;
-  for (const raw of all) {
-    const d = fitDevice(raw, room);
-    const size = bytes(d);
-    const extra = size + (current.length > 0 ? 1 : 0);
-    if (current.length > 0 && used + extra > room) {
+  const add = (size: number, push: (g: Group) => void): void => {
+    const count = current.devices.length + current.events.length;
+    if (count > 0 && used + size + 1 > room) {
       groups.push(current);
-      current = [];
+      current = { devices: [], events: [] };
       used = 0;
     }
-    used += size + (current.length > 0 ? 1 : 0);
-    current.push(d);
+    used += size + (current.devices.length + current.events.length > 0 ? 1 : 0);
+    push(current);
+  };
+  for (const raw of all) {
+    const d = fitDevice(raw, room);
+    add(bytes(d), (g) => g.devices.push(d));
   }
-  if (current.length > 0 || groups.length === 0) groups.push(current);
-  return groups.map((devices, index) => {
+  for (const e of events ?? []) add(bytes(e), (g) => g.events.push(e));
+  if (current.devices.length + current.events.length > 0 || groups.length === 0) groups.push(current);
+  return groups.map((group, index) => {
     const e = structuredClone(env);
     const report: ReportV1 = {
       schema: e.schema,
-      idempotencyKey: batchKey(opts.agentId, opts.sweepId, devices.map((d) => d.idempotencyKey)),
+      idempotencyKey: batchKey(
+        opts.agentId,
+        opts.sweepId,
+        group.devices.map((d) => d.idempotencyKey),
+        group.events.map((x) => x.idempotencyKey),
+      ),
       createdAt: e.createdAt,
       agent: e.agent,
       site: e.site,
       sweep: e.sweep,
       batch: { index, count: groups.length },
-      devices,
+      devices: group.devices,
     };
+    if (events !== undefined) report.events = group.events;
     return report;
   });
 }
@@ -260,16 +287,30 @@ export function serializeReport(report: ReportV1): string {
 
 /**
  * Splits a report the endpoint refused as too large into two halves with their own request
- * keys; every device keeps its key. A single-device report cannot be split (null).
+ * keys; every device and event keeps its key. A report with a single device (or event) cannot
+ * be split (null).
  */
 export function splitReport(report: ReportV1): [ReportV1, ReportV1] | null {
-  if (report.devices.length < 2) return null;
-  const mid = Math.ceil(report.devices.length / 2);
-  const half = (devices: ReportDevice[], bit: string): ReportV1 => ({
-    ...report,
-    idempotencyKey: batchKey(report.agent.id, report.sweep.id, devices.map((d) => d.idempotencyKey)),
-    batch: { index: report.batch.index, count: report.batch.count, part: `${report.batch.part ?? ''}${bit}` },
-    devices,
-  });
-  return [half(report.devices.slice(0, mid), '0'), half(report.devices.slice(mid), '1')];
+  const events = report.events ?? [];
+  const items = report.devices.length + events.length;
+  if (items < 2) return null;
+  const mid = Math.ceil(items / 2);
+  const half = (from: number, to: number, bit: string): ReportV1 => {
+    const devices = report.devices.slice(Math.min(from, report.devices.length), Math.min(to, report.devices.length));
+    const evs = events.slice(Math.max(from - report.devices.length, 0), Math.max(to - report.devices.length, 0));
+    const out: ReportV1 = {
+      ...report,
+      idempotencyKey: batchKey(
+        report.agent.id,
+        report.sweep.id,
+        devices.map((d) => d.idempotencyKey),
+        evs.map((x) => x.idempotencyKey),
+      ),
+      batch: { index: report.batch.index, count: report.batch.count, part: `${report.batch.part ?? ''}${bit}` },
+      devices,
+    };
+    if (report.events !== undefined) out.events = evs;
+    return out;
+  };
+  return [half(0, mid, '0'), half(mid, items, '1')];
 }

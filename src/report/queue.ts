@@ -1,4 +1,5 @@
 import type { SweepResult } from '../domain/types.ts';
+import type { ChangeEvent } from '../inventory/types.ts';
 import { VERSION } from '../version.ts';
 import type { ReportConfig } from './config.ts';
 import { openOutbox, type Outbox } from './outbox.ts';
@@ -8,8 +9,10 @@ export interface QueueDeps {
   /** Opened by the caller, or opened (and closed) here from cfg.dataDir. */
   outbox?: Outbox;
   now?: () => number;
-  /** The sweep's id; default: derived from the agent id and the sweep's start and end times. */
+  /** The sweep's id; default: the result's own id. */
   sweepId?: string;
+  /** Change events from the inventory (the daemon), sent in the reports' `events` array. */
+  events?: readonly ChangeEvent[];
 }
 
 export interface QueueResult {
@@ -17,6 +20,8 @@ export interface QueueResult {
   queued: number;
   /** Devices in this sweep's reports. */
   devices: number;
+  /** Change events in this sweep's reports (present when events were given). */
+  events?: number;
   sweepId: string | null;
 }
 
@@ -37,13 +42,15 @@ export function queueSweepReport(result: SweepResult, cfg: ReportConfig, deps: Q
     batchMaxBytes: cfg.batchMaxBytes,
     createdAt: new Date(now()).toISOString(),
     version: VERSION,
+    ...(deps.events === undefined ? {} : { events: deps.events }),
   });
   const outbox = deps.outbox ?? openOutbox(cfg.dataDir);
   try {
     const rows = reports.map((r) => ({ key: r.idempotencyKey, sweepId, body: serializeReport(r), devices: r.devices.length }));
     const queued = outbox.enqueue(rows, now());
     const devices = reports.reduce((n, r) => n + r.devices.length, 0);
-    return { queued, devices, sweepId };
+    if (deps.events === undefined) return { queued, devices, sweepId };
+    return { queued, devices, events: reports.reduce((n, r) => n + (r.events?.length ?? 0), 0), sweepId };
   } finally {
     if (deps.outbox === undefined) outbox.close();
   }

@@ -7,7 +7,14 @@ import { loadReportSettings } from '../../report/settings-file.ts';
 import { openOutbox, type Selection } from '../../report/outbox.ts';
 import { deliverOutbox, type DeliveryStats } from '../../report/deliver.ts';
 import type { ReportConfig } from '../../report/config.ts';
-import { formatOutboxJson, formatOutboxTable, formatReceivedJson, formatReceivedTable } from '../../report/format.ts';
+import {
+  formatOutboxJson,
+  formatOutboxTable,
+  formatReceivedEventsJson,
+  formatReceivedEventsTable,
+  formatReceivedJson,
+  formatReceivedTable,
+} from '../../report/format.ts';
 import { openReceiverStore, receiverPath } from '../../report/receiver/store.ts';
 import { startReceiver } from '../../report/receiver/server.ts';
 import { resolveReceiverSettings, type ReceiverFlags } from '../../report/receiver/settings.ts';
@@ -168,13 +175,18 @@ function byteCount(value: string): number {
   return n;
 }
 
-type ReceiveOpts = ReceiverFlags & { list?: boolean; format?: 'table' | 'json'; logLevel?: LevelWithSilent };
+type ReceiveOpts = ReceiverFlags & { list?: boolean; events?: boolean; format?: 'table' | 'json'; logLevel?: LevelWithSilent };
 
 async function runReceiver(opts: ReceiveOpts, io: CliIo): Promise<number> {
   const s = resolveReceiverSettings(opts, io.env, read);
   if (opts.list === true) {
     if (opts.listen !== undefined) throw new UsageError('--list and --listen do not go together');
     const format = opts.format ?? (io.isTty ? 'table' : 'json');
+    if (opts.events === true) {
+      const events = existsSync(receiverPath(s.dataDir)) ? readEvents(s.dataDir) : [];
+      io.stdout(format === 'json' ? formatReceivedEventsJson(events) : formatReceivedEventsTable(events, receiverPath(s.dataDir)));
+      return EXIT.ok;
+    }
     if (!existsSync(receiverPath(s.dataDir))) {
       const none = { requests: 0, deviceReceipts: 0, devices: 0, sweeps: 0 };
       io.stdout(format === 'json' ? formatReceivedJson([], none) : formatReceivedTable([], none, receiverPath(s.dataDir)));
@@ -189,6 +201,7 @@ async function runReceiver(opts: ReceiveOpts, io: CliIo): Promise<number> {
     }
     return EXIT.ok;
   }
+  if (opts.events === true) throw new UsageError('--events goes with --list');
   if (s.listen === null) throw new UsageError('give --listen HOST:PORT to receive reports, or --list to show what was received');
   const log = createLogger({ level: opts.logLevel ?? 'info' });
   const store = openReceiverStore(s.dataDir);
@@ -214,6 +227,15 @@ async function runReceiver(opts: ReceiveOpts, io: CliIo): Promise<number> {
   }
 }
 
+function readEvents(dataDir: string): ReturnType<ReturnType<typeof openReceiverStore>['listEvents']> {
+  const store = openReceiverStore(dataDir, { readOnly: true });
+  try {
+    return store.listEvents();
+  } finally {
+    store.close();
+  }
+}
+
 export const receiveCommand: CommandModule = {
   register(program, ctx) {
     program
@@ -221,6 +243,7 @@ export const receiveCommand: CommandModule = {
       .description('a small reference endpoint: receive camsweep reports, de-duplicate them by key and store them (or --list them)')
       .option('--listen <host:port>', 'address to listen on, e.g. 127.0.0.1:8443 or [::]:8443 (port 0: any free port)')
       .option('--list', 'print the devices received so far and exit')
+      .option('--events', 'with --list: print the change events received from daemons instead of the devices')
       .option('--data-dir <dir>', 'directory of receiver.db (default: $CAMSWEEP_DATA_DIR, /var/lib/camsweep or ~/.local/state/camsweep)')
       .option('--token-file <file>', 'file holding the bearer token agents must send (or $CAMSWEEP_RECEIVER_TOKEN)')
       .option('--hmac-secret-file <file>', 'file holding the HMAC secret: signed requests only (or $CAMSWEEP_RECEIVER_HMAC_SECRET)')

@@ -151,10 +151,18 @@ export function createReceiverHandler(options: ReceiverOptions): (req: http.Inco
     });
     if (result.kind === 'replay') return { status: 401, body: { error: 'signature already used (replay)' } };
     log.info(
-      { receipt: { agent: cleanText(report.agent.id, 128), site: report.site === null ? null : cleanText(report.site, 200), sweep: cleanText(report.sweep.id, 128), devices: report.devices.length, accepted: result.accepted, duplicates: result.duplicates } },
+      { receipt: { agent: cleanText(report.agent.id, 128), site: report.site === null ? null : cleanText(report.site, 200), sweep: cleanText(report.sweep.id, 128), devices: report.devices.length, accepted: result.accepted, duplicates: result.duplicates, events: report.events?.length ?? 0 } },
       'report received',
     );
-    return { status: 200, body: { status: 'ok', accepted: result.accepted, duplicates: result.duplicates } };
+    return {
+      status: 200,
+      body: {
+        status: 'ok',
+        accepted: result.accepted,
+        duplicates: result.duplicates,
+        ...(result.events === undefined ? {} : { eventsAccepted: result.events.accepted, eventDuplicates: result.events.duplicates }),
+      },
+    };
   };
 
   return (req, res) => {

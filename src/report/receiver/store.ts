@@ -1,12 +1,13 @@
 import path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { openDatabase, transaction } from '../sqlite.ts';
-import type { ReceivedReport } from './validate.ts';
+import type { ReceivedEvent, ReceivedReport } from './validate.ts';
 
 /**
  * The receiver's own database: one row per device key (a repeat only bumps its receipt count),
  * one row per sweep, one row per accepted request (duplicates included, for audit and for the
- * delivery tests), and the signatures seen within the replay window.
+ * delivery tests), one row per change-event key (the daemon's reports), and the signatures seen
+ * within the replay window.
  */
 
 export const RECEIVER_FILE = 'receiver.db';
@@ -57,6 +58,26 @@ CREATE TABLE IF NOT EXISTS devices (
 );
 CREATE INDEX IF NOT EXISTS devices_sweep ON devices (agent_id, sweep_id);
 CREATE TABLE IF NOT EXISTS signatures (sig TEXT PRIMARY KEY, t INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+  key TEXT PRIMARY KEY,
+  received_at INTEGER NOT NULL,
+  agent_id TEXT NOT NULL,
+  site TEXT,
+  sweep_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  mac TEXT,
+  manufacturer TEXT,
+  model TEXT,
+  status TEXT NOT NULL,
+  before TEXT,
+  after TEXT,
+  receipts INTEGER NOT NULL DEFAULT 1,
+  json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_sweep ON events (agent_id, sweep_id);
 PRAGMA user_version = 1;
 `;
 
@@ -68,7 +89,9 @@ export interface ReceiptMeta {
   signature?: { value: string; t: number; windowMs: number };
 }
 
-export type RecordResult = { kind: 'stored'; accepted: number; duplicates: number } | { kind: 'replay' };
+export type RecordResult =
+  | { kind: 'stored'; accepted: number; duplicates: number; events?: { accepted: number; duplicates: number } }
+  | { kind: 'replay' };
 
 export interface StoredDevice {
   key: string;
@@ -92,6 +115,26 @@ export interface StoredDevice {
   receipts: number;
 }
 
+/** A change event as stored (one row per event key). */
+export interface StoredEvent {
+  key: string;
+  receivedAt: number;
+  agentId: string;
+  site: string | null;
+  sweepId: string;
+  type: string;
+  deviceId: string;
+  at: string;
+  ip: string;
+  mac: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  status: string;
+  before: string | null;
+  after: string | null;
+  receipts: number;
+}
+
 export interface ReceiverCounts {
   /** Accepted requests, repeats included. */
   requests: number;
@@ -108,6 +151,8 @@ export interface ReceiverStore {
   listDevices(options?: { limit?: number }): StoredDevice[];
   /** The stored JSON of every device (as the agent sent it). */
   deviceDocuments(): unknown[];
+  /** Change events received (reports from the daemon), oldest first. */
+  listEvents(options?: { limit?: number }): StoredEvent[];
   counts(): ReceiverCounts;
   integrityCheck(): string;
   close(): void;
@@ -134,6 +179,25 @@ interface DeviceRow {
   receipts: number;
 }
 
+interface EventRow {
+  key: string;
+  received_at: number;
+  agent_id: string;
+  site: string | null;
+  sweep_id: string;
+  type: string;
+  device_id: string;
+  at: string;
+  ip: string;
+  mac: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  status: string;
+  before: string | null;
+  after: string | null;
+  receipts: number;
+}
+
 export function receiverPath(dataDir: string): string {
   return path.join(dataDir, RECEIVER_FILE);
 }
@@ -155,6 +219,11 @@ export function openReceiverStore(dataDir: string, options: { readOnly?: boolean
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
         ),
         repeat: db.prepare('UPDATE devices SET receipts = receipts + 1 WHERE key = ?'),
+        event: db.prepare(
+          `INSERT INTO events (key, received_at, agent_id, site, sweep_id, type, device_id, at, ip, mac, manufacturer, model, status, before, after, json)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+        ),
+        repeatEvent: db.prepare('UPDATE events SET receipts = receipts + 1 WHERE key = ?'),
         receipt: db.prepare(
           'INSERT INTO receipts (received_at, request_key, agent_id, sweep_id, devices, new_devices, bytes, remote) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         ),
@@ -198,7 +267,37 @@ export function openReceiverStore(dataDir: string, options: { readOnly?: boolean
           else stmt.repeat.run(d.idempotencyKey);
         }
         stmt.receipt.run(meta.receivedAt, report.idempotencyKey, agent, sweep.id, report.devices.length, accepted, meta.bytes, meta.remote);
-        return { kind: 'stored', accepted, duplicates: report.devices.length - accepted };
+        if (report.events === undefined) return { kind: 'stored', accepted, duplicates: report.devices.length - accepted };
+        const storeEvent = (e: ReceivedEvent): boolean => {
+          const added = stmt.event.run(
+            e.idempotencyKey,
+            meta.receivedAt,
+            agent,
+            report.site,
+            sweep.id,
+            e.type,
+            e.deviceId,
+            e.at,
+            e.device.ip,
+            e.device.mac,
+            e.device.manufacturer,
+            e.device.model,
+            e.device.status,
+            e.before ?? null,
+            e.after ?? null,
+            JSON.stringify(e),
+          ).changes;
+          if (Number(added) === 1) return true;
+          stmt.repeatEvent.run(e.idempotencyKey);
+          return false;
+        };
+        const eventsAccepted = report.events.filter(storeEvent).length;
+        return {
+          kind: 'stored',
+          accepted,
+          duplicates: report.devices.length - accepted,
+          events: { accepted: eventsAccepted, duplicates: report.events.length - eventsAccepted },
+        };
       });
     },
     listDevices(opts = {}) {
@@ -228,6 +327,29 @@ export function openReceiverStore(dataDir: string, options: { readOnly?: boolean
     },
     deviceDocuments() {
       return (db.prepare('SELECT json FROM devices ORDER BY key').all() as unknown as Array<{ json: string }>).map((r) => JSON.parse(r.json) as unknown);
+    },
+    listEvents(opts = {}) {
+      // A database written before events existed (opened read-only, so not upgraded) has none.
+      if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() === undefined) return [];
+      const rows = db.prepare('SELECT * FROM events ORDER BY received_at, rowid LIMIT ?').all(opts.limit ?? 1_000_000) as unknown as EventRow[];
+      return rows.map((r) => ({
+        key: r.key,
+        receivedAt: r.received_at,
+        agentId: r.agent_id,
+        site: r.site,
+        sweepId: r.sweep_id,
+        type: r.type,
+        deviceId: r.device_id,
+        at: r.at,
+        ip: r.ip,
+        mac: r.mac,
+        manufacturer: r.manufacturer,
+        model: r.model,
+        status: r.status,
+        before: r.before,
+        after: r.after,
+        receipts: r.receipts,
+      }));
     },
     counts() {
       const one = (sql: string): number => Number((db.prepare(sql).get() as { n: number | null }).n ?? 0);

@@ -31,6 +31,24 @@ const device = z.looseObject({
   }),
 });
 
+const event = z.looseObject({
+  idempotencyKey: key,
+  type: text(32).min(1),
+  deviceId: text(128).min(1),
+  at: text(64),
+  device: z.looseObject({
+    ip: text(64),
+    mac: nullableText(64),
+    manufacturer: nullableText(1024),
+    brand: nullableText(1024),
+    model: nullableText(1024),
+    kind: text(32),
+    status,
+  }),
+  before: nullableText(1024).optional(),
+  after: nullableText(1024).optional(),
+});
+
 export const receivedReportSchema = z.looseObject({
   schema: z.literal(REPORT_SCHEMA),
   idempotencyKey: key,
@@ -45,10 +63,13 @@ export const receivedReportSchema = z.looseObject({
     devicesReported: z.number().int().min(0),
   }),
   devices: z.array(device).max(100_000),
+  /** Change events (the daemon's reports); optional in v1. */
+  events: z.array(event).max(100_000).optional(),
 });
 
 export type ReceivedReport = z.output<typeof receivedReportSchema>;
 export type ReceivedDevice = ReceivedReport['devices'][number];
+export type ReceivedEvent = NonNullable<ReceivedReport['events']>[number];
 
 export type Validation = { ok: true; report: ReceivedReport } | { ok: false; problems: string[] };
 
@@ -59,6 +80,11 @@ export function validateReport(doc: unknown): Validation {
     for (const d of parsed.data.devices) {
       if (keys.has(d.idempotencyKey)) return { ok: false, problems: [`devices: key ${d.idempotencyKey} appears twice`] };
       keys.add(d.idempotencyKey);
+    }
+    const eventKeys = new Set<string>();
+    for (const e of parsed.data.events ?? []) {
+      if (eventKeys.has(e.idempotencyKey)) return { ok: false, problems: [`events: key ${e.idempotencyKey} appears twice`] };
+      eventKeys.add(e.idempotencyKey);
     }
     return { ok: true, report: parsed.data };
   }

@@ -1,0 +1,125 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { Cron } from 'croner';
+
+/**
+ * The `daemon:` section of the configuration file: when sweeps run, where the health and
+ * metrics listener is, how long a stop may take. Seconds in the file, milliseconds once
+ * resolved (resolveDaemonConfig), like every other section.
+ */
+
+export const DEFAULT_LISTEN = '127.0.0.1:9464';
+export const DEFAULT_INTERVAL_S = 3600;
+export const DEFAULT_SHUTDOWN_TIMEOUT_S = 8;
+
+const seconds = (min: number, max: number) => z.number().min(min).max(max);
+
+/** `host:port` with an IP literal (or localhost) and a port; `[v6]:port` for IPv6. No DNS. */
+export function parseListen(text: string): { host: string; port: number } | undefined {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+)):(\d{1,5})$/u.exec(text.trim());
+  if (m === null) return undefined;
+  const host = m[1] ?? m[2] ?? '';
+  const port = Number(m[3]);
+  if (port > 65535) return undefined;
+  if (m[1] !== undefined ? isIP(host) !== 6 : host !== 'localhost' && isIP(host) !== 4) return undefined;
+  return { host, port };
+}
+
+/** Why a cron expression cannot be used (croner's message), or undefined when it can. */
+export function cronProblem(pattern: string, timezone: string | undefined): string | undefined {
+  try {
+    const job = new Cron(pattern, { paused: true, ...(timezone === undefined ? {} : { timezone }) });
+    if (job.nextRun() === null) return 'never fires';
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+export function timezoneProblem(timezone: string): string | undefined {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timezone });
+    return undefined;
+  } catch {
+    return `unknown time zone ${JSON.stringify(timezone)} (an IANA name such as Europe/Paris or UTC)`;
+  }
+}
+
+const scheduleSchema = z
+  .object({
+    cron: z.string().min(1).max(200).optional().meta({
+      description: 'Cron expression (5 fields, or 6 with seconds first; @hourly, @daily...). Give cron or interval, not both.',
+    }),
+    timezone: z.string().min(1).max(100).optional().meta({ description: 'IANA time zone the cron expression is read in (default: the host\'s).' }),
+    interval: seconds(1, 31 * 86400).optional().meta({ description: `Seconds between sweep starts (default ${DEFAULT_INTERVAL_S} when no cron is given).` }),
+    jitter: seconds(0, 86400).default(0).meta({ description: 'Each scheduled sweep starts up to this many seconds late, at random, so agents do not sweep in step.' }),
+    runAtStart: z.boolean().default(true).meta({ description: 'Sweep once as soon as the daemon starts.' }),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.cron !== undefined && s.interval !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['interval'], message: 'give cron or interval, not both' });
+    }
+    if (s.timezone !== undefined) {
+      const tz = timezoneProblem(s.timezone);
+      if (tz !== undefined) ctx.addIssue({ code: 'custom', path: ['timezone'], message: tz });
+      else if (s.cron === undefined) ctx.addIssue({ code: 'custom', path: ['timezone'], message: 'a time zone applies to a cron schedule only' });
+    }
+    if (s.cron !== undefined) {
+      const problem = cronProblem(s.cron, s.timezone !== undefined && timezoneProblem(s.timezone) === undefined ? s.timezone : undefined);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['cron'], message: `not a usable cron expression: ${problem}` });
+    }
+    const interval = s.cron === undefined ? (s.interval ?? DEFAULT_INTERVAL_S) : undefined;
+    if (interval !== undefined && s.jitter >= interval) {
+      ctx.addIssue({ code: 'custom', path: ['jitter'], message: `must be shorter than the interval (${interval} s)` });
+    }
+  });
+
+const listenSchema = z.union([
+  z.string().refine((v) => parseListen(v) !== undefined, { message: 'HOST:PORT with an IP address (or localhost), e.g. 127.0.0.1:9464 or [::1]:9464' }),
+  z.literal(false),
+]);
+
+export const daemonConfigSchema = z
+  .object({
+    schedule: scheduleSchema.prefault({}),
+    http: z
+      .object({
+        listen: listenSchema.default(DEFAULT_LISTEN).meta({ description: 'Address of the /healthz and /metrics listener, or false for none.' }),
+      })
+      .strict()
+      .prefault({}),
+    shutdownTimeout: seconds(1, 600)
+      .default(DEFAULT_SHUTDOWN_TIMEOUT_S)
+      .meta({ description: 'Seconds a stop (SIGTERM/SIGINT) may take: finish the running sweep, flush the outbox; then the process exits anyway.' }),
+  })
+  .strict();
+
+export type DaemonConfigInput = z.input<typeof daemonConfigSchema>;
+export type DaemonConfigFile = z.output<typeof daemonConfigSchema>;
+
+export type ScheduleSpec =
+  | { kind: 'cron'; cron: string; timezone: string | null; jitterMs: number; runAtStart: boolean }
+  | { kind: 'interval'; intervalMs: number; jitterMs: number; runAtStart: boolean };
+
+/** The daemon settings in force. */
+export interface DaemonSettings {
+  schedule: ScheduleSpec;
+  /** Health and metrics listener; null: none. */
+  listen: { host: string; port: number } | null;
+  shutdownTimeoutMs: number;
+}
+
+export function resolveDaemonConfig(file: DaemonConfigFile): DaemonSettings {
+  const s = file.schedule;
+  const jitterMs = Math.round(s.jitter * 1000);
+  const schedule: ScheduleSpec =
+    s.cron !== undefined
+      ? { kind: 'cron', cron: s.cron, timezone: s.timezone ?? null, jitterMs, runAtStart: s.runAtStart }
+      : { kind: 'interval', intervalMs: Math.round((s.interval ?? DEFAULT_INTERVAL_S) * 1000), jitterMs, runAtStart: s.runAtStart };
+  return {
+    schedule,
+    listen: file.http.listen === false ? null : (parseListen(file.http.listen) ?? null),
+    shutdownTimeoutMs: Math.round(file.shutdownTimeout * 1000),
+  };
+}
