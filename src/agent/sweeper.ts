@@ -18,7 +18,9 @@ import { judgeDevice, type Judge } from '../sweep/judge.ts';
 import { loadFingerprintDb } from '../fingerprint/index.ts';
 import { loadPolicy } from '../policy/load.ts';
 import type { SweepResult } from '../domain/types.ts';
-import { CamsweepError } from '../domain/errors.ts';
+import { CamsweepError, UsageError } from '../domain/errors.ts';
+import { resolveTargets } from '../discovery/unicast/targets.ts';
+import { MAX_PACKETS_PER_SECOND, MIN_PACKETS_PER_SECOND } from '../discovery/unicast/probes.ts';
 
 /** What may differ from the configuration for one sweep (command-line flags). */
 export interface SweepOverrides {
@@ -27,6 +29,14 @@ export interface SweepOverrides {
   mx?: number;
   enrich?: boolean;
   auditFile?: string;
+  /** Target ranges probed by unicast; replace sweep.targets when not empty. */
+  targets?: readonly string[];
+  /** Ranges never touched; added to sweep.exclude (a flag can exclude more, never less). */
+  exclude?: readonly string[];
+  /** Unicast datagrams per second; replaces sweep.rate.packetsPerSecond. */
+  rate?: number;
+  /** Told after each target address's probes went out (a progress line on a terminal). */
+  onProgress?: (probed: number, total: number) => void;
 }
 
 /** A sweep, ready to run as often as wanted with the same loaded database, policy and settings. */
@@ -71,6 +81,16 @@ export function createSweeper(config: Config, log: Logger, overrides: SweepOverr
     (overrides.enrich ?? true) && config.enrich.enabled ? { onvif: enrichOnvif, upnp: enrichUpnp, banner: httpBanner } : {};
   const mx = overrides.mx ?? config.sweep.mx;
   const auditFile = overrides.auditFile ?? config.audit.file;
+  // Targets are expanded (and refused: loopback, multicast, too many) before anything is sent.
+  const plan = resolveTargets({
+    targets: overrides.targets && overrides.targets.length > 0 ? overrides.targets : config.unicast.targets,
+    exclude: [...config.unicast.exclude, ...(overrides.exclude ?? [])],
+    maxAddresses: config.unicast.maxAddresses,
+  });
+  const packetsPerSecond = overrides.rate ?? config.unicast.packetsPerSecond;
+  if (!(packetsPerSecond >= MIN_PACKETS_PER_SECOND && packetsPerSecond <= MAX_PACKETS_PER_SECOND)) {
+    throw new UsageError(`the rate must be from ${MIN_PACKETS_PER_SECOND} to ${MAX_PACKETS_PER_SECOND} datagrams per second (got ${packetsPerSecond})`);
+  }
 
   return {
     judge,
@@ -92,6 +112,11 @@ export function createSweeper(config: Config, log: Logger, overrides: SweepOverr
           log,
           audit: audit.sink,
           judge: (device, asOf) => judgeDevice(device, judge, asOf),
+          ...(plan.ranges.length > 0 ? { targets: { ranges: plan.ranges, addresses: plan.addresses } } : {}),
+          exclude: plan.exclude,
+          rate: { packetsPerSecond, concurrency: config.unicast.concurrency },
+          unicastProtocols: config.sweep.protocols,
+          ...(overrides.onProgress === undefined ? {} : { onProgress: overrides.onProgress }),
         });
       } finally {
         audit.close();

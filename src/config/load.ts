@@ -3,11 +3,14 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../domain/errors.ts';
 import type { Credentials } from '../enrich/types.ts';
-import { ipv4ToInt } from '../discovery/interfaces.ts';
+import { cidrContains, parseCidr, type Cidr } from '../util/cidr.ts';
+import { resolveTargets } from '../discovery/unicast/targets.ts';
 import { configSchema, type ConfigFile } from './schema.ts';
 import type { ReportSettingsInput } from '../report/config.ts';
 import { resolveDaemonConfig, type DaemonSettings } from '../daemon/config.ts';
 import { applyEnvOverrides, overrideFor } from './env.ts';
+
+export { cidrContains, parseCidr, type Cidr } from '../util/cidr.ts';
 
 /** The configuration in force: validated once, durations in ms, secrets resolved, frozen. */
 export interface Config {
@@ -20,32 +23,15 @@ export interface Config {
   policy: { packs: string[]; files: string[]; threshold: number };
   /** The report section and data directory as written; secrets are resolved by src/report. */
   reportSettings: ReportSettingsInput;
+  /**
+   * Routed networks (sweep.targets, sweep.exclude, sweep.maxTargetAddresses, sweep.rate):
+   * ranges checked here, expanded by the sweeper (docs/decisions/unicast.md).
+   */
+  unicast: { targets: Cidr[]; exclude: Cidr[]; maxAddresses: number; packetsPerSecond: number; concurrency: number };
   /** `camsweep daemon`: schedule, health/metrics listener, stop bound. */
   daemon: DaemonSettings;
   /** The CAMSWEEP_* variables that overrode the file (names only: values may be sensitive). */
   fromEnv: string[];
-}
-
-export interface Cidr {
-  text: string;
-  base: number;
-  prefix: number;
-}
-
-export function parseCidr(text: string): Cidr | undefined {
-  const [addr, bits, ...rest] = text.trim().split('/');
-  if (rest.length > 0 || addr === undefined) return undefined;
-  const base = ipv4ToInt(addr);
-  const prefix = bits === undefined ? 32 : /^\d{1,2}$/u.test(bits) ? Number(bits) : Number.NaN;
-  if (base === undefined || !(prefix >= 0 && prefix <= 32)) return undefined;
-  return { text: text.trim(), base, prefix };
-}
-
-export function cidrContains(cidr: Cidr, ip: string): boolean {
-  const n = ipv4ToInt(ip);
-  if (n === undefined) return false;
-  const mask = cidr.prefix === 0 ? 0 : (~0 << (32 - cidr.prefix)) >>> 0;
-  return ((n & mask) >>> 0) === ((cidr.base & mask) >>> 0);
 }
 
 /** Credentials configured for `ip`: the most specific matching entry, or none. */
@@ -117,6 +103,23 @@ export function loadConfig(options: LoadOptions = {}): Config {
     }
     if (match && password) credentials.push({ match, username: c.username, password });
   });
+  const rangeProblems = problems.length;
+  const ranges = (key: 'targets' | 'exclude'): Cidr[] =>
+    file.sweep[key].flatMap((text, i) => {
+      const cidr = parseCidr(text);
+      if (!cidr) problems.push(`sweep.${key}.${i}: not an IPv4 address or CIDR range: ${text}`);
+      return cidr ? [cidr] : [];
+    });
+  const targets = ranges('targets');
+  const exclude = ranges('exclude');
+  if (problems.length === rangeProblems && targets.length > 0) {
+    try {
+      resolveTargets({ targets, exclude, maxAddresses: file.sweep.maxTargetAddresses });
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      problems.push(`sweep.targets: ${err.message}`);
+    }
+  }
   if (problems.length > 0) throw new UsageError(configProblems(options.file, problems));
 
   return deepFreeze({
@@ -143,6 +146,13 @@ export function loadConfig(options: LoadOptions = {}): Config {
       threshold: file.policy.threshold,
     },
     reportSettings: { report: file.report, ...(file.dataDir === undefined ? {} : { dataDir: file.dataDir }) },
+    unicast: {
+      targets,
+      exclude,
+      maxAddresses: file.sweep.maxTargetAddresses,
+      packetsPerSecond: file.sweep.rate.packetsPerSecond,
+      concurrency: file.sweep.rate.concurrency,
+    },
     daemon: resolveDaemonConfig(file.daemon),
     fromEnv: overrides.applied.map((a) => a.variable),
   });

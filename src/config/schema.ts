@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { policyConfigSchema } from '../policy/config.ts';
 import { dataDirSchema, reportConfigSchema } from '../report/config.ts';
+import { DEFAULT_UNICAST_RATE, MAX_PACKETS_PER_SECOND, MIN_PACKETS_PER_SECOND } from '../discovery/unicast/probes.ts';
+import { DEFAULT_MAX_TARGET_ADDRESSES, MAX_TARGET_ADDRESSES } from '../discovery/unicast/targets.ts';
 import { daemonConfigSchema } from '../daemon/config.ts';
 
 /**
@@ -33,6 +35,21 @@ export const configSchema = z
         timeout: seconds(0.5, 300).default(3),
         mx: z.number().int().min(1).max(5).default(2),
         protocols: z.array(z.enum(PROTOCOL_NAMES)).min(1).default([...PROTOCOL_NAMES]),
+        /** Routed networks: IPv4 addresses or CIDR ranges probed address by address (unicast). */
+        targets: z.array(z.string().min(1)).default([]),
+        /** Ranges never sent anything, and whose replies are dropped. */
+        exclude: z.array(z.string().min(1)).default([]),
+        /** Most target addresses one sweep may probe (a /16 fits the default). */
+        maxTargetAddresses: z.number().int().min(1).max(MAX_TARGET_ADDRESSES).default(DEFAULT_MAX_TARGET_ADDRESSES),
+        rate: z
+          .object({
+            /** Unicast datagrams (and requests to routed hosts) per second. */
+            packetsPerSecond: z.number().min(MIN_PACKETS_PER_SECOND).max(MAX_PACKETS_PER_SECOND).default(DEFAULT_UNICAST_RATE.packetsPerSecond),
+            /** Target addresses probed at once. */
+            concurrency: z.number().int().min(1).max(256).default(DEFAULT_UNICAST_RATE.concurrency),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -7,9 +7,14 @@ import { describeDatagram } from './describe.ts';
 import type { Discoverer } from '../discovery/types.ts';
 import type { NetInterface } from '../discovery/interfaces.ts';
 import type { Credentials, EnrichContext, EnrichResult } from '../enrich/types.ts';
-import { errorCode, errorMessage } from '../domain/errors.ts';
+import { CamsweepError, errorCode, errorMessage } from '../domain/errors.ts';
 import { createLimiter } from '../util/limit.ts';
+import { createRateLimiter, type RateLimiter } from '../util/rate.ts';
 import { sleep } from '../util/time.ts';
+import type { Cidr } from '../util/cidr.ts';
+import { createScope } from '../discovery/unicast/scope.ts';
+import { runUnicastProbe, type UnicastContext, type UnicastStats } from '../discovery/unicast/prober.ts';
+import { DEFAULT_UNICAST_RATE, type UnicastProtocol } from '../discovery/unicast/probes.ts';
 import { mergeObservations } from './merge.ts';
 
 /** The enrichers the sweep calls for each host; injected so tests can replace any of them. */
@@ -60,13 +65,31 @@ export interface SweepOptions {
   sweepId?: string;
   /** Turns each merged device into a judged one (fingerprints + policy). */
   judge?: (device: Device, asOf: Date) => Device;
+  /**
+   * Routed networks: target ranges and the addresses to probe in them by unicast (from
+   * resolveTargets, excluded ranges already removed). The listen window for these starts
+   * after the last unicast probe, so the sweep lasts about addresses x datagrams / rate + window.
+   */
+  targets?: { ranges: readonly Cidr[]; addresses: readonly string[] };
+  /** Ranges never sent anything; replies from them are dropped, whatever the protocol. */
+  exclude?: readonly Cidr[];
+  /** Pacing of the unicast probes (and of requests to routed hosts). Default 100 datagrams/s, 8 addresses at once. */
+  rate?: { packetsPerSecond: number; concurrency: number };
+  /** Protocols of the unicast probes (default all five). */
+  unicastProtocols?: readonly UnicastProtocol[];
+  /** Told after each target address's probes went out (the CLI's progress line). */
+  onProgress?: (probed: number, total: number) => void;
+  /** The unicast prober; injectable for tests. */
+  probeUnicast?: (ctx: UnicastContext) => Promise<UnicastStats>;
 }
 
 /**
- * One sweep: every discoverer on every interface for the listen window; each host is
- * enriched (ONVIF device service, UPnP description, HTTP banner) as soon as it is seen, on
- * that host only; then everything is merged into devices. A failing protocol, interface,
- * host or reply is recorded in `errors` and never stops the rest.
+ * One sweep: every discoverer on every interface for the listen window, and, with targets,
+ * unicast probes to every target address; each host is enriched (ONVIF device service, UPnP
+ * description, HTTP banner) as soon as it is seen, on that host only, and only when it is
+ * on a swept segment or inside a target range and not excluded; then everything is merged
+ * into devices. A failing protocol, interface, host or reply is recorded in `errors` and
+ * never stops the rest.
  */
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const now = options.now ?? (() => new Date());
@@ -98,11 +121,26 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const started = new Set<string>();
   const bannerPorts = new Map<string, Set<number>>();
 
+  const scope = createScope({ interfaces: options.interfaces, targets: options.targets?.ranges ?? [], exclude: options.exclude ?? [] });
+  let excludedReplies = 0;
+  const pacing = options.rate ?? DEFAULT_UNICAST_RATE;
+  const rate: RateLimiter | undefined = options.targets ? createRateLimiter({ perSecond: pacing.packetsPerSecond }) : undefined;
+  const hasEnrichers = Boolean(options.enrichers.onvif ?? options.enrichers.upnp ?? options.enrichers.banner);
+
   const audit = options.audit;
   const datagramAudit =
-    (protocol: Protocol, iface: string): DatagramAudit =>
+    (protocol: Protocol, iface: string | undefined): DatagramAudit =>
     ({ address, port, payload }) =>
-      audit?.({ at: now().toISOString(), transport: 'udp', protocol, interface: iface, destination: address, port, message: describeDatagram(protocol, payload), bytes: payload.length });
+      audit?.({
+        at: now().toISOString(),
+        transport: 'udp',
+        protocol,
+        ...(iface === undefined ? {} : { interface: iface }),
+        destination: address,
+        port,
+        message: describeDatagram(protocol, payload),
+        bytes: payload.length,
+      });
   const auditedHttp = (protocol: Protocol): HttpClient => {
     if (!audit) return options.http;
     return (req) => {
@@ -131,11 +169,20 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     };
   };
 
+  // Requests to a routed host share the unicast probes' rate limit.
+  const pacedHttp = (client: HttpClient, ip: string): HttpClient => {
+    if (!rate || scope.localInterface(ip) !== undefined) return client;
+    return async (req) => {
+      if (!(await rate.take(enrichAbort.signal))) throw new CamsweepError('HTTP_ABORTED', 'request aborted');
+      return client(req);
+    };
+  };
+
   const enrichContext = (ip: string, protocol: Protocol): EnrichContext => {
     const credentials = options.credentialsFor(ip);
     return {
       signal: enrichAbort.signal,
-      http: auditedHttp(protocol),
+      http: pacedHttp(auditedHttp(protocol), ip),
       log: options.log.child({ module: 'enrich' }),
       requestTimeoutMs: options.requestTimeoutMs,
       maxBodyBytes: options.maxBodyBytes,
@@ -170,6 +217,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   };
 
   const accept = (obs: Observation, fromDiscovery: boolean): void => {
+    if (scope.excluded(obs.ip)) {
+      excludedReplies += 1;
+      return;
+    }
     let list = observations.get(obs.ip);
     if (!list) {
       if (observations.size >= limits.maxHosts) {
@@ -181,9 +232,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     }
     if (list.length >= limits.maxObservationsPerHost) return;
     list.push(obs);
-    if (!fromDiscovery) return;
+    if (!fromDiscovery || !hasEnrichers) return;
 
     const { ip } = obs;
+    if (!scope.mayContact(ip)) {
+      recordError({ code: 'SWEEP_OUT_OF_SCOPE', message: 'replied from outside every swept segment and target range: not contacted beyond discovery', ip });
+      return;
+    }
     const iface = obs.interface;
     const xaddrs = obs.endpoints?.xaddrs ?? [];
     if (options.enrichers.onvif && xaddrs.length > 0 && speaksOnvif(obs)) {
@@ -235,9 +290,38 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     }
   }
 
+  const own = new Set(options.interfaces.map((i) => i.address));
+  const unicastAddresses = (options.targets?.addresses ?? []).filter((ip) => scope.inTargets(ip) && !scope.excluded(ip) && !own.has(ip));
+  let unicastRun: Promise<void> = Promise.resolve();
+  if (rate && unicastAddresses.length > 0) {
+    const probe = options.probeUnicast ?? runUnicastProbe;
+    log.info(
+      { unicast: { addresses: unicastAddresses.length, packetsPerSecond: pacing.packetsPerSecond, concurrency: pacing.concurrency } },
+      'probing target addresses by unicast',
+    );
+    unicastRun = probe({
+      addresses: unicastAddresses,
+      ...(options.unicastProtocols === undefined ? {} : { protocols: options.unicastProtocols }),
+      rate,
+      concurrency: pacing.concurrency,
+      listenMs: options.windowMs,
+      log: options.log,
+      interfaceOf: (ip) => scope.localInterface(ip),
+      emit: (obs) => accept(obs, true),
+      error: recordError,
+      audit: (protocol) => datagramAudit(protocol, undefined),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    }).then(
+      (stats) => log.debug({ unicast: stats }, 'unicast probing finished'),
+      (err: unknown) => recordError({ code: errorCode(err, 'UNICAST_FAILED'), message: errorMessage(err) }),
+    );
+  }
+
   await sleep(options.windowMs);
   window.abort();
   await Promise.all(runs);
+  // The unicast listen window starts after its last probe: it may outlast the multicast one.
+  await unicastRun;
 
   // Enrichment that started late in the window gets a bounded grace period, then is aborted.
   const graceTimer = setTimeout(() => enrichAbort.abort(), options.enrichGraceMs);
@@ -260,6 +344,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   if (errorsDropped > 0) {
     errors.push({ code: 'SWEEP_ERROR_LIMIT', message: `${errorsDropped} further errors were not kept` });
   }
+
+  if (excludedReplies > 0) log.info({ excluded: excludedReplies }, 'replies from excluded addresses dropped');
 
   const neighbours = await options.neighbours();
   const merged = mergeObservations({ observations: [...observations.values()].flat(), neighbours });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hostLines, lanLines, namespaceAddLines, planLab, validateLabSpec } from './lab-spec.ts';
 import type { LabSpec } from './lab-spec.ts';
-import { standardLab } from './standard-lab.ts';
+import { routedLab, standardLab } from './standard-lab.ts';
 
 const small: LabSpec = {
   agent: { ip: '10.66.0.2' },
@@ -92,5 +92,59 @@ describe('planLab', () => {
       ['eth1', 'br1', '10.67.0.2/24', false],
     ]);
     expect(plan.hosts.find((h) => h.name === 'far')?.links[0]?.bridgeDev).toBe('br1');
+  });
+});
+
+describe('routers', () => {
+  it('plans a router with an interface per bridge, forwarding on, and routes through it for every host', () => {
+    const plan = planLab(routedLab({ only: ['epson', 'dahua'] }), 'rt');
+    const router = plan.hosts.find((h) => h.role === 'router');
+    expect(router).toMatchObject({ name: 'router', ns: 'csw-rt-router', forwarding: true, routes: [] });
+    expect(router?.links.map((l) => [l.ifname, l.peer, l.bridgeDev, l.cidr, l.mac, l.multicastRoute])).toEqual([
+      ['eth0', 'vr0i0', 'br0', '10.66.0.1/24', '02:66:00:00:00:01', false],
+      ['eth1', 'vr0i1', 'br1', '10.68.0.1/24', '02:68:00:00:00:01', false],
+    ]);
+    const agent = plan.hosts.find((h) => h.role === 'agent');
+    expect(agent?.routes).toEqual([{ to: '10.68.0.0/24', via: '10.66.0.1' }]);
+    expect(agent === undefined ? [] : hostLines(agent)).toEqual([
+      'link set lo up',
+      'addr add 10.66.0.2/24 dev eth0',
+      'link set eth0 up',
+      'route add 224.0.0.0/4 dev eth0',
+      'route add 10.68.0.0/24 via 10.66.0.1',
+    ]);
+    expect(plan.hosts.find((h) => h.name === 'dahua')?.routes).toEqual([{ to: '10.66.0.0/24', via: '10.68.0.1' }]);
+    expect(plan.hosts.find((h) => h.name === 'epson')?.routes).toEqual([{ to: '10.68.0.0/24', via: '10.66.0.1' }]);
+    expect(namespaceAddLines(plan)).toContain('netns add csw-rt-router');
+    expect(lanLines(plan)).toContain('link add vr0i1 type veth peer name eth1 address 02:68:00:00:00:01 netns csw-rt-router');
+  });
+
+  it('adds no route to a subnet the host is on itself', () => {
+    const spec: LabSpec = {
+      ...routedLab({ only: [] }),
+      agent: { ip: '10.66.0.2', extraInterfaces: [{ ifname: 'eth1', bridge: 'far', ip: '10.68.0.2' }] },
+    };
+    expect(planLab(spec, 'mh').hosts.find((h) => h.role === 'agent')?.routes).toEqual([]);
+  });
+
+  it('reports bad routers with every other problem', () => {
+    const spec: LabSpec = {
+      ...small,
+      bridges: [{ name: 'far', subnet: '10.68.0.0/24' }],
+      routers: [
+        { name: 'cam', interfaces: [{ bridge: 'lan', ip: '10.66.0.1' }] },
+        { name: 'r2', interfaces: [{ bridge: 'lan', ip: '10.66.0.11' }, { bridge: 'nowhere', ip: '10.68.0.1' }] },
+      ],
+    };
+    let message = '';
+    try {
+      validateLabSpec(spec);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('bad or duplicate router name "cam"');
+    expect(message).toContain('router cam: needs at least two interfaces, each on a different bridge');
+    expect(message).toContain('router r2 eth0: duplicate IP 10.66.0.11');
+    expect(message).toContain('router r2 eth1: unknown bridge nowhere');
   });
 });

@@ -41,6 +41,19 @@ export interface LabBridgeSpec {
   subnet: string;
 }
 
+export interface LabRouterInterfaceSpec {
+  bridge: string;
+  ip: string;
+  mac?: string;
+}
+
+export interface LabRouterSpec {
+  /** Unique among devices and routers; [a-z0-9-], at most 32 characters. */
+  name: string;
+  /** One interface per bridge (eth0, eth1... in this order), at least two; IPv4 forwarding is on. */
+  interfaces: LabRouterInterfaceSpec[];
+}
+
 export interface LabSpec {
   /** The 'lan' bridge's subnet (default 10.66.0.0/24). */
   subnet?: string;
@@ -48,6 +61,14 @@ export interface LabSpec {
   devices: LabDeviceSpec[];
   /** Bridges besides 'lan' (isolated L2 segments: a second VLAN, a second NIC's network). */
   bridges?: LabBridgeSpec[];
+  /**
+   * Routers between bridges. Every host (agent or device) on a bridge a router is on gets a
+   * route to each of the router's other bridges' subnets via the router's address on its own
+   * bridge (unless it is on that subnet itself or already has a route there). The router
+   * forwards unicast only: multicast and broadcast stay on their segment, as in a real
+   * routed network.
+   */
+  routers?: LabRouterSpec[];
 }
 
 export const DEFAULT_SUBNET = '10.66.0.0/24';
@@ -63,11 +84,21 @@ export interface PlannedLink {
   multicastRoute: boolean;
 }
 
+export interface PlannedRoute {
+  /** Network address / prefix, e.g. 10.68.0.0/24. */
+  to: string;
+  via: string;
+}
+
 export interface PlannedHost {
-  role: 'agent' | 'device';
+  role: 'agent' | 'device' | 'router';
   name: string;
   ns: string;
   links: PlannedLink[];
+  /** Routes through the lab's routers (after the links are up). */
+  routes: PlannedRoute[];
+  /** IPv4 forwarding (routers only). */
+  forwarding: boolean;
 }
 
 export interface LabPlan {
@@ -80,6 +111,10 @@ export interface LabPlan {
 
 function ipToInt(ip: string): number {
   return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+}
+
+function intToIp(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
 export function parseSubnet(subnet: string): { base: number; prefix: number } {
@@ -153,6 +188,17 @@ export function validateLabSpec(spec: LabSpec): void {
     names.add(d.name);
     checkAddr(`device ${d.name}`, d.ip, d.mac, d.bridge ?? 'lan');
   }
+  for (const r of spec.routers ?? []) {
+    if (!/^[a-z0-9-]{1,32}$/u.test(r.name) || names.has(r.name) || r.name === 'lan' || r.name === 'agent') {
+      problems.push(`lab: bad or duplicate router name ${JSON.stringify(r.name)}`);
+    }
+    names.add(r.name);
+    const bridges = r.interfaces.map((i) => i.bridge);
+    if (r.interfaces.length < 2 || new Set(bridges).size !== bridges.length) {
+      problems.push(`lab: router ${r.name}: needs at least two interfaces, each on a different bridge`);
+    }
+    r.interfaces.forEach((i, n) => checkAddr(`router ${r.name} eth${n}`, i.ip, i.mac, i.bridge));
+  }
   if (problems.length > 0) throw new Error(problems.join('\n'));
 }
 
@@ -176,8 +222,34 @@ export function planLab(spec: LabSpec, id: string): LabPlan {
       multicastRoute: i.multicastRoute ?? false,
     })),
   ];
+  const subnetOf = (bridge: string): string => {
+    const { base, prefix } = parseSubnet(bridges.find((b) => b.name === bridge)?.subnet ?? '');
+    return `${intToIp(base)}/${prefix}`;
+  };
+  /** Routes for a host whose interfaces are on `onBridges`, through every router on those bridges. */
+  const routesFor = (onBridges: readonly string[]): PlannedRoute[] => {
+    const direct = new Set(onBridges.map(subnetOf));
+    const routes: PlannedRoute[] = [];
+    for (const router of spec.routers ?? []) {
+      for (const near of router.interfaces.filter((i) => onBridges.includes(i.bridge))) {
+        for (const far of router.interfaces.filter((i) => i.bridge !== near.bridge)) {
+          const to = subnetOf(far.bridge);
+          if (direct.has(to) || routes.some((r) => r.to === to)) continue;
+          routes.push({ to, via: near.ip });
+        }
+      }
+    }
+    return routes;
+  };
   const hosts: PlannedHost[] = [
-    { role: 'agent', name: 'agent', ns: `csw-${id}-agent`, links: agentLinks },
+    {
+      role: 'agent',
+      name: 'agent',
+      ns: `csw-${id}-agent`,
+      links: agentLinks,
+      routes: routesFor(['lan', ...(spec.agent.extraInterfaces ?? []).map((i) => i.bridge)]),
+      forwarding: false,
+    },
     ...spec.devices.map((d, n) => ({
       role: 'device' as const,
       name: d.name,
@@ -192,6 +264,23 @@ export function planLab(spec: LabSpec, id: string): LabPlan {
           multicastRoute: true,
         },
       ],
+      routes: routesFor([d.bridge ?? 'lan']),
+      forwarding: false,
+    })),
+    ...(spec.routers ?? []).map((r, n) => ({
+      role: 'router' as const,
+      name: r.name,
+      ns: `csw-${id}-${r.name}`,
+      links: r.interfaces.map((i, k) => ({
+        ifname: `eth${k}`,
+        peer: `vr${n}i${k}`,
+        bridgeDev: devOf(i.bridge),
+        mac: i.mac?.toLowerCase(),
+        cidr: `${i.ip}/${prefixOf(i.bridge)}`,
+        multicastRoute: false,
+      })),
+      routes: [],
+      forwarding: true,
     })),
   ];
   return { id, lanNs: `csw-${id}-lan`, agentNs: `csw-${id}-agent`, bridges, hosts };
@@ -220,12 +309,13 @@ export function lanLines(plan: LabPlan): string[] {
   return lines;
 }
 
-/** `ip -n <host> -batch` lines: loopback, addresses, links up, the multicast route. */
+/** `ip -n <host> -batch` lines: loopback, addresses, links up, the multicast route, routes via the lab's routers. */
 export function hostLines(host: PlannedHost): string[] {
   const lines = ['link set lo up'];
   for (const l of host.links) {
     lines.push(`addr add ${l.cidr} dev ${l.ifname}`, `link set ${l.ifname} up`);
     if (l.multicastRoute) lines.push(`route add 224.0.0.0/4 dev ${l.ifname}`);
   }
+  for (const r of host.routes) lines.push(`route add ${r.to} via ${r.via}`);
   return lines;
 }

@@ -15,11 +15,11 @@ import { parseProfile, profilePath } from './simulator/profile.ts';
 import type { DeviceProfile } from './simulator/profile.ts';
 import { fillTemplate, peerNames } from './simulator/template.ts';
 
-export type { LabSpec, LabDeviceSpec, LabAgentSpec, LabInterfaceSpec, LabBridgeSpec } from './lab-spec.ts';
+export type { LabSpec, LabDeviceSpec, LabAgentSpec, LabInterfaceSpec, LabBridgeSpec, LabRouterSpec, LabRouterInterfaceSpec } from './lab-spec.ts';
 export type { ExecResult, ExecOptions, LabProcess } from './lab-process.ts';
 export type { DeviceHit } from './simulator/hits.ts';
 export type { DeviceProfile } from './simulator/profile.ts';
-export { standardLab, standardDevice, STANDARD_AGENT, STANDARD_DEVICES, STANDARD_SUBNET } from './standard-lab.ts';
+export { standardLab, standardDevice, STANDARD_AGENT, STANDARD_DEVICES, STANDARD_SUBNET, routedLab, ROUTED_DEVICES, ROUTED_FAR_SUBNET, ROUTED_ROUTER } from './standard-lab.ts';
 export type { StandardDevice, StandardLabOptions } from './standard-lab.ts';
 
 /**
@@ -61,6 +61,12 @@ export interface LabDevice {
   profile: string;
 }
 
+export interface LabRouter {
+  name: string;
+  namespace: string;
+  interfaces: Array<{ ifname: string; bridge: string; ip: string }>;
+}
+
 export interface StartDevicesOptions {
   /** Per device (default 15 s). */
   timeoutMs?: number;
@@ -76,6 +82,7 @@ export interface Lab {
   readonly agentNamespace: string;
   readonly lanNamespace: string;
   readonly devices: readonly LabDevice[];
+  readonly routers: readonly LabRouter[];
   /** Milliseconds spent building namespaces and links. */
   readonly buildMs: number;
   device(name: string): LabDevice;
@@ -87,6 +94,8 @@ export interface Lab {
   spawnAgent(cmd: string[], options?: Omit<SpawnOptions, 'stdinPipe' | 'rawOutput'>): LabProcess;
   /** Runs a command in a device's namespace. */
   execDevice(name: string, cmd: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Runs a command in a router's namespace (tcpdump, ip ...). */
+  execRouter(name: string, cmd: string[], options?: ExecOptions): Promise<ExecResult>;
   /** What the device's simulator received so far. */
   deviceHits(name: string): Promise<DeviceHit[]>;
   /** The simulator's stderr so far. */
@@ -148,6 +157,15 @@ function resolveProfile(spec: LabSpec, device: LabSpec['devices'][number]): { js
   return { json: fillTemplate(raw, peers, true), id };
 }
 
+/**
+ * Turns IPv4 forwarding on in a router's namespace (`ip` cannot set a sysctl; /proc/sys/net is
+ * the namespace of whoever opens it, so the write runs inside).
+ */
+async function enableForwarding(ns: string): Promise<void> {
+  const r = await spawnInNamespace(ns, ['sh', '-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward'], { timeoutMs: 10_000 }).exited;
+  if (r.code !== 0) throw new Error(`lab: cannot turn forwarding on in ${ns}: ${r.stderr.trim()}`);
+}
+
 /** Reads lines from a stream until one starts with READY. */
 function waitReady(proc: LabProcess, name: string, timeoutMs: number, logTail: () => string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -199,6 +217,7 @@ export async function createLab(spec: LabSpec): Promise<Lab> {
     await ipBatch(namespaceAddLines(plan));
     await ipBatch(lanLines(plan), plan.lanNs);
     await Promise.all(plan.hosts.map((h: PlannedHost) => ipBatch(hostLines(h), h.ns)));
+    await Promise.all(plan.hosts.filter((h) => h.forwarding).map((h) => enableForwarding(h.ns)));
   } catch (err) {
     killSync(live);
     liveLabs.delete(live);
@@ -213,6 +232,17 @@ export async function createLab(spec: LabSpec): Promise<Lab> {
     namespace: `csw-${id}-${d.name}`,
     profile: resolved.get(d.name)?.id ?? '',
   }));
+  const routers: LabRouter[] = plan.hosts
+    .filter((h) => h.role === 'router')
+    .map((h) => ({
+      name: h.name,
+      namespace: h.ns,
+      interfaces: h.links.map((l, k) => ({
+        ifname: l.ifname,
+        bridge: spec.routers?.find((r) => r.name === h.name)?.interfaces[k]?.bridge ?? '',
+        ip: l.cidr.split('/')[0] ?? '',
+      })),
+    }));
   const simulators = new Map<string, LabProcess>();
   const hitsFile = (name: string): string => path.join(dir, `${name}.hits.jsonl`);
   const logFile = (name: string): string => path.join(dir, `${name}.log`);
@@ -260,6 +290,7 @@ export async function createLab(spec: LabSpec): Promise<Lab> {
     agentNamespace: plan.agentNs,
     lanNamespace: plan.lanNs,
     devices,
+    routers,
     buildMs,
     device,
 
@@ -290,6 +321,14 @@ export async function createLab(spec: LabSpec): Promise<Lab> {
     execDevice(name, cmd, options = {}) {
       if (stopping !== undefined) return Promise.reject(new Error('lab: stopped'));
       const proc = track(spawnInNamespace(device(name).namespace, cmd, { ...options, timeoutMs: options.timeoutMs ?? 60_000 }));
+      return proc.exited;
+    },
+
+    execRouter(name, cmd, options = {}) {
+      if (stopping !== undefined) return Promise.reject(new Error('lab: stopped'));
+      const router = routers.find((r) => r.name === name);
+      if (router === undefined) return Promise.reject(new Error(`lab: no router named ${name}`));
+      const proc = track(spawnInNamespace(router.namespace, cmd, { ...options, timeoutMs: options.timeoutMs ?? 60_000 }));
       return proc.exited;
     },
 

@@ -49,3 +49,41 @@ export function standardLab(options: StandardLabOptions = {}): LabSpec {
     .map(({ name, ip, mac, profile }) => ({ name, ip, mac, profile }));
   return { subnet: STANDARD_SUBNET, agent: { ...STANDARD_AGENT }, devices };
 }
+
+/** The routed lab's far segment, behind the router. */
+export const ROUTED_FAR_SUBNET = '10.68.0.0/24';
+export const ROUTED_ROUTER = { name: 'router', near: '10.66.0.1', far: '10.68.0.1' } as const;
+
+export const ROUTED_DEVICES: readonly LabDeviceSpec[] = [
+  // Segment A, beside the agent: found by multicast.
+  { name: 'epson', ip: '10.66.0.14', mac: 'ac:18:26:84:1a:46', profile: 'epson-xp-410' },
+  // Segment B, behind the router: only unicast reaches them.
+  { name: 'hikvision', ip: '10.68.0.11', mac: '44:19:b6:21:42:0b', profile: 'hikvision-ds-2cd2142fwd', bridge: 'far' },
+  { name: 'dahua', ip: '10.68.0.12', mac: '4c:11:bf:22:28:0c', profile: 'dahua-ipc-hfw2228m', bridge: 'far' },
+  { name: 'axis', ip: '10.68.0.13', mac: 'ac:cc:8e:20:36:0d', profile: 'axis-m2036-le', bridge: 'far' },
+  { name: 'axis-2', ip: '10.68.0.14', mac: 'ac:cc:8e:20:36:0e', profile: 'axis-m2036-le', bridge: 'far' },
+];
+
+/**
+ * A routed building: the agent (10.66.0.2) and an Epson printer on segment A (10.66.0.0/24),
+ * a router (10.66.0.1 / 10.68.0.1, forwarding on), and Hikvision, Dahua and two Axis cameras
+ * on segment B (10.68.0.0/24). The agent's route to B goes via the router; B's devices route
+ * back the same way. Multicast and broadcast stay on their segment.
+ */
+export function routedLab(options: { only?: string[] } = {}): LabSpec {
+  return {
+    subnet: STANDARD_SUBNET,
+    agent: { ...STANDARD_AGENT },
+    bridges: [{ name: 'far', subnet: ROUTED_FAR_SUBNET }],
+    routers: [
+      {
+        name: ROUTED_ROUTER.name,
+        interfaces: [
+          { bridge: 'lan', ip: ROUTED_ROUTER.near, mac: '02:66:00:00:00:01' },
+          { bridge: 'far', ip: ROUTED_ROUTER.far, mac: '02:68:00:00:00:01' },
+        ],
+      },
+    ],
+    devices: ROUTED_DEVICES.filter((d) => options.only === undefined || options.only.includes(d.name)).map((d) => ({ ...d })),
+  };
+}

@@ -10,6 +10,8 @@ import { formatResult, type OutputFormat } from '../../output/format.ts';
 import type { DeviceStatus } from '../../domain/types.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { EXIT, type CliIo, type CommandModule } from '../context.ts';
+import { progressLine } from '../../discovery/unicast/progress.ts';
+import { MAX_PACKETS_PER_SECOND, MIN_PACKETS_PER_SECOND } from '../../discovery/unicast/probes.ts';
 
 export interface SweepCliOptions {
   interface: string[];
@@ -25,6 +27,9 @@ export interface SweepCliOptions {
   reportTo?: string;
   reportToken?: string;
   reportTokenFile?: string;
+  target: string[];
+  exclude: string[];
+  rate?: number;
 }
 
 /** Statuses that trip `--fail-on X`: X and anything more severe. */
@@ -43,6 +48,10 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise
     ...(opts.timeout === undefined ? {} : { windowMs: Math.round(opts.timeout * 1000) }),
     ...(opts.mx === undefined ? {} : { mx: opts.mx }),
     ...(opts.auditFile === undefined ? {} : { auditFile: opts.auditFile }),
+    targets: opts.target,
+    exclude: opts.exclude,
+    ...(opts.rate === undefined ? {} : { rate: opts.rate }),
+    ...(!opts.quiet && process.stderr.isTTY ? { onProgress: progressLine((t) => io.stderr(t)) } : {}),
   });
   // Report settings are checked before anything is sent too (an unreadable token file is exit 2).
   const reportFlags: ReportCliFlags = {
@@ -73,6 +82,14 @@ function timeoutSeconds(value: string): number {
   return n;
 }
 
+function packetsPerSecond(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < MIN_PACKETS_PER_SECOND || n > MAX_PACKETS_PER_SECOND) {
+    throw new UsageError(`--rate must be a number of datagrams per second from ${MIN_PACKETS_PER_SECOND} to ${MAX_PACKETS_PER_SECOND} (got ${value})`);
+  }
+  return n;
+}
+
 function mxSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 5) throw new UsageError(`--mx must be a whole number from 1 to 5 (got ${value})`);
@@ -96,6 +113,9 @@ export const sweepCommand: CommandModule = {
       .option('--report-token-file <file>', 'file holding the endpoint bearer token (or set CAMSWEEP_REPORT_TOKEN)')
       .option('--report-token <token>', 'endpoint bearer token (visible in the process list: prefer --report-token-file)')
       .option('--audit-file <file>', 'append a JSON line for every datagram and HTTP request the sweep sends')
+      .option('--target <cidr>', 'probe every address of this routed range by unicast (repeatable; sweep.targets)', collect, [])
+      .option('--exclude <cidr>', 'never send anything to this range, and drop its replies (repeatable; adds to sweep.exclude)', collect, [])
+      .addOption(new Option('--rate <pps>', 'unicast datagrams per second (default 100, or sweep.rate.packetsPerSecond)').argParser(packetsPerSecond))
       .option('-q, --quiet', 'log only errors')
       .action(async (opts: SweepCliOptions) => {
         ctx.exit(await runSweepCommand(opts, ctx.io));
