@@ -247,3 +247,32 @@ describe('camsweep sweep with configured ONVIF credentials', () => {
     expect(rows.some((r) => r.startsWith(`${ip('hikvision')},44:19:b6:21:42:0b,`))).toBe(true);
   }, 60_000);
 });
+
+describe('camsweep sweep --record and the review commands', () => {
+  it('keeps devices across sweeps; devices, show, sweeps and diff read them back', async () => {
+    const env = { CAMSWEEP_DATA_DIR: path.join(lab.dir, 'inventory') };
+    const cli = (...args: string[]) => lab.execAgent([process.execPath, CLI, ...args], { timeoutMs: 30_000, env });
+    for (let i = 0; i < 2; i += 1) {
+      const run = await cli('sweep', '--interface', 'eth0', '--timeout', '2', '--no-enrich', '--record', '--format', 'json', '--quiet');
+      expect(run.code, run.stderr).toBe(0);
+    }
+    const sweeps = await cli('sweeps', '--format', 'json');
+    expect(sweeps.code, sweeps.stderr).toBe(0);
+    expect((JSON.parse(sweeps.stdout) as unknown[]).length).toBe(2);
+
+    const devices = await cli('devices', '--status', 'restricted', '--format', 'json');
+    expect(devices.code, devices.stderr).toBe(0);
+    const restricted = JSON.parse(devices.stdout) as Array<{ latest: Device; sweeps: number }>;
+    expect(restricted.map((d) => d.latest.ip)).toEqual(expect.arrayContaining([ip('hikvision'), ip('dahua')]));
+    for (const d of restricted) expect(d.sweeps).toBe(2);
+
+    const show = await cli('show', ip('hikvision'), '--format', 'text');
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/RESTRICTED/u);
+    expect(show.stdout).toContain('us-ndaa-889');
+    expect(show.stdout).toContain('hikvision.scope.name');
+
+    const diff = await cli('diff', '--format', 'json');
+    expect(diff.code, diff.stderr).toBe(0);
+  }, 60_000);
+});

@@ -6,6 +6,7 @@ import { createLogger } from '../../util/log.ts';
 import { createSweeper } from '../../agent/sweeper.ts';
 import { reportFromCli, reportOverrides, type ReportCliFlags } from '../../report/from-cli.ts';
 import { resolveReportConfig } from '../../report/config.ts';
+import { inventoryDataDir, recordSweepFromCli } from '../../inventory/from-cli.ts';
 import { formatResult, type OutputFormat } from '../../output/format.ts';
 import type { DeviceStatus } from '../../domain/types.ts';
 import { UsageError } from '../../domain/errors.ts';
@@ -27,6 +28,7 @@ export interface SweepCliOptions {
   reportTo?: string;
   reportToken?: string;
   reportTokenFile?: string;
+  record?: boolean;
   target: string[];
   exclude: string[];
   rate?: number;
@@ -63,6 +65,8 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise
   const result = await sweeper.run();
   const format: OutputFormat = opts.format ?? (io.isTty ? 'table' : 'json');
   io.stdout(formatResult(result, format));
+  // The inventory keeps every device across sweeps (`camsweep devices`, `show`, `sweeps`, `diff`).
+  if (opts.record) recordSweepFromCli(result, { dataDir: inventoryDataDir({ settings: config.reportSettings, env: io.env }), log });
   // Queued in the outbox before any send; what cannot be delivered now stays queued.
   await reportFromCli(result, { flags: reportFlags, settings: config.reportSettings, env: io.env, log });
   if (opts.failOn) {
@@ -109,6 +113,7 @@ export const sweepCommand: CommandModule = {
       .addOption(new Option('--mx <seconds>', 'SSDP MX: the longest a device may wait before answering (1-5)').argParser(mxSeconds))
       .option('--no-enrich', 'do not query devices after discovery (no ONVIF device service, UPnP description or HTTP banner)')
       .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+      .option('--record', 'store the sweep in the inventory (data directory) and log what changed since the last one')
       .option('--report-to <url>', 'send the verdicts to this central endpoint (report.endpoint); queued in the outbox first')
       .option('--report-token-file <file>', 'file holding the endpoint bearer token (or set CAMSWEEP_REPORT_TOKEN)')
       .option('--report-token <token>', 'endpoint bearer token (visible in the process list: prefer --report-token-file)')
