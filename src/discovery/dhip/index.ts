@@ -1,5 +1,6 @@
 /**
- * Dahua discovery (DHIP and the legacy v1 search) on one interface: the socket side.
+ * Dahua discovery (DHIP and the legacy v1 search) on one interface: the socket side. Two
+ * sockets (opened by ../search-sockets.ts):
  *
  * - a search socket bound to the interface address (ephemeral port, multicast egress pinned
  *   to the interface, SO_BROADCAST). Each round sends DHIP `DHDiscover.search` to
@@ -14,9 +15,9 @@
  */
 import { errorCode, errorMessage } from '../../domain/errors.ts';
 import type { SweepError } from '../../domain/types.ts';
-import { aborted, jitter, sleep } from '../../util/time.ts';
+import { aborted } from '../../util/time.ts';
 import type { Discoverer, DiscoveryContext } from '../types.ts';
-import { openUdpSocket, type UdpSocket } from '../udp.ts';
+import { openSearchSockets, type SearchSend, type SearchSockets } from '../search-sockets.ts';
 import { buildDahuaV1Probe, buildDhipSearch, DAHUA_V1_PORT, DHIP_BROADCAST, DHIP_GROUP, DHIP_PORT } from './payloads.ts';
 import { createDahuaReplyHandler } from './replies.ts';
 
@@ -50,92 +51,39 @@ function sweepError(ctx: DiscoveryContext, code: string, message: string): Sweep
   return { code, message, protocol: 'dhip', interface: ctx.iface.name };
 }
 
-function destinations(config: Config): Array<{ payload: Buffer; address: string; port: number }> {
-  const out = [
-    { payload: buildDhipSearch(), address: DHIP_GROUP, port: DHIP_PORT },
-    { payload: buildDhipSearch(), address: DHIP_BROADCAST, port: DHIP_PORT },
+/** Each round's searches. */
+function searches(config: Config): SearchSend[] {
+  const out: SearchSend[] = [
+    { payload: buildDhipSearch, address: DHIP_GROUP, port: DHIP_PORT },
+    { payload: buildDhipSearch, address: DHIP_BROADCAST, port: DHIP_PORT },
   ];
-  if (config.v1) out.push({ payload: buildDahuaV1Probe(), address: DHIP_BROADCAST, port: DAHUA_V1_PORT });
+  if (config.v1) out.push({ payload: buildDahuaV1Probe, address: DHIP_BROADCAST, port: DAHUA_V1_PORT });
   return out;
-}
-
-async function sendSearches(ctx: DiscoveryContext, socket: UdpSocket, config: Config): Promise<void> {
-  const sends = destinations(config);
-  let first = true;
-  let failed = 0;
-  for (let round = 0; round < config.repeats; round += 1) {
-    for (const { payload, address, port } of sends) {
-      if (!first) await sleep(jitter(config.jitterMs[0], config.jitterMs[1], ctx.random), ctx.signal);
-      first = false;
-      if (ctx.signal.aborted) return;
-      try {
-        await socket.send(payload, port, address);
-      } catch (err) {
-        failed += 1;
-        // One record per destination: the same cause fails every round.
-        if (round === 0) ctx.error(sweepError(ctx, 'DHIP_SEND_FAILED', `search to ${address}:${port} failed (${errorCode(err, 'ERROR')}): ${errorMessage(err)}`));
-      }
-    }
-  }
-  if (failed > 0) ctx.log.debug({ failed }, 'dhip: sends failed');
 }
 
 async function runDhip(ctx: DiscoveryContext, config: Config): Promise<void> {
   if (ctx.signal.aborted) return;
   const { iface } = ctx;
   const log = ctx.log.child({ module: 'dhip' });
-  let closed = false;
   const handler = createDahuaReplyHandler({ iface, emit: (o) => ctx.emit(o), error: (e) => ctx.error(e), log });
-  const socketError = (err: Error): void => {
-    if (!closed) ctx.error(sweepError(ctx, 'DHIP_SOCKET_ERROR', errorMessage(err)));
-  };
 
-  let search: UdpSocket | undefined;
-  let listener: UdpSocket | undefined;
+  let sockets: SearchSockets | undefined;
   try {
-    try {
-      search = await openUdpSocket({
-        bindAddress: iface.address,
-        bindPort: 0,
-        multicastInterface: iface.address,
-        broadcast: true,
-        maxDatagram: MAX_DATAGRAM,
-        audit: ctx.audit,
-        onMessage: (msg, from) => handler.onMessage(msg, from.address, 'unicast'),
-        onError: socketError,
-      });
-    } catch (err) {
-      ctx.error(sweepError(ctx, 'DHIP_SOCKET_FAILED', `cannot open the Dahua search socket on ${iface.address} (${errorCode(err, 'ERROR')}): ${errorMessage(err)}`));
-      return;
-    }
-    try {
-      listener = await openUdpSocket({
-        bindAddress: '0.0.0.0',
-        bindPort: DHIP_PORT,
-        reuseAddr: true,
-        multicastInterface: iface.address,
-        memberships: [{ group: DHIP_GROUP, interfaceAddress: iface.address }],
-        maxDatagram: MAX_DATAGRAM,
-        audit: ctx.audit,
-        onMessage: (msg, from) => handler.onMessage(msg, from.address, 'group'),
-        onError: socketError,
-      });
-    } catch (err) {
-      ctx.error(
-        sweepError(
-          ctx,
-          'DHIP_LISTEN_FAILED',
-          `cannot listen on ${DHIP_GROUP}:${DHIP_PORT} (${errorCode(err, 'ERROR')}): replies sent to the group are missed; direct replies still count`,
-        ),
-      );
-    }
-    log.debug({ port: search.port, listening: listener !== undefined }, 'dahua searching');
-    await sendSearches(ctx, search, config);
+    sockets = await openSearchSockets({
+      ctx,
+      protocol: 'dhip',
+      searchLabel: 'Dahua search socket',
+      group: DHIP_GROUP,
+      port: DHIP_PORT,
+      maxDatagram: MAX_DATAGRAM,
+      onMessage: (msg, ip, via) => handler.onMessage(msg, ip, via),
+    });
+    if (sockets === undefined) return;
+    log.debug({ port: sockets.search.port, listening: sockets.listener !== undefined }, 'dahua searching');
+    await sockets.sendRounds({ what: 'search', sends: searches(config), repeats: config.repeats, jitterMs: config.jitterMs });
     await aborted(ctx.signal);
   } finally {
-    closed = true;
-    search?.close();
-    listener?.close();
+    sockets?.close();
     log.debug({ stats: handler.stats }, 'dhip done');
   }
 }

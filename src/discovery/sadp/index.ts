@@ -1,5 +1,6 @@
 /**
- * Hikvision SADP discovery on one interface: the socket side. Two sockets:
+ * Hikvision SADP discovery on one interface: the socket side. Two sockets (opened by
+ * ../search-sockets.ts):
  *
  * - a probe socket bound to the interface address (ephemeral port, multicast egress pinned to
  *   the interface, SO_BROADCAST): the inquiry goes to 239.255.255.250:37020 and to the
@@ -15,9 +16,9 @@
  */
 import { errorCode, errorMessage } from '../../domain/errors.ts';
 import type { SweepError } from '../../domain/types.ts';
-import { aborted, jitter, sleep } from '../../util/time.ts';
+import { aborted } from '../../util/time.ts';
 import type { Discoverer, DiscoveryContext } from '../types.ts';
-import { openUdpSocket, type UdpSocket } from '../udp.ts';
+import { openSearchSockets, type SearchSend, type SearchSockets } from '../search-sockets.ts';
 import { buildSadpInquiry, newSadpUuid, SADP_BROADCAST, SADP_GROUP, SADP_PORT } from './payloads.ts';
 import { createSadpReplyHandler } from './replies.ts';
 
@@ -52,27 +53,17 @@ function sweepError(ctx: DiscoveryContext, code: string, message: string): Sweep
   return { code, message, protocol: 'sadp', interface: ctx.iface.name };
 }
 
-async function sendInquiries(ctx: DiscoveryContext, socket: UdpSocket, sent: Set<string>, config: Config): Promise<void> {
-  let failed = 0;
-  let first = true;
-  for (let round = 0; round < config.repeats; round += 1) {
-    for (const [address, port] of DESTINATIONS) {
-      if (!first) await sleep(jitter(config.jitterMs[0], config.jitterMs[1], ctx.random), ctx.signal);
-      first = false;
-      if (ctx.signal.aborted) return;
+/** Each round's inquiries, a fresh Uuid (recorded in `sent`) per datagram. */
+function inquiries(sent: Set<string>, config: Config): SearchSend[] {
+  return DESTINATIONS.map(([address, port]) => ({
+    address,
+    port,
+    payload: () => {
       const uuid = config.newUuid();
-      const payload = buildSadpInquiry(uuid);
       sent.add(uuid);
-      try {
-        await socket.send(payload, port, address);
-      } catch (err) {
-        failed += 1;
-        // One record per destination is enough: the same cause fails every round.
-        if (round === 0) ctx.error(sweepError(ctx, 'SADP_SEND_FAILED', `inquiry to ${address}:${port} failed (${errorCode(err, 'ERROR')}): ${errorMessage(err)}`));
-      }
-    }
-  }
-  if (failed > 0) ctx.log.debug({ failed }, 'sadp: sends failed');
+      return buildSadpInquiry(uuid);
+    },
+  }));
 }
 
 async function runSadp(ctx: DiscoveryContext, config: Config): Promise<void> {
@@ -80,58 +71,25 @@ async function runSadp(ctx: DiscoveryContext, config: Config): Promise<void> {
   const { iface } = ctx;
   const log = ctx.log.child({ module: 'sadp' });
   const sent = new Set<string>();
-  let closed = false;
   const handler = createSadpReplyHandler({ sent, iface, emit: (o) => ctx.emit(o), error: (e) => ctx.error(e), log });
-  const socketError = (err: Error): void => {
-    if (!closed) ctx.error(sweepError(ctx, 'SADP_SOCKET_ERROR', errorMessage(err)));
-  };
 
-  let probe: UdpSocket | undefined;
-  let listener: UdpSocket | undefined;
+  let sockets: SearchSockets | undefined;
   try {
-    try {
-      probe = await openUdpSocket({
-        bindAddress: iface.address,
-        bindPort: 0,
-        multicastInterface: iface.address,
-        broadcast: true,
-        maxDatagram: MAX_DATAGRAM,
-        audit: ctx.audit,
-        onMessage: (msg, from) => handler.onMessage(msg, from.address, 'unicast'),
-        onError: socketError,
-      });
-    } catch (err) {
-      ctx.error(sweepError(ctx, 'SADP_SOCKET_FAILED', `cannot open the SADP socket on ${iface.address} (${errorCode(err, 'ERROR')}): ${errorMessage(err)}`));
-      return;
-    }
-    try {
-      listener = await openUdpSocket({
-        bindAddress: '0.0.0.0',
-        bindPort: SADP_PORT,
-        reuseAddr: true,
-        multicastInterface: iface.address,
-        memberships: [{ group: SADP_GROUP, interfaceAddress: iface.address }],
-        maxDatagram: MAX_DATAGRAM,
-        audit: ctx.audit,
-        onMessage: (msg, from) => handler.onMessage(msg, from.address, 'group'),
-        onError: socketError,
-      });
-    } catch (err) {
-      ctx.error(
-        sweepError(
-          ctx,
-          'SADP_LISTEN_FAILED',
-          `cannot listen on ${SADP_GROUP}:${SADP_PORT} (${errorCode(err, 'ERROR')}): replies sent to the group are missed; direct replies still count`,
-        ),
-      );
-    }
-    log.debug({ port: probe.port, listening: listener !== undefined }, 'sadp inquiring');
-    await sendInquiries(ctx, probe, sent, config);
+    sockets = await openSearchSockets({
+      ctx,
+      protocol: 'sadp',
+      searchLabel: 'SADP socket',
+      group: SADP_GROUP,
+      port: SADP_PORT,
+      maxDatagram: MAX_DATAGRAM,
+      onMessage: (msg, ip, via) => handler.onMessage(msg, ip, via),
+    });
+    if (sockets === undefined) return;
+    log.debug({ port: sockets.search.port, listening: sockets.listener !== undefined }, 'sadp inquiring');
+    await sockets.sendRounds({ what: 'inquiry', sends: inquiries(sent, config), repeats: config.repeats, jitterMs: config.jitterMs });
     await aborted(ctx.signal);
   } finally {
-    closed = true;
-    probe?.close();
-    listener?.close();
+    sockets?.close();
     log.debug({ stats: handler.stats, inquiries: sent.size }, 'sadp done');
   }
 }

@@ -2,23 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../../src/cli/main.ts';
-
-function io(): CliIo & { out: string; err: string } {
-  const sink = {
-    out: '',
-    err: '',
-    isTty: false,
-    env: {} as NodeJS.ProcessEnv,
-    stdout: (t: string) => {
-      sink.out += t;
-    },
-    stderr: (t: string) => {
-      sink.err += t;
-    },
-  };
-  return sink;
-}
+import { main } from '../../../src/cli/main.ts';
+import { captureIo } from '../../helpers/cli.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -27,7 +12,7 @@ afterEach(() => {
 
 describe('camsweep fingerprints verify', () => {
   it('passes on the packaged database: exit 0, stats per vendor and fields', async () => {
-    const s = io();
+    const s = captureIo();
     expect(await main(['fingerprints', 'verify'], s)).toBe(0);
     expect(s.out).toMatch(/fingerprint database .*: \d+ files, \d+ fingerprints, \d+ examples/u);
     expect(s.out).toMatch(/^ {2}hikvision +\d+ fingerprints +\d+ examples/mu);
@@ -36,7 +21,7 @@ describe('camsweep fingerprints verify', () => {
   });
 
   it('prints JSON with --format json', async () => {
-    const s = io();
+    const s = captureIo();
     expect(await main(['fingerprints', 'verify', '--format', 'json'], s)).toBe(0);
     const doc = JSON.parse(s.out) as { ok: boolean; problems: string[]; stats: { fingerprints: number; perFile: Record<string, unknown> } };
     expect(doc.ok).toBe(true);
@@ -62,7 +47,7 @@ describe('camsweep fingerprints verify', () => {
 `,
     );
     writeFileSync(join(dir, 'dahua.yaml'), 'fingerprints: []\n');
-    const s = io();
+    const s = captureIo();
     expect(await main(['fingerprints', 'verify', '--dir', dir], s)).toBe(1);
     expect(s.out).toMatch(/3 problem\(s\):/u);
     expect(s.out).toContain('repeated group contains a quantifier');
@@ -72,10 +57,10 @@ describe('camsweep fingerprints verify', () => {
   });
 
   it('lists verify under fingerprints --help', async () => {
-    const s = io();
+    const s = captureIo();
     expect(await main(['fingerprints', '--help'], s)).toBe(0);
     expect(s.out).toContain('verify');
-    const v = io();
+    const v = captureIo();
     expect(await main(['fingerprints', 'verify', '--help'], v)).toBe(0);
     for (const flag of ['--dir', '--vendors', '--format']) expect(v.out).toContain(flag);
   });

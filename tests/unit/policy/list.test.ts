@@ -2,32 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../../src/cli/main.ts';
+import { main } from '../../../src/cli/main.ts';
+import { captureIo } from '../../helpers/cli.ts';
 import { loadPolicy } from '../../../src/policy/load.ts';
 import { formatPolicyTable, type PolicyListing } from '../../../src/policy/format.ts';
-
-function io(): CliIo & { out: string; err: string } {
-  const sink = {
-    out: '',
-    err: '',
-    isTty: false,
-    env: {} as NodeJS.ProcessEnv,
-    stdout: (t: string) => {
-      sink.out += t;
-    },
-    stderr: (t: string) => {
-      sink.err += t;
-    },
-  };
-  return sink;
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'camsweep-policy-list-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('camsweep policy list', () => {
   it('prints the default packs as a table naming every rule, entity, relation with dates, kinds and source', async () => {
-    const s = io();
+    const s = captureIo();
     expect(await main(['policy', 'list'], s)).toBe(0);
     expect(s.out).toMatch(/^Policy packs in force, in order: us-ndaa-889, uk-2022-sensitive-sites\n/u);
     for (const entity of ['Hikvision', 'Dahua', 'Huawei', 'ZTE', 'Hytera', 'Uniview', 'Tiandy']) expect(s.out).toContain(`: ${entity} (`);
@@ -41,7 +26,7 @@ describe('camsweep policy list', () => {
   });
 
   it('--format json is parseable and carries every pack and rule', async () => {
-    const s = io();
+    const s = captureIo();
     expect(await main(['policy', 'list', '--pack', 'us-fcc-covered-list', '--pack', 'au-2023', '--format', 'json'], s)).toBe(0);
     const doc = JSON.parse(s.out) as PolicyListing;
     expect(doc.schema).toBe('camsweep.policy/v1');
@@ -71,7 +56,7 @@ describe('camsweep policy list', () => {
         '    source: { document: Site security memo, date: "2026-01", url: "https://intranet.example.org/memo" }',
       ].join('\n'),
     );
-    const s = io();
+    const s = captureIo();
     expect(await main(['policy', 'list', '--policy-file', file], s)).toBe(0);
     expect(s.out).toContain(`site-extra 2026-01-01 (custom: ${file})`);
     expect(s.out).toContain('xiongmai: XiongMai (Hangzhou Xiongmai Technology Co., Ltd.)');
@@ -81,7 +66,7 @@ describe('camsweep policy list', () => {
   it('an unknown pack or a broken file is a usage error (exit 2) listing every problem', async () => {
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, 'id: Broken Pack\n');
-    const s = io();
+    const s = captureIo();
     expect(await main(['policy', 'list', '--pack', 'eu-2030', '--policy-file', broken], s)).toBe(2);
     expect(s.err).toContain('unknown policy pack "eu-2030" (available: au-2023, uk-2022-sensitive-sites, us-fcc-covered-list, us-ndaa-889)');
     expect(s.err).toContain('broken.yaml: id: ids are lowercase');
@@ -90,7 +75,7 @@ describe('camsweep policy list', () => {
   });
 
   it('--format accepts table and json only', async () => {
-    const s = io();
+    const s = captureIo();
     expect(await main(['policy', 'list', '--format', 'csv'], s)).toBe(2);
   });
 

@@ -3,18 +3,16 @@
  * runs ONLY inside the private network namespace of scripts/private-netns.sh:
  *   sh scripts/private-netns.sh npx vitest run tests/unit/discovery/dhip
  */
-import { execFileSync } from 'node:child_process';
-import dgram from 'node:dgram';
+import type dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NetInterface } from '../../../../src/discovery/interfaces.ts';
 import { createDhipDiscovery } from '../../../../src/discovery/dhip/index.ts';
-import type { Observation, SweepError } from '../../../../src/domain/types.ts';
 import { silentLogger } from '../../../../src/util/log.ts';
+import { closeLoopbackSockets, enableLoopbackMulticast, LOOPBACK as LO, loopbackUdp as udp, runOnLoopback, type LoopbackRun } from '../../../helpers/loopback-udp.ts';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../../fixtures/dhip/${name}`, import.meta.url));
 const GROUP = '239.255.255.251';
-const LO: NetInterface = { name: 'lo', address: '127.0.0.1', netmask: '255.255.255.0', prefix: 24, mac: null };
 const SEARCH_BODY = '{"method":"DHDiscover.search","params":{"mac":"","uni":1}}\n';
 const V1_PROBE = `a3010001${'00'.repeat(12)}02${'00'.repeat(15)}`;
 
@@ -32,53 +30,17 @@ const GOOD = frame(fixture('dahua.ipc-hdw5421s.notifyDevInfo.json').toString('ut
 const BROKEN = fixture('dahua.virtual.notifyDevInfo.bin');
 const V1 = fixture('dahua.virtual.v1-reply.bin');
 
-const sockets: dgram.Socket[] = [];
-async function udp(address: string, port: number, options: { reuse?: boolean; join?: boolean } = {}): Promise<dgram.Socket> {
-  const s = dgram.createSocket({ type: 'udp4', reuseAddr: options.reuse ?? false });
-  await new Promise<void>((resolve) => s.bind({ address, port, exclusive: options.reuse !== true }, resolve));
-  if (options.join === true) s.addMembership(GROUP, '127.0.0.1');
-  sockets.push(s);
-  return s;
-}
+afterEach(closeLoopbackSockets);
 
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
-
-async function run(iface: NetInterface, windowMs: number, random?: () => number): Promise<{ observations: Observation[]; errors: SweepError[]; ms: number; audited: string[] }> {
-  const observations: Observation[] = [];
-  const audited: string[] = [];
-  const errors: SweepError[] = [];
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), windowMs);
-  const started = performance.now();
-  await createDhipDiscovery().run({
-    iface,
-    signal: controller.signal,
-    windowMs,
-    log: silentLogger(),
-    emit: (o) => observations.push(o),
-    error: (e) => errors.push(e),
-    audit: ({ address, port, payload }) => audited.push(`${address}:${port} ${payload.length}`),
-    ...(random === undefined ? {} : { random }),
-  });
-  clearTimeout(timer);
-  return { observations, errors, ms: performance.now() - started, audited };
-}
+const run = (iface: NetInterface, windowMs: number, random?: () => number): Promise<LoopbackRun> => runOnLoopback(createDhipDiscovery(), iface, windowMs, random);
 
 describe('createDhipDiscovery on loopback (private namespace only)', () => {
-  beforeAll(() => {
-    if (process.env.CAMSWEEP_PRIVATE_NETNS !== '1') {
-      throw new Error('refusing to send multicast outside the private namespace: run `sh scripts/private-netns.sh npx vitest run tests/unit/discovery/dhip`');
-    }
-    execFileSync('ip', ['link', 'set', 'lo', 'multicast', 'on']);
-    execFileSync('ip', ['route', 'replace', '224.0.0.0/4', 'dev', 'lo', 'src', '127.0.0.1']);
-  });
+  beforeAll(() => enableLoopbackMulticast('tests/unit/discovery/dhip'));
 
   it('sends only DHDiscover.search (group + broadcast) and the v1 search, twice; junk and lies lose no good reply', async () => {
     const heard: Array<{ ear: string; hex: string; at: number }> = [];
     const ears = {
-      group: await udp(GROUP, 37810, { reuse: true, join: true }),
+      group: await udp(GROUP, 37810, { reuse: true, join: GROUP }),
       broadcast: await udp('255.255.255.255', 37810, { reuse: true }),
       v1: await udp('255.255.255.255', 5050, { reuse: true }),
     };
@@ -138,7 +100,7 @@ describe('createDhipDiscovery on loopback (private namespace only)', () => {
   });
 
   it('records a group port it cannot listen on and still takes direct replies', async () => {
-    const device = await udp('0.0.0.0', 37810, { join: true });
+    const device = await udp('0.0.0.0', 37810, { join: GROUP });
     let searches = 0;
     device.on('message', (msg, rinfo) => {
       if (msg.toString('latin1', 4, 8) !== 'DHIP') return;

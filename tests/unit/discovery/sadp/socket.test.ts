@@ -3,21 +3,17 @@
  * runs ONLY inside the private network namespace of scripts/private-netns.sh:
  *   sh scripts/private-netns.sh npx vitest run tests/unit/discovery/sadp
  */
-import { execFileSync } from 'node:child_process';
-import dgram from 'node:dgram';
+import type dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NetInterface } from '../../../../src/discovery/interfaces.ts';
 import { createSadpDiscovery } from '../../../../src/discovery/sadp/index.ts';
-import type { DiscoveryContext } from '../../../../src/discovery/types.ts';
-import type { Observation, SweepError } from '../../../../src/domain/types.ts';
 import { silentLogger } from '../../../../src/util/log.ts';
+import { closeLoopbackSockets, enableLoopbackMulticast, LOOPBACK as LO, loopbackUdp as udp, runOnLoopback, type LoopbackRun } from '../../../helpers/loopback-udp.ts';
 
 const VIRTUAL = readFileSync(new URL('../../../fixtures/sadp/hikvision.virtual.ProbeMatch.xml', import.meta.url), 'utf8');
 const GROUP = '239.255.255.250';
 const PORT = 37020;
-/** 127.0.0.1/24: 127.0.1.x is off this interface's subnet. */
-const LO: NetInterface = { name: 'lo', address: '127.0.0.1', netmask: '255.255.255.0', prefix: 24, mac: null };
 
 const withUuid = (uuid: string | undefined, serial: string): string =>
   VIRTUAL.replace(/<Uuid>[^<]*<\/Uuid>/u, uuid === undefined ? '' : `<Uuid>${uuid}</Uuid>`).replace('Virtual-123456789', serial);
@@ -29,67 +25,29 @@ interface Heard {
   from: { address: string; port: number };
 }
 
-const sockets: dgram.Socket[] = [];
-async function udp(address: string, port: number, options: { reuse?: boolean; join?: boolean } = {}): Promise<dgram.Socket> {
-  const s = dgram.createSocket({ type: 'udp4', reuseAddr: options.reuse ?? false });
-  await new Promise<void>((resolve) => s.bind({ address, port, exclusive: options.reuse !== true }, resolve));
-  if (options.join === true) s.addMembership(GROUP, '127.0.0.1');
-  sockets.push(s);
-  return s;
-}
+afterEach(closeLoopbackSockets);
 
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
-
-async function run(
-  iface: NetInterface,
-  windowMs: number,
-  sent: string[] = [],
-  random?: () => number,
-): Promise<{ observations: Observation[]; errors: SweepError[]; ms: number; audited: string[] }> {
-  const observations: Observation[] = [];
-  const audited: string[] = [];
-  const errors: SweepError[] = [];
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), windowMs);
-  const ctx: DiscoveryContext = {
-    iface,
-    signal: controller.signal,
-    windowMs,
-    log: silentLogger(),
-    emit: (o) => observations.push(o),
-    error: (e) => errors.push(e),
-    audit: ({ address, port, payload }) => audited.push(`${address}:${port} ${payload.length}`),
-    ...(random === undefined ? {} : { random }),
-  };
-  const started = performance.now();
+/** One run on `iface`; every Uuid the discoverer draws is appended to `sent`. */
+function run(iface: NetInterface, windowMs: number, sent: string[] = [], random?: () => number): Promise<LoopbackRun> {
   let n = 0;
-  await createSadpDiscovery({
+  const discoverer = createSadpDiscovery({
     newUuid: () => {
       n += 1;
       const id = `5E1D0C2B-0000-4000-8000-${String(n).padStart(12, '0')}`;
       sent.push(id);
       return id;
     },
-  }).run(ctx);
-  clearTimeout(timer);
-  return { observations, errors, ms: performance.now() - started, audited };
+  });
+  return runOnLoopback(discoverer, iface, windowMs, random);
 }
 
 describe('createSadpDiscovery on loopback (private namespace only)', () => {
-  beforeAll(() => {
-    if (process.env.CAMSWEEP_PRIVATE_NETNS !== '1') {
-      throw new Error('refusing to send multicast outside the private namespace: run `sh scripts/private-netns.sh npx vitest run tests/unit/discovery/sadp`');
-    }
-    execFileSync('ip', ['link', 'set', 'lo', 'multicast', 'on']);
-    execFileSync('ip', ['route', 'replace', '224.0.0.0/4', 'dev', 'lo', 'src', '127.0.0.1']);
-  });
+  beforeAll(() => enableLoopbackMulticast('tests/unit/discovery/sadp'));
 
   it('sends only the inquiry, to the group and the broadcast, twice; finds devices answering the group and the sender; junk loses nothing', async () => {
     const heard: Heard[] = [];
     // The devices' ears: one socket for the group, one for the limited broadcast.
-    const groupEar = await udp(GROUP, PORT, { reuse: true, join: true });
+    const groupEar = await udp(GROUP, PORT, { reuse: true, join: GROUP });
     const broadcastEar = await udp('255.255.255.255', PORT, { reuse: true });
     const [groupDevice, directDevice, junkDevice, strangerDevice, factoryDevice, offSubnetDevice] = await Promise.all(
       ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.1.2', '127.0.1.3'].map((a) => udp(a, 0)),
@@ -151,7 +109,7 @@ describe('createSadpDiscovery on loopback (private namespace only)', () => {
 
   it('records a group port it cannot listen on and still takes direct replies', async () => {
     // A "device" holding 0.0.0.0:37020 without SO_REUSEADDR: the discoverer cannot listen there.
-    const device = await udp('0.0.0.0', PORT, { join: true });
+    const device = await udp('0.0.0.0', PORT, { join: GROUP });
     const heard: string[] = [];
     device.on('message', (msg, rinfo) => {
       heard.push(msg.toString('utf8'));
