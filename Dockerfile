@@ -1,9 +1,13 @@
-# camsweep container image.
+# camsweep container image (docs/deploy.md).
 #
 # Multicast discovery does not cross Docker's bridge network: run with host networking so
-# the agent sees the building's segments, e.g.
+# the agent sees the building's segments. By default the image runs the daemon:
+#   docker run -d --network host -v camsweep-data:/var/lib/camsweep \
+#     -e CAMSWEEP_REPORT_ENDPOINT=https://central.example.org/v1/reports camsweep
+# and a one-off sweep is still one command away:
 #   docker run --rm --network host camsweep sweep --format json
-# The image runs as an unprivileged user; plain UDP/HTTP discovery needs no capabilities.
+# The image runs as an unprivileged user; plain UDP/HTTP discovery needs no capabilities
+# (run it with --cap-drop ALL --read-only --security-opt no-new-privileges).
 
 # ---- build: compile TypeScript to dist/ and keep only production dependencies ----
 FROM node:24-bookworm-slim AS build
@@ -29,10 +33,20 @@ COPY package.json ./
 COPY bin ./bin
 COPY config ./config
 COPY schemas ./schemas
-# Data directory for later inventory/outbox use; the only writable path the agent needs.
-RUN mkdir -p /var/lib/camsweep && chown node:node /var/lib/camsweep
+# Data directory (inventory.db, outbox.db): the only writable path the agent needs.
+RUN mkdir -p /var/lib/camsweep && chown node:node /var/lib/camsweep && chmod 0700 /var/lib/camsweep
 VOLUME ["/var/lib/camsweep"]
+ENV CAMSWEEP_DATA_DIR=/var/lib/camsweep
 USER node
-# tini reaps children and forwards signals so SIGTERM stops a sweep cleanly.
+# /healthz and /metrics (daemon.http.listen, 127.0.0.1:9464 by default; with host networking
+# that is the host's loopback).
+EXPOSE 9464
+# `camsweep health` asks the daemon's /healthz (no curl in the image). It reads the same
+# configuration as the daemon: $CAMSWEEP_CONFIG and the CAMSWEEP_* variables. Unhealthy when
+# the daemon stops answering, or when no sweep has succeeded for two schedule periods.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+  CMD ["node", "/app/bin/camsweep.js", "health", "--timeout", "5"]
+# tini (PID 1) reaps children and forwards signals: SIGTERM stops the daemon within
+# daemon.shutdownTimeout (8 s by default, under `docker stop`'s 10 s; raise both together).
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/bin/camsweep.js"]
-CMD ["sweep", "--format", "json"]
+CMD ["daemon"]

@@ -102,6 +102,13 @@ export interface Lab {
   deviceLog(name: string): Promise<string>;
   /** Devices whose simulator is not running (crashed or never started). */
   stoppedDevices(): string[];
+  /** Stops these devices' simulators (default: every device); a stopped device is gone, as if unplugged. */
+  stopDevices(options?: { only?: string[]; graceMs?: number }): Promise<void>;
+  /**
+   * Gives a stopped device another profile (new firmware, another unit on the same IP and MAC);
+   * the next startDevices() runs it with that profile.
+   */
+  setProfile(name: string, profile: string | DeviceProfile): void;
   /** Kills every process the lab started, deletes its namespaces and directory. Idempotent. */
   stop(): Promise<void>;
 }
@@ -354,6 +361,21 @@ export async function createLab(spec: LabSpec): Promise<Lab> {
 
     stoppedDevices() {
       return devices.filter((d) => simulators.get(d.name)?.running !== true).map((d) => d.name);
+    },
+
+    async stopDevices(options = {}) {
+      const names = options.only ?? devices.map((d) => d.name);
+      await Promise.all(names.map(device).map((d) => simulators.get(d.name)?.stop(options.graceMs ?? 1000)));
+    },
+
+    setProfile(name, profile) {
+      const d = device(name);
+      if (simulators.get(name)?.running === true) throw new Error(`lab: stop ${name} before giving it another profile`);
+      const specDevice = spec.devices.find((x) => x.name === name);
+      if (specDevice === undefined) throw new Error(`lab: no device named ${name}`);
+      const r = resolveProfile(spec, { ...specDevice, profile });
+      resolved.set(name, r);
+      d.profile = r.id;
     },
 
     stop() {

@@ -4,6 +4,7 @@ import { fingerprintsCommand } from './fingerprints.ts';
 import { policyCommand } from './policy.ts';
 import { outboxCommand, receiveCommand } from './report.ts';
 import { devicesCommand, diffCommand, showCommand, sweepsCommand } from './inventory.ts';
+import { daemonCommand } from './daemon.ts';
 
 /** Every CLI command, in the order `camsweep --help` lists them. */
-export const COMMANDS: readonly CommandModule[] = [sweepCommand, fingerprintsCommand, policyCommand, outboxCommand, receiveCommand, devicesCommand, showCommand, sweepsCommand, diffCommand];
+export const COMMANDS: readonly CommandModule[] = [sweepCommand, fingerprintsCommand, policyCommand, outboxCommand, receiveCommand, devicesCommand, showCommand, sweepsCommand, diffCommand, daemonCommand];

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { applyEnvOverrides, envTable, envValue, envWord } from '../../../src/config/env.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import { UsageError } from '../../../src/domain/errors.ts';
+import { loadReportSettings } from '../../../src/report/settings-file.ts';
 
 const files = (map: Record<string, string>) => (path: string): string => {
   const text = map[path];
@@ -26,6 +28,12 @@ describe('envWord / envTable', () => {
     expect(envWord('runAtStart')).toBe('RUN_AT_START');
     expect(envWord('hmacSecretFile')).toBe('HMAC_SECRET_FILE');
     expect(envWord('mx')).toBe('MX');
+  });
+
+  it('is documented in full in docs/deploy.md', () => {
+    const doc = readFileSync(new URL('../../../docs/deploy.md', import.meta.url), 'utf8');
+    const missing = envTable().variables.filter((v) => !doc.includes(`| \`${v.name}\` | \`${v.path.join('.')}\` |`));
+    expect(missing.map((v) => v.name)).toEqual([]);
   });
 
   it('has one variable per settable key, no two keys share a name, and never offers report.token or credentials', () => {
@@ -176,5 +184,29 @@ describe('loadConfig with environment overrides', () => {
   it('gives the same configuration for the example file under an environment with no CAMSWEEP_ settings', () => {
     const file = new URL('../../../config/camsweep.example.yaml', import.meta.url).pathname;
     expect(loadConfig({ file, env: { CAMSWEEP_PRIVATE_NETNS: '1', HOME: '/home/x' } })).toEqual(loadConfig({ env: {} }));
+  });
+});
+
+describe('the outbox commands\' report settings with environment overrides', () => {
+  const host = { hostname: 'agent-01', uid: 1000, homedir: '/home/a' };
+  it('take CAMSWEEP_REPORT_* and CAMSWEEP_DATA_DIR over the file, and ignore the other sections', () => {
+    const yaml = 'report: { endpoint: "https://file.example/v1", site: A }\ndataDir: /from/file\n';
+    const cfg = loadReportSettings({
+      file: 'c.yaml',
+      readFile: files({ 'c.yaml': yaml }),
+      env: { CAMSWEEP_REPORT_ENDPOINT: 'https://env.example/v1', CAMSWEEP_DATA_DIR: '/from/env', CAMSWEEP_SWEEP_TIMOUT: 'x' },
+      host,
+    });
+    expect(cfg.endpoint).toBe('https://env.example/v1');
+    expect(cfg.site).toBe('A');
+    expect(cfg.dataDir).toBe('/from/env');
+  });
+
+  it('name the variable behind a bad value', () => {
+    const problems = problemsOf(() => loadReportSettings({ env: { CAMSWEEP_REPORT_TIMEOUT: 'slow', CAMSWEEP_REPORT_GZIP: 'maybe' }, host }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^report\.timeout \(from \$CAMSWEEP_REPORT_TIMEOUT\): /u),
+      expect.stringMatching(/^report\.gzip \(from \$CAMSWEEP_REPORT_GZIP\): /u),
+    ]);
   });
 });
