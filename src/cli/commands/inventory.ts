@@ -28,7 +28,7 @@ interface CommonFlags {
 
 function dataDir(flags: CommonFlags, io: CliIo): string {
   // Only dataDir matters here: the rest of the file (credentials, report secrets) is not read.
-  const settings = flags.dataDir === undefined ? readReportSection(flags.config) : {};
+  const settings = flags.dataDir === undefined ? readReportSection(flags.config, undefined, io.env) : {};
   return inventoryDataDir({ ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }), settings, env: io.env });
 }
 
