@@ -3,7 +3,7 @@ import type { Logger } from '../util/log.ts';
 import type { HttpClient } from '../util/http.ts';
 import type { Device, Observation, Protocol, SweepError, SweepResult } from '../domain/types.ts';
 import type { AuditSink, DatagramAudit } from '../domain/audit.ts';
-import { describeDatagram } from './describe.ts';
+import { auditDatagrams, auditHttp } from './audit-hooks.ts';
 import type { Discoverer } from '../discovery/types.ts';
 import type { NetInterface } from '../discovery/interfaces.ts';
 import type { Credentials, EnrichContext, EnrichResult } from '../enrich/types.ts';
@@ -128,46 +128,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const hasEnrichers = Boolean(options.enrichers.onvif ?? options.enrichers.upnp ?? options.enrichers.banner);
 
   const audit = options.audit;
-  const datagramAudit =
-    (protocol: Protocol, iface: string | undefined): DatagramAudit =>
-    ({ address, port, payload }) =>
-      audit?.({
-        at: now().toISOString(),
-        transport: 'udp',
-        protocol,
-        ...(iface === undefined ? {} : { interface: iface }),
-        destination: address,
-        port,
-        message: describeDatagram(protocol, payload),
-        bytes: payload.length,
-      });
-  const auditedHttp = (protocol: Protocol): HttpClient => {
-    if (!audit) return options.http;
-    return (req) => {
-      let destination = '';
-      let port = 80;
-      let path = req.url;
-      try {
-        const u = new URL(req.url);
-        destination = u.hostname.replace(/^\[|\]$/gu, '');
-        port = u.port === '' ? 80 : Number(u.port);
-        path = `${u.pathname}${u.search}`;
-      } catch {
-        // an unparseable URL is refused by the client; record it as given
-      }
-      const operation = req.body ? /<(?:[\w-]+:)?Body>\s*<(?:[\w-]+:)?(\w{1,64})/u.exec(req.body)?.[1] : undefined;
-      audit({
-        at: now().toISOString(),
-        transport: 'tcp',
-        protocol,
-        destination,
-        port,
-        message: `${req.method ?? 'GET'} ${path}${operation ? ` ${operation}` : ''}`,
-        bytes: req.body ? Buffer.byteLength(req.body) : 0,
-      });
-      return options.http(req);
-    };
-  };
+  const datagramAudit = (protocol: Protocol, iface: string | undefined): DatagramAudit => auditDatagrams(audit, now, protocol, iface);
+  const auditedHttp = (protocol: Protocol): HttpClient => auditHttp(audit, now, protocol, options.http);
 
   // Requests to a routed host share the unicast probes' rate limit.
   const pacedHttp = (client: HttpClient, ip: string): HttpClient => {
