@@ -1,5 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { CamsweepError } from '../domain/errors.ts';
+import { cleanText } from './text.ts';
 
 /**
  * Hostile-input XML parsing. fast-xml-parser does not expand DOCTYPE entities (no billion
@@ -37,7 +38,8 @@ export function parseXml(text: string, maxBytes = DEFAULT_MAX_XML_BYTES): XmlObj
   try {
     result = parser.parse(text, false);
   } catch (err) {
-    throw new CamsweepError('XML_INVALID', `malformed XML: ${(err as Error).message}`);
+    // The parser quotes the document around the error: device bytes, so cleaned and capped.
+    throw new CamsweepError('XML_INVALID', `malformed XML: ${cleanText((err as Error).message, 200)}`);
   }
   if (result === null || typeof result !== 'object' || Array.isArray(result)) {
     throw new CamsweepError('XML_INVALID', 'XML has no root element');

@@ -150,8 +150,10 @@ export function ssdpToObservation(msg: SsdpMessage, from: { ip: string; iface?: 
   const location = rawLocation === undefined ? undefined : parseLocation(rawLocation);
   if (rawLocation !== undefined && location !== undefined) {
     obs.endpoints = { location: rawLocation };
-    if (location.protocol === 'http:' && location.hostname.replace(/^\[|\]$/gu, '') === from.ip) {
-      obs.endpoints.httpPorts = [location.port === '' ? 80 : Number(location.port)];
+    const port = location.port === '' ? 80 : Number(location.port);
+    // Port 0 parses as a URL port but is no TCP port: nothing to fetch a banner from.
+    if (location.protocol === 'http:' && location.hostname.replace(/^\[|\]$/gu, '') === from.ip && port >= 1) {
+      obs.endpoints.httpPorts = [port];
     }
   }
   return obs;

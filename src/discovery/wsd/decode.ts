@@ -123,8 +123,11 @@ export function decodeProbeMatches(text: string): DecodedWsd {
     if (match) matches.push(match);
   }
 
-  // Some stacks pad datagrams with NULs: they are not part of the document.
-  const unpadded = text.replace(/\0+$/u, '');
+  // Some stacks pad datagrams with NULs: they are not part of the document. A loop, not
+  // /\0+$/, which is quadratic on a long NUL run that is not at the end (1 s for 60 KB).
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0) end -= 1;
+  const unpadded = text.slice(0, end);
   const truncated = !/>\s*$/u.test(unpadded);
   if (truncated) recoverCutList(unpadded, matches);
 
@@ -182,7 +185,7 @@ export function probeMatchToObservation(
     const httpPorts: number[] = [];
     for (const x of match.xaddrs) {
       const u = urlHostPort(x);
-      if (u && u.protocol === 'http:' && u.host === from.ip && !httpPorts.includes(u.port)) httpPorts.push(u.port);
+      if (u && u.protocol === 'http:' && u.host === from.ip && u.port >= 1 && !httpPorts.includes(u.port)) httpPorts.push(u.port);
     }
     obs.endpoints = httpPorts.length > 0 ? { xaddrs: [...match.xaddrs], httpPorts } : { xaddrs: [...match.xaddrs] };
   }

@@ -168,6 +168,9 @@ describe('parseSsdpMessage tolerance', () => {
     expect(https.endpoints).toEqual({ location: 'https://10.0.0.1:8443/d.xml' });
     const port80 = ssdpToObservation(parseSsdpMessage(Buffer.from('HTTP/1.1 200 OK\r\nLOCATION: http://10.0.0.1/d.xml\r\n\r\n')), { ip: '10.0.0.1' });
     expect(port80.endpoints?.httpPorts).toEqual([80]);
+    // Port 0 is a valid URL port but no TCP port (found by tests/fuzz).
+    const port0 = ssdpToObservation(parseSsdpMessage(Buffer.from('HTTP/1.1 200 OK\r\nLOCATION: http://10.0.0.1:0/d.xml\r\n\r\n')), { ip: '10.0.0.1' });
+    expect(port0.endpoints).toEqual({ location: 'http://10.0.0.1:0/d.xml' });
   });
 
   it('udnFromUsn takes only uuid: names', () => {

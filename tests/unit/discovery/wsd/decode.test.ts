@@ -303,6 +303,27 @@ describe('decodeProbeMatches on hostile input', () => {
     expectCode(() => decodeProbeMatches(text), 'WSD_INVALID');
   });
 
+  it('stays linear on a long NUL run inside a datagram (found by tests/fuzz: 1.1 s for 60 KB before)', () => {
+    const text = envelope(probeMatch({ epr: 'urn:uuid:x', types: `${'\0'.repeat(60_000)}dn:NetworkVideoTransmitter` }));
+    const started = performance.now();
+    const decoded = decodeProbeMatches(text);
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(decoded.truncated).toBe(false);
+    expect(decoded.matches).toHaveLength(1);
+  });
+
+  it('a parse error quotes no raw device bytes in its message (found by tests/fuzz)', () => {
+    let message = '';
+    try {
+      decodeProbeMatches('<?xml version="1.0"?>\n<s:Envelope>\u001b[2J\u009b31m\n<s:Body');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^not a WS-Discovery message: malformed XML/u);
+    // eslint-disable-next-line no-control-regex -- the point: no control character in the message
+    expect(message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/u);
+  });
+
   it('control characters in scopes never reach the values', () => {
     const d = decodeProbeMatches(
       envelope(
@@ -388,6 +409,11 @@ describe('probeMatchToObservation', () => {
     const obs = probeMatchToObservation(m, { ip: '10.66.0.12' });
     expect(obs.ip).toBe('10.66.0.12');
     expect(obs.endpoints).toEqual({ xaddrs: ['http://192.168.1.45/onvif/device_service'] });
+  });
+
+  it('learns no HTTP port 0 from an XAddr (found by tests/fuzz)', () => {
+    const obs = probeMatchToObservation({ epr: 'urn:uuid:x', types: [], scopes: [], xaddrs: ['http://10.0.0.9:0/onvif/device_service'] }, { ip: '10.0.0.9' });
+    expect(obs.endpoints).toEqual({ xaddrs: ['http://10.0.0.9:0/onvif/device_service'] });
   });
 
   it('skips empty scope values (`location/`) and keeps no endpoints when there are no XAddrs', () => {
