@@ -4,9 +4,20 @@ import { cleanText } from '../util/text.ts';
 export type OutputFormat = 'table' | 'json' | 'csv';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv'];
 
-/** The sweep document, as documented by schemas/sweep.v1.schema.json. Always valid JSON. */
+/**
+ * Characters JSON.stringify leaves raw that still steer a terminal: DEL and C1 (U+009B is CSI),
+ * bidi controls, zero-width characters, line/paragraph separators and the BOM.
+ */
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/gu;
+
+/**
+ * The sweep document, as documented by schemas/sweep.v1.schema.json. Always valid JSON, safe
+ * to print: the characters above can only sit inside string literals, where a \u escape is
+ * the same character, so the document parses back to exactly the result.
+ */
 export function formatJson(result: SweepResult): string {
-  return `${JSON.stringify(result, null, 2)}\n`;
+  const json = JSON.stringify(result, null, 2).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `${json}\n`;
 }
 
 export const CSV_COLUMNS = [

@@ -1,10 +1,11 @@
 /**
  * Every string a device sends passes through `cleanText` before it is stored: control
- * characters (C0, DEL, C1, and the bidi/format characters used to spoof text) are removed,
- * white space is folded and the length is capped. The result is safe to print on a terminal.
+ * characters (C0, DEL, C1, and the bidi/format characters used to spoof text, ALM U+061C
+ * included) are removed, white space is folded and the length is capped. The result is safe
+ * to print on a terminal.
  */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
 
 export const MAX_TEXT = 512;
 

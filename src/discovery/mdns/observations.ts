@@ -4,6 +4,7 @@
  * gateway answering for its clients): a service whose SRV target resolves, in the same reply,
  * only to other addresses is treated as foreign and contributes nothing but `mdns.address`.
  */
+import { MAX_EVIDENCE } from '../../domain/evidence.ts';
 import type { Evidence, Observation } from '../../domain/types.ts';
 import { cleanText, normaliseMac } from '../../util/text.ts';
 import { ENUMERATION_TYPE, isHostName, nameKey, serviceTypeOf, splitInstanceName } from './names.ts';
@@ -36,6 +37,8 @@ class EvidenceList {
   private readonly seen = new Set<string>();
 
   add(field: string, value: string): void {
+    // One 9 KB reply can carry 20 TXT records of 64 keys each: the cap holds whatever it sends.
+    if (this.items.length >= MAX_EVIDENCE) return;
     const v = cleanText(value);
     const f = cleanText(field, 128);
     const k = `${f}\u0000${v}`;

@@ -22,7 +22,7 @@ export const MAX_TXT_ENTRIES = 64;
 
 const PRINTABLE_KEY = /^[\x20-\x3c\x3e-\x7e]+$/u;
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]/u;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]/u;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -52,6 +52,14 @@ describe('formatJson', () => {
     const nasty = device({ model: '"\u0000\u001b[2J</script>\ud800' });
     expect(() => JSON.parse(formatJson(result([nasty])))).not.toThrow();
   });
+
+  it('prints no raw C1 control, bidi control or separator, and still parses back to the same strings (found by tests/fuzz)', () => {
+    const model = 'a\u009b31mb\u202ec\u061cd\u2028e\u200bf\u007f';
+    const out = formatJson(result([device({ model })]));
+    expect(out).not.toMatch(/[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/u);
+    expect(out).toContain('"model": "a\\u009b31mb\\u202ec\\u061cd\\u2028e\\u200bf\\u007f"');
+    expect((JSON.parse(out) as SweepResult).devices[0]!.model).toBe(model);
+  });
 });
 
 describe('formatCsv', () => {

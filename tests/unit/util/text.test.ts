@@ -8,6 +8,10 @@ describe('cleanText', () => {
     expect(cleanText(undefined)).toBe('');
     expect(cleanText(42)).toBe('42');
   });
+
+  it('removes every bidi control, the Arabic letter mark U+061C too (found by tests/fuzz)', () => {
+    expect(cleanText('a\u061cb\u200ec\u200fd\u2066e\u2069')).toBe('a b c d e');
+  });
 });
 
 describe('normaliseMac', () => {

@@ -34,6 +34,8 @@ describe('DNS-SD names', () => {
 
   it('cleanName replaces control characters one for one and keeps spacing', () => {
     expect(cleanName('a  b\u001b[0m\u0000')).toBe('a  b [0m ');
+    // every bidi control, the Arabic letter mark U+061C too (found by tests/fuzz)
+    expect(cleanName('x\u061cy\u202ez')).toBe('x y z');
   });
 });
 

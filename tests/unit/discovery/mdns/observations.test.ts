@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_EVIDENCE } from '../../../../src/domain/evidence.ts';
 import type { Observation } from '../../../../src/domain/types.ts';
 import { decodeMdnsResponse, mdnsToObservations } from '../../../../src/discovery/mdns/decode.ts';
 import { fixture, response } from './helpers.ts';
@@ -172,6 +173,23 @@ describe('mdnsToObservations: DNS-SD names', () => {
     expect(mdnsToObservations([], { ip: '10.0.0.1' })).toEqual([]);
     const onlyHinfo = response([{ type: 'HINFO', name: 'h.local', ttl: 120, data: { cpu: 'x', os: 'y' } }]);
     expect(mdnsToObservations(decodeMdnsResponse(onlyHinfo), { ip: '10.0.0.1' })).toEqual([]);
+  });
+
+  it('keeps at most MAX_EVIDENCE items however many TXT keys one reply carries (found by tests/fuzz)', () => {
+    // 20 instances x 64 distinct keys fit in one 8.8 KB datagram: 1301 items before the cap.
+    const answers = Array.from({ length: 20 }, (_, i) => ({
+      type: 'TXT' as const,
+      name: `cam${i}._http._tcp.local`,
+      ttl: 120,
+      data: Array.from({ length: 64 }, (_, k) => `k${k}=${i}`),
+    }));
+    const [obs] = mdnsToObservations(decodeMdnsResponse(response(answers)), { ip: '10.0.0.20' });
+    expect(obs?.evidence).toHaveLength(MAX_EVIDENCE);
+    expect(fields(obs).slice(0, 3)).toEqual([
+      ['mdns.type', '_http._tcp'],
+      ['mdns.instance', 'cam0'],
+      ['mdns.txt.k0', '0'],
+    ]);
   });
 
   it('ignores an invalid MAC in TXT', () => {

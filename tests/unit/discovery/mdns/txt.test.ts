@@ -111,6 +111,10 @@ describe('parseTxt: RFC 6763 §6', () => {
     expect(entries[0]).toEqual({ key: 'k0', value: '0' });
   });
 
+  it('txtValueText escapes a value holding a bidi control, the Arabic letter mark U+061C too (found by tests/fuzz)', () => {
+    expect(txtValueText(Buffer.from('a\u061cb', 'utf8'))).toBe('a\\xd8\\x9cb');
+  });
+
   it('txtValueText escapes invalid UTF-8 rather than inserting U+FFFD', () => {
     expect(txtValueText(Buffer.from([0xc3, 0x28]))).toBe('\\xc3(');
     expect(txtValueText(Buffer.from('\ufffd', 'utf8'))).toBe('\\xef\\xbf\\xbd');
