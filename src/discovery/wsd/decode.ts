@@ -173,6 +173,13 @@ export function probeMatchToObservation(
     add(`onvif.scope.${scope.key}`, scope.value);
     if (scope.key === 'mac') mac ??= normaliseMac(scope.value);
   }
+  // A time-based (version 1) EPR uuid carries the MAC it was made from in its node field
+  // (Hikvision and Epson devices do this). A scope's MAC wins; the uuid is the fallback.
+  const eprMac = macFromUuid(match.epr);
+  if (eprMac !== undefined) {
+    add('wsd.epr.mac', eprMac);
+    mac ??= eprMac;
+  }
   for (const x of match.xaddrs) add('wsd.xaddr', x);
   if (match.metadataVersion !== undefined) add('wsd.metadataVersion', match.metadataVersion);
   for (const ns of namespaces) add('wsd.namespace', cleanText(`${ns.prefix}=${ns.uri}`));
@@ -190,4 +197,17 @@ export function probeMatchToObservation(
     obs.endpoints = httpPorts.length > 0 ? { xaddrs: [...match.xaddrs], httpPorts } : { xaddrs: [...match.xaddrs] };
   }
   return obs;
+}
+
+/**
+ * The MAC in a version-1 (time-based) UUID's node field (RFC 4122 4.1.6), or undefined. Only
+ * version 1 defines the node as a MAC; its multicast bit set means a random node (4.5), and
+ * other versions' tails are random or hashed: reading a MAC there would name random makers.
+ */
+export function macFromUuid(value: string): string | undefined {
+  const m = /^(?:urn:)?uuid:[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[0-9a-f]{4}-([0-9a-f]{12})$/iu.exec(value.trim());
+  if (!m) return undefined;
+  const node = m[1]!.toLowerCase();
+  if ((Number.parseInt(node.slice(0, 2), 16) & 0x01) !== 0) return undefined;
+  return normaliseMac(node);
 }

@@ -191,7 +191,7 @@ export const CAMERA_ENTRIES: readonly Entry[] = [
       {
         gap: {
           fields: ['manufacturer', 'status'],
-          why: 'camsweep does not read the MAC that ends a WS-Discovery EndpointReference uuid (src/discovery/wsd/decode.ts sets a MAC only from an onvif://.../MAC/ scope), so the camera stays unattributed and is held for review',
+          why: 'the EPR is a version-5 (name-based) uuid whose tail is the MAC only by TP-Link\'s convention; camsweep reads a MAC from an EPR only when it is a version-1 uuid, whose node field is defined as the MAC (a random or hashed tail would name random registrants), so the camera stays unattributed and is held for review',
         },
       },
     ),

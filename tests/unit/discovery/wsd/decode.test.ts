@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CamsweepError } from '../../../../src/domain/errors.ts';
-import { decodeProbeMatches, probeMatchToObservation, WSD_LIMITS, type ProbeMatch } from '../../../../src/discovery/wsd/decode.ts';
+import { decodeProbeMatches, macFromUuid, probeMatchToObservation, WSD_LIMITS, type ProbeMatch } from '../../../../src/discovery/wsd/decode.ts';
 import { xmlNamespaces } from '../../../../src/util/xml.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/wsd/${name}`, import.meta.url), 'utf8');
@@ -384,7 +384,9 @@ describe('probeMatchToObservation', () => {
     expect(values('wsd.metadataVersion')).toEqual(['10']);
     expect(values('wsd.namespace')).toContain('tnshik=http://www.hikvision.com/2011/event/topics');
     expect(values('wsd.namespace')).toContain('hikwsd=http://www.onvifext.com/onvif/ext/ver10/wsdl');
-    expect(obs.mac).toBeUndefined();
+    // No MAC scope, but the EPR is a version-1 uuid: its node field is the MAC (B4:A3:82 is Hikvision's).
+    expect(obs.mac).toBe('b4:a3:82:0f:d9:2d');
+    expect(values('wsd.epr.mac')).toEqual(['b4:a3:82:0f:d9:2d']);
   });
 
   it('takes the MAC from a MAC/ scope (Hikvision DS-2CD2385G1-I)', () => {
@@ -440,5 +442,18 @@ describe('probeMatchToObservation', () => {
     expect(obs[5]!.mac).toBeUndefined();
     // non-onvif scopes are kept raw and not mapped
     expect(values(1, 'wsd.scope')).toContain('dvtel://www.dvtel.com/quasar/gen2/quadhd');
+  });
+});
+
+describe('macFromUuid', () => {
+  it.each([
+    ['urn:uuid:4b1d2a00-3aa0-11b5-8142-4419b621420b', '44:19:b6:21:42:0b'], // lab Hikvision, version 1
+    ['uuid:0af48d00-a033-11b2-b522-ac1826841a46', 'ac:18:26:84:1a:46'], // corpus Epson XP-410
+    ['urn:uuid:B926EB6A-CB4B-54DB-3130-0023CDE05FA7', undefined], // version 5: not a defined MAC
+    ['urn:uuid:503b687a-7a6e-4b3c-9a1c-7a6f1f2e3d4c', undefined], // version 4: random
+    ['urn:uuid:4b1d2a00-3aa0-11b5-8142-4519b621420b', undefined], // multicast bit: random node
+    ['not a uuid', undefined],
+  ])('%s -> %s', (epr, mac) => {
+    expect(macFromUuid(epr)).toBe(mac);
   });
 });
