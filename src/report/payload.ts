@@ -1,5 +1,4 @@
-import type { Device, DeviceKind, DeviceStatus, Evidence, Identifiers, Protocol, SweepResult } from '../domain/types.ts';
-import type { Attribution, PolicyVerdict } from '../domain/verdict.ts';
+import type { Device, DeviceStatus, Identifiers, SweepResult } from '../domain/types.ts';
 import type { ChangeEvent } from '../inventory/types.ts';
 import { CamsweepError } from '../domain/errors.ts';
 import type { ReportInclude } from './config.ts';
@@ -13,28 +12,12 @@ import { reportEvents, type ReportEvent } from './events.ts';
 
 export const REPORT_SCHEMA = 'camsweep.report/v1';
 
-export interface ReportDevice {
+/** A device as reported: the sweep's device (src/domain/types.ts) plus its idempotency key. */
+export interface ReportDevice extends Device {
   /** Idempotency key of this device in this sweep of this agent: a receiver keeps one row per key. */
   idempotencyKey: string;
   /** `mac:<mac>` or `ip:<ip>`: what the key was derived from. */
   identity: string;
-  ip: string;
-  addresses: string[];
-  mac: string | null;
-  manufacturer: string | null;
-  brand: string | null;
-  model: string | null;
-  firmware: string | null;
-  serial: string | null;
-  kind: DeviceKind;
-  status: DeviceStatus;
-  confidence: number;
-  protocols: Protocol[];
-  interfaces: string[];
-  identifiers: Identifiers;
-  evidence: Evidence[];
-  verdict: PolicyVerdict;
-  attribution?: Attribution;
   /** Present when evidence or attribution detail was cut so the device fits one request. */
   truncated?: true;
 }
