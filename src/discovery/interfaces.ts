@@ -7,6 +7,71 @@ import type { SweepInterface } from '../domain/types.ts';
 export interface NetInterface extends SweepInterface {
   /** Prefix length of the address (e.g. 24). */
   prefix: number;
+  /** The interface's IPv6 link-local address, when it has one that is usable (not tentative). */
+  ipv6?: { address: string; scopeId: string };
+}
+
+/** IFA_F_TENTATIVE | IFA_F_DADFAILED: an address that cannot be bound yet (or ever). */
+const IFA_UNUSABLE = 0x40 | 0x08;
+
+/** `/proc/net/if_inet6` flags per "address%name", or undefined where it cannot be read. */
+function inet6Flags(): Map<string, number> | undefined {
+  let text: string;
+  try {
+    text = readFileSync('/proc/net/if_inet6', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const out = new Map<string, number>();
+  for (const line of text.split('\n').slice(0, 10_000)) {
+    const cols = line.trim().split(/\s+/u);
+    const [hex, , , , flags, name] = cols;
+    if (!hex || hex.length !== 32 || !flags || !name) continue;
+    const groups = hex.match(/.{4}/gu) ?? [];
+    const address = groups.map((g) => g.replace(/^0{1,3}/u, '')).join(':');
+    out.set(`${compressIpv6(address)}%${name}`, Number.parseInt(flags, 16));
+  }
+  return out;
+}
+
+/** Canonical short form of a full 8-group IPv6 address (longest zero run as `::`). */
+export function compressIpv6(full: string): string {
+  const parts = full.toLowerCase().split(':');
+  let best = -1;
+  let bestLen = 0;
+  for (let i = 0; i < parts.length; ) {
+    if (parts[i] !== '0') {
+      i += 1;
+      continue;
+    }
+    let j = i;
+    while (j < parts.length && parts[j] === '0') j += 1;
+    if (j - i > bestLen && j - i > 1) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (best < 0) return parts.join(':');
+  return `${parts.slice(0, best).join(':')}::${parts.slice(best + bestLen).join(':')}`;
+}
+
+/** The first usable link-local IPv6 address of each interface. */
+export function linkLocalByName(
+  source: NodeJS.Dict<os.NetworkInterfaceInfo[]>,
+  flags: Map<string, number> | undefined,
+): Map<string, { address: string; scopeId: string }> {
+  const out = new Map<string, { address: string; scopeId: string }>();
+  for (const [name, infos] of Object.entries(source)) {
+    for (const info of infos ?? []) {
+      if (info.family !== 'IPv6' || info.internal || !/^fe80:/iu.test(info.address)) continue;
+      const f = flags?.get(`${info.address.toLowerCase()}%${name}`);
+      if (f !== undefined && (f & IFA_UNUSABLE) !== 0) continue;
+      out.set(name, { address: info.address.toLowerCase(), scopeId: name });
+      break;
+    }
+  }
+  return out;
 }
 
 const IFF_UP = 0x1;
@@ -24,12 +89,15 @@ function sysFlags(name: string): number | undefined {
 export function listInterfaces(
   source: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces(),
   flags: (name: string) => number | undefined = sysFlags,
+  v6Flags: Map<string, number> | undefined = inet6Flags(),
 ): Array<NetInterface & { up: boolean; loopback: boolean }> {
   const out: Array<NetInterface & { up: boolean; loopback: boolean }> = [];
+  const linkLocal = linkLocalByName(source, v6Flags);
   for (const [name, infos] of Object.entries(source)) {
     for (const info of infos ?? []) {
       if (info.family !== 'IPv4') continue;
       const f = flags(name);
+      const ipv6 = linkLocal.get(name);
       const prefix = Number.parseInt(info.cidr?.split('/')[1] ?? '32', 10);
       out.push({
         name,
@@ -39,6 +107,7 @@ export function listInterfaces(
         mac: info.mac && info.mac !== '00:00:00:00:00:00' ? info.mac : null,
         up: f === undefined ? true : (f & IFF_UP) !== 0,
         loopback: info.internal || (f !== undefined && (f & IFF_LOOPBACK) !== 0),
+        ...(ipv6 ? { ipv6 } : {}),
       });
     }
   }

@@ -7,6 +7,8 @@ import type { DatagramAudit } from '../domain/audit.ts';
  * egress pinned to the interface. Datagrams over `maxDatagram` bytes are dropped and counted.
  */
 export interface UdpSocketOptions {
+  /** 6 for a udp6 socket (bind to `fe80::...%eth0`, multicast interface `::%eth0`). Default 4. */
+  family?: 4 | 6;
   /** Local address to bind ('0.0.0.0' to receive multicast sent to a group). */
   bindAddress: string;
   /** 0 for an ephemeral port. */
@@ -34,7 +36,7 @@ export interface UdpSocket {
 }
 
 export async function openUdpSocket(options: UdpSocketOptions): Promise<UdpSocket> {
-  const socket = dgram.createSocket({ type: 'udp4', reuseAddr: options.reuseAddr ?? false });
+  const socket = dgram.createSocket({ type: options.family === 6 ? 'udp6' : 'udp4', reuseAddr: options.reuseAddr ?? false });
   const maxDatagram = options.maxDatagram ?? 65_535;
   let dropped = 0;
   let closed = false;
@@ -105,4 +107,9 @@ export async function openUdpSocket(options: UdpSocketOptions): Promise<UdpSocke
       }
     },
   };
+}
+
+/** Bind and multicast-egress addresses of a udp6 socket on an interface's link-local address. */
+export function linkLocalSocket(ipv6: { address: string; scopeId: string }): { bindAddress: string; multicastInterface: string } {
+  return { bindAddress: `${ipv6.address}%${ipv6.scopeId}`, multicastInterface: `::%${ipv6.scopeId}` };
 }

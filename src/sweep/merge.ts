@@ -35,7 +35,7 @@ export function mergeObservations(input: MergeInput): Device[] {
 
   const byKey = new Map<string, HostGroup>();
   for (const [ip, group] of byIp) {
-    group.mac = input.neighbours?.get(ip) ?? group.observations.find((o) => o.mac)?.mac ?? null;
+    group.mac = neighbourMac(input.neighbours, ip) ?? group.observations.find((o) => o.mac)?.mac ?? null;
     const key = group.mac ? `mac:${group.mac}` : `ip:${ip}`;
     const existing = byKey.get(key);
     if (existing) {
@@ -53,7 +53,7 @@ export function mergeObservations(input: MergeInput): Device[] {
 function buildDevice(group: HostGroup, neighbours: ReadonlyMap<string, string> | undefined): Device {
   const { list: evidence, push: add } = evidenceList('arp', MAX_EVIDENCE_PER_DEVICE);
   for (const ip of group.ips) {
-    const mac = neighbours?.get(ip);
+    const mac = neighbourMac(neighbours, ip);
     if (mac) add({ protocol: 'arp', field: 'mac.address', value: mac });
   }
   const identifiers: Identifiers = {};
@@ -103,9 +103,11 @@ function buildDevice(group: HostGroup, neighbours: ReadonlyMap<string, string> |
   const kind = classifyKind(evidence);
   const protocols = protocolsOf(evidence);
 
+  const addresses = [...new Set(group.ips)].sort(compareIp);
   return {
-    ip: group.ips[0]!,
-    addresses: [...new Set(group.ips)].sort(compareIp),
+    // IPv4 first: a host that also answered over IPv6 keeps its IPv4 address as its name.
+    ip: addresses.find(isIpv4) ?? group.ips[0]!,
+    addresses,
     mac: group.mac,
     manufacturer,
     brand: manufacturer,
@@ -153,8 +155,25 @@ export function protocolsOf(evidence: readonly Evidence[]): Protocol[] {
   return PROTOCOLS.filter((p) => seen.has(p));
 }
 
-/** Numeric order for IPv4, then lexical for anything else. */
+/**
+ * The neighbour table's MAC for an address. The table holds IPv6 link-local addresses without
+ * their zone, replies carry it (`fe80::1%eth0`): look up without it.
+ */
+export function neighbourMac(neighbours: ReadonlyMap<string, string> | undefined, ip: string): string | undefined {
+  if (!neighbours) return undefined;
+  const zone = ip.indexOf('%');
+  return neighbours.get(ip) ?? (zone < 0 ? undefined : neighbours.get(ip.slice(0, zone).toLowerCase()));
+}
+
+function isIpv4(ip: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/u.test(ip);
+}
+
+/** Numeric order for IPv4, IPv4 before anything else, then lexical. */
 export function compareIp(a: string, b: string): number {
+  const a4 = isIpv4(a);
+  const b4 = isIpv4(b);
+  if (a4 !== b4) return a4 ? -1 : 1;
   const pa = a.split('.').map(Number);
   const pb = b.split('.').map(Number);
   if (pa.length === 4 && pb.length === 4 && pa.every(Number.isFinite) && pb.every(Number.isFinite)) {

@@ -178,6 +178,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     enrichTasks.push(run);
   };
 
+  let ipv6Skipped = false;
   const accept = (obs: Observation, fromDiscovery: boolean): void => {
     if (scope.excluded(obs.ip)) {
       excludedReplies += 1;
@@ -197,6 +198,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     if (!fromDiscovery || !hasEnrichers) return;
 
     const { ip } = obs;
+    if (ip.includes(':')) {
+      // IPv6 replies feed discovery only: enrichment speaks IPv4 (docs/decisions/ipv6.md).
+      if (!ipv6Skipped) options.log.debug({ device: { ip } }, 'ipv6 replies are not enriched');
+      ipv6Skipped = true;
+      return;
+    }
     if (!scope.mayContact(ip)) {
       recordError({ code: 'SWEEP_OUT_OF_SCOPE', message: 'replied from outside every swept segment and target range: not contacted beyond discovery', ip });
       return;

@@ -20,7 +20,8 @@ const FAR = parseCidr('10.68.0.0/24')!;
 const NEAR = parseCidr('10.66.0.0/24')!;
 const EXCLUDED = '10.68.0.13';
 const ROUTER_MACS = ['02:66:00:00:00:01', '02:68:00:00:00:01'];
-const MULTICAST = new Set(['239.255.255.250', '239.255.255.251', '224.0.0.251', '255.255.255.255']);
+// IPv6 link-local groups too: WS-Discovery, SSDP and mDNS also probe ff02::c and ff02::fb (docs/decisions/ipv6.md).
+const MULTICAST = new Set(['239.255.255.250', '239.255.255.251', '224.0.0.251', '255.255.255.255', 'ff02::c', 'ff02::fb']);
 /** 10.68.0.1-254 minus the excluded one. */
 const PROBED = 253;
 const PER_ADDRESS = ['wsd', 'wsd', 'ssdp', 'sadp', 'dhip', 'mdns'];

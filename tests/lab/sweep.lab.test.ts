@@ -160,9 +160,11 @@ describe('camsweep sweep on the standard lab', () => {
     expect(result.errors).toContainEqual(expect.objectContaining({ code: 'UPNP_LOCATION_FOREIGN_HOST', ip: ip('foreign-location') }));
     const hikHits = await lab.deviceHits('hikvision');
     expect(hikHits.filter((h) => (h.detail ?? '').includes('foreign-location'))).toEqual([]);
-    // Every request any device received came from the agent.
+    // Every request any device received came from the agent (IPv4, or its eth0 link-local address).
+    const agent6 = await lab.execAgent(['ip', '-j', '-6', 'addr', 'show', 'dev', 'eth0', 'scope', 'link']);
+    const agentAddresses = ['10.66.0.2', ...(JSON.parse(agent6.stdout) as Array<{ addr_info: Array<{ local: string }> }>).flatMap((l) => l.addr_info.map((a) => `${a.local}%eth0`))];
     for (const d of STANDARD_DEVICES) {
-      for (const h of await lab.deviceHits(d.name)) expect(h.from, `${d.name} ${h.proto} ${h.kind}`).toBe('10.66.0.2');
+      for (const h of await lab.deviceHits(d.name)) expect(agentAddresses, `${d.name} ${h.proto} ${h.kind} from ${h.from}`).toContain(h.from);
     }
   });
 
@@ -171,8 +173,11 @@ describe('camsweep sweep on the standard lab', () => {
       .trimEnd()
       .split('\n')
       .map((l) => JSON.parse(l) as AuditEntry);
-    const udp = entries.filter((e) => e.transport === 'udp');
+    const udpAll = entries.filter((e) => e.transport === 'udp');
+    // IPv6 link-local copies of the WS-Discovery, SSDP and mDNS probes: tests/lab/ipv6.lab.test.ts.
+    const udp = udpAll.filter((e) => !e.destination.includes(':'));
     const tcp = entries.filter((e) => e.transport === 'tcp');
+    for (const e of udpAll.filter((x) => x.destination.includes(':'))) expect(['ff02::c', 'ff02::fb']).toContain(e.destination);
     // Two probe variants twice, two search targets twice, several mDNS rounds.
     expect(udp.filter((e) => e.protocol === 'wsd').map((e) => e.message).sort()).toEqual([
       'Probe (no Types)',

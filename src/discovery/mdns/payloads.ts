@@ -9,6 +9,8 @@
 
 export const MDNS_GROUP = '224.0.0.251';
 export const MDNS_PORT = 5353;
+/** The IPv6 link-local mDNS group. */
+export const MDNS_GROUP6 = 'ff02::fb';
 
 /** DNS-SD service type enumeration (RFC 6763 §9). */
 export const SERVICES_ENUMERATION = '_services._dns-sd._udp.local';

@@ -17,7 +17,7 @@ import type { Logger } from '../../util/log.ts';
 import { jitter, sleep } from '../../util/time.ts';
 import { onSubnet } from '../interfaces.ts';
 import type { DiscoveryContext } from '../types.ts';
-import { openUdpSocket, type UdpSocket } from '../udp.ts';
+import { linkLocalSocket, openUdpSocket, type UdpSocket } from '../udp.ts';
 import { decodeMdnsResponse } from './decode.ts';
 import { FollowUpTracker, type FollowUpLimits } from './followup.ts';
 import { mdnsToObservations } from './observations.ts';
@@ -27,6 +27,7 @@ import {
   CAMERA_SERVICE_TYPES,
   CLASSIFY_SERVICE_TYPES,
   MDNS_GROUP,
+  MDNS_GROUP6,
   MDNS_PORT,
   packQueries,
 } from './payloads.ts';
@@ -64,6 +65,8 @@ export class MdnsSession {
   private readonly seen = new Set<string>();
   private query: UdpSocket | undefined;
   private listener: UdpSocket | undefined;
+  /** Legacy unicast queries to ff02::fb from the interface's link-local address. */
+  private query6: UdpSocket | undefined;
   private followUpTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   readonly stats = { received: 0, duplicates: 0, invalid: 0, observations: 0, offSubnet: 0, queriesSent: 0 };
@@ -111,8 +114,25 @@ export class MdnsSession {
         message: `cannot listen on ${MDNS_GROUP}:${MDNS_PORT} (${errorCode(err)}): replies sent only by multicast are missed; legacy unicast replies still count`,
       });
     }
+    const v6 = this.ctx.iface.ipv6;
+    if (v6) {
+      try {
+        this.query6 = await openUdpSocket({
+          family: 6,
+          ...linkLocalSocket(v6),
+          bindPort: 0,
+          multicastTtl: 255,
+          maxDatagram: MAX_MDNS_DATAGRAM,
+          audit: this.ctx.audit,
+          onMessage: (msg, from) => this.onMessage(msg, from.address, 'query'),
+          onError: (err) => this.socketError('MDNS_SOCKET_ERROR', err),
+        });
+      } catch (err) {
+        this.report({ code: 'MDNS_IPV6_SOCKET_FAILED', message: `cannot open the mDNS IPv6 query socket on ${v6.address}%${v6.scopeId}: ${errorMessage(err)}` });
+      }
+    }
     if (this.closed) this.close();
-    return this.query !== undefined || this.listener !== undefined;
+    return this.query !== undefined || this.listener !== undefined || this.query6 !== undefined;
   }
 
   /** Sends the browse rounds on schedule; returns after the last one (or on abort). */
@@ -137,32 +157,40 @@ export class MdnsSession {
     this.followUpTimer = undefined;
     this.query?.close();
     this.listener?.close();
-    const dropped = (this.query?.dropped ?? 0) + (this.listener?.dropped ?? 0);
+    this.query6?.close();
+    const dropped = (this.query?.dropped ?? 0) + (this.listener?.dropped ?? 0) + (this.query6?.dropped ?? 0);
     if (dropped > 0) {
       this.report({ code: 'MDNS_INVALID', message: `${dropped} datagram(s) over ${MAX_MDNS_DATAGRAM} bytes dropped` });
     }
     this.query = undefined;
     this.listener = undefined;
+    this.query6 = undefined;
     this.log.debug({ stats: this.stats }, 'mdns done');
   }
 
   private async send(packets: readonly Buffer[]): Promise<void> {
     const socket = this.query ?? this.listener;
-    if (!socket) return;
+    const targets = [
+      ...(socket ? [{ socket, group: MDNS_GROUP }] : []),
+      ...(this.query6 ? [{ socket: this.query6, group: MDNS_GROUP6 }] : []),
+    ];
+    if (targets.length === 0) return;
     let failed = 0;
     let lastError: unknown;
     for (const p of packets) {
-      if (this.closed) return;
-      try {
-        await socket.send(p, MDNS_PORT, MDNS_GROUP);
-        this.stats.queriesSent += 1;
-      } catch (err) {
-        failed += 1;
-        lastError = err;
+      for (const { socket: s, group } of targets) {
+        if (this.closed) return;
+        try {
+          await s.send(p, MDNS_PORT, group);
+          this.stats.queriesSent += 1;
+        } catch (err) {
+          failed += 1;
+          lastError = err;
+        }
       }
     }
     if (failed > 0) {
-      this.report({ code: 'MDNS_SEND_FAILED', message: `${failed} of ${packets.length} mDNS queries not sent: ${errorMessage(lastError)}` });
+      this.report({ code: 'MDNS_SEND_FAILED', message: `${failed} of ${packets.length * targets.length} mDNS queries not sent: ${errorMessage(lastError)}` });
     }
   }
 

@@ -2,9 +2,9 @@ import { errorCode, errorMessage } from '../../domain/errors.ts';
 import type { Observation, SweepError } from '../../domain/types.ts';
 import { aborted, jitter, sleep } from '../../util/time.ts';
 import type { Discoverer, DiscoveryContext } from '../types.ts';
-import { openUdpSocket, type UdpSocket } from '../udp.ts';
+import { linkLocalSocket, openUdpSocket, type UdpSocket } from '../udp.ts';
 import { parseSsdpMessage, ssdpToObservation } from './decode.ts';
-import { DEFAULT_MX, DEFAULT_SEARCH_TARGETS, SSDP_GROUP, SSDP_PORT, buildMSearch, clampMx } from './payloads.ts';
+import { DEFAULT_MX, DEFAULT_SEARCH_TARGETS, SSDP_GROUP, SSDP_GROUP6, SSDP_HOST6, SSDP_PORT, buildMSearch, clampMx } from './payloads.ts';
 
 /**
  * SSDP discovery on one interface: one UDP socket bound to the interface's own address
@@ -127,22 +127,43 @@ async function runOnInterface(
     return;
   }
 
+  let socket6: UdpSocket | undefined;
+  if (iface.ipv6) {
+    try {
+      socket6 = await openUdpSocket({
+        family: 6,
+        ...linkLocalSocket(iface.ipv6),
+        bindPort: 0,
+        multicastTtl: MULTICAST_TTL,
+        audit: ctx.audit,
+        onMessage: (buf, from) => onMessage(buf, from.address),
+        onError: (err) => ctx.error(sweepError(ctx, 'SSDP_SOCKET_ERROR', err.message)),
+      });
+    } catch (err) {
+      ctx.error(sweepError(ctx, 'SSDP_IPV6_SOCKET_FAILED', `${errorCode(err, 'ERROR')}: ${errorMessage(err)}`));
+    }
+  }
+
   try {
-    await sendSearches(ctx, socket, config);
+    const targets = [{ socket, group: SSDP_GROUP }, ...(socket6 ? [{ socket: socket6, group: SSDP_GROUP6, host: SSDP_HOST6 }] : [])];
+    await sendSearches(ctx, targets, config);
     await aborted(ctx.signal);
   } finally {
     socket.close();
+    socket6?.close();
   }
 }
 
 async function sendSearches(
   ctx: DiscoveryContext,
-  socket: UdpSocket,
+  targets: ReadonlyArray<{ socket: UdpSocket; group: string; host?: string }>,
   config: { mx: number; repeats: number; searchTargets: string[] },
 ): Promise<void> {
   const mx = effectiveMx(config.mx, ctx.windowMs);
   if (mx !== config.mx) ctx.log.debug({ mx, configured: config.mx }, 'ssdp: MX lowered to fit the listen window');
-  const payloads = config.searchTargets.map((st) => Buffer.from(buildMSearch({ st, mx }), 'latin1'));
+  const payloads = config.searchTargets.map((st) =>
+    targets.map((t) => Buffer.from(buildMSearch(t.host === undefined ? { st, mx } : { st, mx, host: t.host }), 'latin1')),
+  );
   let failed = 0;
 
   for (let round = 0; round < config.repeats; round += 1) {
@@ -150,15 +171,17 @@ async function sendSearches(
     for (let i = 0; i < payloads.length; i += 1) {
       if (ctx.signal.aborted) return;
       if (i > 0) await sleep(jitter(TARGET_GAP_MS[0], TARGET_GAP_MS[1], ctx.random), ctx.signal);
-      try {
-        await socket.send(payloads[i]!, SSDP_PORT, SSDP_GROUP);
-      } catch (err) {
-        failed += 1;
-        // One record per run is enough: the same cause fails every send on this interface.
-        if (failed === 1) {
-          ctx.error(sweepError(ctx, 'SSDP_SEND_FAILED', `${errorCode(err, 'ERROR')}: ${errorMessage(err)}`));
-        } else {
-          ctx.log.debug({ failed }, 'ssdp: send failed again');
+      for (const [k, { socket, group }] of targets.entries()) {
+        try {
+          await socket.send(payloads[i]![k]!, SSDP_PORT, group);
+        } catch (err) {
+          failed += 1;
+          // One record per run is enough: the same cause fails every send on this interface.
+          if (failed === 1) {
+            ctx.error(sweepError(ctx, 'SSDP_SEND_FAILED', `${errorCode(err, 'ERROR')}: ${errorMessage(err)}`));
+          } else {
+            ctx.log.debug({ failed }, 'ssdp: send failed again');
+          }
         }
       }
     }

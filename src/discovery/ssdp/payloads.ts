@@ -8,6 +8,9 @@ import { CamsweepError } from '../../domain/errors.ts';
 export const SSDP_GROUP = '239.255.255.250';
 export const SSDP_PORT = 1900;
 export const SSDP_HOST = `${SSDP_GROUP}:${SSDP_PORT}`;
+/** The IPv6 link-local SSDP group and its HOST header value. */
+export const SSDP_GROUP6 = 'ff02::c';
+export const SSDP_HOST6 = `[FF02::C]:${SSDP_PORT}`;
 
 /** `ssdp:all` finds every device and service; `upnp:rootdevice` is what some stacks answer best. */
 export const DEFAULT_SEARCH_TARGETS: readonly string[] = ['ssdp:all', 'upnp:rootdevice'];

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../../domain/errors.ts';
 import { aborted, jitter, sleep } from '../../util/time.ts';
 import type { Discoverer, DiscoveryContext } from '../types.ts';
-import { openUdpSocket, type UdpSocket } from '../udp.ts';
+import { linkLocalSocket, openUdpSocket, type UdpSocket } from '../udp.ts';
 import { WSD_LIMITS } from './decode.ts';
-import { buildProbe, NVT_TYPES, WSD_GROUP, WSD_PORT } from './payloads.ts';
+import { buildProbe, NVT_TYPES, WSD_GROUP, WSD_GROUP6, WSD_PORT } from './payloads.ts';
 import { createReplyHandler } from './replies.ts';
 
 /**
@@ -26,7 +26,7 @@ export function createWsDiscovery(options: WsDiscoveryOptions = {}): Discoverer 
   const [jitterMin, jitterMax] = options.jitterMs ?? [50, 250];
   const newMessageId = options.newMessageId ?? ((): string => `urn:uuid:${randomUUID()}`);
 
-  async function sendProbes(ctx: DiscoveryContext, socket: UdpSocket, sent: Set<string>): Promise<void> {
+  async function sendProbes(ctx: DiscoveryContext, targets: ReadonlyArray<{ socket: UdpSocket; group: string }>, sent: Set<string>): Promise<void> {
     let first = true;
     for (let round = 0; round < repeats; round += 1) {
       for (const types of [NVT_TYPES, undefined]) {
@@ -36,15 +36,17 @@ export function createWsDiscovery(options: WsDiscoveryOptions = {}): Discoverer 
         const messageId = newMessageId();
         sent.add(messageId);
         const probe = buildProbe(types === undefined ? { messageId } : { messageId, types });
-        try {
-          await socket.send(probe, WSD_PORT, WSD_GROUP);
-        } catch (err) {
-          ctx.error({
-            code: 'WSD_SEND_FAILED',
-            message: `probe to ${WSD_GROUP}:${WSD_PORT} failed: ${errorMessage(err)}`,
-            protocol: 'wsd',
-            interface: ctx.iface.name,
-          });
+        for (const { socket, group } of targets) {
+          try {
+            await socket.send(probe, WSD_PORT, group);
+          } catch (err) {
+            ctx.error({
+              code: 'WSD_SEND_FAILED',
+              message: `probe to ${group}:${WSD_PORT} failed: ${errorMessage(err)}`,
+              protocol: 'wsd',
+              interface: ctx.iface.name,
+            });
+          }
         }
       }
     }
@@ -61,6 +63,7 @@ export function createWsDiscovery(options: WsDiscoveryOptions = {}): Discoverer 
       log,
     });
     let socket: UdpSocket | undefined;
+    let socket6: UdpSocket | undefined;
     try {
       socket = await openUdpSocket({
         bindAddress: ctx.iface.address,
@@ -72,8 +75,10 @@ export function createWsDiscovery(options: WsDiscoveryOptions = {}): Discoverer 
         onError: (err) =>
           ctx.error({ code: 'WSD_SOCKET', message: errorMessage(err), protocol: 'wsd', interface: ctx.iface.name }),
       });
-      log.debug({ iface: ctx.iface.name, port: socket.port }, 'ws-discovery probing');
-      await sendProbes(ctx, socket, sent);
+      socket6 = await openIpv6(ctx, onMessage);
+      log.debug({ iface: ctx.iface.name, port: socket.port, ipv6: socket6 !== undefined }, 'ws-discovery probing');
+      const targets = [{ socket, group: WSD_GROUP }, ...(socket6 ? [{ socket: socket6, group: WSD_GROUP6 }] : [])];
+      await sendProbes(ctx, targets, sent);
       await aborted(ctx.signal);
     } catch (err) {
       ctx.error({
@@ -84,9 +89,36 @@ export function createWsDiscovery(options: WsDiscoveryOptions = {}): Discoverer 
       });
     } finally {
       socket?.close();
+      socket6?.close();
       if (socket && socket.dropped > 0) log.debug({ dropped: socket.dropped }, 'oversized datagrams dropped');
     }
   }
 
   return { protocol: 'wsd', run };
+}
+
+/** The IPv6 socket on the interface's link-local address; undefined (recorded) when it cannot be opened. */
+async function openIpv6(ctx: DiscoveryContext, onMessage: (msg: Buffer, from: { address: string }) => void): Promise<UdpSocket | undefined> {
+  const v6 = ctx.iface.ipv6;
+  if (!v6) return undefined;
+  try {
+    return await openUdpSocket({
+      family: 6,
+      ...linkLocalSocket(v6),
+      bindPort: 0,
+      maxDatagram: WSD_LIMITS.maxBytes,
+      audit: ctx.audit,
+      onMessage,
+      onError: (err) =>
+        ctx.error({ code: 'WSD_SOCKET', message: errorMessage(err), protocol: 'wsd', interface: ctx.iface.name }),
+    });
+  } catch (err) {
+    ctx.error({
+      code: 'WSD_IPV6_SOCKET_FAILED',
+      message: `ws-discovery over IPv6 on ${v6.address}%${v6.scopeId}: ${errorMessage(err)}`,
+      protocol: 'wsd',
+      interface: ctx.iface.name,
+    });
+    return undefined;
+  }
 }

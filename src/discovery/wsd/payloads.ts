@@ -6,6 +6,8 @@
  */
 export const WSD_GROUP = '239.255.255.250';
 export const WSD_PORT = 3702;
+/** The IPv6 link-local WS-Discovery group. */
+export const WSD_GROUP6 = 'ff02::c';
 
 export const NS_SOAP = 'http://www.w3.org/2003/05/soap-envelope';
 export const NS_ADDRESSING = 'http://schemas.xmlsoap.org/ws/2004/08/addressing';

@@ -31,6 +31,7 @@ export async function startMdnsResponder(ctx: SimContext, mdns: MdnsProfile): Pr
   const listener = await openMulticastListener({
     port: MDNS_PORT,
     group: MDNS_GROUP,
+    group6: 'ff02::fb',
     interfaceAddress: ctx.ip,
     ttl: 255,
     onError: (err) => ctx.onError('mdns', err),

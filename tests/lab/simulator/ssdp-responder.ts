@@ -21,6 +21,7 @@ export async function startSsdpResponder(
   const listener = await openMulticastListener({
     port: SSDP_PORT,
     group: SSDP_GROUP,
+    group6: 'ff02::c',
     interfaceAddress: ctx.ip,
     ttl: 2,
     onError: (err) => ctx.onError('ssdp', err),

@@ -37,6 +37,7 @@ export async function startWsdResponder(ctx: SimContext, wsd: WsdProfile): Promi
   const listener = await openMulticastListener({
     port: WSD_PORT,
     group: WSD_GROUP,
+    group6: 'ff02::c',
     interfaceAddress: ctx.ip,
     onError: (err) => ctx.onError('wsd', err),
     onMessage: (msg, from) => {
