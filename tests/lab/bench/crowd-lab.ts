@@ -1,0 +1,88 @@
+/**
+ * A crowd on a lab's bridge: one extra namespace (`csw-<lab id>-crowd`) whose eth0 is a veth on
+ * the lab's `lan` bridge, with one macvlan per device (crowd-plan.ts) and ONE responder process
+ * for all of them (crowd-responder.ts), instead of a namespace and a simulator per device
+ * (~100 MB each), so a lab of 1000 devices fits on a laptop. Must run inside
+ * scripts/private-netns.sh (createLab checks).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Lab, LabProcess } from '../netns.ts';
+import { ipBatch, spawnInNamespace } from '../lab-process.ts';
+import { crowdDevices, crowdLines, type CrowdDevice } from './crowd-plan.ts';
+
+const RESPONDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crowd-responder.ts');
+
+export interface Crowd {
+  namespace: string;
+  devices: readonly CrowdDevice[];
+  /** Milliseconds to build the namespace and interfaces, and to get the responder ready. */
+  buildMs: number;
+  readyMs: number;
+  /** Stops the responder (its counters come back on stderr) and deletes the namespace. */
+  stop(): Promise<string>;
+}
+
+/**
+ * ARP as on N separate hosts: answer only for an address on the receiving interface
+ * (arp_ignore=1), and ask with the outgoing interface's own address (arp_announce=2), or the
+ * agent's neighbour table would map every address to one macvlan's MAC.
+ */
+const SYSCTLS = 'for f in all default; do echo 1 > /proc/sys/net/ipv4/conf/$f/arp_ignore; echo 2 > /proc/sys/net/ipv4/conf/$f/arp_announce; echo 0 > /proc/sys/net/ipv4/conf/$f/rp_filter; done';
+
+function waitReady(proc: LabProcess, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error(`crowd: responder not ready after ${timeoutMs} ms: ${proc.stderr()}`)), timeoutMs);
+    proc.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      buffer = (buffer + chunk).slice(-1024);
+      if (/^READY /mu.test(buffer)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void proc.exited.then((r) => {
+      clearTimeout(timer);
+      reject(new Error(`crowd: responder exited (${r.code}): ${r.stderr}`));
+    });
+  });
+}
+
+/** Adds N devices from `first` (inside the lab's subnet, of `prefix` bits) to the lab's lan bridge. */
+export async function createCrowd(lab: Lab, n: number, first: string, prefix: number): Promise<Crowd> {
+  const devices = crowdDevices(n, first);
+  const namespace = `csw-${lab.id}-crowd`;
+  const t0 = performance.now();
+  await ipBatch([`netns add ${namespace}`]);
+  let proc: LabProcess | undefined;
+  const remove = async (): Promise<void> => {
+    await ipBatch([`netns del ${namespace}`], undefined, { force: true });
+  };
+  try {
+    const sysctl = await spawnInNamespace(namespace, ['sh', '-c', SYSCTLS], { timeoutMs: 10_000 }).exited;
+    if (sysctl.code !== 0) throw new Error(`crowd: sysctl failed: ${sysctl.stderr}`);
+    await ipBatch([`link add vcrowd type veth peer name eth0 netns ${namespace}`, 'link set vcrowd master br0 up'], lab.lanNamespace);
+    await ipBatch(crowdLines(devices, prefix), namespace);
+    const buildMs = Math.round(performance.now() - t0);
+    const t1 = performance.now();
+    proc = spawnInNamespace(namespace, [process.execPath, RESPONDER, '--n', String(n), '--first', first], { stdinPipe: true });
+    await waitReady(proc, 60_000);
+    const readyMs = Math.round(performance.now() - t1);
+    const running = proc;
+    return {
+      namespace,
+      devices,
+      buildMs,
+      readyMs,
+      async stop() {
+        const r = await running.stop(2000);
+        await remove();
+        return r.stderr.trim();
+      },
+    };
+  } catch (err) {
+    await proc?.stop(500);
+    await remove();
+    throw err;
+  }
+}

@@ -1,0 +1,93 @@
+import type { CrowdDevice } from './crowd-plan.ts';
+import { xmlEscape } from '../simulator/soap-styles.ts';
+
+/**
+ * What a crowd device says (pure): a WS-Discovery ProbeMatches, an SSDP search response and a
+ * UPnP description, with Hikvision-, Dahua- or Axis-like scopes, models and servers by vendor
+ * (layouts as in the standard lab's profiles; serials and UUIDs derived from the index).
+ */
+
+const MODELS = { hikvision: 'DS-2CD2142FWD-I', dahua: 'IPC-HFW2228M-I1-V2', axis: 'M2036-LE' } as const;
+const MAKERS = { hikvision: 'Hikvision', dahua: 'Dahua', axis: 'AXIS' } as const;
+const SERVERS = {
+  hikvision: 'Linux/3.10, UPnP/1.0, Hikvision SDK/1.0',
+  dahua: 'Linux/3.8.8, UPnP/1.0, ZheJiang Dahua Technology CO.,LTD. Upnp SDK',
+  axis: 'Linux/4.9.206-axis5, UPnP/1.0, Portable SDK for UPnP devices/1.6.22',
+} as const;
+
+export const DESCRIPTION_PATH = '/upnp_device_desc.xml';
+
+function mac12(d: CrowdDevice): string {
+  return d.mac.replaceAll(':', '');
+}
+
+export function endpointOf(d: CrowdDevice): string {
+  return `urn:uuid:4b1d2a00-3aa0-11b5-8142-${mac12(d)}`;
+}
+
+function scopesOf(d: CrowdDevice): string[] {
+  const model = MODELS[d.vendor];
+  const base = ['onvif://www.onvif.org/type/video_encoder', 'onvif://www.onvif.org/Profile/Streaming'];
+  if (d.vendor === 'hikvision') {
+    return [...base, `onvif://www.onvif.org/MAC/${d.mac}`, `onvif://www.onvif.org/hardware/${model}`, `onvif://www.onvif.org/name/HIKVISION%20${model}`, 'onvif://www.onvif.org/location/city/hangzhou'];
+  }
+  if (d.vendor === 'dahua') {
+    return [...base, 'onvif://www.onvif.org/location/country/china', 'onvif://www.onvif.org/name/Dahua', `onvif://www.onvif.org/hardware/${model}`];
+  }
+  return [...base, `onvif://www.onvif.org/hardware/${model}`, `onvif://www.onvif.org/name/AXIS%20${model}`, 'onvif://www.onvif.org/location/'];
+}
+
+/** A ProbeMatches answering the probe whose MessageID is `relatesTo`. */
+export function probeMatches(d: CrowdDevice, relatesTo: string, messageId: string): string {
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>' +
+    '<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://schemas.xmlsoap.org/ws/2004/08/addressing" ' +
+    'xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dn="http://www.onvif.org/ver10/network/wsdl" xmlns:tds="http://www.onvif.org/ver10/device/wsdl">' +
+    `<env:Header><wsa:MessageID>${xmlEscape(messageId)}</wsa:MessageID><wsa:RelatesTo>${xmlEscape(relatesTo)}</wsa:RelatesTo>` +
+    '<wsa:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</wsa:To>' +
+    '<wsa:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</wsa:Action>' +
+    `<d:AppSequence InstanceId="${d.index + 1}" MessageNumber="1"/></env:Header>` +
+    '<env:Body><d:ProbeMatches><d:ProbeMatch>' +
+    `<wsa:EndpointReference><wsa:Address>${endpointOf(d)}</wsa:Address></wsa:EndpointReference>` +
+    '<d:Types>dn:NetworkVideoTransmitter tds:Device</d:Types>' +
+    `<d:Scopes>${xmlEscape(scopesOf(d).join(' '))}</d:Scopes>` +
+    `<d:XAddrs>http://${d.ip}/onvif/device_service</d:XAddrs>` +
+    '<d:MetadataVersion>1</d:MetadataVersion>' +
+    '</d:ProbeMatch></d:ProbeMatches></env:Body></env:Envelope>'
+  );
+}
+
+/** The SSDP search response for search target `st` (the device answers ssdp:all, upnp:rootdevice and its uuid). */
+export function searchResponse(d: CrowdDevice, st: string, now: Date): string {
+  const uuid = `uuid:crowd-${d.vendor}-${mac12(d)}`;
+  const target = st === 'ssdp:all' ? 'upnp:rootdevice' : st;
+  return [
+    'HTTP/1.1 200 OK',
+    'CACHE-CONTROL: max-age=1800',
+    `DATE: ${now.toUTCString()}`,
+    'EXT:',
+    `LOCATION: http://${d.ip}:80${DESCRIPTION_PATH}`,
+    `SERVER: ${SERVERS[d.vendor]}`,
+    `ST: ${target}`,
+    `USN: ${uuid}::${target}`,
+    '',
+    '',
+  ].join('\r\n');
+}
+
+/** Whether a device answers this search target. */
+export function answersSearch(d: CrowdDevice, st: string): boolean {
+  return st === 'ssdp:all' || st === 'upnp:rootdevice' || st === `uuid:crowd-${d.vendor}-${mac12(d)}` || st.startsWith('urn:schemas-upnp-org:device:Basic:');
+}
+
+export function upnpDescription(d: CrowdDevice): string {
+  const model = MODELS[d.vendor];
+  return (
+    '<?xml version="1.0"?>\r\n<root xmlns="urn:schemas-upnp-org:device-1-0"><specVersion><major>1</major><minor>0</minor></specVersion><device>' +
+    '<deviceType>urn:schemas-upnp-org:device:Basic:1</deviceType>' +
+    `<friendlyName>${model} ${mac12(d)}</friendlyName><manufacturer>${MAKERS[d.vendor]}</manufacturer>` +
+    `<modelName>${model}</modelName><modelNumber>${model}</modelNumber><serialNumber>${mac12(d).toUpperCase()}</serialNumber>` +
+    `<UDN>uuid:crowd-${d.vendor}-${mac12(d)}</UDN><presentationURL>http://${d.ip}/</presentationURL>` +
+    '</device></root>\r\n'
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * One process answering for a whole crowd (run inside the crowd namespace by crowd-lab.ts):
+ * WS-Discovery on 239.255.255.250:3702 and SSDP on 239.255.255.250:1900 (joined on the first
+ * device's interface, one copy per datagram), each device answering unicast from a socket bound
+ * to its own address (ip:3702, ip:1900), replies staggered over 0-300 ms by index; one HTTP
+ * server on 0.0.0.0:80 serving each device's UPnP description, a banner on / and an ONVIF
+ * 401, chosen by the connection's local address. Prints READY when every socket is bound;
+ * exits when stdin closes. Counters go to stderr on SIGTERM.
+ *
+ *   node tests/lab/bench/crowd-responder.ts --n 250 --first 10.70.0.10
+ */
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { crowdDevices, type CrowdDevice } from './crowd-plan.ts';
+import { answersSearch, DESCRIPTION_PATH, probeMatches, searchResponse, upnpDescription } from './crowd-messages.ts';
+import { parseProbe } from '../simulator/wsd-probe.ts';
+import { parseMSearch } from '../simulator/ssdp-messages.ts';
+
+const GROUP = '239.255.255.250';
+const STAGGER_MS = 300;
+
+const { values } = parseArgs({ options: { n: { type: 'string' }, first: { type: 'string' } }, strict: true });
+const devices = crowdDevices(Number(values.n), values.first ?? '');
+const byIp = new Map(devices.map((d) => [d.ip, d]));
+const counters = { wsdProbes: 0, wsdReplies: 0, searches: 0, ssdpReplies: 0, http: 0 };
+
+function bind(port: number, address: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket({ type: 'udp4', reuseAddr: true });
+    socket.once('error', reject);
+    socket.bind(port, address, () => {
+      socket.off('error', reject);
+      socket.on('error', (err) => process.stderr.write(`udp ${address}:${port}: ${err.message}\n`));
+      resolve(socket);
+    });
+  });
+}
+
+const staggerOf = (d: CrowdDevice): number => (d.index * 7919) % STAGGER_MS;
+
+function later(d: CrowdDevice, send: () => void): void {
+  setTimeout(send, staggerOf(d));
+}
+
+const wsdSockets = new Map<string, Socket>();
+const ssdpSockets = new Map<string, Socket>();
+
+function answerProbe(msg: Buffer, from: RemoteInfo, who: readonly CrowdDevice[]): void {
+  const probe = parseProbe(msg);
+  if (probe?.messageId === undefined) return;
+  counters.wsdProbes += 1;
+  const relatesTo = probe.messageId;
+  for (const d of who) {
+    later(d, () => {
+      const reply = Buffer.from(probeMatches(d, relatesTo, `urn:uuid:${randomUUID()}`));
+      wsdSockets.get(d.ip)?.send(reply, from.port, from.address);
+      counters.wsdReplies += 1;
+    });
+  }
+}
+
+function answerSearch(msg: Buffer, from: RemoteInfo, who: readonly CrowdDevice[]): void {
+  const search = parseMSearch(msg);
+  if (search === undefined) return;
+  counters.searches += 1;
+  for (const d of who) {
+    if (!answersSearch(d, search.st)) continue;
+    later(d, () => {
+      ssdpSockets.get(d.ip)?.send(Buffer.from(searchResponse(d, search.st, new Date())), from.port, from.address);
+      counters.ssdpReplies += 1;
+    });
+  }
+}
+
+for (const d of devices) {
+  const wsd = await bind(3702, d.ip);
+  wsd.on('message', (msg, from) => answerProbe(msg, from, [d]));
+  wsdSockets.set(d.ip, wsd);
+  const ssdp = await bind(1900, d.ip);
+  ssdp.on('message', (msg, from) => answerSearch(msg, from, [d]));
+  ssdpSockets.set(d.ip, ssdp);
+}
+
+const joinOn = devices[0]?.ip ?? '';
+const wsdGroup = await bind(3702, '0.0.0.0');
+wsdGroup.addMembership(GROUP, joinOn);
+wsdGroup.on('message', (msg, from) => answerProbe(msg, from, devices));
+const ssdpGroup = await bind(1900, '0.0.0.0');
+ssdpGroup.addMembership(GROUP, joinOn);
+ssdpGroup.on('message', (msg, from) => answerSearch(msg, from, devices));
+
+const server = createServer((req, res) => {
+  counters.http += 1;
+  const d = byIp.get((req.socket.localAddress ?? '').replace(/^::ffff:/u, ''));
+  req.resume();
+  if (d === undefined) {
+    res.writeHead(404).end();
+    return;
+  }
+  const path = (req.url ?? '/').split('?')[0];
+  if (req.method === 'GET' && path === DESCRIPTION_PATH) {
+    res.writeHead(200, { 'Content-Type': 'text/xml; charset="utf-8"' }).end(upnpDescription(d));
+  } else if (req.method === 'GET' && path === '/') {
+    res.writeHead(200, { 'Content-Type': 'text/html', Server: d.vendor === 'hikvision' ? 'App-webs/' : 'Webs' }).end('<html><head><title>Web</title></head><body></body></html>');
+  } else if (req.method === 'POST' && path === '/onvif/device_service') {
+    res.writeHead(401, { 'WWW-Authenticate': `Digest realm="${d.vendor}", qop="auth", nonce="${d.mac.replaceAll(':', '')}"` }).end();
+  } else {
+    res.writeHead(404).end();
+  }
+});
+server.on('clientError', (_err, socket) => socket.destroy());
+await new Promise<void>((resolve) => server.listen(80, '0.0.0.0', resolve));
+
+process.stdin.on('close', () => process.exit(0));
+process.stdin.resume();
+process.on('SIGTERM', () => {
+  process.stderr.write(`${JSON.stringify(counters)}\n`);
+  process.exit(0);
+});
+process.stdout.write(`READY ${devices.length}\n`);

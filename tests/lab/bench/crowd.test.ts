@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { crowdDevices, crowdLines, ipPlus, MAX_CROWD } from './crowd-plan.ts';
+import { answersSearch, probeMatches, searchResponse, upnpDescription } from './crowd-messages.ts';
+import { readRusage, RUSAGE_MARK } from './rusage.ts';
+import { decodeProbeMatches } from '../../../src/discovery/wsd/decode.ts';
+import { parseSsdpMessage, ssdpHeader } from '../../../src/discovery/ssdp/decode.ts';
+import { parseXml } from '../../../src/util/xml.ts';
+
+describe('crowd plan', () => {
+  it('gives every device its own address and MAC, vendors rotating', () => {
+    const devices = crowdDevices(MAX_CROWD, '10.70.0.10');
+    expect(new Set(devices.map((d) => d.ip)).size).toBe(MAX_CROWD);
+    expect(new Set(devices.map((d) => d.mac)).size).toBe(MAX_CROWD);
+    expect(devices.at(-1)?.ip).toBe('10.70.3.241');
+    expect(devices.slice(0, 3).map((d) => [d.vendor, d.mac])).toEqual([
+      ['hikvision', '44:19:b6:7c:00:00'],
+      ['dahua', '4c:11:bf:7c:00:01'],
+      ['axis', 'ac:cc:8e:7c:00:02'],
+    ]);
+    expect(() => crowdDevices(MAX_CROWD + 1, '10.70.0.10')).toThrow(/size/u);
+  });
+
+  it('adds across octets', () => {
+    expect(ipPlus('10.70.0.250', 10)).toBe('10.70.1.4');
+    expect(ipPlus('10.70.255.255', 1)).toBe('10.71.0.0');
+  });
+
+  it('builds one macvlan per device and the multicast route on the first', () => {
+    const lines = crowdLines(crowdDevices(2, '10.70.0.10'), 22);
+    expect(lines).toContain('link add mv1 link eth0 address 4c:11:bf:7c:00:01 type macvlan mode bridge');
+    expect(lines).toContain('addr add 10.70.0.11/22 dev mv1');
+    expect(lines.at(-1)).toBe('route add 224.0.0.0/4 dev mv0');
+  });
+});
+
+describe('crowd messages, read by camsweep decoders', () => {
+  const [hik, dahua] = crowdDevices(2, '10.70.0.10');
+
+  it('answers a probe with a ProbeMatches camsweep decodes', () => {
+    const decoded = decodeProbeMatches(probeMatches(hik!, 'urn:uuid:probe-1', 'urn:uuid:reply-1'));
+    expect(decoded.kind).toBe('ProbeMatches');
+    expect(decoded.relatesTo).toBe('urn:uuid:probe-1');
+    expect(decoded.matches).toHaveLength(1);
+    expect(decoded.matches[0]?.xaddrs).toEqual(['http://10.70.0.10/onvif/device_service']);
+    expect(decoded.matches[0]?.scopes).toContain('onvif://www.onvif.org/MAC/44:19:b6:7c:00:00');
+  });
+
+  it('answers M-SEARCH with a LOCATION on the device address', () => {
+    expect(answersSearch(dahua!, 'ssdp:all')).toBe(true);
+    expect(answersSearch(dahua!, 'urn:dial-multiscreen-org:service:dial:1')).toBe(false);
+    const msg = parseSsdpMessage(Buffer.from(searchResponse(dahua!, 'ssdp:all', new Date(0))));
+    expect(ssdpHeader(msg, 'location')).toBe('http://10.70.0.11:80/upnp_device_desc.xml');
+    expect(ssdpHeader(msg, 'st')).toBe('upnp:rootdevice');
+    expect(upnpDescription(dahua!)).toContain('<manufacturer>Dahua</manufacturer>');
+    expect(() => parseXml(upnpDescription(dahua!), 64 * 1024)).not.toThrow();
+  });
+});
+
+describe('rusage line', () => {
+  it('reads the last line and rejects malformed ones', () => {
+    const line = `${RUSAGE_MARK}${JSON.stringify({ userMs: 1200.5, systemMs: 300, maxRssKb: 175_000 })}`;
+    expect(readRusage(`noise\n${line}\n`)).toEqual({ userMs: 1200.5, systemMs: 300, maxRssKb: 175_000 });
+    expect(readRusage(`${RUSAGE_MARK}{"userMs":"1"}\n`)).toBeUndefined();
+    expect(readRusage('nothing here')).toBeUndefined();
+  });
+});
