@@ -21,6 +21,10 @@ export interface ReplyHandlerOptions {
 
 /** Upper bound of distinct (source, match) pairs remembered to suppress repeats. */
 const MAX_SEEN = 4096;
+/** Errors recorded per source address (as SSDP and SADP do); more are only counted. */
+export const MAX_ERRORS_PER_HOST = 4;
+/** Source addresses whose errors are counted, to bound the counter itself. */
+const MAX_ERROR_HOSTS = 4096;
 
 /**
  * `urn:uuid:X`, `uuid:X` and `X` name the same message (devices echo our MessageID with or
@@ -33,6 +37,13 @@ export function messageIdKey(id: string): string {
 export function createReplyHandler(opts: ReplyHandlerOptions): (msg: Buffer, from: { address: string }) => void {
   const seen = new Set<string>();
   const base = { protocol: 'wsd' as const, interface: opts.iface };
+  const errorsByHost = new Map<string, number>();
+  // A host that floods junk costs at most MAX_ERRORS_PER_HOST records, whatever it sends.
+  const error = (err: SweepError & { ip: string }): void => {
+    const n = (errorsByHost.get(err.ip) ?? 0) + 1;
+    if (errorsByHost.size < MAX_ERROR_HOSTS || errorsByHost.has(err.ip)) errorsByHost.set(err.ip, n);
+    if (n <= MAX_ERRORS_PER_HOST) opts.error(err);
+  };
 
   return (msg, from) => {
     const ip = from.address;
@@ -42,13 +53,13 @@ export function createReplyHandler(opts: ReplyHandlerOptions): (msg: Buffer, fro
       try {
         decoded = decodeProbeMatches(text);
       } catch (err) {
-        opts.error({ ...base, ip, code: 'WSD_INVALID', message: errorMessage(err) });
+        error({ ...base, ip, code: 'WSD_INVALID', message: errorMessage(err) });
         opts.log.debug({ device: { ip, bytes: msg.length } }, 'undecodable WS-Discovery reply');
         return;
       }
       const ours = [...opts.sent].some((id) => decoded.relatesTo !== undefined && messageIdKey(id) === messageIdKey(decoded.relatesTo));
       if (!ours) {
-        opts.error({
+        error({
           ...base,
           ip,
           code: 'WSD_RELATES_TO_MISMATCH',
@@ -57,9 +68,9 @@ export function createReplyHandler(opts: ReplyHandlerOptions): (msg: Buffer, fro
         return;
       }
       if (decoded.truncated) {
-        opts.error({ ...base, ip, code: 'WSD_TRUNCATED', message: 'reply ends inside an element; kept what was whole' });
+        error({ ...base, ip, code: 'WSD_TRUNCATED', message: 'reply ends inside an element; kept what was whole' });
       } else if (decoded.matches.length === 0) {
-        opts.error({ ...base, ip, code: 'WSD_INVALID', message: `${decoded.kind} reply without a usable ProbeMatch` });
+        error({ ...base, ip, code: 'WSD_INVALID', message: `${decoded.kind} reply without a usable ProbeMatch` });
         return;
       }
       const namespaces = xmlNamespaces(text);
@@ -70,7 +81,7 @@ export function createReplyHandler(opts: ReplyHandlerOptions): (msg: Buffer, fro
         opts.emit(probeMatchToObservation(match, { ip, iface: opts.iface }, namespaces));
       }
     } catch (err) {
-      opts.error({ ...base, ip, code: errorCode(err, 'WSD_INTERNAL'), message: errorMessage(err) });
+      error({ ...base, ip, code: errorCode(err, 'WSD_INTERNAL'), message: errorMessage(err) });
     }
   };
 }

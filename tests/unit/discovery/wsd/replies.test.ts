@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Observation, SweepError } from '../../../../src/domain/types.ts';
-import { createReplyHandler, messageIdKey } from '../../../../src/discovery/wsd/replies.ts';
+import { createReplyHandler, MAX_ERRORS_PER_HOST, messageIdKey } from '../../../../src/discovery/wsd/replies.ts';
 import { silentLogger } from '../../../../src/util/log.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/wsd/${name}`, import.meta.url), 'utf8');
@@ -107,5 +107,17 @@ describe('createReplyHandler', () => {
     });
     expect(() => handle(answering('dahua.ipc-hfw2228m-i1-v2.ProbeMatches.xml', OURS), { address: '10.66.0.12' })).not.toThrow();
     expect(errors.map((e) => e.code)).toEqual(['WSD_INTERNAL']);
+  });
+});
+
+describe('createReplyHandler under a junk flood', () => {
+  it('records at most MAX_ERRORS_PER_HOST errors per source, and still emits its good replies', () => {
+    const { handle, observations, errors } = setup([OURS]);
+    for (let i = 0; i < 1000; i += 1) handle(Buffer.from(`junk ${i} <<<`), { address: '10.66.0.200' });
+    handle(Buffer.from('junk from another host'), { address: '10.66.0.201' });
+    handle(answering('dahua.ipc-hfw2228m-i1-v2.ProbeMatches.xml', OURS), { address: '10.66.0.200' });
+    expect(errors.filter((e) => e.ip === '10.66.0.200')).toHaveLength(MAX_ERRORS_PER_HOST);
+    expect(errors.filter((e) => e.ip === '10.66.0.201')).toHaveLength(1);
+    expect(observations.map((o) => o.ip)).toEqual(['10.66.0.200']);
   });
 });
