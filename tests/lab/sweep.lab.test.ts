@@ -7,15 +7,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { createLab, standardLab, STANDARD_DEVICES, type Lab } from './netns.ts';
 import type { Device, SweepResult } from '../../src/domain/types.ts';
 import type { AuditEntry } from '../../src/domain/audit.ts';
+import { schemaValidator } from '../helpers/json-schema.ts';
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 const CLI = new URL('../../bin/camsweep.js', import.meta.url).pathname;
-const SCHEMA = JSON.parse(readFileSync(new URL('../../schemas/sweep.v1.schema.json', import.meta.url), 'utf8')) as object;
 
 const WINDOW_S = 3;
 /** The sweep itself: listen window + enrichment grace (2 s default) + merging and judging. */
@@ -61,9 +58,7 @@ describe('camsweep sweep on the standard lab', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(Date.parse(result.finishedAt) - Date.parse(result.startedAt)).toBeLessThan(MAX_SWEEP_MS);
     expect(run.ms).toBeLessThan(MAX_WALL_MS);
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
-    addFormats(ajv);
-    const validate = ajv.compile(SCHEMA);
+    const validate = schemaValidator('sweep.v1.schema.json');
     expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
     expect(result.interfaces).toEqual([{ name: 'eth0', address: '10.66.0.2', netmask: '255.255.255.0', mac: '02:66:00:00:00:02' }]);
     expect(run.stderr).not.toMatch(/Unhandled|TypeError|RangeError|heap out of memory/u);

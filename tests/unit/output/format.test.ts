@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { schemaValidator } from '../../helpers/json-schema.ts';
 import { csvCell, formatCsv, formatJson, formatTable } from '../../../src/output/format.ts';
 import type { Device, SweepResult } from '../../../src/domain/types.ts';
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 
 const device = (over: Partial<Device> = {}): Device => ({
   ip: '10.66.0.11',
@@ -39,10 +36,7 @@ const result = (devices: Device[]): SweepResult => ({
 
 describe('formatJson', () => {
   it('produces a document valid against schemas/sweep.v1.schema.json', () => {
-    const schema = JSON.parse(readFileSync(new URL('../../../schemas/sweep.v1.schema.json', import.meta.url), 'utf8')) as object;
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
-    addFormats(ajv);
-    const validate = ajv.compile(schema);
+    const validate = schemaValidator('sweep.v1.schema.json');
     const doc: unknown = JSON.parse(formatJson(result([device(), device({ ip: '10.66.0.12', mac: null, manufacturer: null, brand: null })])));
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     expect(validate({ ...(doc as object), schema: 'camsweep.sweep/v2' })).toBe(false);

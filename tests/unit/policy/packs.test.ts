@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { availablePacks, loadPolicy, PACK_DIR } from '../../../src/policy/load.ts';
 import { DEFAULT_PACKS } from '../../../src/policy/config.ts';
 import { policyPackJsonSchemaText, POLICY_PACK_SCHEMA_FILE } from '../../../src/policy/json-schema.ts';
 import { readVocabulary } from '../../../src/policy/vocabulary.ts';
+import { schemaValidator } from '../../helpers/json-schema.ts';
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 
 const SHIPPED = ['au-2023', 'uk-2022-sensitive-sites', 'us-fcc-covered-list', 'us-ndaa-889'];
 
@@ -33,10 +31,7 @@ describe('shipped policy packs', () => {
   });
 
   it('each validates against schemas/policy-pack.schema.json too', () => {
-    const schema = JSON.parse(readFileSync(POLICY_PACK_SCHEMA_FILE, 'utf8')) as object;
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
-    addFormats(ajv);
-    const validate = ajv.compile(schema);
+    const validate = schemaValidator(POLICY_PACK_SCHEMA_FILE);
     for (const id of SHIPPED) {
       const doc: unknown = parseYaml(readFileSync(`${PACK_DIR}/${id}.yaml`, 'utf8'));
       expect(validate(doc), `${id}: ${JSON.stringify(validate.errors)}`).toBe(true);

@@ -1,23 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import type { ChangeEvent } from '../../../src/inventory/types.ts';
 import { buildReports, serializeReport, splitReport, type BuildOptions, type ReportV1 } from '../../../src/report/payload.ts';
 import { eventIncluded, reportEvents } from '../../../src/report/events.ts';
 import { queueSweepReport } from '../../../src/report/queue.ts';
 import { openOutbox } from '../../../src/report/outbox.ts';
+import { schemaValidator } from '../../helpers/json-schema.ts';
 import { validateReport } from '../../../src/report/receiver/validate.ts';
 import { openReceiverStore } from '../../../src/report/receiver/store.ts';
 import { config, devices, sweep } from './sample.ts';
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
-const schema = JSON.parse(readFileSync(new URL('../../../schemas/report.v1.schema.json', import.meta.url), 'utf8')) as object;
-const ajv = new Ajv2020({ allErrors: true, strict: true });
-addFormats(ajv);
-const validate = ajv.compile(schema);
+const validate = schemaValidator('report.v1.schema.json');
 
 const opts = (over: Partial<BuildOptions> = {}): BuildOptions => ({
   agentId: 'agent-01',

@@ -1,17 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { buildReports, fitDevice, includedStatuses, serializeReport, splitReport, type BuildOptions, type ReportV1 } from '../../../src/report/payload.ts';
 import { deviceIdentity, deviceKey } from '../../../src/report/identity.ts';
+import { schemaValidator } from '../../helpers/json-schema.ts';
 import { validateReport } from '../../../src/report/receiver/validate.ts';
 import { device, devices, sweep } from './sample.ts';
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
-const schema = JSON.parse(readFileSync(new URL('../../../schemas/report.v1.schema.json', import.meta.url), 'utf8')) as object;
-const ajv = new Ajv2020({ allErrors: true, strict: true });
-addFormats(ajv);
-const validate = ajv.compile(schema);
+const validate = schemaValidator('report.v1.schema.json');
 
 const opts = (over: Partial<BuildOptions> = {}): BuildOptions => ({
   agentId: 'agent-01',
