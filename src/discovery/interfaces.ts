@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../domain/errors.ts';
+import { cidrContains, ipv4ToInt } from '../util/cidr.ts';
 import type { SweepInterface } from '../domain/types.ts';
 
 /** A local IPv4 interface the sweep probes from. */
@@ -142,22 +143,6 @@ export function selectInterfaces(
 
 /** True when `ip` is inside the interface's subnet. */
 export function onSubnet(iface: NetInterface, ip: string): boolean {
-  const a = ipv4ToInt(iface.address);
-  const b = ipv4ToInt(ip);
-  if (a === undefined || b === undefined) return false;
-  const mask = iface.prefix === 0 ? 0 : (~0 << (32 - iface.prefix)) >>> 0;
-  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
-}
-
-export function ipv4ToInt(ip: string): number | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return undefined;
-  let n = 0;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/u.test(p)) return undefined;
-    const v = Number(p);
-    if (v > 255) return undefined;
-    n = n * 256 + v;
-  }
-  return n >>> 0;
+  const base = ipv4ToInt(iface.address);
+  return base !== undefined && cidrContains({ text: iface.address, base, prefix: iface.prefix }, ip);
 }

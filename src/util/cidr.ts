@@ -1,5 +1,3 @@
-import { ipv4ToInt } from '../discovery/interfaces.ts';
-
 /**
  * IPv4 ranges (pure): parse `a.b.c.d[/n]`, test membership, and expand target ranges minus
  * exclusions into the host addresses to probe, bounded by a cap that is checked on the count
@@ -11,6 +9,20 @@ export interface Cidr {
   /** The address as written, as an unsigned 32-bit integer (host bits are kept; masking is done where used). */
   base: number;
   prefix: number;
+}
+
+/** A dotted-quad IPv4 address as an unsigned 32-bit integer, or undefined. */
+export function ipv4ToInt(ip: string): number | undefined {
+  const parts = ip.split('.');
+  if (parts.length !== 4) return undefined;
+  let n = 0;
+  for (const p of parts) {
+    if (!/^\d{1,3}$/u.test(p)) return undefined;
+    const v = Number(p);
+    if (v > 255) return undefined;
+    n = n * 256 + v;
+  }
+  return n >>> 0;
 }
 
 export function parseCidr(text: string): Cidr | undefined {
