@@ -25,3 +25,8 @@ export interface CommandContext {
 export interface CommandModule {
   register(program: Command, ctx: CommandContext): void;
 }
+
+/** Commander argument parser for a repeatable option: each occurrence is appended. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { loadPolicy } from '../../policy/load.ts';
 import { loadConfig } from '../../config/load.ts';
 import { formatPolicyJson, formatPolicyTable } from '../../policy/format.ts';
-import { EXIT, type CliIo, type CommandModule } from '../context.ts';
+import { EXIT, type CliIo, type CommandModule, collect } from '../context.ts';
 
 export interface PolicyListOptions {
   config?: string;
@@ -21,10 +21,6 @@ export function runPolicyList(opts: PolicyListOptions, io: CliIo): number {
   const { threshold } = config.policy;
   io.stdout(opts.format === 'json' ? formatPolicyJson(policy, threshold) : formatPolicyTable(policy, threshold));
   return EXIT.ok;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 export const policyCommand: CommandModule = {

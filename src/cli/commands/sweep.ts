@@ -10,7 +10,7 @@ import { inventoryDataDir, recordSweepFromCli } from '../../inventory/from-cli.t
 import { formatResult, type OutputFormat } from '../../output/format.ts';
 import type { DeviceStatus } from '../../domain/types.ts';
 import { UsageError } from '../../domain/errors.ts';
-import { EXIT, type CliIo, type CommandModule } from '../context.ts';
+import { EXIT, type CliIo, type CommandModule, collect } from '../context.ts';
 import { progressLine } from '../../discovery/unicast/progress.ts';
 import { MAX_PACKETS_PER_SECOND, MIN_PACKETS_PER_SECOND } from '../../discovery/unicast/probes.ts';
 
@@ -74,10 +74,6 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise
     if (result.devices.some((d) => trip.includes(d.status))) return EXIT.found;
   }
   return EXIT.ok;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 function timeoutSeconds(value: string): number {
