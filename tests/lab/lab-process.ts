@@ -30,7 +30,7 @@ export interface ExecOptions {
 export interface LabProcess {
   readonly pid: number;
   readonly child: ChildProcess;
-  /** Output so far (capped at 8 MB each). */
+  /** Output so far (capped at 64 MB each: a sweep of 1,000 devices prints ~9 MB of JSON). */
   stdout(): string;
   stderr(): string;
   /** Settles when the process has exited. */
@@ -42,7 +42,7 @@ export interface LabProcess {
   killNow(): void;
 }
 
-const MAX_CAPTURE = 8 * 1024 * 1024;
+const MAX_CAPTURE = 64 * 1024 * 1024;
 
 export interface SpawnOptions extends ExecOptions {
   /** Keep stdin as an open pipe (the simulator exits when it closes). */

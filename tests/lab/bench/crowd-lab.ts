@@ -48,6 +48,16 @@ function waitReady(proc: LabProcess, timeoutMs: number): Promise<void> {
   });
 }
 
+/** The agent's eth0 address and MAC, for the crowd's permanent neighbour entries. */
+async function agentAddress(lab: Lab): Promise<{ ip: string; mac: string }> {
+  const r = await lab.execAgent(['ip', '-j', 'addr', 'show', 'dev', 'eth0'], { timeoutMs: 10_000 });
+  const [link] = JSON.parse(r.stdout) as Array<{ address?: string; addr_info?: Array<{ family?: string; local?: string }> }>;
+  const ip = link?.addr_info?.find((a) => a.family === 'inet')?.local;
+  const mac = link?.address;
+  if (ip === undefined || mac === undefined) throw new Error(`crowd: cannot read the agent's eth0 (${r.stdout} ${r.stderr})`);
+  return { ip, mac };
+}
+
 /** Adds N devices from `first` (inside the lab's subnet, of `prefix` bits) to the lab's lan bridge. */
 export async function createCrowd(lab: Lab, n: number, first: string, prefix: number): Promise<Crowd> {
   const devices = crowdDevices(n, first);
@@ -62,7 +72,7 @@ export async function createCrowd(lab: Lab, n: number, first: string, prefix: nu
     const sysctl = await spawnInNamespace(namespace, ['sh', '-c', SYSCTLS], { timeoutMs: 10_000 }).exited;
     if (sysctl.code !== 0) throw new Error(`crowd: sysctl failed: ${sysctl.stderr}`);
     await ipBatch([`link add vcrowd type veth peer name eth0 netns ${namespace}`, 'link set vcrowd master br0 up'], lab.lanNamespace);
-    await ipBatch(crowdLines(devices, prefix), namespace);
+    await ipBatch(crowdLines(devices, prefix, await agentAddress(lab)), namespace);
     const buildMs = Math.round(performance.now() - t0);
     const t1 = performance.now();
     proc = spawnInNamespace(namespace, [process.execPath, RESPONDER, '--n', String(n), '--first', first], { stdinPipe: true });

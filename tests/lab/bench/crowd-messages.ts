@@ -58,9 +58,9 @@ export function probeMatches(d: CrowdDevice, relatesTo: string, messageId: strin
 }
 
 /** The SSDP search response for search target `st` (the device answers ssdp:all, upnp:rootdevice and its uuid). */
-export function searchResponse(d: CrowdDevice, st: string, now: Date): string {
+/** One reply to an M-SEARCH for `target` (one of searchTargets()). */
+export function searchResponse(d: CrowdDevice, target: string, now: Date): string {
   const uuid = `uuid:crowd-${d.vendor}-${mac12(d)}`;
-  const target = st === 'ssdp:all' ? 'upnp:rootdevice' : st;
   return [
     'HTTP/1.1 200 OK',
     'CACHE-CONTROL: max-age=1800',
@@ -69,22 +69,32 @@ export function searchResponse(d: CrowdDevice, st: string, now: Date): string {
     `LOCATION: http://${d.ip}:80${DESCRIPTION_PATH}`,
     `SERVER: ${SERVERS[d.vendor]}`,
     `ST: ${target}`,
-    `USN: ${uuid}::${target}`,
+    `USN: ${target === uuid ? uuid : `${uuid}::${target}`}`,
     '',
     '',
   ].join('\r\n');
 }
 
 /** Whether a device answers this search target. */
-export function answersSearch(d: CrowdDevice, st: string): boolean {
-  return st === 'ssdp:all' || st === 'upnp:rootdevice' || st === `uuid:crowd-${d.vendor}-${mac12(d)}` || st.startsWith('urn:schemas-upnp-org:device:Basic:');
+const DEVICE_TYPE = 'urn:schemas-upnp-org:device:Basic:1';
+
+/**
+ * The targets a device answers a search for with one reply each: for ssdp:all, as UDA 1.1
+ * §1.3.3 has a root device with no embedded devices or services answer, three (upnp:rootdevice,
+ * its uuid, its device type); for one of those, that one; for anything else, none.
+ */
+export function searchTargets(d: CrowdDevice, st: string): string[] {
+  const own = ['upnp:rootdevice', `uuid:crowd-${d.vendor}-${mac12(d)}`, DEVICE_TYPE];
+  if (st === 'ssdp:all') return own;
+  if (st.startsWith('urn:schemas-upnp-org:device:Basic:')) return [DEVICE_TYPE];
+  return own.includes(st) ? [st] : [];
 }
 
 export function upnpDescription(d: CrowdDevice): string {
   const model = MODELS[d.vendor];
   return (
     '<?xml version="1.0"?>\r\n<root xmlns="urn:schemas-upnp-org:device-1-0"><specVersion><major>1</major><minor>0</minor></specVersion><device>' +
-    '<deviceType>urn:schemas-upnp-org:device:Basic:1</deviceType>' +
+    `<deviceType>${DEVICE_TYPE}</deviceType>` +
     `<friendlyName>${model} ${mac12(d)}</friendlyName><manufacturer>${MAKERS[d.vendor]}</manufacturer>` +
     `<modelName>${model}</modelName><modelNumber>${model}</modelNumber><serialNumber>${mac12(d).toUpperCase()}</serialNumber>` +
     `<UDN>uuid:crowd-${d.vendor}-${mac12(d)}</UDN><presentationURL>http://${d.ip}/</presentationURL>` +

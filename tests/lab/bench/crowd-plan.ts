@@ -51,13 +51,17 @@ export function crowdDevices(n: number, first: string): CrowdDevice[] {
  * device with its MAC and address, and the multicast route on the first device's interface
  * (where the responder joins the groups).
  */
-export function crowdLines(devices: readonly CrowdDevice[], prefix: number): string[] {
+export function crowdLines(devices: readonly CrowdDevice[], prefix: number, agent?: { ip: string; mac: string }): string[] {
   const lines = ['link set lo up', 'link set eth0 up'];
   for (const d of devices) {
     lines.push(
       `link add ${d.ifname} link eth0 address ${d.mac} type macvlan mode bridge`,
       `addr add ${d.ip}/${prefix} dev ${d.ifname}`,
       `link set ${d.ifname} up`,
+      // N real cameras each keep the agent in their own ARP cache; here they would all share the
+      // kernel's one neighbour table (gc_thresh3 = 1024 entries for every namespace together) with
+      // the agent's own N entries and overflow it. Permanent entries are not counted.
+      ...(agent === undefined ? [] : [`neigh replace ${agent.ip} lladdr ${agent.mac} dev ${d.ifname} nud permanent`]),
     );
   }
   const first = devices[0];

@@ -2,7 +2,10 @@
  * One process answering for a whole crowd (run inside the crowd namespace by crowd-lab.ts):
  * WS-Discovery on 239.255.255.250:3702 and SSDP on 239.255.255.250:1900 (joined on the first
  * device's interface, one copy per datagram), each device answering unicast from a socket bound
- * to its own address (ip:3702, ip:1900), replies staggered over 0-300 ms by index; one HTTP
+ * to its own address (ip:3702, ip:1900), each reply delayed as the protocols let a device delay
+ * it: WS-Discovery within APP_MAX_DELAY (500 ms), SSDP within the search's MX (UDA 1.1: a
+ * random delay of 0 to MX seconds), spread evenly over the crowd by a hash of the device and
+ * the message; one HTTP
  * server on 0.0.0.0:80 serving each device's UPnP description, a banner on / and an ONVIF
  * 401, chosen by the connection's local address. Prints READY when every socket is bound;
  * exits when stdin closes. Counters go to stderr on SIGTERM.
@@ -14,12 +17,15 @@ import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { crowdDevices, type CrowdDevice } from './crowd-plan.ts';
-import { answersSearch, DESCRIPTION_PATH, probeMatches, searchResponse, upnpDescription } from './crowd-messages.ts';
+import { DESCRIPTION_PATH, probeMatches, searchResponse, searchTargets, upnpDescription } from './crowd-messages.ts';
 import { parseProbe } from '../simulator/wsd-probe.ts';
 import { parseMSearch } from '../simulator/ssdp-messages.ts';
 
 const GROUP = '239.255.255.250';
-const STAGGER_MS = 300;
+/** WS-Discovery 1.1 APP_MAX_DELAY. */
+const WSD_MAX_DELAY_MS = 500;
+/** UDA 1.1: MX outside 1..5 is treated as 1 here (a real device would ignore or clamp it). */
+const mxMs = (mx: number | undefined): number => (mx !== undefined && mx >= 1 && mx <= 5 ? mx : 1) * 1000;
 
 const { values } = parseArgs({ options: { n: { type: 'string' }, first: { type: 'string' } }, strict: true });
 const devices = crowdDevices(Number(values.n), values.first ?? '');
@@ -38,10 +44,16 @@ function bind(port: number, address: string): Promise<Socket> {
   });
 }
 
-const staggerOf = (d: CrowdDevice): number => (d.index * 7919) % STAGGER_MS;
+/** A delay in [0, maxMs) for this device and message: uniform over the crowd, repeatable. */
+function delayOf(d: CrowdDevice, message: number, maxMs: number): number {
+  let h = Math.imul(d.index + 1, 0x9e3779b1) ^ Math.imul(message + 1, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  h ^= h >>> 12;
+  return (h >>> 0) % maxMs;
+}
 
-function later(d: CrowdDevice, send: () => void): void {
-  setTimeout(send, staggerOf(d));
+function later(delayMs: number, send: () => void): void {
+  setTimeout(send, delayMs);
 }
 
 const wsdSockets = new Map<string, Socket>();
@@ -53,7 +65,7 @@ function answerProbe(msg: Buffer, from: RemoteInfo, who: readonly CrowdDevice[])
   counters.wsdProbes += 1;
   const relatesTo = probe.messageId;
   for (const d of who) {
-    later(d, () => {
+    later(delayOf(d, counters.wsdProbes, WSD_MAX_DELAY_MS), () => {
       const reply = Buffer.from(probeMatches(d, relatesTo, `urn:uuid:${randomUUID()}`));
       wsdSockets.get(d.ip)?.send(reply, from.port, from.address);
       counters.wsdReplies += 1;
@@ -66,10 +78,13 @@ function answerSearch(msg: Buffer, from: RemoteInfo, who: readonly CrowdDevice[]
   if (search === undefined) return;
   counters.searches += 1;
   for (const d of who) {
-    if (!answersSearch(d, search.st)) continue;
-    later(d, () => {
-      ssdpSockets.get(d.ip)?.send(Buffer.from(searchResponse(d, search.st, new Date())), from.port, from.address);
-      counters.ssdpReplies += 1;
+    const targets = searchTargets(d, search.st);
+    if (targets.length === 0) continue;
+    later(delayOf(d, counters.searches, mxMs(search.mx)), () => {
+      for (const target of targets) {
+        ssdpSockets.get(d.ip)?.send(Buffer.from(searchResponse(d, target, new Date())), from.port, from.address);
+        counters.ssdpReplies += 1;
+      }
     });
   }
 }

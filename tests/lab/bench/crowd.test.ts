@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crowdDevices, crowdLines, ipPlus, MAX_CROWD } from './crowd-plan.ts';
-import { answersSearch, probeMatches, searchResponse, upnpDescription } from './crowd-messages.ts';
+import { probeMatches, searchTargets, searchResponse, upnpDescription } from './crowd-messages.ts';
 import { readRusage, RUSAGE_MARK } from './rusage.ts';
 import { decodeProbeMatches } from '../../../src/discovery/wsd/decode.ts';
 import { parseSsdpMessage, ssdpHeader } from '../../../src/discovery/ssdp/decode.ts';
@@ -30,6 +30,13 @@ describe('crowd plan', () => {
     expect(lines).toContain('link add mv1 link eth0 address 4c:11:bf:7c:00:01 type macvlan mode bridge');
     expect(lines).toContain('addr add 10.70.0.11/22 dev mv1');
     expect(lines.at(-1)).toBe('route add 224.0.0.0/4 dev mv0');
+    expect(lines.some((l) => l.startsWith('neigh'))).toBe(false);
+  });
+
+  it('gives each device a permanent entry for the agent, so the shared neighbour table holds only the agent\'s', () => {
+    const lines = crowdLines(crowdDevices(2, '10.70.0.10'), 22, { ip: '10.70.0.2', mac: '02:00:00:00:00:02' });
+    expect(lines.filter((l) => l.startsWith('neigh replace 10.70.0.2 lladdr 02:00:00:00:00:02 dev mv'))).toHaveLength(2);
+    expect(lines.every((l) => !l.startsWith('neigh') || l.endsWith('nud permanent'))).toBe(true);
   });
 });
 
@@ -46,11 +53,15 @@ describe('crowd messages, read by camsweep decoders', () => {
   });
 
   it('answers M-SEARCH with a LOCATION on the device address', () => {
-    expect(answersSearch(dahua!, 'ssdp:all')).toBe(true);
-    expect(answersSearch(dahua!, 'urn:dial-multiscreen-org:service:dial:1')).toBe(false);
-    const msg = parseSsdpMessage(Buffer.from(searchResponse(dahua!, 'ssdp:all', new Date(0))));
+    const uuid = 'uuid:crowd-dahua-4c11bf7c0001';
+    expect(searchTargets(dahua!, 'ssdp:all')).toEqual(['upnp:rootdevice', uuid, 'urn:schemas-upnp-org:device:Basic:1']);
+    expect(searchTargets(dahua!, 'upnp:rootdevice')).toEqual(['upnp:rootdevice']);
+    expect(searchTargets(dahua!, 'urn:dial-multiscreen-org:service:dial:1')).toEqual([]);
+    const msg = parseSsdpMessage(Buffer.from(searchResponse(dahua!, 'upnp:rootdevice', new Date(0))));
     expect(ssdpHeader(msg, 'location')).toBe('http://10.70.0.11:80/upnp_device_desc.xml');
     expect(ssdpHeader(msg, 'st')).toBe('upnp:rootdevice');
+    expect(ssdpHeader(msg, 'usn')).toBe(`${uuid}::upnp:rootdevice`);
+    expect(ssdpHeader(parseSsdpMessage(Buffer.from(searchResponse(dahua!, uuid, new Date(0)))), 'usn')).toBe(uuid);
     expect(upnpDescription(dahua!)).toContain('<manufacturer>Dahua</manufacturer>');
     expect(() => parseXml(upnpDescription(dahua!), 64 * 1024)).not.toThrow();
   });
