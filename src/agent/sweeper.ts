@@ -26,6 +26,10 @@ import { MAX_PACKETS_PER_SECOND, MIN_PACKETS_PER_SECOND } from '../discovery/uni
 export interface SweepOverrides {
   interfaces?: readonly string[];
   windowMs?: number;
+  /** Listen for the whole window even when every reply is in (turns the adaptive window off). */
+  fullWindow?: boolean;
+  /** Idle time that closes the adaptive window, ms (replaces sweep.idle). */
+  idleMs?: number;
   mx?: number;
   enrich?: boolean;
   auditFile?: string;
@@ -80,6 +84,7 @@ export function createSweeper(config: Config, log: Logger, overrides: SweepOverr
   const enrichers: Enrichers =
     (overrides.enrich ?? true) && config.enrich.enabled ? { onvif: enrichOnvif, upnp: enrichUpnp, banner: httpBanner } : {};
   const mx = overrides.mx ?? config.sweep.mx;
+  const idleMs = overrides.fullWindow === true ? undefined : (overrides.idleMs ?? config.sweep.idleMs);
   const auditFile = overrides.auditFile ?? config.audit.file;
   // Targets are expanded (and refused: loopback, multicast, too many) before anything is sent.
   const plan = resolveTargets({
@@ -102,6 +107,7 @@ export function createSweeper(config: Config, log: Logger, overrides: SweepOverr
           discoverers: buildDiscoverers(config.sweep.protocols, mx),
           enrichers,
           windowMs: overrides.windowMs ?? config.sweep.windowMs,
+          ...(idleMs === undefined ? {} : { settle: { idleMs } }),
           enrichGraceMs: config.enrich.graceMs,
           requestTimeoutMs: config.enrich.requestTimeoutMs,
           maxBodyBytes: config.enrich.maxBodyBytes,

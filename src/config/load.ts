@@ -14,7 +14,14 @@ export { cidrContains, parseCidr, type Cidr } from '../util/cidr.ts';
 
 /** The configuration in force: validated once, durations in ms, secrets resolved, frozen. */
 export interface Config {
-  sweep: { interfaces: string[]; windowMs: number; mx: number; protocols: ConfigFile['sweep']['protocols'] };
+  sweep: {
+    interfaces: string[];
+    windowMs: number;
+    /** Adaptive window: the idle time that closes it once every reply is due; undefined: fixed window. */
+    idleMs: number | undefined;
+    mx: number;
+    protocols: ConfigFile['sweep']['protocols'];
+  };
   enrich: { enabled: boolean; requestTimeoutMs: number; graceMs: number; maxBodyBytes: number; concurrency: number };
   credentials: Array<{ match: Cidr; username: string; password: string }>;
   log: { level: ConfigFile['log']['level'] };
@@ -126,6 +133,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     sweep: {
       interfaces: file.sweep.interfaces,
       windowMs: Math.round(file.sweep.timeout * 1000),
+      idleMs: file.sweep.adaptive ? Math.round(file.sweep.idle * 1000) : undefined,
       mx: file.sweep.mx,
       protocols: file.sweep.protocols,
     },

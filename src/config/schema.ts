@@ -32,8 +32,15 @@ export const configSchema = z
     sweep: z
       .object({
         interfaces: z.array(z.string().min(1)).default([]),
+        /** The longest the listen window lasts (the whole of it when adaptive is false). */
         timeout: seconds(0.5, 300).default(3),
-        mx: z.number().int().min(1).max(5).default(2),
+        /**
+         * Close the window as soon as every probe's replies are due (MX, APP_MAX_DELAY...) and
+         * none has come for `idle` seconds, rather than at `timeout` (docs/decisions/window.md).
+         */
+        adaptive: z.boolean().default(true),
+        idle: seconds(0.05, 10).default(0.3),
+        mx: z.number().int().min(1).max(5).default(1),
         protocols: z.array(z.enum(PROTOCOL_NAMES)).min(1).default([...PROTOCOL_NAMES]),
         /** Routed networks: IPv4 addresses or CIDR ranges probed address by address (unicast). */
         targets: z.array(z.string().min(1)).default([]),

@@ -16,7 +16,7 @@
 import { errorCode, errorMessage } from '../domain/errors.ts';
 import type { SweepError } from '../domain/types.ts';
 import { jitter, sleep } from '../util/time.ts';
-import type { DiscoveryContext } from './types.ts';
+import { REPLY_MARGIN_MS, type DiscoveryContext } from './types.ts';
 import { openUdpSocket, type UdpSocket } from './udp.ts';
 
 export type SearchVia = 'unicast' | 'group';
@@ -128,7 +128,15 @@ export interface SearchRounds {
   repeats: number;
   /** Pause before each datagram after the first, ms. */
   jitterMs: readonly [number, number];
+  /** How long after a datagram its replies may come (adaptive window; default VENDOR_REPLY_MS). */
+  replyMs?: number;
 }
+
+/**
+ * SADP and DHIP say nothing of a reply delay; devices measured in the lab and in the corpus
+ * answer within milliseconds. Half a second, like WS-Discovery's APP_MAX_DELAY.
+ */
+export const VENDOR_REPLY_MS = 500;
 
 export interface SearchRoundsOptions extends SearchRounds {
   ctx: DiscoveryContext;
@@ -143,10 +151,11 @@ export interface SearchRoundsOptions extends SearchRounds {
  */
 export async function sendSearchRounds(options: SearchRoundsOptions): Promise<void> {
   const { ctx, protocol, socket, sends, jitterMs } = options;
+  const replyMs = (options.replyMs ?? VENDOR_REPLY_MS) + REPLY_MARGIN_MS;
   let first = true;
   let failed = 0;
   for (let round = 0; round < options.repeats; round += 1) {
-    for (const { address, port, payload } of sends) {
+    for (const [i, { address, port, payload }] of sends.entries()) {
       if (!first) await sleep(jitter(jitterMs[0], jitterMs[1], ctx.random), ctx.signal);
       first = false;
       if (ctx.signal.aborted) return;
@@ -159,7 +168,9 @@ export async function sendSearchRounds(options: SearchRoundsOptions): Promise<vo
           ctx.error(searchError(ctx, protocol, 'SEND_FAILED', `${options.what} to ${address}:${port} failed (${errorCode(err, 'ERROR')}): ${errorMessage(err)}`));
         }
       }
+      ctx.expectReplies?.(replyMs, round === options.repeats - 1 && i === sends.length - 1);
     }
   }
+  if (sends.length === 0) ctx.expectReplies?.(0, true);
   if (failed > 0) ctx.log.debug({ failed }, `${protocol}: sends failed`);
 }

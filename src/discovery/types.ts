@@ -18,7 +18,20 @@ export interface DiscoveryContext {
   random?: () => number;
   /** Pass to openUdpSocket({ audit }) so every datagram sent is recorded. */
   audit?: DatagramAudit;
+  /**
+   * The adaptive window (docs/decisions/window.md): after each send, a discoverer says how long
+   * replies to it may take (the protocol's own bound: MX for SSDP, APP_MAX_DELAY for
+   * WS-Discovery...), and with `last` that nothing more is scheduled. Once every discoverer on
+   * every interface has sent its last, every such deadline has passed and no reply has come for
+   * the idle time, the sweep closes the window before `windowMs`. Replies may still trigger
+   * sends (mDNS follow-ups); they say so again. A discoverer that never calls it keeps the
+   * window open to the end.
+   */
+  expectReplies?(withinMs: number, last?: boolean): void;
 }
+
+/** Margin added to each protocol's reply bound for the network and the device's own load. */
+export const REPLY_MARGIN_MS = 100;
 
 /** One discovery protocol: runs on one interface until the window closes. Never throws. */
 export interface Discoverer {

@@ -127,4 +127,10 @@ export interface SweepResult {
   interfaces: SweepInterface[];
   devices: Device[];
   errors: SweepError[];
+  /**
+   * How the listen window ended: `settled` when the replies were all in before `maxMs` (the
+   * adaptive window), `timeout` when it lasted the whole `maxMs`. Optional: absent from sweeps
+   * recorded before it existed.
+   */
+  window?: { reason: 'settled' | 'timeout'; ms: number; maxMs: number };
 }

@@ -10,12 +10,12 @@ import type { Credentials, EnrichContext, EnrichResult } from '../enrich/types.t
 import { CamsweepError, errorCode, errorMessage } from '../domain/errors.ts';
 import { createLimiter } from '../util/limit.ts';
 import { createRateLimiter, type RateLimiter } from '../util/rate.ts';
-import { sleep } from '../util/time.ts';
 import type { Cidr } from '../util/cidr.ts';
 import { createScope } from '../discovery/unicast/scope.ts';
 import { runUnicastProbe, type UnicastContext, type UnicastStats } from '../discovery/unicast/prober.ts';
 import { DEFAULT_UNICAST_RATE, type UnicastProtocol } from '../discovery/unicast/probes.ts';
 import { mergeObservations } from './merge.ts';
+import { openListenWindow } from './window.ts';
 
 /** The enrichers the sweep calls for each host; injected so tests can replace any of them. */
 export interface Enrichers {
@@ -46,8 +46,14 @@ export interface SweepOptions {
   interfaces: readonly NetInterface[];
   discoverers: readonly Discoverer[];
   enrichers: Enrichers;
-  /** Listen window: discovery probes and listens this long. */
+  /** Listen window: discovery probes and listens this long at most. */
   windowMs: number;
+  /**
+   * Adaptive window (src/sweep/window.ts): close before `windowMs` once every discoverer has
+   * sent its last probe, the replies it expects are due, and nothing has come for `idleMs`.
+   * Absent: listen for the whole window.
+   */
+  settle?: { idleMs: number };
   /** After the window, enrichment still running gets this long before it is aborted. */
   enrichGraceMs: number;
   requestTimeoutMs: number;
@@ -96,6 +102,14 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log.child({ module: 'sweep' });
   const startedAt = now();
+  // Debug: how long each phase took and the process's memory after it (the profile in
+  // docs/decisions/window.md was read from these lines).
+  const t0 = performance.now();
+  const phase = (name: string, fields: Record<string, unknown> = {}): void => {
+    if (!log.isLevelEnabled('debug')) return;
+    const { rss, heapUsed } = process.memoryUsage();
+    log.debug({ phase: { name, atMs: Math.round(performance.now() - t0), rssMb: Math.round(rss / 2 ** 20), heapMb: Math.round(heapUsed / 2 ** 20), ...fields } }, 'sweep phase');
+  };
 
   const errors: SweepError[] = [];
   const errorKeys = new Set<string>();
@@ -112,9 +126,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     errors.push(err);
   };
 
+  phase('start');
   const observations = new Map<string, Observation[]>();
   let hostsDropped = 0;
   const window = new AbortController();
+  const listen = openListenWindow({ maxMs: options.windowMs, ...(options.settle ? { idleMs: options.settle.idleMs } : {}) });
   const enrichAbort = new AbortController();
   const limiter = createLimiter(options.enrichConcurrency);
   const enrichTasks: Array<Promise<void>> = [];
@@ -195,6 +211,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     }
     if (list.length >= limits.maxObservationsPerHost) return;
     list.push(obs);
+    if (fromDiscovery) listen.activity();
     if (!fromDiscovery || !hasEnrichers) return;
 
     const { ip } = obs;
@@ -236,6 +253,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   for (const iface of options.interfaces) {
     for (const discoverer of options.discoverers) {
       const dlog = options.log.child({ interface: iface.name });
+      const member = listen.join();
       runs.push(
         discoverer
           .run({
@@ -246,6 +264,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
             emit: (obs) => accept({ ...obs, interface: obs.interface ?? iface.name }, true),
             audit: datagramAudit(discoverer.protocol, iface.name),
             error: (err) => recordError({ interface: iface.name, protocol: discoverer.protocol, ...err }),
+            expectReplies: (withinMs, last) => member.expectReplies(withinMs, last),
           })
           .catch((err: unknown) => {
             recordError({
@@ -254,7 +273,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
               protocol: discoverer.protocol,
               interface: iface.name,
             });
-          }),
+          })
+          .finally(() => member.finished()),
       );
     }
   }
@@ -286,7 +306,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     );
   }
 
-  await sleep(options.windowMs);
+  const windowOutcome = await listen.closed;
+  phase('window', { closed: windowOutcome.reason, maxMs: options.windowMs, hosts: observations.size });
   window.abort();
   await Promise.all(runs);
   // The unicast listen window starts after its last probe: it may outlast the multicast one.
@@ -305,6 +326,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   await settle();
   clearTimeout(graceTimer);
   enrichAbort.abort();
+  phase('enriched', { tasks: enrichTasks.length, observations: [...observations.values()].reduce((n, list) => n + list.length, 0) });
 
   // Summaries of what the bounds cut are always kept, whatever the error cap.
   if (hostsDropped > 0) {
@@ -318,8 +340,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
   const neighbours = await options.neighbours();
   const merged = mergeObservations({ observations: [...observations.values()].flat(), neighbours });
+  phase('merged', { devices: merged.length });
   const judge = options.judge;
   const devices = judge ? merged.map((d) => judge(d, startedAt)) : merged;
+  if (judge) phase('judged');
   const finishedAt = now();
   log.info({ sweep: { devices: devices.length, errors: errors.length, ms: finishedAt.getTime() - startedAt.getTime() } }, 'sweep finished');
 
@@ -331,6 +355,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     interfaces: options.interfaces.map(({ name, address, netmask, mac }) => ({ name, address, netmask, mac })),
     devices,
     errors,
+    window: { reason: windowOutcome.reason, ms: windowOutcome.ms, maxMs: options.windowMs },
   };
 }
 

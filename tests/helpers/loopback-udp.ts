@@ -52,6 +52,15 @@ export interface LoopbackRun {
   ms: number;
   /** Every datagram sent, as `<address>:<port> <bytes>`, in order. */
   audited: string[];
+  /** Every ctx.expectReplies call (the adaptive window), in order. */
+  expected: ExpectedReplies[];
+}
+
+export interface ExpectedReplies {
+  withinMs: number;
+  last: boolean;
+  /** Datagrams sent before the call. */
+  afterSends: number;
 }
 
 /** Runs `discoverer` on `iface` for a window of `windowMs` (then aborted), collecting what it reports. */
@@ -59,10 +68,12 @@ export async function runOnLoopback(discoverer: Discoverer, iface: NetInterface,
   const observations: Observation[] = [];
   const audited: string[] = [];
   const errors: SweepError[] = [];
+  const expected: ExpectedReplies[] = [];
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), windowMs);
   const started = performance.now();
   await discoverer.run({
+    expectReplies: (withinMs, last = false) => expected.push({ withinMs, last, afterSends: audited.length }),
     iface,
     signal: controller.signal,
     windowMs,
@@ -73,5 +84,5 @@ export async function runOnLoopback(discoverer: Discoverer, iface: NetInterface,
     ...(random === undefined ? {} : { random }),
   });
   clearTimeout(timer);
-  return { observations, errors, ms: performance.now() - started, audited };
+  return { observations, errors, ms: performance.now() - started, audited, expected };
 }

@@ -7,7 +7,7 @@ import { createSweeper } from '../../agent/sweeper.ts';
 import { reportFromCli, reportOverrides, type ReportCliFlags } from '../../report/from-cli.ts';
 import { resolveReportConfig } from '../../report/config.ts';
 import { inventoryDataDir, recordSweepFromCli } from '../../inventory/from-cli.ts';
-import { formatResult, type OutputFormat } from '../../output/format.ts';
+import { formatChunks, type OutputFormat } from '../../output/format.ts';
 import type { DeviceStatus } from '../../domain/types.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { EXIT, type CliIo, type CommandModule, collect } from '../context.ts';
@@ -17,6 +17,8 @@ import { MAX_PACKETS_PER_SECOND, MIN_PACKETS_PER_SECOND } from '../../discovery/
 export interface SweepCliOptions {
   interface: string[];
   timeout?: number;
+  fullWindow?: boolean;
+  idle?: number;
   format?: OutputFormat;
   config?: string;
   failOn?: 'restricted' | 'review';
@@ -48,6 +50,8 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise
     interfaces: opts.interface,
     enrich: opts.enrich,
     ...(opts.timeout === undefined ? {} : { windowMs: Math.round(opts.timeout * 1000) }),
+    ...(opts.fullWindow === true ? { fullWindow: true } : {}),
+    ...(opts.idle === undefined ? {} : { idleMs: Math.round(opts.idle * 1000) }),
     ...(opts.mx === undefined ? {} : { mx: opts.mx }),
     ...(opts.auditFile === undefined ? {} : { auditFile: opts.auditFile }),
     targets: opts.target,
@@ -64,7 +68,8 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise
   resolveReportConfig(config.reportSettings, io.env, (p) => readFileSync(p, 'utf8'), { overrides: reportOverrides(reportFlags) });
   const result = await sweeper.run();
   const format: OutputFormat = opts.format ?? (io.isTty ? 'table' : 'json');
-  io.stdout(formatResult(result, format));
+  // In pieces: the JSON of a sweep of thousands of devices is never held as one string.
+  for (const chunk of formatChunks(result, format)) io.stdout(chunk);
   // The inventory keeps every device across sweeps (`camsweep devices`, `show`, `sweeps`, `diff`).
   if (opts.record) recordSweepFromCli(result, { dataDir: inventoryDataDir({ settings: config.reportSettings, env: io.env }), log });
   // Queued in the outbox before any send; what cannot be delivered now stays queued.
@@ -79,6 +84,12 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise
 function timeoutSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0.5 || n > 300) throw new UsageError(`--timeout must be a number of seconds from 0.5 to 300 (got ${value})`);
+  return n;
+}
+
+function idleSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0.05 || n > 10) throw new UsageError(`--idle must be a number of seconds from 0.05 to 10 (got ${value})`);
   return n;
 }
 
@@ -102,11 +113,17 @@ export const sweepCommand: CommandModule = {
       .command('sweep')
       .description('probe the local network once (WS-Discovery, SSDP/UPnP, mDNS, Hikvision SADP, Dahua DHIP) and print every device found')
       .option('-i, --interface <name>', 'interface to probe from (repeatable; default: every up, non-loopback IPv4 interface)', collect, [])
-      .option('-t, --timeout <seconds>', 'listen window in seconds (default 3, or the config file)', timeoutSeconds)
+      .option(
+        '-t, --timeout <seconds>',
+        'longest listen window in seconds (default 3, or sweep.timeout); it closes earlier once every reply is in (see --full-window)',
+        timeoutSeconds,
+      )
+      .option('--full-window', 'listen for the whole --timeout even when every reply is in (sweep.adaptive: false)')
+      .option('--idle <seconds>', 'close the window once every reply is due and none has come for this long (default 0.3, or sweep.idle)', idleSeconds)
       .addOption(new Option('-f, --format <format>', 'output format (default: table on a terminal, json otherwise)').choices(['table', 'json', 'csv']))
       .option('-c, --config <file>', 'YAML configuration file')
       .addOption(new Option('--fail-on <status>', 'exit 3 when a device has this status (review also counts restricted)').choices(['restricted', 'review']))
-      .addOption(new Option('--mx <seconds>', 'SSDP MX: the longest a device may wait before answering (1-5)').argParser(mxSeconds))
+      .addOption(new Option('--mx <seconds>', 'SSDP MX: the longest a device may wait before answering (1-5, default 1, or sweep.mx)').argParser(mxSeconds))
       .option('--no-enrich', 'do not query devices after discovery (no ONVIF device service, UPnP description or HTTP banner)')
       .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
       .option('--record', 'store the sweep in the inventory (data directory) and log what changed since the last one')

@@ -16,7 +16,7 @@ import type { SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { jitter, sleep } from '../../util/time.ts';
 import { onSubnet } from '../interfaces.ts';
-import type { DiscoveryContext } from '../types.ts';
+import { REPLY_MARGIN_MS, type DiscoveryContext } from '../types.ts';
 import { linkLocalSocket, openUdpSocket, type UdpSocket } from '../udp.ts';
 import { decodeMdnsResponse } from './decode.ts';
 import { FollowUpTracker, type FollowUpLimits } from './followup.ts';
@@ -40,7 +40,10 @@ export interface MdnsDiscoveryOptions {
   limits?: Partial<FollowUpLimits>;
 }
 
-export const DEFAULT_REQUERY_MS: readonly number[] = [0, 1000, 2500];
+/** RFC 6762 §5.2: the first two queries at least one second apart. */
+export const DEFAULT_REQUERY_MS: readonly number[] = [0, 1000];
+/** RFC 6762 §6: a responder delays answers with shared records by 20-120 ms. */
+export const MDNS_RESPONSE_DELAY_MS = 120;
 export const DEFAULT_FOLLOW_UP_DELAY_MS = 150;
 /** A round later than this before the window closes is not worth sending. */
 export const MIN_REPLY_MS = 250;
@@ -148,6 +151,7 @@ export class MdnsSession {
       const packets = [...buildBrowseQueries({ qu }), ...buildTypeQueries(this.tracker.learnedTypes(), { qu })];
       this.log.debug({ round: i + 1, packets: packets.length }, 'mdns browse round');
       await this.send(packets);
+      this.ctx.expectReplies?.(MDNS_RESPONSE_DELAY_MS + REPLY_MARGIN_MS, i === schedule.length - 1);
     }
   }
 
@@ -226,6 +230,9 @@ export class MdnsSession {
 
   private scheduleFollowUp(): void {
     if (this.closed || this.followUpTimer) return;
+    const delayMs = this.options.followUpDelayMs ?? DEFAULT_FOLLOW_UP_DELAY_MS;
+    // The follow-up goes out after `delayMs` and its answers come MDNS_RESPONSE_DELAY_MS later.
+    this.ctx.expectReplies?.(delayMs + MDNS_RESPONSE_DELAY_MS + REPLY_MARGIN_MS);
     this.followUpTimer = setTimeout(() => {
       this.followUpTimer = undefined;
       if (this.closed || this.ctx.signal.aborted) return;
@@ -233,8 +240,8 @@ export class MdnsSession {
       if (questions.length === 0) return;
       const packets = packQueries(questions);
       this.log.debug({ questions: questions.length, packets: packets.length }, 'mdns follow-up');
-      void this.send(packets);
-    }, this.options.followUpDelayMs ?? DEFAULT_FOLLOW_UP_DELAY_MS);
+      void this.send(packets).then(() => this.ctx.expectReplies?.(MDNS_RESPONSE_DELAY_MS + REPLY_MARGIN_MS));
+    }, delayMs);
   }
 
   private invalid(ip: string, message: string): void {

@@ -1,7 +1,7 @@
 import { errorCode, errorMessage } from '../../domain/errors.ts';
 import type { Observation, SweepError } from '../../domain/types.ts';
 import { aborted, jitter, sleep } from '../../util/time.ts';
-import type { Discoverer, DiscoveryContext } from '../types.ts';
+import { REPLY_MARGIN_MS, type Discoverer, type DiscoveryContext } from '../types.ts';
 import { linkLocalSocket, openUdpSocket, type UdpSocket } from '../udp.ts';
 import { parseSsdpMessage, ssdpToObservation } from './decode.ts';
 import { DEFAULT_MX, DEFAULT_SEARCH_TARGETS, SSDP_GROUP, SSDP_GROUP6, SSDP_HOST6, SSDP_PORT, buildMSearch, clampMx } from './payloads.ts';
@@ -185,5 +185,7 @@ async function sendSearches(
         }
       }
     }
+    // A device waits a random time of up to MX seconds before answering (UDA 1.1 §1.3.3).
+    ctx.expectReplies?.(mx * 1000 + REPLY_MARGIN_MS, round === config.repeats - 1);
   }
 }

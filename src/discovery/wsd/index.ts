@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../../domain/errors.ts';
 import { aborted, jitter, sleep } from '../../util/time.ts';
-import type { Discoverer, DiscoveryContext } from '../types.ts';
+import { REPLY_MARGIN_MS, type Discoverer, type DiscoveryContext } from '../types.ts';
 import { linkLocalSocket, openUdpSocket, type UdpSocket } from '../udp.ts';
 import { WSD_LIMITS } from './decode.ts';
 import { buildProbe, NVT_TYPES, WSD_GROUP, WSD_GROUP6, WSD_PORT } from './payloads.ts';
@@ -21,6 +21,9 @@ export interface WsDiscoveryOptions {
   newMessageId?: () => string;
 }
 
+/** WS-Discovery 1.1 APP_MAX_DELAY: a Target Service answers a Probe within this random delay. */
+export const WSD_APP_MAX_DELAY_MS = 500;
+
 export function createWsDiscovery(options: WsDiscoveryOptions = {}): Discoverer {
   const repeats = Math.min(Math.max(Math.trunc(options.repeats ?? 2), 1), 5);
   const [jitterMin, jitterMax] = options.jitterMs ?? [50, 250];
@@ -28,8 +31,9 @@ export function createWsDiscovery(options: WsDiscoveryOptions = {}): Discoverer 
 
   async function sendProbes(ctx: DiscoveryContext, targets: ReadonlyArray<{ socket: UdpSocket; group: string }>, sent: Set<string>): Promise<void> {
     let first = true;
+    const variants = [NVT_TYPES, undefined];
     for (let round = 0; round < repeats; round += 1) {
-      for (const types of [NVT_TYPES, undefined]) {
+      for (const [v, types] of variants.entries()) {
         if (!first) await sleep(jitter(jitterMin, jitterMax, ctx.random), ctx.signal);
         first = false;
         if (ctx.signal.aborted) return;
@@ -48,6 +52,7 @@ export function createWsDiscovery(options: WsDiscoveryOptions = {}): Discoverer 
             });
           }
         }
+        ctx.expectReplies?.(WSD_APP_MAX_DELAY_MS + REPLY_MARGIN_MS, round === repeats - 1 && v === variants.length - 1);
       }
     }
   }

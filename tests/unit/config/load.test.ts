@@ -11,7 +11,9 @@ const files = (map: Record<string, string>) => (path: string): string => {
 describe('loadConfig', () => {
   it('gives defaults without a file', () => {
     const c = loadConfig({});
-    expect(c.sweep).toEqual({ interfaces: [], windowMs: 3000, mx: 2, protocols: ['wsd', 'ssdp', 'mdns', 'sadp', 'dhip'] });
+    expect(c.sweep).toEqual({ interfaces: [], windowMs: 3000, idleMs: 300, mx: 1, protocols: ['wsd', 'ssdp', 'mdns', 'sadp', 'dhip'] });
+    expect(loadConfig({ file: 'c.yaml', readFile: files({ 'c.yaml': 'sweep:\n  adaptive: false\n  idle: 1\n' }) }).sweep.idleMs).toBeUndefined();
+    expect(loadConfig({ file: 'c.yaml', readFile: files({ 'c.yaml': 'sweep:\n  idle: 0.5\n' }) }).sweep.idleMs).toBe(500);
     expect(c.enrich).toMatchObject({ enabled: true, requestTimeoutMs: 2500, graceMs: 2000, concurrency: 16 });
     expect(Object.isFrozen(c.sweep)).toBe(true);
   });

@@ -243,3 +243,66 @@ describe('runSweep audit record', () => {
     ]);
   });
 });
+
+describe('runSweep: the adaptive window', () => {
+  /** Sends at once, says its replies are due within `dueMs` and that it is done, then emits. */
+  const punctual = (dueMs: number, obs: Observation[], protocol: Discoverer['protocol'] = 'wsd'): Discoverer => ({
+    protocol,
+    async run(ctx) {
+      ctx.expectReplies?.(dueMs, true);
+      for (const o of obs) {
+        await sleep(10);
+        ctx.emit(o);
+      }
+      await aborted(ctx.signal);
+    },
+  });
+
+  it('closes as soon as the replies are due and have stopped, long before the longest window', async () => {
+    const started = performance.now();
+    const result = await runSweep(
+      base({ windowMs: 5000, settle: { idleMs: 100 }, discoverers: [punctual(200, [camera('10.66.0.11'), camera('10.66.0.12')])] }),
+    );
+    const ms = performance.now() - started;
+    expect(result.devices.map((d) => d.ip).sort()).toEqual(['10.66.0.11', '10.66.0.12']);
+    expect(result.window).toMatchObject({ reason: 'settled', maxMs: 5000 });
+    expect(result.window!.ms).toBeGreaterThanOrEqual(190);
+    expect(ms).toBeLessThan(1500);
+  });
+
+  it('waits for every discoverer on every interface, and counts one that failed as done', async () => {
+    const late: Discoverer = {
+      protocol: 'ssdp',
+      async run(ctx) {
+        ctx.expectReplies?.(100);
+        await sleep(300, ctx.signal);
+        ctx.expectReplies?.(100, true);
+        await aborted(ctx.signal);
+      },
+    };
+    const result = await runSweep(
+      base({
+        interfaces: [eth0, eth1],
+        windowMs: 1200,
+        settle: { idleMs: 50 },
+        discoverers: [punctual(50, [camera('10.66.0.11')]), late, fakeDiscoverer('mdns', {}, { throwOn: 'eth1' })],
+      }),
+    );
+    // mdns on eth0 never says it is done (mdns on eth1 threw, which counts as done): the window runs to the end.
+    expect(result.window?.reason).toBe('timeout');
+    expect(result.window!.ms).toBeGreaterThanOrEqual(1190);
+    expect(result.errors.map((e) => e.code)).toEqual(['DISCOVERY_FAILED']);
+    const withoutMdns = await runSweep(
+      base({ interfaces: [eth0, eth1], windowMs: 5000, settle: { idleMs: 50 }, discoverers: [punctual(50, [camera('10.66.0.11')]), late] }),
+    );
+    expect(withoutMdns.window?.reason).toBe('settled');
+    expect(withoutMdns.window!.ms).toBeGreaterThanOrEqual(390);
+    expect(withoutMdns.window!.ms).toBeLessThan(2000);
+  }, 15_000);
+
+  it('without settle, listens the whole window and says so', async () => {
+    const result = await runSweep(base({ windowMs: 300, discoverers: [punctual(10, [camera('10.66.0.11')])] }));
+    expect(result.window).toMatchObject({ reason: 'timeout', maxMs: 300 });
+    expect(result.window!.ms).toBeGreaterThanOrEqual(290);
+  });
+});

@@ -99,6 +99,11 @@ describe('createDhipDiscovery on loopback (private namespace only)', () => {
     expect(errors.every((e) => e.protocol === 'dhip' && e.interface === 'lo')).toBe(true);
   });
 
+  it('tells the adaptive window that each search\'s replies are due within 0.6 s, and which search was the last', async () => {
+    const r = await run(LO, 800, () => 0);
+    expect(r.expected).toEqual([1, 2, 3, 4, 5, 6].map((n) => ({ withinMs: 600, last: n === 6, afterSends: n })));
+  });
+
   it('records a group port it cannot listen on and still takes direct replies', async () => {
     const device = await udp('0.0.0.0', 37810, { join: GROUP });
     let searches = 0;

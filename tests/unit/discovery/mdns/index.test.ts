@@ -125,9 +125,10 @@ async function runDiscovery(
   windowMs: number,
   options: MdnsDiscoveryOptions,
   iface: NetInterface = LO,
-): Promise<{ observations: Observation[]; errors: SweepError[]; elapsed: number }> {
+): Promise<{ observations: Observation[]; errors: SweepError[]; elapsed: number; expected: Array<{ withinMs: number; last: boolean }> }> {
   const observations: Observation[] = [];
   const errors: SweepError[] = [];
+  const expected: Array<{ withinMs: number; last: boolean }> = [];
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), windowMs);
   const start = Date.now();
@@ -139,9 +140,10 @@ async function runDiscovery(
     emit: (o) => observations.push(o),
     error: (e) => errors.push(e),
     random: () => 0,
+    expectReplies: (withinMs, last = false) => expected.push({ withinMs, last }),
   });
   clearTimeout(timer);
-  return { observations, errors, elapsed: Date.now() - start };
+  return { observations, errors, elapsed: Date.now() - start, expected };
 }
 
 function fieldsOf(observations: Observation[], ip: string): Array<[string, string]> {
@@ -179,8 +181,15 @@ describe('createMdnsDiscovery on loopback (private namespace)', () => {
     await unicastResponder(await udp('0.0.0.0', 5353, true, true), unicastSeen);
     await multicastResponder(await udp('0.0.0.0', 5353, true, true), multicastSeen);
 
-    const { observations, errors, elapsed } = await runDiscovery(1600, { requeryMs: [0, 500, 1000], followUpDelayMs: 50 });
+    const { observations, errors, elapsed, expected } = await runDiscovery(1600, { requeryMs: [0, 500, 1000], followUpDelayMs: 50 });
     expect(elapsed).toBeLessThan(2500);
+
+    // The adaptive window: each round's answers are due within 120 ms + 0.1 s, the third round
+    // is the last; each follow-up (after 50 ms) pushes the deadline on, before and after it goes out.
+    expect(expected.filter((e) => e.last)).toEqual([{ withinMs: 220, last: true }]);
+    expect(expected.filter((e) => e.withinMs === 220).length).toBeGreaterThanOrEqual(3);
+    expect(expected.filter((e) => e.withinMs === 270).length).toBeGreaterThanOrEqual(1);
+    expect(expected.every((e) => e.withinMs === 220 || e.withinMs === 270)).toBe(true);
 
     // legacy unicast responder at 127.0.0.2
     const axis = observations.find((o) => o.ip === '127.0.0.2');
@@ -220,11 +229,11 @@ describe('createMdnsDiscovery on loopback (private namespace)', () => {
     expect(observations.some((o) => o.ip === '127.0.0.3' && o.endpoints?.httpPorts?.includes(8080))).toBe(true);
 
     // three browse rounds, QU bit on the first only, all from an ephemeral (legacy) port
-    const rounds = multicastSeen.filter((q) => q.questions.some((x) => x.name === '_axis-video._tcp.local'));
-    expect(rounds).toHaveLength(3);
-    expect(rounds.map((q) => q.questions[0]?.klass)).toEqual([0x8001, 0x0001, 0x0001]);
-    expect(rounds.every((q) => q.fromPort !== 5353)).toBe(true);
-    expect(rounds[1]!.at - rounds[0]!.at).toBeGreaterThanOrEqual(400);
+    const browses = multicastSeen.filter((q) => q.questions.some((x) => x.name === '_axis-video._tcp.local'));
+    expect(browses).toHaveLength(3);
+    expect(browses.map((q) => q.questions[0]?.klass)).toEqual([0x8001, 0x0001, 0x0001]);
+    expect(browses.every((q) => q.fromPort !== 5353)).toBe(true);
+    expect(browses[1]!.at - browses[0]!.at).toBeGreaterThanOrEqual(400);
     expect(unicastSeen.filter((q) => q.questions.some((x) => x.name === '_axis-video._tcp.local'))).toHaveLength(3);
 
     // follow-ups: SRV + TXT for the bare PTR's instance (dotted label whole), then A for its host

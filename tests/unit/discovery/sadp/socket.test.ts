@@ -107,6 +107,11 @@ describe('createSadpDiscovery on loopback (private namespace only)', () => {
     expect(errors.every((e) => e.protocol === 'sadp' && e.interface === 'lo')).toBe(true);
   });
 
+  it('tells the adaptive window that each inquiry\'s replies are due within 0.6 s, and which inquiry was the last', async () => {
+    const r = await run(LO, 800, [], () => 0);
+    expect(r.expected).toEqual([1, 2, 3, 4].map((n) => ({ withinMs: 600, last: n === 4, afterSends: n })));
+  });
+
   it('records a group port it cannot listen on and still takes direct replies', async () => {
     // A "device" holding 0.0.0.0:37020 without SO_REUSEADDR: the discoverer cannot listen there.
     const device = await udp('0.0.0.0', PORT, { join: GROUP });

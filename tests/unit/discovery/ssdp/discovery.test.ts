@@ -53,9 +53,10 @@ async function runFor(
   discoverer: ReturnType<typeof createSsdpDiscovery>,
   ms: number,
   windowMs = 4000,
-): Promise<{ observations: Observation[]; errors: SweepError[]; stoppedAfterMs: number }> {
+): Promise<{ observations: Observation[]; errors: SweepError[]; stoppedAfterMs: number; expected: Array<{ withinMs: number; last: boolean }> }> {
   const observations: Observation[] = [];
   const errors: SweepError[] = [];
+  const expected: Array<{ withinMs: number; last: boolean }> = [];
   const controller = new AbortController();
   const ctx: DiscoveryContext = {
     iface: LO,
@@ -64,13 +65,14 @@ async function runFor(
     log: silentLogger(),
     emit: (obs) => observations.push(obs),
     error: (err) => errors.push(err),
+    expectReplies: (withinMs, last = false) => expected.push({ withinMs, last }),
   };
   const done = discoverer.run(ctx);
   await new Promise((resolve) => setTimeout(resolve, ms));
   const abortedAt = Date.now();
   controller.abort();
   await done;
-  return { observations, errors, stoppedAfterMs: Date.now() - abortedAt };
+  return { observations, errors, stoppedAfterMs: Date.now() - abortedAt, expected };
 }
 
 const GOOD_LF = [
@@ -108,7 +110,12 @@ describe('createSsdpDiscovery over loopback multicast', () => {
   });
 
   it('sends both search targets twice with the configured MX, decodes LF-only replies, reports junk', async () => {
-    const { observations, errors, stoppedAfterMs } = await runFor(createSsdpDiscovery({ mx: 3 }), 1300);
+    const { observations, errors, stoppedAfterMs, expected } = await runFor(createSsdpDiscovery({ mx: 3 }), 1300);
+    // The adaptive window: after each round, replies are due within MX + 0.1 s; the second round is the last.
+    expect(expected).toEqual([
+      { withinMs: 3100, last: false },
+      { withinMs: 3100, last: true },
+    ]);
     const searches = responder.received.filter((r) => r.text.startsWith('M-SEARCH * HTTP/1.1\r\n'));
 
     const byTarget = (st: string): Received[] => searches.filter((r) => header(r.text, 'ST') === st);
@@ -150,7 +157,8 @@ describe('createSsdpDiscovery over loopback multicast', () => {
 
   it('lowers MX to what the listen window leaves', async () => {
     responder.received.length = 0;
-    await runFor(createSsdpDiscovery({ mx: 5, repeats: 1 }), 300, 1600);
+    const { expected } = await runFor(createSsdpDiscovery({ mx: 5, repeats: 1 }), 300, 1600);
+    expect(expected).toEqual([{ withinMs: 1100, last: true }]);
     const searches = responder.received.filter((r) => r.text.startsWith('M-SEARCH'));
     expect(searches).toHaveLength(2);
     for (const s of searches) expect(header(s.text, 'MX')).toBe('1');

@@ -98,6 +98,7 @@ describe('createWsDiscovery on loopback (private namespace only)', () => {
     const controller = new AbortController();
     const started = performance.now();
     const timer = setTimeout(() => controller.abort(), 1500);
+    const expected: Array<{ withinMs: number; last: boolean; probes: number }> = [];
     await discoverer.run({
       iface: LOOPBACK,
       signal: controller.signal,
@@ -105,6 +106,7 @@ describe('createWsDiscovery on loopback (private namespace only)', () => {
       log: silentLogger(),
       emit: (o) => observations.push(o),
       error: (e) => errors.push(e),
+      expectReplies: (withinMs, last = false) => expected.push({ withinMs, last, probes: sentIds.length }),
     });
     clearTimeout(timer);
     const elapsed = performance.now() - started;
@@ -119,6 +121,8 @@ describe('createWsDiscovery on loopback (private namespace only)', () => {
       undefined,
     ]);
     expect(new Set(responder.probes.map((p) => p.messageId)).size).toBe(4);
+    // The adaptive window: after each probe, replies are due within APP_MAX_DELAY + 0.1 s; the fourth is the last.
+    expect(expected).toEqual([1, 2, 3, 4].map((n) => ({ withinMs: 600, last: n === 4, probes: n })));
     expect(responder.probes.map((p) => p.messageId)).toEqual(sentIds);
     for (let i = 1; i < responder.probes.length; i += 1) {
       expect(responder.probes[i]!.at - responder.probes[i - 1]!.at).toBeGreaterThanOrEqual(40);
