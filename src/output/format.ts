@@ -16,8 +16,38 @@ const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\
  * the same character, so the document parses back to exactly the result.
  */
 export function formatJson(result: SweepResult): string {
-  const json = JSON.stringify(result, null, 2).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `${json}\n`;
+  return [...jsonChunks(result)].join('');
+}
+
+const escapeUnsafe = (json: string): string => json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** `JSON.stringify(value, null, 2)` for a value nested `depth` levels deep (its lines indented). */
+const nested = (value: unknown, depth: number): string => (JSON.stringify(value, null, 2) ?? 'null').replaceAll('\n', `\n${'  '.repeat(depth)}`);
+
+/**
+ * The same document as formatJson, byte for byte (`JSON.stringify(result, null, 2)` and a
+ * newline), in pieces: the top-level fields, then each element of each array field on its own,
+ * so printing a sweep of thousands of devices never builds the whole text at once. (A JSON
+ * string cannot hold a raw newline, so re-indenting at each newline touches only layout.)
+ */
+export function* jsonChunks(result: SweepResult): Generator<string> {
+  const entries = Object.entries(result).filter(([, value]) => value !== undefined && typeof value !== 'function');
+  if (entries.length === 0) {
+    yield '{}\n';
+    return;
+  }
+  yield '{\n';
+  for (const [i, [key, value]] of entries.entries()) {
+    const comma = i < entries.length - 1 ? ',' : '';
+    if (Array.isArray(value) && value.length > 0) {
+      yield `  ${JSON.stringify(key)}: [\n`;
+      for (const [j, item] of value.entries()) yield `    ${escapeUnsafe(nested(item, 2))}${j < value.length - 1 ? ',' : ''}\n`;
+      yield `  ]${comma}\n`;
+    } else {
+      yield `  ${JSON.stringify(key)}: ${escapeUnsafe(nested(value, 1))}${comma}\n`;
+    }
+  }
+  yield '}\n';
 }
 
 export const CSV_COLUMNS = [
@@ -95,6 +125,11 @@ export function formatTable(result: SweepResult): string {
       (result.errors.length > 0 ? `; ${result.errors.length} problem(s) recorded (see --format json)` : ''),
   );
   return `${out.join('\n')}\n`;
+}
+
+/** The output in pieces to write one after the other (JSON: one per device; see jsonChunks). */
+export function formatChunks(result: SweepResult, format: OutputFormat): Iterable<string> {
+  return format === 'json' ? jsonChunks(result) : [formatResult(result, format)];
 }
 
 export function formatResult(result: SweepResult, format: OutputFormat): string {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { schemaValidator } from '../../helpers/json-schema.ts';
-import { csvCell, formatCsv, formatJson, formatTable } from '../../../src/output/format.ts';
+import { csvCell, formatChunks, formatCsv, formatJson, formatTable, jsonChunks } from '../../../src/output/format.ts';
 import type { Device, SweepResult } from '../../../src/domain/types.ts';
-
 
 const device = (over: Partial<Device> = {}): Device => ({
   ip: '10.66.0.11',
@@ -53,6 +53,31 @@ describe('formatJson', () => {
     expect(out).not.toMatch(/[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/u);
     expect(out).toContain('"model": "a\\u009b31mb\\u202ec\\u061cd\\u2028e\\u200bf\\u007f"');
     expect((JSON.parse(out) as SweepResult).devices[0]!.model).toBe(model);
+  });
+
+  it('comes out in pieces, one per device, that together are exactly JSON.stringify(result, null, 2)', () => {
+    const r = { ...result([device(), device({ ip: '10.66.0.12', mac: null })]), window: { reason: 'settled' as const, ms: 1500, maxMs: 3000 } };
+    const chunks = [...jsonChunks(r)];
+    expect(chunks.join('')).toBe(`${JSON.stringify(r, null, 2)}\n`);
+    expect(chunks.filter((c) => c.startsWith('    {\n      "ip"'))).toHaveLength(2);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(JSON.stringify(r, null, 2).length / 2);
+    expect([...formatChunks(r, 'json')].join('')).toBe(formatJson(r));
+    expect([...formatChunks(r, 'csv')]).toEqual([formatCsv(r)]);
+  });
+
+  it('pieces any document exactly as JSON.stringify lays it out (empty arrays, nested arrays, absent fields)', () => {
+    const top = fc.dictionary(
+      fc.string({ maxLength: 8 }),
+      fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 4 }), fc.constant(undefined)),
+      { maxKeys: 6 },
+    );
+    fc.assert(
+      fc.property(top, (doc) => {
+        const expected = `${JSON.stringify(doc, null, 2).replace(/[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+        expect([...jsonChunks(doc as unknown as SweepResult)].join('')).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
