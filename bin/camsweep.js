@@ -1,6 +1,10 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // Entry point. Prefers the compiled dist/ (Docker images); in a checkout, Node >= 24 runs the
 // TypeScript sources directly (type stripping), so `npx camsweep` needs no build step.
+// --max-semi-space-size=4 (MB): V8 otherwise lets the young generation grow to 32 MB
+// semi-spaces while a large sweep allocates, ~100 MB of RSS for garbage at 1,000 devices, for
+// no measurable CPU gain (docs/decisions/window.md). Run as `node bin/camsweep.js`, pass the
+// flag yourself (the Dockerfile and the systemd unit do; tests/unit/deploy/node-flags.test.ts checks).
 import { existsSync } from 'node:fs';
 
 const major = Number(process.versions.node.split('.')[0]);

@@ -3,7 +3,8 @@
  * (tests/lab/bench: one namespace, one macvlan with its own MAC and address per device, one
  * responder process for all) swept by camsweep and by nmap's three broadcast discovery scripts
  * (as in compare-nmap.ts), side by side: wall time, recall (crowd addresses reported / N), and
- * camsweep's CPU time and peak RSS (process.resourceUsage() via tests/lab/bench/rusage-cli.ts).
+ * camsweep's CPU time and peak RSS (process.resourceUsage() via tests/lab/bench/rusage-cli.ts,
+ * with the Node flags of bin/camsweep.js's first line, as shipped).
  * Runs in a private network namespace; prints the tables and writes them to
  * bench-results/bench.md.
  */
@@ -14,6 +15,7 @@ import { createCrowd } from '../tests/lab/bench/crowd-lab.ts';
 import { MAX_CROWD } from '../tests/lab/bench/crowd-plan.ts';
 import { readRusage } from '../tests/lab/bench/rusage.ts';
 import type { SweepResult } from '../src/domain/types.ts';
+import { binNodeFlags } from '../tests/helpers/node-flags.ts';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '50,250,1000' } }, strict: true });
 const sizes = values.sizes.split(',').map(Number);
@@ -37,7 +39,7 @@ async function benchOne(n: number): Promise<string[]> {
     const ips = new Set(crowd.devices.map((d) => d.ip));
     const lines: string[] = [];
     try {
-      const sweep = await lab.execAgent([process.execPath, RUSAGE_CLI, 'sweep', '--interface', 'eth0', '--format', 'json', '--quiet'], { timeoutMs: 15 * 60_000 });
+      const sweep = await lab.execAgent([process.execPath, ...binNodeFlags(), RUSAGE_CLI, 'sweep', '--interface', 'eth0', '--format', 'json', '--quiet'], { timeoutMs: 15 * 60_000 });
       if (sweep.code !== 0) throw new Error(`camsweep exited ${String(sweep.code)}: ${sweep.stderr.slice(-2000)}`);
       const result = JSON.parse(sweep.stdout) as SweepResult;
       const found = result.devices.filter((d) => ips.has(d.ip)).length;

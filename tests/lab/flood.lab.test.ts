@@ -12,6 +12,7 @@ import { createLab, standardLab, STANDARD_DEVICES, type Lab } from './netns.ts';
 import { createFlood, type FloodCounters } from './bench/flood-lab.ts';
 import { readRusage, type Rusage } from './bench/rusage.ts';
 import type { SweepResult } from '../../src/domain/types.ts';
+import { binNodeFlags } from '../helpers/node-flags.ts';
 
 const RUSAGE_CLI = new URL('./bench/rusage-cli.ts', import.meta.url).pathname;
 const WINDOW_S = 3;
@@ -39,7 +40,7 @@ const MAX_RSS_GROWTH_MB = 224;
 let lab: Lab;
 
 async function sweep(): Promise<{ code: number | null; stdout: string; stderr: string; ms: number; usage: Rusage }> {
-  const run = await lab.execAgent([process.execPath, RUSAGE_CLI, 'sweep', '--interface', 'eth0', '--timeout', String(WINDOW_S), '--format', 'json', '--log-level', 'warn'], {
+  const run = await lab.execAgent([process.execPath, ...binNodeFlags(), RUSAGE_CLI, 'sweep', '--interface', 'eth0', '--timeout', String(WINDOW_S), '--format', 'json', '--log-level', 'warn'], {
     timeoutMs: 60_000,
   });
   const usage = readRusage(run.stderr);
