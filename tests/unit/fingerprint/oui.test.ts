@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { createOuiLookup, lookupOui, macEvidence, macHex, withMacEvidence } from '../../../src/fingerprint/oui.ts';
+import { createOuiLookup, loadOuiData, lookupOui, macEvidence, macHex, parseOuiNames, withMacEvidence } from '../../../src/fingerprint/oui.ts';
 
 /** Prefixes from corpus _facts/oui-prefixes-1.txt (nmap-mac-prefixes, IEEE-derived). */
 describe('lookupOui (oui-data, the IEEE registry)', () => {
@@ -85,5 +87,31 @@ describe('createOuiLookup', () => {
     expect(lookup.lookup('a8:bb:cc:1d:20:00')).toEqual({ prefix: 'A8BBCC1D2', registry: 'MA-S', organisation: 'Tiny Org' });
     expect(lookup.lookup('a0:00:00:00:00:00')).toBeUndefined();
     expect(loads).toBe(1);
+  });
+});
+
+describe('parseOuiNames', () => {
+  it('reads every entry of the installed oui-data exactly as the whole JSON.parse does', () => {
+    const table = loadOuiData();
+    const names = parseOuiNames(readFileSync(createRequire(import.meta.url).resolve('oui-data'), 'utf8'));
+    const expected = new Map(Object.entries(table).map(([prefix, text]) => [prefix.toUpperCase(), text.split('\n')[0]!.trim()]));
+    expect(names.size).toBe(expected.size);
+    expect(names.size).toBeGreaterThan(50_000);
+    for (const [prefix, name] of expected) if (names.get(prefix) !== name) expect({ prefix, name: names.get(prefix) }).toEqual({ prefix, name });
+  });
+
+  it('decodes escapes, stops at the first line, and is not fooled by escaped quotes inside a value', () => {
+    const text = '{\n "A8BBCC": "Caf\\u00e9 \\"Org\\"\\nStreet \\"001122\\": \\"Fake\\"",\n "A8BBCD": "Back\\\\nslash",\n "A8BBCE": "  Padded  "}';
+    expect([...parseOuiNames(text)]).toEqual([
+      ['A8BBCC', 'Café "Org"'],
+      ['A8BBCD', 'Back\\nslash'],
+      ['A8BBCE', 'Padded'],
+    ]);
+    expect(parseOuiNames('not json at all').size).toBe(0);
+  });
+
+  it('gives every prefix of a registrant its name, on one line or several', () => {
+    const names = parseOuiNames('{"A8BBCC": "Same Org\\nA", "A8BBCD": "Same Org\\nB"}');
+    expect(createOuiLookup(() => names).lookup('a8:bb:cd:00:00:01')).toEqual({ prefix: 'A8BBCD', registry: 'MA-L', organisation: 'Same Org' });
   });
 });
