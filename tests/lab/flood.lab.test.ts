@@ -40,7 +40,7 @@ const MAX_RSS_GROWTH_MB = 224;
 let lab: Lab;
 
 async function sweep(): Promise<{ code: number | null; stdout: string; stderr: string; ms: number; usage: Rusage }> {
-  const run = await lab.execAgent([process.execPath, ...binNodeFlags(), RUSAGE_CLI, 'sweep', '--interface', 'eth0', '--timeout', String(WINDOW_S), '--format', 'json', '--log-level', 'warn'], {
+  const run = await lab.execAgent([process.execPath, ...binNodeFlags(), RUSAGE_CLI, 'sweep', '--interface', 'eth0', '--timeout', String(WINDOW_S), '--full-window', '--format', 'json', '--log-level', 'warn'], {
     timeoutMs: 60_000,
   });
   const usage = readRusage(run.stderr);
