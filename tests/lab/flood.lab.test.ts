@@ -31,11 +31,11 @@ const MAX_ERRORS = 1000 + 10;
 const MAX_JSON_BYTES = 2 * 1024 * 1024;
 /**
  * Peak RSS of the whole sweep process under the flood, and what the flood may add to a quiet
- * sweep (measured, tests/lab/bench/FLOOD.md: quiet ~170 MB; flood x0.5 ~237, x1 ~300-314, x2
- * ~345 MB: it grows far slower than the flood, and both bounds hold at x2 too).
+ * sweep (measured, tests/lab/bench/FLOOD.md: quiet 142-151 MB; flood x0.5 195, x1 191-206, x2
+ * 206-211 MB: flat in the flood's size; both bounds hold at x2 too).
  */
-const MAX_RSS_MB = 384;
-const MAX_RSS_GROWTH_MB = 224;
+const MAX_RSS_MB = 256;
+const MAX_RSS_GROWTH_MB = 112;
 
 let lab: Lab;
 
