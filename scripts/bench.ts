@@ -55,6 +55,10 @@ async function benchOne(n: number): Promise<string[]> {
       lines.push(`| camsweep sweep | ${seconds(sweep.ms)} | ${percent(found, n)} | ${cpu} | ${rss} |`);
       lines.push(`| nmap ${NMAP_SCRIPTS} | ${seconds(nmap.ms)} | ${percent(nmapFound, n)} | - | - |`, '');
       lines.push(`ratio camsweep/nmap wall time: ${(sweep.ms / nmap.ms).toFixed(2)}`);
+      const named = result.devices.filter((d) => ips.has(d.ip) && d.manufacturer !== null).length;
+      const sweepMs = Date.parse(result.finishedAt) - Date.parse(result.startedAt);
+      const window = result.window === undefined ? 'n/a' : `${result.window.reason} after ${result.window.ms} ms (of ${result.window.maxMs})`;
+      lines.push('', `camsweep: listen window ${window}; sweep ${sweepMs} ms (window + enrichment tail + verdicts), the rest of the wall time is process start and output; maker named for ${named}/${n}`);
       const errors = new Map<string, number>();
       for (const e of result.errors) errors.set(e.code, (errors.get(e.code) ?? 0) + 1);
       if (errors.size > 0) lines.push('', `camsweep errors: ${[...errors].map(([code, count]) => `${code} x${count}`).join(', ')}`);

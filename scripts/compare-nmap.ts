@@ -35,7 +35,7 @@ try {
   const mark = (found: Set<string>, ipAddr: string): string => (found.has(ipAddr) ? 'yes' : '-');
   lines.push(`| tool | wall time (s) | lab devices found (of ${FINDABLE.length}) |`);
   lines.push('|---|---:|---:|');
-  lines.push(`| camsweep sweep (3 s window) | ${(sweep.ms / 1000).toFixed(2)} | ${count(camsweepFound)} |`);
+  lines.push(`| camsweep sweep (adaptive window, 3 s at most) | ${(sweep.ms / 1000).toFixed(2)} | ${count(camsweepFound)} |`);
   lines.push(`| nmap broadcast-wsdd-discover + broadcast-upnp-info + broadcast-dns-service-discovery | ${(nmap.ms / 1000).toFixed(2)} | ${count(nmapFound)} |`);
   lines.push('');
   lines.push('| device | ip | camsweep | nmap |');
