@@ -33,6 +33,14 @@ export interface SweepLimits {
   maxErrors: number;
   /** HTTP ports bannered per host. */
   maxBannerPorts: number;
+  /** UPnP descriptions fetched per host (a device with several root devices has several LOCATIONs). */
+  maxLocationsPerHost: number;
+  /**
+   * Time one host's enrichment may take in all, from its first request: past it, its requests
+   * are aborted and the rest skipped (one ENRICH_HOST_TIME error), so a slow or hostile host
+   * cannot hold enrichment slots for request after request.
+   */
+  maxHostMs: number;
 }
 
 export const DEFAULT_LIMITS: SweepLimits = {
@@ -40,6 +48,8 @@ export const DEFAULT_LIMITS: SweepLimits = {
   maxObservationsPerHost: 64,
   maxErrors: 1000,
   maxBannerPorts: 3,
+  maxLocationsPerHost: 2,
+  maxHostMs: 8000,
 };
 
 export interface SweepOptions {
@@ -136,6 +146,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const enrichTasks: Array<Promise<void>> = [];
   const started = new Set<string>();
   const bannerPorts = new Map<string, Set<number>>();
+  const upnpLocations = new Map<string, Set<string>>();
 
   const scope = createScope({ interfaces: options.interfaces, targets: options.targets?.ranges ?? [], exclude: options.exclude ?? [] });
   let excludedReplies = 0;
@@ -156,10 +167,22 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     };
   };
 
-  const enrichContext = (ip: string, protocol: Protocol): EnrichContext => {
+  // Each host's enrichment budget starts with its first request and ends with the sweep's.
+  const hostBudgets = new Map<string, AbortSignal>();
+  const hostBudget = (ip: string): AbortSignal => {
+    let signal = hostBudgets.get(ip);
+    if (!signal) {
+      signal = AbortSignal.any([enrichAbort.signal, AbortSignal.timeout(limits.maxHostMs)]);
+      hostBudgets.set(ip, signal);
+    }
+    return signal;
+  };
+  const overBudget = new Set<string>();
+
+  const enrichContext = (ip: string, protocol: Protocol, signal: AbortSignal): EnrichContext => {
     const credentials = options.credentialsFor(ip);
     return {
-      signal: enrichAbort.signal,
+      signal,
       http: pacedHttp(auditedHttp(protocol), ip),
       log: options.log.child({ module: 'enrich' }),
       requestTimeoutMs: options.requestTimeoutMs,
@@ -167,6 +190,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       now,
       ...(credentials ? { credentials } : {}),
     };
+  };
+
+  const noteOverBudget = (ip: string): void => {
+    if (overBudget.has(ip)) return;
+    overBudget.add(ip);
+    recordError({ code: 'ENRICH_HOST_TIME', message: `enrichment of this host passed ${limits.maxHostMs} ms: the request in flight was aborted and the rest not sent`, ip });
   };
 
   const schedule = (
@@ -180,9 +209,15 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     started.add(key);
     const run = limiter.run(async () => {
       if (enrichAbort.signal.aborted) return;
+      const signal = hostBudget(ip);
+      const budgetSpent = (): boolean => signal.aborted && !enrichAbort.signal.aborted;
+      if (budgetSpent()) {
+        noteOverBudget(ip);
+        return;
+      }
       let result: EnrichResult;
       try {
-        result = await task(enrichContext(ip, protocol));
+        result = await task(enrichContext(ip, protocol, signal));
       } catch (err) {
         // Enrichers promise never to throw; if one does, it is a bug we record, not a crash.
         recordError({ code: errorCode(err, 'ENRICH_FAILED'), message: errorMessage(err), ip });
@@ -190,6 +225,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       }
       for (const obs of result.observations) accept({ ...obs, ip, ...(iface && !obs.interface ? { interface: iface } : {}) }, false);
       for (const e of result.errors) recordError(e);
+      if (budgetSpent()) noteOverBudget(ip);
     });
     enrichTasks.push(run);
   };
@@ -234,7 +270,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     const location = obs.endpoints?.location;
     if (options.enrichers.upnp && location) {
       const upnp = options.enrichers.upnp;
-      schedule(`upnp:${ip}:${location}`, 'upnp', ip, iface, (ctx) => upnp({ ip, location }, ctx));
+      const locations = upnpLocations.get(ip) ?? new Set<string>();
+      upnpLocations.set(ip, locations);
+      if (!locations.has(location) && locations.size < limits.maxLocationsPerHost) {
+        locations.add(location);
+        schedule(`upnp:${ip}:${location}`, 'upnp', ip, iface, (ctx) => upnp({ ip, location }, ctx));
+      }
     }
     if (options.enrichers.banner) {
       const banner = options.enrichers.banner;

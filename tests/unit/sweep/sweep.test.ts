@@ -128,6 +128,51 @@ describe('runSweep', () => {
     expect(result.errors.map((e) => e.code)).toContain('ONVIF_ABORTED');
   });
 
+  it('gives each host a time budget for all its enrichment: a slow host is cut off, once, and the others are untouched', async () => {
+    const calls: string[] = [];
+    const result = await runSweep(
+      base({
+        windowMs: 600,
+        enrichGraceMs: 2000,
+        enrichConcurrency: 1,
+        discoverers: [fakeDiscoverer('wsd', { eth0: [camera('10.66.0.66'), camera('10.66.0.11')] })],
+        limits: { maxHostMs: 200 },
+        enrichers: {
+          onvif: async (t, ctx: EnrichContext) => {
+            calls.push(`onvif ${t.ip}`);
+            if (t.ip === '10.66.0.66') await aborted(ctx.signal); // drips forever
+            return { observations: [], errors: ctx.signal.aborted ? [{ code: 'ONVIF_ABORTED', message: 'aborted', ip: t.ip }] : [] };
+          },
+          banner: async (t) => (calls.push(`banner ${t.ip}:${t.port}`), { observations: [], errors: [] }),
+        },
+      }),
+    );
+    // The slow host's ONVIF request was aborted at 200 ms and its banners never asked for.
+    expect(calls.filter((c) => c.includes('10.66.0.66'))).toEqual(['onvif 10.66.0.66']);
+    expect(calls.filter((c) => c.includes('10.66.0.11')).sort()).toEqual(['banner 10.66.0.11:80', 'banner 10.66.0.11:8080', 'onvif 10.66.0.11']);
+    expect(result.errors.filter((e) => e.code === 'ENRICH_HOST_TIME')).toEqual([
+      { code: 'ENRICH_HOST_TIME', message: 'enrichment of this host passed 200 ms: the request in flight was aborted and the rest not sent', ip: '10.66.0.66' },
+    ]);
+  });
+
+  it('fetches at most two UPnP descriptions per host, however many LOCATIONs it advertises', async () => {
+    const fetched: string[] = [];
+    const ssdp = (i: number): Observation => ({
+      protocol: 'ssdp',
+      ip: '10.66.0.66',
+      evidence: [{ protocol: 'ssdp', field: 'ssdp.st', value: 'upnp:rootdevice' }],
+      endpoints: { location: `http://10.66.0.66:49152/desc${i % 5}.xml` },
+    });
+    await runSweep(
+      base({
+        discoverers: [fakeDiscoverer('ssdp', { eth0: Array.from({ length: 10 }, (_, i) => ssdp(i)) })],
+        windowMs: 300,
+        enrichers: { upnp: async (t) => (fetched.push(t.location), { observations: [], errors: [] }) },
+      }),
+    );
+    expect(fetched).toEqual(['http://10.66.0.66:49152/desc0.xml', 'http://10.66.0.66:49152/desc1.xml']);
+  });
+
   it('an enricher that throws is recorded, not fatal', async () => {
     const result = await runSweep(
       base({
