@@ -64,6 +64,22 @@ describe('camsweep sweep on the standard lab', () => {
     expect(run.stderr).not.toMatch(/Unhandled|TypeError|RangeError|heap out of memory/u);
   });
 
+  it('closes the listen window once every protocol\'s replies are due, well before --timeout, having lost nothing', () => {
+    // Last SSDP round at ~0.3-0.5 s + MX 1 s + 0.1 s margin + 0.3 s idle: about 1.6-2 s.
+    expect(result.window).toMatchObject({ reason: 'settled', maxMs: WINDOW_S * 1000 });
+    expect(result.window!.ms).toBeGreaterThanOrEqual(1400);
+    expect(result.window!.ms).toBeLessThan(2600);
+  });
+
+  it('with --full-window listens for the whole --timeout and finds exactly the same devices', async () => {
+    const full = await sweep(['--format', 'json', '--full-window']);
+    expect(full.code, full.stderr).toBe(0);
+    const fullResult = JSON.parse(full.stdout) as SweepResult;
+    expect(fullResult.window).toMatchObject({ reason: 'timeout', maxMs: WINDOW_S * 1000 });
+    expect(fullResult.window!.ms).toBeGreaterThanOrEqual(WINDOW_S * 1000 - 20);
+    expect(fullResult.devices.map((d) => [d.ip, d.status, d.manufacturer, d.model])).toEqual(result.devices.map((d) => [d.ip, d.status, d.manufacturer, d.model]));
+  }, 30_000);
+
   it('finds every device that gave a usable answer, each once, with the MAC the lab gave it', () => {
     const expected = STANDARD_DEVICES.filter((d) => !['not-xml', 'xml-bomb'].includes(d.name));
     expect(result.devices.map((d) => d.ip)).toEqual(expected.map((d) => d.ip));

@@ -29,7 +29,7 @@ describe('camsweep CLI', () => {
   it('sweep --help lists every documented option', async () => {
     const s = io();
     expect(await main(['sweep', '--help'], s)).toBe(0);
-    for (const flag of ['--interface', '--timeout', '--format', '--config', '--quiet', '--version', '--help', '--fail-on', '--mx']) {
+    for (const flag of ['--interface', '--timeout', '--format', '--config', '--quiet', '--version', '--help', '--fail-on', '--mx', '--full-window', '--idle']) {
       expect(s.out).toContain(flag);
     }
   });
@@ -48,6 +48,8 @@ describe('camsweep CLI', () => {
     [['sweep', '--timeout', '0']],
     [['sweep', '--fail-on', 'maybe']],
     [['sweep', '--mx', '9']],
+    [['sweep', '--idle', '0.01']],
+    [['sweep', '--idle', 'soon']],
     [['sweep', '--bogus']],
     [['frobnicate']],
   ])('%j is a usage error: exit 2', async (argv) => {
