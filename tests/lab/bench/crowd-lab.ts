@@ -75,7 +75,7 @@ export async function createCrowd(lab: Lab, n: number, first: string, prefix: nu
     await ipBatch(crowdLines(devices, prefix, await agentAddress(lab)), namespace);
     const buildMs = Math.round(performance.now() - t0);
     const t1 = performance.now();
-    proc = spawnInNamespace(namespace, [process.execPath, RESPONDER, '--n', String(n), '--first', first], { stdinPipe: true });
+    proc = spawnInNamespace(namespace, [process.execPath, RESPONDER, '--n', String(n), '--first', first, '--prefix', String(prefix)], { stdinPipe: true });
     await waitReady(proc, 60_000);
     const readyMs = Math.round(performance.now() - t1);
     const running = proc;

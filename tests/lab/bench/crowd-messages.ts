@@ -1,10 +1,13 @@
 import type { CrowdDevice } from './crowd-plan.ts';
 import { xmlEscape } from '../simulator/soap-styles.ts';
+import { buildSadpProbeMatch } from '../simulator/sadp-messages.ts';
+import { dhipFrame, notifyDevInfoBody } from '../simulator/dhip-messages.ts';
 
 /**
  * What a crowd device says (pure): a WS-Discovery ProbeMatches, an SSDP search response and a
- * UPnP description, with Hikvision-, Dahua- or Axis-like scopes, models and servers by vendor
- * (layouts as in the standard lab's profiles; serials and UUIDs derived from the index).
+ * UPnP description, with Hikvision-, Dahua- or Axis-like scopes, models and servers by vendor;
+ * a Hikvision device's SADP ProbeMatch and a Dahua device's DHIP client.notifyDevInfo (layouts
+ * as in the standard lab's profiles; serials and UUIDs derived from the index).
  */
 
 const MODELS = { hikvision: 'DS-2CD2142FWD-I', dahua: 'IPC-HFW2228M-I1-V2', axis: 'M2036-LE' } as const;
@@ -101,3 +104,43 @@ export function upnpDescription(d: CrowdDevice): string {
     '</device></root>\r\n'
   );
 }
+
+const serialOf = (d: CrowdDevice): string => `${String(d.index).padStart(6, '0')}${mac12(d).toUpperCase()}`;
+
+/** A Hikvision device's answer to the SADP inquiry with Uuid `uuid` (fields as the DS-2CD2142FWD-I profile). */
+export function sadpProbeMatch(d: CrowdDevice, uuid: string, mask: string): string {
+  return buildSadpProbeMatch(uuid, [
+    ['DeviceType', '136706'],
+    ['DeviceDescription', MODELS.hikvision],
+    ['DeviceSN', `${MODELS.hikvision}20170418AAWR${serialOf(d)}`],
+    ['CommandPort', '8000'],
+    ['HttpPort', '80'],
+    ['MAC', d.mac.replaceAll(':', '-')],
+    ['IPv4Address', d.ip],
+    ['IPv4SubnetMask', mask],
+    ['DHCP', 'false'],
+    ['SoftwareVersion', 'V5.4.5build 170124'],
+    ['DSPVersion', 'V7.3 build 170124'],
+    ['OEMInfo', 'N/A'],
+    ['Activated', 'true'],
+  ]);
+}
+
+/** A Dahua device's DHIP answer to DHDiscover.search (device info as the IPC-HFW2228M profile). */
+export function dhipNotify(d: CrowdDevice, mask: string): Buffer {
+  return dhipFrame(
+    notifyDevInfoBody(d.mac, {
+      DeviceClass: 'IPC',
+      DeviceType: MODELS.dahua,
+      HttpPort: 80,
+      IPv4Address: { DefaultGateway: '', DhcpEnable: false, IPAddress: d.ip, SubnetMask: mask },
+      MachineName: serialOf(d),
+      Manufacturer: 'Private',
+      Port: 37777,
+      SerialNo: serialOf(d),
+      Vendor: 'Dahua',
+      Version: '2.800.0000000.22.R',
+    }),
+  );
+}
+

@@ -5,19 +5,23 @@
  * to its own address (ip:3702, ip:1900), each reply delayed as the protocols let a device delay
  * it: WS-Discovery within APP_MAX_DELAY (500 ms), SSDP within the search's MX (UDA 1.1: a
  * random delay of 0 to MX seconds), spread evenly over the crowd by a hash of the device and
- * the message; one HTTP
+ * the message; Hikvision devices answer SADP inquiries (to the group, as real ones do) and
+ * Dahua devices DHIP DHDiscover.search (to the sender and the group), each within 300 ms, once
+ * per inquiry however many macvlans a broadcast copy arrived on; one HTTP
  * server on 0.0.0.0:80 serving each device's UPnP description, a banner on / and an ONVIF
  * 401, chosen by the connection's local address. Prints READY when every socket is bound;
  * exits when stdin closes. Counters go to stderr on SIGTERM.
  *
- *   node tests/lab/bench/crowd-responder.ts --n 250 --first 10.70.0.10
+ *   node tests/lab/bench/crowd-responder.ts --n 250 --first 10.70.0.10 --prefix 22
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { crowdDevices, type CrowdDevice } from './crowd-plan.ts';
-import { DESCRIPTION_PATH, probeMatches, searchResponse, searchTargets, upnpDescription } from './crowd-messages.ts';
+import { DESCRIPTION_PATH, dhipNotify, probeMatches, sadpProbeMatch, searchResponse, searchTargets, upnpDescription } from './crowd-messages.ts';
+import { parseSadpRequest } from '../simulator/sadp-messages.ts';
+import { parseDhipRequest } from '../simulator/dhip-messages.ts';
 import { parseProbe } from '../simulator/wsd-probe.ts';
 import { parseMSearch } from '../simulator/ssdp-messages.ts';
 
@@ -27,10 +31,17 @@ const WSD_MAX_DELAY_MS = 500;
 /** UDA 1.1: MX outside 1..5 is treated as 1 here (a real device would ignore or clamp it). */
 const mxMs = (mx: number | undefined): number => (mx !== undefined && mx >= 1 && mx <= 5 ? mx : 1) * 1000;
 
-const { values } = parseArgs({ options: { n: { type: 'string' }, first: { type: 'string' } }, strict: true });
+const { values } = parseArgs({ options: { n: { type: 'string' }, first: { type: 'string' }, prefix: { type: 'string', default: '24' } }, strict: true });
 const devices = crowdDevices(Number(values.n), values.first ?? '');
 const byIp = new Map(devices.map((d) => [d.ip, d]));
-const counters = { wsdProbes: 0, wsdReplies: 0, searches: 0, ssdpReplies: 0, http: 0 };
+const prefix = Number(values.prefix);
+const mask = [24, 16, 8, 0].map((shift) => ((prefix >= 32 ? 0xffffffff : ~(0xffffffff >>> prefix)) >>> shift) & 0xff).join('.');
+const counters = { wsdProbes: 0, wsdReplies: 0, searches: 0, ssdpReplies: 0, sadpInquiries: 0, sadpReplies: 0, dhipSearches: 0, dhipReplies: 0, http: 0 };
+const SADP_PORT = 37020;
+const DHIP_PORT = 37810;
+const DHIP_GROUP = '239.255.255.251';
+/** Neither protocol bounds the delay; the standard lab's profiles answer within 300 ms. */
+const VENDOR_MAX_DELAY_MS = 300;
 
 function bind(port: number, address: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -89,7 +100,62 @@ function answerSearch(msg: Buffer, from: RemoteInfo, who: readonly CrowdDevice[]
   }
 }
 
+const sadpSockets = new Map<string, Socket>();
+const dhipSockets = new Map<string, Socket>();
+
+/**
+ * A broadcast reaches the crowd once per macvlan (1,000 copies at N = 1,000), all at once: the
+ * same datagram from the same sender within `windowMs` is one request. Each SADP inquiry has
+ * its own Uuid, so a second is safe; DHIP searches are all alike and the agent sends the next
+ * 50 ms later at the earliest, so 40 ms. Bounded: the agent sends a handful.
+ */
+const recent = new Map<string, number>();
+function firstCopy(msg: Buffer, from: RemoteInfo, windowMs: number): boolean {
+  const key = `${from.address}:${from.port}:${msg.toString('base64')}`;
+  const now = performance.now();
+  const seen = recent.get(key);
+  if (seen !== undefined && now - seen < windowMs) return false;
+  if (recent.size > 256) recent.clear();
+  recent.set(key, now);
+  return true;
+}
+
+function answerInquiry(msg: Buffer, from: RemoteInfo): void {
+  const request = parseSadpRequest(msg);
+  if (request.kind !== 'inquiry' || !firstCopy(msg, from, 1000)) return;
+  counters.sadpInquiries += 1;
+  for (const d of devices) {
+    const socket = sadpSockets.get(d.ip);
+    if (socket === undefined) continue;
+    later(delayOf(d, counters.sadpInquiries, VENDOR_MAX_DELAY_MS), () => {
+      socket.send(Buffer.from(sadpProbeMatch(d, request.uuid, mask)), SADP_PORT, GROUP);
+      counters.sadpReplies += 1;
+    });
+  }
+}
+
+function answerDhip(msg: Buffer, from: RemoteInfo): void {
+  if (parseDhipRequest(msg).kind !== 'DHDiscover.search' || !firstCopy(msg, from, 40)) return;
+  counters.dhipSearches += 1;
+  for (const d of devices) {
+    const socket = dhipSockets.get(d.ip);
+    if (socket === undefined) continue;
+    later(delayOf(d, counters.dhipSearches, VENDOR_MAX_DELAY_MS), () => {
+      const notify = dhipNotify(d, mask);
+      socket.send(notify, from.port, from.address);
+      socket.send(notify, DHIP_PORT, DHIP_GROUP);
+      counters.dhipReplies += 2;
+    });
+  }
+}
+
 for (const d of devices) {
+  if (d.vendor === 'hikvision' || d.vendor === 'dahua') {
+    const own = await bind(d.vendor === 'hikvision' ? SADP_PORT : DHIP_PORT, d.ip);
+    own.setMulticastInterface(d.ip);
+    own.setMulticastLoopback(false);
+    (d.vendor === 'hikvision' ? sadpSockets : dhipSockets).set(d.ip, own);
+  }
   const wsd = await bind(3702, d.ip);
   wsd.on('message', (msg, from) => answerProbe(msg, from, [d]));
   wsdSockets.set(d.ip, wsd);
@@ -105,6 +171,14 @@ wsdGroup.on('message', (msg, from) => answerProbe(msg, from, devices));
 const ssdpGroup = await bind(1900, '0.0.0.0');
 ssdpGroup.addMembership(GROUP, joinOn);
 ssdpGroup.on('message', (msg, from) => answerSearch(msg, from, devices));
+// SADP and DHIP: the group (joined once) and the limited broadcast (one copy per macvlan) both
+// arrive on the wildcard socket; replies leave from each device's own address.
+const sadpAny = await bind(SADP_PORT, '0.0.0.0');
+sadpAny.addMembership(GROUP, joinOn);
+sadpAny.on('message', (msg, from) => answerInquiry(msg, from));
+const dhipAny = await bind(DHIP_PORT, '0.0.0.0');
+dhipAny.addMembership(DHIP_GROUP, joinOn);
+dhipAny.on('message', (msg, from) => answerDhip(msg, from));
 
 const server = createServer((req, res) => {
   counters.http += 1;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { crowdDevices, crowdLines, ipPlus, MAX_CROWD } from './crowd-plan.ts';
-import { probeMatches, searchTargets, searchResponse, upnpDescription } from './crowd-messages.ts';
+import { dhipNotify, probeMatches, sadpProbeMatch, searchTargets, searchResponse, upnpDescription } from './crowd-messages.ts';
+import { decodeSadp, sadpToObservation } from '../../../src/discovery/sadp/index.ts';
+import { decodeDahua, dhipToObservation } from '../../../src/discovery/dhip/index.ts';
 import { readRusage, RUSAGE_MARK } from './rusage.ts';
 import { decodeProbeMatches } from '../../../src/discovery/wsd/decode.ts';
 import { parseSsdpMessage, ssdpHeader } from '../../../src/discovery/ssdp/decode.ts';
@@ -64,6 +66,27 @@ describe('crowd messages, read by camsweep decoders', () => {
     expect(ssdpHeader(parseSsdpMessage(Buffer.from(searchResponse(dahua!, uuid, new Date(0)))), 'usn')).toBe(uuid);
     expect(upnpDescription(dahua!)).toContain('<manufacturer>Dahua</manufacturer>');
     expect(() => parseXml(upnpDescription(dahua!), 64 * 1024)).not.toThrow();
+  });
+});
+
+describe('crowd vendor-protocol answers, read by camsweep decoders', () => {
+  const [hik, dahua] = crowdDevices(2, '10.70.0.10');
+
+  it('a Hikvision device answers SADP with its model, serial, MAC and address', () => {
+    const decoded = decodeSadp(Buffer.from(sadpProbeMatch(hik!, 'A1B2C3D4-0000-4000-8000-000000000001', '255.255.252.0')));
+    expect(decoded.kind).toBe('match');
+    if (decoded.kind !== 'match') return;
+    expect(decoded.match).toMatchObject({ uuid: 'A1B2C3D4-0000-4000-8000-000000000001', ipv4: '10.70.0.10', mac: '44:19:b6:7c:00:00' });
+    const fields = sadpToObservation(decoded.match, { ip: '10.70.0.10' }).evidence.map((e) => [e.field, e.value]);
+    expect(fields).toEqual(expect.arrayContaining([['sadp.model', 'DS-2CD2142FWD-I'], ['sadp.serial', 'DS-2CD2142FWD-I20170418AAWR0000004419B67C0000']]));
+  });
+
+  it('a Dahua device answers DHIP with its model, serial and vendor', () => {
+    const decoded = decodeDahua(dhipNotify(dahua!, '255.255.252.0'));
+    expect(decoded.kind).toBe('dhip');
+    if (decoded.kind !== 'dhip') return;
+    const fields = dhipToObservation(decoded.info, { ip: '10.70.0.11' }).evidence.map((e) => [e.field, e.value]);
+    expect(fields).toEqual(expect.arrayContaining([['dhip.model', 'IPC-HFW2228M-I1-V2'], ['dhip.vendor', 'Dahua'], ['dhip.mac', '4c:11:bf:7c:00:01'], ['dhip.serial', '0000014C11BF7C0001']]));
   });
 });
 
