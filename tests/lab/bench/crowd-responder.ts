@@ -22,6 +22,7 @@ import { crowdDevices, type CrowdDevice } from './crowd-plan.ts';
 import { DESCRIPTION_PATH, dhipNotify, probeMatches, sadpProbeMatch, searchResponse, searchTargets, upnpDescription } from './crowd-messages.ts';
 import { parseSadpRequest } from '../simulator/sadp-messages.ts';
 import { parseDhipRequest } from '../simulator/dhip-messages.ts';
+import { intToIpv4 } from '../../../src/util/cidr.ts';
 import { parseProbe } from '../simulator/wsd-probe.ts';
 import { parseMSearch } from '../simulator/ssdp-messages.ts';
 
@@ -35,7 +36,7 @@ const { values } = parseArgs({ options: { n: { type: 'string' }, first: { type: 
 const devices = crowdDevices(Number(values.n), values.first ?? '');
 const byIp = new Map(devices.map((d) => [d.ip, d]));
 const prefix = Number(values.prefix);
-const mask = [24, 16, 8, 0].map((shift) => ((prefix >= 32 ? 0xffffffff : ~(0xffffffff >>> prefix)) >>> shift) & 0xff).join('.');
+const mask = intToIpv4(prefix <= 0 ? 0 : (0xffffffff << (32 - Math.min(prefix, 32))) >>> 0);
 const counters = { wsdProbes: 0, wsdReplies: 0, searches: 0, ssdpReplies: 0, sadpInquiries: 0, sadpReplies: 0, dhipSearches: 0, dhipReplies: 0, http: 0 };
 const SADP_PORT = 37020;
 const DHIP_PORT = 37810;
