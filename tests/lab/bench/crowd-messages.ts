@@ -2,11 +2,13 @@ import type { CrowdDevice } from './crowd-plan.ts';
 import { xmlEscape } from '../simulator/soap-styles.ts';
 import { buildSadpProbeMatch } from '../simulator/sadp-messages.ts';
 import { dhipFrame, notifyDevInfoBody } from '../simulator/dhip-messages.ts';
+import type { MdnsProfile } from '../simulator/profile.ts';
 
 /**
  * What a crowd device says (pure): a WS-Discovery ProbeMatches, an SSDP search response and a
  * UPnP description, with Hikvision-, Dahua- or Axis-like scopes, models and servers by vendor;
- * a Hikvision device's SADP ProbeMatch and a Dahua device's DHIP client.notifyDevInfo (layouts
+ * a Hikvision device's SADP ProbeMatch, a Dahua device's DHIP client.notifyDevInfo and an Axis
+ * device's mDNS services (layouts
  * as in the standard lab's profiles; serials and UUIDs derived from the index).
  */
 
@@ -142,5 +144,17 @@ export function dhipNotify(d: CrowdDevice, mask: string): Buffer {
       Version: '2.800.0000000.22.R',
     }),
   );
+}
+
+/** What an Axis device advertises over mDNS (as the M2036-LE profile): its video service and web page. */
+export function mdnsProfileOf(d: CrowdDevice): MdnsProfile {
+  const instance = `AXIS ${MODELS.axis} - ${mac12(d).toUpperCase()}`;
+  return {
+    hostname: `axis-${mac12(d)}`,
+    services: [
+      { type: '_axis-video._tcp', instance, port: 80, txt: [`macaddress=${mac12(d).toUpperCase()}`] },
+      { type: '_http._tcp', instance, port: 80, txt: ['path=/'] },
+    ],
+  };
 }
 

@@ -7,7 +7,8 @@
  * random delay of 0 to MX seconds), spread evenly over the crowd by a hash of the device and
  * the message; Hikvision devices answer SADP inquiries (to the group, as real ones do) and
  * Dahua devices DHIP DHDiscover.search (to the sender and the group), each within 300 ms, once
- * per inquiry however many macvlans a broadcast copy arrived on; one HTTP
+ * per inquiry however many macvlans a broadcast copy arrived on; Axis devices answer mDNS
+ * queries (legacy unicast to the querier's port, RFC 6762 §6.7, after 20-120 ms); one HTTP
  * server on 0.0.0.0:80 serving each device's UPnP description, a banner on / and an ONVIF
  * 401, chosen by the connection's local address. Prints READY when every socket is bound;
  * exits when stdin closes. Counters go to stderr on SIGTERM.
@@ -19,7 +20,10 @@ import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { crowdDevices, type CrowdDevice } from './crowd-plan.ts';
-import { DESCRIPTION_PATH, dhipNotify, probeMatches, sadpProbeMatch, searchResponse, searchTargets, upnpDescription } from './crowd-messages.ts';
+import dnsPacket from 'dns-packet';
+import type { DecodedPacket } from 'dns-packet';
+import { DESCRIPTION_PATH, dhipNotify, mdnsProfileOf, probeMatches, sadpProbeMatch, searchResponse, searchTargets, upnpDescription } from './crowd-messages.ts';
+import { answersFor, forLegacyUnicast, questionsOf, suppressKnown } from '../simulator/mdns-answers.ts';
 import { parseSadpRequest } from '../simulator/sadp-messages.ts';
 import { parseDhipRequest } from '../simulator/dhip-messages.ts';
 import { intToIpv4 } from '../../../src/util/cidr.ts';
@@ -37,7 +41,9 @@ const devices = crowdDevices(Number(values.n), values.first ?? '');
 const byIp = new Map(devices.map((d) => [d.ip, d]));
 const prefix = Number(values.prefix);
 const mask = intToIpv4(prefix <= 0 ? 0 : (0xffffffff << (32 - Math.min(prefix, 32))) >>> 0);
-const counters = { wsdProbes: 0, wsdReplies: 0, searches: 0, ssdpReplies: 0, sadpInquiries: 0, sadpReplies: 0, dhipSearches: 0, dhipReplies: 0, http: 0 };
+const counters = { wsdProbes: 0, wsdReplies: 0, searches: 0, ssdpReplies: 0, sadpInquiries: 0, sadpReplies: 0, dhipSearches: 0, dhipReplies: 0, mdnsQueries: 0, mdnsReplies: 0, http: 0 };
+const MDNS_PORT = 5353;
+const MDNS_GROUP = '224.0.0.251';
 const SADP_PORT = 37020;
 const DHIP_PORT = 37810;
 const DHIP_GROUP = '239.255.255.251';
@@ -106,19 +112,20 @@ const dhipSockets = new Map<string, Socket>();
 
 /**
  * A broadcast reaches the crowd once per macvlan (1,000 copies at N = 1,000), all at once: the
- * same datagram from the same sender within `windowMs` is one request. Each SADP inquiry has
- * its own Uuid, so a second is safe; DHIP searches are all alike and the agent sends the next
- * 50 ms later at the earliest, so 40 ms. Bounded: the agent sends a handful.
+ * same datagram from the same sender less than `gapMs` after the previous copy is the same
+ * request (the gap slides with each copy, so a burst that takes a busy event loop 100 ms to
+ * read is still one). Each SADP inquiry has its own Uuid, so a second is safe; DHIP searches
+ * are all alike and the agent sends the next 50 ms later at the earliest, so 40 ms. Bounded:
+ * the agent sends a handful.
  */
 const recent = new Map<string, number>();
-function firstCopy(msg: Buffer, from: RemoteInfo, windowMs: number): boolean {
+function firstCopy(msg: Buffer, from: RemoteInfo, gapMs: number): boolean {
   const key = `${from.address}:${from.port}:${msg.toString('base64')}`;
   const now = performance.now();
-  const seen = recent.get(key);
-  if (seen !== undefined && now - seen < windowMs) return false;
+  const previous = recent.get(key);
   if (recent.size > 256) recent.clear();
   recent.set(key, now);
-  return true;
+  return previous === undefined || now - previous >= gapMs;
 }
 
 function answerInquiry(msg: Buffer, from: RemoteInfo): void {
@@ -150,7 +157,49 @@ function answerDhip(msg: Buffer, from: RemoteInfo): void {
   }
 }
 
+const mdnsSockets = new Map<string, Socket>();
+
+/** One query heard on the group: every Axis device with records for it answers. */
+function answerMdns(msg: Buffer, from: RemoteInfo): void {
+  let packet: DecodedPacket;
+  try {
+    packet = dnsPacket.decode(msg);
+  } catch {
+    return;
+  }
+  if (packet.type !== 'query') return;
+  counters.mdnsQueries += 1;
+  const questions = questionsOf(packet);
+  for (const d of devices) {
+    const socket = mdnsSockets.get(d.ip);
+    if (socket === undefined) continue;
+    const records = answersFor(questions, mdnsProfileOf(d), d.ip);
+    const answers = suppressKnown(records.answers, packet.answers);
+    if (answers.length === 0) continue;
+    const legacy = from.port !== MDNS_PORT;
+    const reply = dnsPacket.encode({
+      type: 'response',
+      id: legacy ? (packet.id ?? 0) : 0,
+      flags: dnsPacket.AUTHORITATIVE_ANSWER,
+      ...(legacy ? { questions: (packet.questions ?? []).map((q) => ({ name: q.name, type: q.type, class: 'IN' as const })) } : {}),
+      answers: legacy ? forLegacyUnicast(answers) : answers,
+      additionals: legacy ? forLegacyUnicast(records.additionals) : records.additionals,
+    });
+    later(20 + delayOf(d, counters.mdnsQueries, 100), () => {
+      if (legacy) socket.send(reply, from.port, from.address);
+      else socket.send(reply, MDNS_PORT, MDNS_GROUP);
+      counters.mdnsReplies += 1;
+    });
+  }
+}
+
 for (const d of devices) {
+  if (d.vendor === 'axis') {
+    const own = await bind(MDNS_PORT, d.ip);
+    own.setMulticastInterface(d.ip);
+    own.setMulticastLoopback(false);
+    mdnsSockets.set(d.ip, own);
+  }
   if (d.vendor === 'hikvision' || d.vendor === 'dahua') {
     const own = await bind(d.vendor === 'hikvision' ? SADP_PORT : DHIP_PORT, d.ip);
     own.setMulticastInterface(d.ip);
@@ -177,6 +226,9 @@ ssdpGroup.on('message', (msg, from) => answerSearch(msg, from, devices));
 const sadpAny = await bind(SADP_PORT, '0.0.0.0');
 sadpAny.addMembership(GROUP, joinOn);
 sadpAny.on('message', (msg, from) => answerInquiry(msg, from));
+const mdnsAny = await bind(MDNS_PORT, '0.0.0.0');
+mdnsAny.addMembership(MDNS_GROUP, joinOn);
+mdnsAny.on('message', (msg, from) => answerMdns(msg, from));
 const dhipAny = await bind(DHIP_PORT, '0.0.0.0');
 dhipAny.addMembership(DHIP_GROUP, joinOn);
 dhipAny.on('message', (msg, from) => answerDhip(msg, from));

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { crowdDevices, crowdLines, ipPlus, MAX_CROWD } from './crowd-plan.ts';
-import { dhipNotify, probeMatches, sadpProbeMatch, searchTargets, searchResponse, upnpDescription } from './crowd-messages.ts';
+import { dhipNotify, mdnsProfileOf, probeMatches, sadpProbeMatch, searchTargets, searchResponse, upnpDescription } from './crowd-messages.ts';
 import { decodeSadp, sadpToObservation } from '../../../src/discovery/sadp/index.ts';
 import { decodeDahua, dhipToObservation } from '../../../src/discovery/dhip/index.ts';
+import { decodeMdnsResponse, mdnsToObservations } from '../../../src/discovery/mdns/index.ts';
+import { answersFor } from '../simulator/mdns-answers.ts';
+import dnsPacket from 'dns-packet';
 import { readRusage, RUSAGE_MARK } from './rusage.ts';
 import { decodeProbeMatches } from '../../../src/discovery/wsd/decode.ts';
 import { parseSsdpMessage, ssdpHeader } from '../../../src/discovery/ssdp/decode.ts';
@@ -87,6 +90,26 @@ describe('crowd vendor-protocol answers, read by camsweep decoders', () => {
     if (decoded.kind !== 'dhip') return;
     const fields = dhipToObservation(decoded.info, { ip: '10.70.0.11' }).evidence.map((e) => [e.field, e.value]);
     expect(fields).toEqual(expect.arrayContaining([['dhip.model', 'IPC-HFW2228M-I1-V2'], ['dhip.vendor', 'Dahua'], ['dhip.mac', '4c:11:bf:7c:00:01'], ['dhip.serial', '0000014C11BF7C0001']]));
+  });
+});
+
+describe('crowd mDNS answers, read by camsweep decoders', () => {
+  it('an Axis device answers a browse for its video service with the instance, host, port and MAC', () => {
+    const axis = crowdDevices(3, '10.70.0.10')[2]!;
+    const records = answersFor([{ name: '_axis-video._tcp.local', type: 'PTR', qu: false }], mdnsProfileOf(axis), axis.ip);
+    const reply = dnsPacket.encode({ type: 'response', id: 0, flags: dnsPacket.AUTHORITATIVE_ANSWER, answers: records.answers, additionals: records.additionals });
+    const decoded = decodeMdnsResponse(reply);
+    expect(decoded.kind).toBe('response');
+    if (decoded.kind !== 'response') return;
+    const fields = mdnsToObservations(decoded, { ip: axis.ip }).flatMap((o) => o.evidence.map((e) => [e.field, e.value]));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        ['mdns.type', '_axis-video._tcp'],
+        ['mdns.instance', 'AXIS M2036-LE - ACCC8E7C0002'],
+        ['mdns.txt.macaddress', 'ACCC8E7C0002'],
+        ['mdns.port._axis-video._tcp', '80'],
+      ]),
+    );
   });
 });
 
