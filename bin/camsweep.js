@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
-// Entry point. Prefers the compiled dist/ (Docker images); in a checkout, Node >= 24 runs the
-// TypeScript sources directly (type stripping), so `npx camsweep` needs no build step.
+// Entry point. In a checkout (src/ present), Node >= 24 runs the TypeScript sources directly
+// (type stripping), so `npx camsweep` needs no build step and never runs a stale build; the
+// compiled dist/ is for images and release trees, which ship without src/.
 // --max-semi-space-size=4 (MB): V8 otherwise lets the young generation grow to 32 MB
 // semi-spaces while a large sweep allocates, ~100 MB of RSS for garbage at 1,000 devices, for
 // no measurable CPU gain (docs/decisions/window.md). Run as `node bin/camsweep.js`, pass the
@@ -15,7 +16,7 @@ if (major < 24) {
   );
   process.exit(1);
 }
-const dist = new URL('../dist/cli/main.js', import.meta.url);
-const entry = existsSync(dist) ? dist : new URL('../src/cli/main.ts', import.meta.url);
+const src = new URL('../src/cli/main.ts', import.meta.url);
+const entry = existsSync(src) ? src : new URL('../dist/cli/main.js', import.meta.url);
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));
