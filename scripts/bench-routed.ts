@@ -76,6 +76,13 @@ try {
   say(`\nrate: ${values.rate ?? 'default (100 datagrams/s)'}, window ${values.timeout} s\n`);
   say(`unicast: ${unicast.length} datagrams to ${addresses} addresses, sent over ${(sendMs / 1000).toFixed(1)} s, busiest second ${busiest}\n`);
   say(`sweep: ${(sweepMs / 1000).toFixed(1)} s (startedAt -> finishedAt); process wall time ${(run.ms / 1000).toFixed(1)} s\n`);
+  const firstProbe = times[0] ?? Date.parse(result.startedAt);
+  const lastProbe = times.at(-1) ?? Date.parse(result.startedAt);
+  const lastRequest = Math.max(...audit.map((e) => Date.parse(e.at)));
+  say(
+    `  first unicast probe ${((firstProbe - Date.parse(result.startedAt)) / 1000).toFixed(2)} s after the start; after the last: ` +
+      `last request sent ${((lastRequest - lastProbe) / 1000).toFixed(2)} s later, sweep finished ${((Date.parse(result.finishedAt) - lastProbe) / 1000).toFixed(2)} s later\n`,
+  );
   say(`found ${result.devices.length} devices:\n`);
   for (const d of result.devices) {
     say(`  ${d.ip.padEnd(12)} ${(d.mac ?? '-').padEnd(17)} ${(d.manufacturer ?? '?').padEnd(10)} ${d.status.padEnd(10)} ${d.protocols.join(',')}\n`);

@@ -84,7 +84,8 @@ export interface SweepOptions {
   /**
    * Routed networks: target ranges and the addresses to probe in them by unicast (from
    * resolveTargets, excluded ranges already removed). The listen window for these starts
-   * after the last unicast probe, so the sweep lasts about addresses x datagrams / rate + window.
+   * after the last unicast probe, so the sweep lasts about addresses x datagrams / rate + window
+   * (adaptive with `settle`: ~1.4 s after the last probe when nothing more comes).
    */
   targets?: { ranges: readonly Cidr[]; addresses: readonly string[] };
   /** Ranges never sent anything; replies from them are dropped, whatever the protocol. */
@@ -335,6 +336,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       rate,
       concurrency: pacing.concurrency,
       listenMs: options.windowMs,
+      ...(options.settle ? { idleMs: options.settle.idleMs } : {}),
       log: options.log,
       interfaceOf: (ip) => scope.localInterface(ip),
       emit: (obs) => accept(obs, true),

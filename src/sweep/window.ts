@@ -37,6 +37,8 @@ export interface ListenWindowOptions {
   idleMs?: number;
   /** Monotonic ms; injectable for tests. */
   clock?: () => number;
+  /** Closes the window at once (reported as `timeout`: it did not settle). */
+  signal?: AbortSignal;
 }
 
 export function openListenWindow(options: ListenWindowOptions): ListenWindow {
@@ -55,6 +57,7 @@ export function openListenWindow(options: ListenWindowOptions): ListenWindow {
   });
 
   const finish = (reason: WindowOutcome['reason']): void => {
+    if (done) return;
     done = true;
     clearTimeout(timer);
     resolveClosed({ reason, ms: Math.round(clock() - start) });
@@ -83,6 +86,8 @@ export function openListenWindow(options: ListenWindowOptions): ListenWindow {
   };
 
   check();
+  if (options.signal?.aborted) finish('timeout');
+  else options.signal?.addEventListener('abort', () => finish('timeout'), { once: true });
   return {
     join() {
       sending += 1;

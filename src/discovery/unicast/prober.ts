@@ -3,8 +3,9 @@ import type { DatagramAudit } from '../../domain/audit.ts';
 import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import type { RateLimiter } from '../../util/rate.ts';
-import { sleep } from '../../util/time.ts';
+import { openListenWindow, type WindowMember } from '../../sweep/window.ts';
 import { openUdpSocket, type UdpSocket } from '../udp.ts';
+import { REPLY_MARGIN_MS } from '../types.ts';
 import { createProbeIds, mdnsQueries, unicastProbes, UNICAST_PORTS, UNICAST_PROTOCOLS, type ProbeIds, type UnicastProtocol } from './probes.ts';
 import { createUnicastReplyHandler } from './replies.ts';
 
@@ -13,8 +14,17 @@ import { createUnicastReplyHandler } from './replies.ts';
  * ephemeral port so the kernel picks the route (and the source address) for each target.
  * `concurrency` workers take the addresses in order; every datagram, follow-ups included,
  * first takes a token from the shared rate limiter. The listen window starts after the last
- * probe went out and lasts `listenMs`; then the sockets close. Never throws.
+ * probe went out and lasts `listenMs`, or, with `idleMs`, until the replies to the last probes
+ * are due (UNICAST_REPLY_MS; mDNS follow-ups push that on) and none has come for `idleMs`, as
+ * the multicast window does (src/sweep/window.ts); then the sockets close. Never throws.
  */
+
+/**
+ * How long after the last probe its replies may come: the unicast M-SEARCH carries MX 1, a
+ * WS-Discovery Probe is answered within APP_MAX_DELAY (500 ms), SADP/DHIP and mDNS in
+ * milliseconds; plus the usual margin (a routed path adds its round trip, milliseconds).
+ */
+export const UNICAST_REPLY_MS = 1000 + REPLY_MARGIN_MS;
 export interface UnicastContext {
   /** Addresses to probe, in order (already minus every excluded range). */
   addresses: readonly string[];
@@ -22,8 +32,10 @@ export interface UnicastContext {
   rate: RateLimiter;
   /** Addresses being probed at once (>= 1). */
   concurrency: number;
-  /** How long replies are awaited after the last probe. */
+  /** How long replies are awaited after the last probe (at most, with `idleMs`). */
   listenMs: number;
+  /** Adaptive listen: close once the last replies are due and none came for this long. */
+  idleMs?: number;
   /** Stops sending and listening at once (the sweep is being cancelled). */
   signal?: AbortSignal;
   log: Logger;
@@ -69,6 +81,8 @@ export async function runUnicastProbe(ctx: UnicastContext): Promise<UnicastStats
   const sockets = new Map<UnicastProtocol, UdpSocket>();
   const followUpTimers = new Map<string, ReturnType<typeof setTimeout>>();
   let closed = false;
+  /** The listen window's one member, once the last probe went out (follow-ups push its deadline). */
+  let listening: { member: WindowMember; activity: () => void } | undefined;
 
   const send = async (protocol: UnicastProtocol, payload: Buffer, port: number, ip: string): Promise<void> => {
     const socket = sockets.get(protocol);
@@ -87,6 +101,8 @@ export async function runUnicastProbe(ctx: UnicastContext): Promise<UnicastStats
 
   const followUp = (ip: string): void => {
     if (closed || followUpTimers.has(ip)) return;
+    const delayMs = ctx.followUpDelayMs ?? 150;
+    listening?.member.expectReplies(delayMs + UNICAST_REPLY_MS);
     followUpTimers.set(
       ip,
       setTimeout(() => {
@@ -97,7 +113,7 @@ export async function runUnicastProbe(ctx: UnicastContext): Promise<UnicastStats
         void (async () => {
           for (const payload of mdnsQueries(questions, ids.mdns(ip))) await send('mdns', payload, ports.mdns, ip);
         })();
-      }, ctx.followUpDelayMs ?? 150),
+      }, delayMs),
     );
   };
 
@@ -105,7 +121,10 @@ export async function runUnicastProbe(ctx: UnicastContext): Promise<UnicastStats
     ids,
     wasProbed: (ip) => probed.has(ip),
     interfaceOf: ctx.interfaceOf,
-    emit: ctx.emit,
+    emit: (obs) => {
+      listening?.activity();
+      ctx.emit(obs);
+    },
     error: ctx.error,
     log,
     onMdnsFollowUp: followUp,
@@ -152,7 +171,10 @@ export async function runUnicastProbe(ctx: UnicastContext): Promise<UnicastStats
     await Promise.all(Array.from({ length: workers }, worker));
     stats.sendMs = Math.round(performance.now() - started);
     log.debug({ unicast: { ...stats } }, 'unicast probes sent; listening');
-    await sleep(ctx.listenMs, stop);
+    const window = openListenWindow({ maxMs: ctx.listenMs, signal: stop, ...(ctx.idleMs === undefined ? {} : { idleMs: ctx.idleMs }) });
+    listening = { member: window.join(), activity: () => window.activity() };
+    listening.member.expectReplies(UNICAST_REPLY_MS, true);
+    log.debug({ unicast: { window: await window.closed } }, 'unicast listening closed');
   } finally {
     closed = true;
     for (const timer of followUpTimers.values()) clearTimeout(timer);

@@ -101,6 +101,17 @@ describe('openListenWindow', () => {
     expect(outcome()).toEqual({ reason: 'timeout', ms: 1000 });
   });
 
+  it('an aborted signal closes it at once, as not settled', async () => {
+    const controller = new AbortController();
+    const window = openListenWindow({ maxMs: 5000, idleMs: 100, clock: () => Date.now(), signal: controller.signal });
+    window.join();
+    await vi.advanceTimersByTimeAsync(40);
+    controller.abort();
+    expect(await window.closed).toEqual({ reason: 'timeout', ms: 40 });
+    const already = openListenWindow({ maxMs: 5000, clock: () => Date.now(), signal: controller.signal });
+    expect(await already.closed).toEqual({ reason: 'timeout', ms: 0 });
+  });
+
   it('ignores nonsense deadlines', async () => {
     const { window, outcome } = open(5000, 100);
     const m = window.join();

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import dnsPacket from 'dns-packet';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Observation, SweepError } from '../../../../src/domain/types.ts';
-import { runUnicastProbe, type UnicastContext, type UnicastStats } from '../../../../src/discovery/unicast/prober.ts';
+import { runUnicastProbe, UNICAST_REPLY_MS, type UnicastContext, type UnicastStats } from '../../../../src/discovery/unicast/prober.ts';
 import { createProbeIds, type UnicastProtocol } from '../../../../src/discovery/unicast/probes.ts';
 import { describeDatagram } from '../../../../src/sweep/describe.ts';
 import { silentLogger } from '../../../../src/util/log.ts';
@@ -221,6 +221,15 @@ describe('runUnicastProbe on loopback (private namespace only)', () => {
     expect(failed.map((e) => e.protocol).sort()).toEqual(['dhip', 'mdns', 'sadp', 'ssdp', 'wsd']);
     expect(failed.find((e) => e.protocol === 'wsd')?.message).toMatch(new RegExp(`^4 wsd datagram\\(s\\) not sent; first: 10\\.99\\.0\\.1:${ports!.wsd} \\(ENETUNREACH\\)`, 'u'));
     expect(new Set(r.observations.map((o) => o.ip))).toEqual(new Set(['127.0.0.2']));
+  });
+
+  it('with idleMs, stops listening once the last replies are due and none came for the idle time, long before listenMs', async () => {
+    await device('127.0.0.2');
+    const r = await run({ addresses: ['127.0.0.2', '127.0.0.4'], listenMs: 8000, idleMs: 100 });
+    // Replies to the last probe due within UNICAST_REPLY_MS (1.1 s), then 100 ms of quiet.
+    expect(r.ms).toBeGreaterThanOrEqual(UNICAST_REPLY_MS - 50);
+    expect(r.ms).toBeLessThan(UNICAST_REPLY_MS + 1500);
+    expect([...new Set(r.observations.map((o) => o.protocol))].sort()).toEqual(['dhip', 'mdns', 'sadp', 'ssdp', 'wsd']);
   });
 
   it('stops at once when the sweep is cancelled, and sends nothing after', async () => {
