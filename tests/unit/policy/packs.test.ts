@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { availablePacks, loadPolicy, PACK_DIR } from '../../../src/policy/load.ts';
 import { DEFAULT_PACKS } from '../../../src/policy/config.ts';
 import { policyPackJsonSchemaText, POLICY_PACK_SCHEMA_FILE } from '../../../src/policy/json-schema.ts';
-import { readVocabulary } from '../../../src/policy/vocabulary.ts';
+import { readVocabulary, vocabularyFromNames, vocabularyProblem } from '../../../src/policy/vocabulary.ts';
 import { schemaValidator } from '../../helpers/json-schema.ts';
 
 
@@ -70,6 +70,16 @@ describe('shipped policy packs', () => {
         expect(vocabulary.names.has(rule.entity)).toBe(true);
       }
     }
+  });
+
+  it('reads the vocabulary through the fingerprint loader: aliases point to the canonical name, a broken file is refused', () => {
+    const vocabulary = readVocabulary();
+    expect(vocabularyProblem(vocabulary, 'Hikvision')).toBeUndefined();
+    expect(vocabularyProblem(vocabulary, 'Hikvision Digital Technology')).toBe('"Hikvision Digital Technology" is not the canonical vendor name: use "Hikvision"');
+    expect(vocabularyProblem(vocabulary, 'ZheJiang Dahua Technology CO.,LTD.')).toMatch(/use "Dahua"$/u);
+    expect(vocabularyProblem(vocabulary, 'Hikvisoin')).toMatch(/^unknown vendor "Hikvisoin"/u);
+    expect(vocabularyProblem(vocabularyFromNames(['Axis']), ' axis ')).toBe('" axis " is not the canonical vendor name: use "Axis"');
+    expect(() => readVocabulary('/nonexistent/vendors.yaml')).toThrow(/cannot read vendor vocabulary/u);
   });
 
   it('the UK pack says plainly that its list is the pack author’s reading of a criterion', () => {
