@@ -8,7 +8,6 @@
  *   for _http._tcp, then SRV/TXT/A only when asked (so the follow-up queries are exercised),
  *   after a junk multicast datagram from 127.0.0.5.
  */
-import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import dnsPacket from 'dns-packet';
@@ -18,6 +17,7 @@ import type { NetInterface } from '../../../../src/discovery/interfaces.ts';
 import { createMdnsDiscovery, type MdnsDiscoveryOptions } from '../../../../src/discovery/mdns/index.ts';
 import { silentLogger } from '../../../../src/util/log.ts';
 import { readQuestions } from './helpers.ts';
+import { enableLoopbackMulticast } from '../../../helpers/loopback-udp.ts';
 
 const GROUP = '224.0.0.251';
 const LO: NetInterface = { name: 'lo', address: '127.0.0.1', netmask: '255.0.0.0', prefix: 8, mac: null };
@@ -150,14 +150,9 @@ function fieldsOf(observations: Observation[], ip: string): Array<[string, strin
   return observations.filter((o) => o.ip === ip).flatMap((o) => o.evidence.map((e): [string, string] => [e.field, e.value]));
 }
 
-beforeAll(() => {
-  if (process.env.CAMSWEEP_PRIVATE_NETNS !== '1') {
-    throw new Error('mDNS socket tests send multicast: run them inside the private namespace: sh scripts/private-netns.sh npx vitest run tests/unit/discovery/mdns');
-  }
-  execFileSync('ip', ['link', 'set', 'lo', 'multicast', 'on']);
-  const routes = execFileSync('ip', ['route', 'show', 'table', 'main', '224.0.0.0/4'], { encoding: 'utf8' });
-  if (!routes.includes('224.0.0.0/4')) execFileSync('ip', ['route', 'add', '224.0.0.0/4', 'dev', 'lo', 'src', '127.0.0.1']);
-});
+// `ip route replace`, not check-then-add: test files run in parallel in one namespace, and two
+// adding the route at once made this file's hook fail now and then (its tests then never ran).
+beforeAll(() => enableLoopbackMulticast('tests/unit/discovery/mdns'));
 
 afterEach(() => {
   for (const s of sockets.splice(0)) {
