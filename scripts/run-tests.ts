@@ -23,10 +23,30 @@ const run = spawnSync(
   { stdio: 'inherit' },
 );
 
+interface Report {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults: Array<{ name: string; status: string; message?: string; assertionResults: Array<{ status: string }> }>;
+}
+
 let summary = 'tests: 0 passed, 1 failed, 0 skipped';
 try {
-  const r = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
-  summary = `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`;
+  const r = JSON.parse(readFileSync(report, 'utf8')) as Report;
+  let failed = r.numFailedTests;
+  let skipped = r.numPendingTests + r.numTodoTests;
+  for (const file of r.testResults) {
+    if (file.status !== 'failed' || file.assertionResults.some((a) => a.status === 'failed')) continue;
+    // The file failed outside its tests (a hook, an import): vitest reports what it did not run
+    // as skipped. Those count as failed here (a file with none as one), so the line never says
+    // "0 failed" when vitest failed.
+    const unrun = file.assertionResults.filter((a) => a.status !== 'passed').length;
+    failed += Math.max(unrun, 1);
+    skipped -= unrun;
+    process.stderr.write(`run-tests: ${file.name} failed before its tests ran: ${(file.message ?? '').split('\n')[0] ?? ''}\n`);
+  }
+  summary = `tests: ${r.numPassedTests} passed, ${failed} failed, ${skipped} skipped`;
 } catch {
   process.stderr.write('run-tests: vitest wrote no report\n');
 }
