@@ -128,8 +128,6 @@ export interface SearchRounds {
   repeats: number;
   /** Pause before each datagram after the first, ms. */
   jitterMs: readonly [number, number];
-  /** How long after a datagram its replies may come (adaptive window; default VENDOR_REPLY_MS). */
-  replyMs?: number;
 }
 
 /**
@@ -151,7 +149,8 @@ export interface SearchRoundsOptions extends SearchRounds {
  */
 export async function sendSearchRounds(options: SearchRoundsOptions): Promise<void> {
   const { ctx, protocol, socket, sends, jitterMs } = options;
-  const replyMs = (options.replyMs ?? VENDOR_REPLY_MS) + REPLY_MARGIN_MS;
+  // The adaptive window: each datagram's replies are due VENDOR_REPLY_MS (+ margin) after it.
+  const replyMs = VENDOR_REPLY_MS + REPLY_MARGIN_MS;
   let first = true;
   let failed = 0;
   for (let round = 0; round < options.repeats; round += 1) {

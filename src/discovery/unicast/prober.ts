@@ -10,6 +10,13 @@ import { createProbeIds, mdnsQueries, unicastProbes, UNICAST_PORTS, UNICAST_PROT
 import { createUnicastReplyHandler } from './replies.ts';
 
 /**
+ * How long after the last probe its replies may come: the unicast M-SEARCH carries MX 1, a
+ * WS-Discovery Probe is answered within APP_MAX_DELAY (500 ms), SADP/DHIP and mDNS in
+ * milliseconds; plus the usual margin (a routed path adds its round trip, milliseconds).
+ */
+export const UNICAST_REPLY_MS = 1000 + REPLY_MARGIN_MS;
+
+/**
  * The routed sweep's socket side: one UDP socket per protocol, bound to 0.0.0.0 on an
  * ephemeral port so the kernel picks the route (and the source address) for each target.
  * `concurrency` workers take the addresses in order; every datagram, follow-ups included,
@@ -18,13 +25,6 @@ import { createUnicastReplyHandler } from './replies.ts';
  * are due (UNICAST_REPLY_MS; mDNS follow-ups push that on) and none has come for `idleMs`, as
  * the multicast window does (src/sweep/window.ts); then the sockets close. Never throws.
  */
-
-/**
- * How long after the last probe its replies may come: the unicast M-SEARCH carries MX 1, a
- * WS-Discovery Probe is answered within APP_MAX_DELAY (500 ms), SADP/DHIP and mDNS in
- * milliseconds; plus the usual margin (a routed path adds its round trip, milliseconds).
- */
-export const UNICAST_REPLY_MS = 1000 + REPLY_MARGIN_MS;
 export interface UnicastContext {
   /** Addresses to probe, in order (already minus every excluded range). */
   addresses: readonly string[];
