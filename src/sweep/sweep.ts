@@ -8,7 +8,7 @@ import type { Discoverer } from '../discovery/types.ts';
 import type { NetInterface } from '../discovery/interfaces.ts';
 import type { Credentials, EnrichContext, EnrichResult } from '../enrich/types.ts';
 import { CamsweepError, errorCode, errorMessage } from '../domain/errors.ts';
-import { createLimiter } from '../util/limit.ts';
+import { createLimiter, type Limiter } from '../util/limit.ts';
 import { createRateLimiter, type RateLimiter } from '../util/rate.ts';
 import type { Cidr } from '../util/cidr.ts';
 import { createScope } from '../discovery/unicast/scope.ts';
@@ -41,6 +41,8 @@ export interface SweepLimits {
    * cannot hold enrichment slots for request after request.
    */
   maxHostMs: number;
+  /** Enrichments of one host at once (embedded web servers serve few connections at a time). */
+  maxConcurrentPerHost: number;
 }
 
 export const DEFAULT_LIMITS: SweepLimits = {
@@ -50,6 +52,7 @@ export const DEFAULT_LIMITS: SweepLimits = {
   maxBannerPorts: 3,
   maxLocationsPerHost: 2,
   maxHostMs: 8000,
+  maxConcurrentPerHost: 2,
 };
 
 export interface SweepOptions {
@@ -148,6 +151,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const started = new Set<string>();
   const bannerPorts = new Map<string, Set<number>>();
   const upnpLocations = new Map<string, Set<string>>();
+  const hostLimiters = new Map<string, Limiter>();
+  /** Enrichment still queued when the grace ran out: never sent, summed up in one error. */
+  const notStarted = new Set<string>();
+  let notStartedTasks = 0;
 
   const scope = createScope({ interfaces: options.interfaces, targets: options.targets?.ranges ?? [], exclude: options.exclude ?? [] });
   let excludedReplies = 0;
@@ -208,8 +215,18 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   ): void => {
     if (started.has(key)) return;
     started.add(key);
-    const run = limiter.run(async () => {
-      if (enrichAbort.signal.aborted) return;
+    // The host's own slot first, then a sweep slot: waiting for a busy host holds no sweep slot.
+    let hostLimiter = hostLimiters.get(ip);
+    if (!hostLimiter) {
+      hostLimiter = createLimiter(limits.maxConcurrentPerHost);
+      hostLimiters.set(ip, hostLimiter);
+    }
+    const enrich = async (): Promise<void> => {
+      if (enrichAbort.signal.aborted) {
+        notStarted.add(ip);
+        notStartedTasks += 1;
+        return;
+      }
       const signal = hostBudget(ip);
       const budgetSpent = (): boolean => signal.aborted && !enrichAbort.signal.aborted;
       if (budgetSpent()) {
@@ -227,8 +244,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       for (const obs of result.observations) accept({ ...obs, ip, ...(iface && !obs.interface ? { interface: iface } : {}) }, false);
       for (const e of result.errors) recordError(e);
       if (budgetSpent()) noteOverBudget(ip);
-    });
-    enrichTasks.push(run);
+    };
+    enrichTasks.push(hostLimiter.run(() => limiter.run(enrich)));
   };
 
   let ipv6Skipped = false;
@@ -374,6 +391,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   // Summaries of what the bounds cut are always kept, whatever the error cap.
   if (hostsDropped > 0) {
     errors.push({ code: 'SWEEP_HOST_LIMIT', message: `${hostsDropped} replies from hosts beyond the limit of ${limits.maxHosts} were dropped` });
+  }
+  if (notStartedTasks > 0) {
+    errors.push({
+      code: 'ENRICH_NOT_STARTED',
+      message: `${notStartedTasks} enrichment request(s) for ${notStarted.size} host(s) were never sent: enrich.grace (${options.enrichGraceMs} ms after the window) ran out first; raise enrich.concurrency or enrich.grace`,
+    });
   }
   if (errorsDropped > 0) {
     errors.push({ code: 'SWEEP_ERROR_LIMIT', message: `${errorsDropped} further errors were not kept` });

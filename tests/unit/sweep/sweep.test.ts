@@ -155,6 +155,53 @@ describe('runSweep', () => {
     ]);
   });
 
+  it('queries one host at most twice at once, while other hosts go ahead', async () => {
+    const active = new Map<string, number>();
+    const most = new Map<string, number>();
+    let mostOverall = 0;
+    const busy = async (ip: string): Promise<{ observations: []; errors: [] }> => {
+      active.set(ip, (active.get(ip) ?? 0) + 1);
+      most.set(ip, Math.max(most.get(ip) ?? 0, active.get(ip)!));
+      mostOverall = Math.max(mostOverall, [...active.values()].reduce((a, b) => a + b, 0));
+      await sleep(40);
+      active.set(ip, active.get(ip)! - 1);
+      return { observations: [], errors: [] };
+    };
+    const cam = (ip: string): Observation => ({ ...camera(ip), endpoints: { xaddrs: [`http://${ip}/onvif/device_service`], httpPorts: [8080, 8081], location: `http://${ip}:49152/d.xml` } });
+    await runSweep(
+      base({
+        windowMs: 300,
+        enrichConcurrency: 16,
+        discoverers: [fakeDiscoverer('wsd', { eth0: [cam('10.66.0.11'), cam('10.66.0.12')] })],
+        enrichers: { onvif: (t) => busy(t.ip), upnp: (t) => busy(t.ip), banner: (t) => busy(t.ip) },
+      }),
+    );
+    // Five queries each (ONVIF, UPnP, three banner ports): never more than two at once per host.
+    expect(most).toEqual(new Map([['10.66.0.11', 2], ['10.66.0.12', 2]]));
+    expect(mostOverall).toBe(4);
+  });
+
+  it('reports the enrichment the grace left unsent, once, with how many requests and hosts', async () => {
+    const result = await runSweep(
+      base({
+        windowMs: 100,
+        enrichGraceMs: 100,
+        enrichConcurrency: 1,
+        discoverers: [fakeDiscoverer('wsd', { eth0: [camera('10.66.0.11'), camera('10.66.0.12'), camera('10.66.0.13')] })],
+        enrichers: {
+          onvif: async (t, ctx: EnrichContext) => {
+            await aborted(ctx.signal); // the first holds the only slot until the grace runs out
+            return { observations: [], errors: [{ code: 'ONVIF_ABORTED', message: 'aborted', ip: t.ip }] };
+          },
+        },
+      }),
+    );
+    expect(result.errors.filter((e) => e.code === 'ONVIF_ABORTED')).toHaveLength(1);
+    expect(result.errors.filter((e) => e.code === 'ENRICH_NOT_STARTED')).toEqual([
+      { code: 'ENRICH_NOT_STARTED', message: '2 enrichment request(s) for 2 host(s) were never sent: enrich.grace (100 ms after the window) ran out first; raise enrich.concurrency or enrich.grace' },
+    ]);
+  });
+
   it('fetches at most two UPnP descriptions per host, however many LOCATIONs it advertises', async () => {
     const fetched: string[] = [];
     const ssdp = (i: number): Observation => ({
