@@ -64,9 +64,11 @@ export const configSchema = z
       .object({
         enabled: z.boolean().default(true),
         requestTimeout: seconds(0.1, 60).default(2.5),
-        grace: seconds(0, 60).default(2),
+        /** Enrichment still running after the window gets this long (it ends earlier when done). */
+        grace: seconds(0, 60).default(5),
         maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
-        concurrency: z.number().int().min(1).max(256).default(16),
+        /** Enrichments at once across hosts (2 at most per host). */
+        concurrency: z.number().int().min(1).max(256).default(64),
       })
       .strict()
       .prefault({}),

@@ -14,7 +14,7 @@ describe('loadConfig', () => {
     expect(c.sweep).toEqual({ interfaces: [], windowMs: 3000, idleMs: 300, mx: 1, protocols: ['wsd', 'ssdp', 'mdns', 'sadp', 'dhip'] });
     expect(loadConfig({ file: 'c.yaml', readFile: files({ 'c.yaml': 'sweep:\n  adaptive: false\n  idle: 1\n' }) }).sweep.idleMs).toBeUndefined();
     expect(loadConfig({ file: 'c.yaml', readFile: files({ 'c.yaml': 'sweep:\n  idle: 0.5\n' }) }).sweep.idleMs).toBe(500);
-    expect(c.enrich).toMatchObject({ enabled: true, requestTimeoutMs: 2500, graceMs: 2000, concurrency: 16 });
+    expect(c.enrich).toMatchObject({ enabled: true, requestTimeoutMs: 2500, graceMs: 5000, concurrency: 64 });
     expect(Object.isFrozen(c.sweep)).toBe(true);
   });
 

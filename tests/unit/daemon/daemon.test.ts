@@ -109,7 +109,7 @@ describe('daemon', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     const body = (await res.json()) as { status: string; version: string; sweeps: { lastSuccessAt: string; nextAt: string; staleAfterSeconds: number } };
-    expect(body).toMatchObject({ status: 'ok', version: '0.1.0', sweeps: { lastSuccessAt: new Date(h.clock.now()).toISOString(), staleAfterSeconds: 93 } });
+    expect(body).toMatchObject({ status: 'ok', version: '0.1.0', sweeps: { lastSuccessAt: new Date(h.clock.now()).toISOString(), staleAfterSeconds: 96 } });
     expect(Date.parse(body.sweeps.nextAt) - h.clock.now()).toBe(9 * S);
 
     res = await fetch(`${url}/metrics`);
@@ -125,14 +125,15 @@ describe('daemon', () => {
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
 
-    // Every sweep from now on fails: after 2 periods + one sweep's budget + 60 s, unhealthy.
+    // Every sweep from now on fails: after 2 periods + one sweep's budget (3 s window + 5 s grace
+    // + 8 s margin) + 60 s = 96 s, unhealthy.
     h.sweeper.failNext = true;
     const failAlways = h.sweeper.run.bind(h.sweeper);
     h.sweeper.run = () => {
       h!.sweeper.failNext = true;
       return failAlways();
     };
-    await h.clock.advance(93 * S);
+    await h.clock.advance(96 * S);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     await h.clock.advance(1 * S);
     res = await fetch(`${url}/healthz`);
