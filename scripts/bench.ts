@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --sizes 50,250,1000]`: for each size N, a lab of N simulated cameras
+ * `npm run bench [-- --sizes 50,250,1000] [--http-delay-ms 100]`: for each size N, a lab of N simulated cameras
  * (tests/lab/bench: one namespace, one macvlan with its own MAC and address per device, one
  * responder process for all) swept by camsweep and by nmap's three broadcast discovery scripts
  * (as in compare-nmap.ts), side by side: wall time, recall (crowd addresses reported / N), and
@@ -17,7 +17,10 @@ import { readRusage } from '../tests/lab/bench/rusage.ts';
 import type { SweepResult } from '../src/domain/types.ts';
 import { binNodeFlags } from '../tests/helpers/node-flags.ts';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '50,250,1000' } }, strict: true });
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '50,250,1000' }, 'http-delay-ms': { type: 'string', default: '0' } }, strict: true });
+/** The crowd's HTTP responses wait 1/5 of this to all of it (0: at once; 100 is like slow embedded servers). */
+const httpDelayMs = Number(values['http-delay-ms']);
+if (!Number.isInteger(httpDelayMs) || httpDelayMs < 0 || httpDelayMs > 10_000) throw new Error(`--http-delay-ms: 0..10000, got ${values['http-delay-ms']}`);
 const sizes = values.sizes.split(',').map(Number);
 if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_CROWD)) throw new Error(`--sizes: integers 1..${MAX_CROWD}, got ${values.sizes}`);
 
@@ -35,7 +38,7 @@ const percent = (found: number, n: number): string => `${found}/${n} (${((100 * 
 async function benchOne(n: number): Promise<string[]> {
   const lab = await createLab({ subnet: SUBNET, agent: { ip: AGENT }, devices: [] });
   try {
-    const crowd = await createCrowd(lab, n, FIRST, PREFIX);
+    const crowd = await createCrowd(lab, n, FIRST, PREFIX, { httpDelayMs });
     const ips = new Set(crowd.devices.map((d) => d.ip));
     const lines: string[] = [];
     try {
@@ -50,7 +53,7 @@ async function benchOne(n: number): Promise<string[]> {
       const cpu = usage === undefined ? 'n/a' : seconds(usage.userMs + usage.systemMs);
       const rss = usage === undefined ? 'n/a' : (usage.maxRssKb / 1024).toFixed(0);
       lines.push(`### N = ${n}`, '');
-      lines.push(`crowd: namespace and ${n} macvlans in ${crowd.buildMs} ms, responder ready in ${crowd.readyMs} ms`, '');
+      lines.push(`crowd: namespace and ${n} macvlans in ${crowd.buildMs} ms, responder ready in ${crowd.readyMs} ms; HTTP responses delayed ${httpDelayMs === 0 ? 'not at all' : `${httpDelayMs / 5}-${httpDelayMs} ms`}`, '');
       lines.push('| tool | wall (s) | recall | CPU user+sys (s) | peak RSS (MB) |', '|---|---:|---:|---:|---:|');
       lines.push(`| camsweep sweep | ${seconds(sweep.ms)} | ${percent(found, n)} | ${cpu} | ${rss} |`);
       lines.push(`| nmap ${NMAP_SCRIPTS} | ${seconds(nmap.ms)} | ${percent(nmapFound, n)} | - | - |`, '');

@@ -16,7 +16,10 @@ import { binNodeFlags } from '../helpers/node-flags.ts';
 
 const RUSAGE_CLI = new URL('./bench/rusage-cli.ts', import.meta.url).pathname;
 const WINDOW_S = 3;
-/** Listen window + enrichment grace (2 s default) + merging; then a margin for a loaded machine. */
+/**
+ * Listen window + 2 s for enrichment and merging (tighter than the 5 s grace: every request here
+ * ends within 2.5 s, and the endless bodies at 256 KiB) + a margin for a loaded machine.
+ */
 const MAX_SWEEP_MS = (WINDOW_S + 2) * 1000 + 1000;
 const MAX_WALL_MS = MAX_SWEEP_MS + 5000;
 /** Per probe or search heard (FLOOD_SCALE=2 doubles both while measuring). */

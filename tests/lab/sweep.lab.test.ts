@@ -15,7 +15,10 @@ import { schemaValidator } from '../helpers/json-schema.ts';
 const CLI = new URL('../../bin/camsweep.js', import.meta.url).pathname;
 
 const WINDOW_S = 3;
-/** The sweep itself: listen window + enrichment grace (2 s default) + merging and judging. */
+/**
+ * The sweep itself: listen window + 2 s for enrichment (tighter than the 5 s grace: the lab's
+ * slowest request, the endless body, ends at 256 KiB) + merging and judging.
+ */
 const MAX_SWEEP_MS = (WINDOW_S + 2) * 1000 + 500;
 /** The whole process, start-up and output included (generous: CI machines may be loaded). */
 const MAX_WALL_MS = MAX_SWEEP_MS + 4000;

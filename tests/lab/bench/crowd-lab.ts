@@ -59,7 +59,12 @@ async function agentAddress(lab: Lab): Promise<{ ip: string; mac: string }> {
 }
 
 /** Adds N devices from `first` (inside the lab's subnet, of `prefix` bits) to the lab's lan bridge. */
-export async function createCrowd(lab: Lab, n: number, first: string, prefix: number): Promise<Crowd> {
+export interface CrowdOptions {
+  /** Each HTTP response waits 1/5 of this to all of it (embedded web servers are slow); default 0. */
+  httpDelayMs?: number;
+}
+
+export async function createCrowd(lab: Lab, n: number, first: string, prefix: number, options: CrowdOptions = {}): Promise<Crowd> {
   const devices = crowdDevices(n, first);
   const namespace = `csw-${lab.id}-crowd`;
   const t0 = performance.now();
@@ -75,7 +80,7 @@ export async function createCrowd(lab: Lab, n: number, first: string, prefix: nu
     await ipBatch(crowdLines(devices, prefix, await agentAddress(lab)), namespace);
     const buildMs = Math.round(performance.now() - t0);
     const t1 = performance.now();
-    proc = spawnInNamespace(namespace, [process.execPath, RESPONDER, '--n', String(n), '--first', first, '--prefix', String(prefix)], { stdinPipe: true });
+    proc = spawnInNamespace(namespace, [process.execPath, RESPONDER, '--n', String(n), '--first', first, '--prefix', String(prefix), '--http-delay-ms', String(options.httpDelayMs ?? 0)], { stdinPipe: true });
     await waitReady(proc, 60_000);
     const readyMs = Math.round(performance.now() - t1);
     const running = proc;

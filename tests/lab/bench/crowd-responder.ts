@@ -16,7 +16,7 @@
  *   node tests/lab/bench/crowd-responder.ts --n 250 --first 10.70.0.10 --prefix 22
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { crowdDevices, type CrowdDevice } from './crowd-plan.ts';
@@ -36,7 +36,12 @@ const WSD_MAX_DELAY_MS = 500;
 /** UDA 1.1: MX outside 1..5 is treated as 1 here (a real device would ignore or clamp it). */
 const mxMs = (mx: number | undefined): number => (mx !== undefined && mx >= 1 && mx <= 5 ? mx : 1) * 1000;
 
-const { values } = parseArgs({ options: { n: { type: 'string' }, first: { type: 'string' }, prefix: { type: 'string', default: '24' } }, strict: true });
+const { values } = parseArgs({
+  options: { n: { type: 'string' }, first: { type: 'string' }, prefix: { type: 'string', default: '24' }, 'http-delay-ms': { type: 'string', default: '0' } },
+  strict: true,
+});
+/** Embedded web servers are slow: each HTTP response waits up to this long (0: at once). */
+const HTTP_DELAY_MS = Math.max(0, Number(values['http-delay-ms']) || 0);
 const devices = crowdDevices(Number(values.n), values.first ?? '');
 const byIp = new Map(devices.map((d) => [d.ip, d]));
 const prefix = Number(values.prefix);
@@ -237,6 +242,16 @@ const server = createServer((req, res) => {
   counters.http += 1;
   const d = byIp.get((req.socket.localAddress ?? '').replace(/^::ffff:/u, ''));
   req.resume();
+  if (d !== undefined && HTTP_DELAY_MS > 0) {
+    // A fifth of the delay at least, the rest spread over the crowd and the requests.
+    const wait = Math.round(HTTP_DELAY_MS / 5) + delayOf(d, counters.http, Math.max(1, Math.round((HTTP_DELAY_MS * 4) / 5)));
+    setTimeout(() => respond(req, res, d), wait);
+    return;
+  }
+  respond(req, res, d);
+});
+
+function respond(req: IncomingMessage, res: ServerResponse, d: CrowdDevice | undefined): void {
   if (d === undefined) {
     res.writeHead(404).end();
     return;
@@ -251,7 +266,7 @@ const server = createServer((req, res) => {
   } else {
     res.writeHead(404).end();
   }
-});
+}
 server.on('clientError', (_err, socket) => socket.destroy());
 await new Promise<void>((resolve) => server.listen(80, '0.0.0.0', resolve));
 
