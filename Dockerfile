@@ -48,7 +48,7 @@ HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
   CMD ["node", "--max-semi-space-size=4", "/app/bin/camsweep.js", "health", "--timeout", "5"]
 # tini (PID 1) reaps children and forwards signals: SIGTERM stops the daemon within
 # daemon.shutdownTimeout (8 s by default, under `docker stop`'s 10 s; raise both together).
-# --max-semi-space-size=4: as bin/camsweep.js's first line (docs/decisions/window.md: caps
+# --max-semi-space-size=4: as bin/camsweep.js's second line (docs/decisions/window.md: caps
 # V8's young generation, which otherwise grows to 32 MB semi-spaces during a large sweep).
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=4", "/app/bin/camsweep.js"]
 CMD ["daemon"]

@@ -1,7 +1,11 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/bin/sh
+':' //; exec node --max-semi-space-size=4 "$0" "$@"
 // Entry point. In a checkout (src/ present), Node >= 24 runs the TypeScript sources directly
 // (type stripping), so `npx camsweep` needs no build step and never runs a stale build; the
 // compiled dist/ is for images and release trees, which ship without src/.
+// The first two lines are for sh and for Node at once: run as a program, sh executes line 2 and
+// starts Node with --max-semi-space-size=4 (a shebang line cannot portably pass a flag: `env -S`
+// is not in BusyBox); Node skips line 1 and reads line 2 as a string and a comment.
 // --max-semi-space-size=4 (MB): V8 otherwise lets the young generation grow to 32 MB
 // semi-spaces while a large sweep allocates, ~100 MB of RSS for garbage at 1,000 devices, for
 // no measurable CPU gain (docs/decisions/window.md). Run as `node bin/camsweep.js`, pass the

@@ -4,7 +4,7 @@
  * responder process for all) swept by camsweep and by nmap's three broadcast discovery scripts
  * (as in compare-nmap.ts), side by side: wall time, recall (crowd addresses reported / N), and
  * camsweep's CPU time and peak RSS (process.resourceUsage() via tests/lab/bench/rusage-cli.ts,
- * with the Node flags of bin/camsweep.js's first line, as shipped).
+ * with the Node flags bin/camsweep.js starts Node with, as shipped).
  * Runs in a private network namespace; prints the tables and writes them to
  * bench-results/bench.md.
  */

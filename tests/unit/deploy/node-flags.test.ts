@@ -1,13 +1,25 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { binNodeFlags } from '../../helpers/node-flags.ts';
 
 const read = (path: string): string => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
 
 describe('the Node flags of bin/camsweep.js', () => {
-  it('are on its first line, and cap the young generation', () => {
-    expect(read('bin/camsweep.js').split('\n')[0]).toBe(`#!/usr/bin/env -S node ${binNodeFlags().join(' ')}`);
+  it('are on the line sh runs (a shebang cannot pass them portably), and cap the young generation', () => {
+    expect(read('bin/camsweep.js').split('\n').slice(0, 2)).toEqual(['#!/bin/sh', `':' //; exec node ${binNodeFlags().join(' ')} "$0" "$@"`]);
     expect(binNodeFlags()).toContain('--max-semi-space-size=4');
+  });
+
+  it('start Node with them when the bin is run as a program, and the same file still runs under node', () => {
+    const probe = `${mkdtempSync(join(tmpdir(), 'camsweep-bin-'))}/probe.js`;
+    // The bin's two first lines above a body that prints how Node was started.
+    writeFileSync(probe, `${read('bin/camsweep.js').split('\n').slice(0, 2).join('\n')}\nprocess.stdout.write(JSON.stringify(process.execArgv));\n`, { mode: 0o755 });
+    const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
+    expect(JSON.parse(execFileSync(probe, [], { env, encoding: 'utf8' }))).toEqual(binNodeFlags());
+    expect(JSON.parse(execFileSync(process.execPath, [probe], { encoding: 'utf8' }))).toEqual([]);
   });
 
   it('are passed by every shipped way of running it that does not go through the first line', () => {
