@@ -8,12 +8,12 @@ export interface CapturedIo extends CliIo {
   err: string;
 }
 
-/** A CliIo that captures both streams; never a terminal; `env` as given (default: empty). */
-export function captureIo(env: NodeJS.ProcessEnv = {}): CapturedIo {
+/** A CliIo that captures both streams; `env` as given (default: empty); a terminal only if asked. */
+export function captureIo(env: NodeJS.ProcessEnv = {}, isTty = false): CapturedIo {
   const sink: CapturedIo = {
     out: '',
     err: '',
-    isTty: false,
+    isTty,
     env,
     stdout: (t: string) => {
       sink.out += t;

@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../../src/cli/main.ts';
+import { main } from '../../../src/cli/main.ts';
 import { VERSION } from '../../../src/version.ts';
+import { captureIo, type CapturedIo } from '../../helpers/cli.ts';
 
-function io(isTty = false): CliIo & { out: string; err: string } {
-  const sink = {
-    out: '',
-    err: '',
-    isTty,
-    env: {} as NodeJS.ProcessEnv,
-    stdout: (t: string) => {
-      sink.out += t;
-    },
-    stderr: (t: string) => {
-      sink.err += t;
-    },
-  };
-  return sink;
-}
+const io = (isTty = false): CapturedIo => captureIo({}, isTty);
 
 describe('camsweep CLI', () => {
   it('--help lists the sweep command and exits 0', async () => {

@@ -4,25 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../../src/cli/main.ts';
+import { main } from '../../../src/cli/main.ts';
 import { configFile } from '../../../src/cli/commands/daemon.ts';
 import { healthUrl } from '../../../src/daemon/health-check.ts';
+import { captureIo } from '../../helpers/cli.ts';
 
-function io(env: NodeJS.ProcessEnv = {}): CliIo & { out: string; err: string } {
-  const sink = {
-    out: '',
-    err: '',
-    isTty: false,
-    env,
-    stdout: (t: string) => {
-      sink.out += t;
-    },
-    stderr: (t: string) => {
-      sink.err += t;
-    },
-  };
-  return sink;
-}
+const io = captureIo;
 
 let dir: string;
 let server: http.Server;

@@ -2,27 +2,14 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../../src/cli/main.ts';
+import { main } from '../../../src/cli/main.ts';
 import { inventoryPath, openInventory } from '../../../src/inventory/store.ts';
 import type { ChangeEvent, InventoryDevice, SweepSummary } from '../../../src/inventory/types.ts';
 import type { SweepResult } from '../../../src/domain/types.ts';
 import { amcrestDevice, device, sweep } from './sample.ts';
+import { captureIo } from '../../helpers/cli.ts';
 
-function io(env: NodeJS.ProcessEnv = {}, isTty = false): CliIo & { out: string; err: string } {
-  const sink = {
-    out: '',
-    err: '',
-    isTty,
-    env,
-    stdout: (t: string) => {
-      sink.out += t;
-    },
-    stderr: (t: string) => {
-      sink.err += t;
-    },
-  };
-  return sink;
-}
+const io = captureIo;
 
 let root: string;
 let dataDir: string;

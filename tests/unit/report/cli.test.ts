@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../../src/cli/main.ts';
+import { main } from '../../../src/cli/main.ts';
 import { openOutbox } from '../../../src/report/outbox.ts';
 import { queueSweepReport } from '../../../src/report/queue.ts';
 import { startReceiver, type RunningReceiver } from '../../../src/report/receiver/server.ts';
 import { openReceiverStore, type ReceiverStore } from '../../../src/report/receiver/store.ts';
 import { Secret } from '../../../src/report/secret.ts';
 import { config, devices, quiet, sweep } from './sample.ts';
+import { captureIo } from '../../helpers/cli.ts';
 
 /** `camsweep outbox list|send|retry|purge` and `camsweep receive --list`, through main(). */
 
@@ -18,21 +19,7 @@ let rxDir: string;
 let store: ReceiverStore;
 let rx: RunningReceiver;
 
-function io(env: NodeJS.ProcessEnv = {}): CliIo & { out: string; err: string } {
-  const sink = {
-    out: '',
-    err: '',
-    isTty: false,
-    env,
-    stdout: (t: string) => {
-      sink.out += t;
-    },
-    stderr: (t: string) => {
-      sink.err += t;
-    },
-  };
-  return sink;
-}
+const io = captureIo;
 
 let sweeps = 0;
 /** Queues `n` new sweeps (each with its own keys) of two devices. */
