@@ -153,3 +153,38 @@ export async function ipBatch(lines: string[], ns?: string, options: { force?: b
   });
   if (code !== 0) throw new Error(`lab: ip ${args.join(' ')} failed (${code}): ${err.trim()}`);
 }
+
+/**
+ * Resolves when the process prints a line starting with READY (simulators, the crowd and flood
+ * responders); rejects, with `label` and `logTail()`, after `timeoutMs` or if it exits first.
+ */
+export function waitReady(proc: LabProcess, label: string, timeoutMs: number, logTail: () => string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const stdout = proc.child.stdout;
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`${label} not ready after ${timeoutMs} ms\n${logTail()}`));
+    }, timeoutMs);
+    const onData = (chunk: string): void => {
+      buffer += chunk;
+      if (/^READY /mu.test(buffer)) {
+        cleanup();
+        resolve();
+      } else if (buffer.length > 64 * 1024) buffer = buffer.slice(-1024);
+    };
+    const onExit = (): void => {
+      cleanup();
+      reject(new Error(`${label} exited before READY\n${logTail()}`));
+    };
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      stdout?.off('data', onData);
+      proc.child.off('close', onExit);
+      // Keep draining stdout so the process never blocks on a full pipe.
+      stdout?.resume();
+    };
+    stdout?.setEncoding('utf8').on('data', onData);
+    proc.child.once('close', onExit);
+  });
+}

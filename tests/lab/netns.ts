@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { LabPlan, LabSpec, PlannedHost } from './lab-spec.ts';
 import { hostLines, lanLines, namespaceAddLines, namespaceDeleteLines, planLab } from './lab-spec.ts';
 import type { ExecOptions, ExecResult, LabProcess, SpawnOptions } from './lab-process.ts';
-import { ipBatch, spawnInNamespace } from './lab-process.ts';
+import { ipBatch, spawnInNamespace, waitReady } from './lab-process.ts';
 import type { DeviceHit } from './simulator/hits.ts';
 import { parseHits } from './simulator/hits.ts';
 import { parseProfile, profilePath } from './simulator/profile.ts';
@@ -173,38 +173,6 @@ async function enableForwarding(ns: string): Promise<void> {
   if (r.code !== 0) throw new Error(`lab: cannot turn forwarding on in ${ns}: ${r.stderr.trim()}`);
 }
 
-/** Reads lines from a stream until one starts with READY. */
-function waitReady(proc: LabProcess, name: string, timeoutMs: number, logTail: () => string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const stdout = proc.child.stdout;
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`lab: simulator ${name} not ready after ${timeoutMs} ms\n${logTail()}`));
-    }, timeoutMs);
-    const onData = (chunk: string): void => {
-      buffer += chunk;
-      if (/^READY /mu.test(buffer)) {
-        cleanup();
-        resolve();
-      } else if (buffer.length > 64 * 1024) buffer = buffer.slice(-1024);
-    };
-    const onExit = (): void => {
-      cleanup();
-      reject(new Error(`lab: simulator ${name} exited before READY\n${logTail()}`));
-    };
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      stdout?.off('data', onData);
-      proc.child.off('close', onExit);
-      // Keep draining stdout so the simulator never blocks on a full pipe.
-      stdout?.resume();
-    };
-    stdout?.setEncoding('utf8').on('data', onData);
-    proc.child.once('close', onExit);
-  });
-}
-
 /**
  * Builds the lab's namespaces, bridges and links (about 50 ms for a dozen devices); refuses to
  * run outside a private network namespace (assertPrivateNamespace). Simulators start with
@@ -281,7 +249,7 @@ export async function createLab(spec: LabSpec): Promise<Lab> {
     simulators.set(d.name, proc);
     const log = createWriteStream(logFile(d.name));
     proc.child.stderr?.pipe(log);
-    await waitReady(proc, d.name, timeoutMs, () => {
+    await waitReady(proc, `lab: simulator ${d.name}`, timeoutMs, () => {
       try {
         return readFileSync(logFile(d.name), 'utf8').slice(-2000);
       } catch {

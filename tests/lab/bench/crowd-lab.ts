@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lab, LabProcess } from '../netns.ts';
-import { ipBatch, spawnInNamespace } from '../lab-process.ts';
+import { ipBatch, spawnInNamespace, waitReady } from '../lab-process.ts';
 import { crowdDevices, crowdLines, type CrowdDevice } from './crowd-plan.ts';
 
 const RESPONDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crowd-responder.ts');
@@ -29,24 +29,6 @@ export interface Crowd {
  * agent's neighbour table would map every address to one macvlan's MAC.
  */
 const SYSCTLS = 'for f in all default; do echo 1 > /proc/sys/net/ipv4/conf/$f/arp_ignore; echo 2 > /proc/sys/net/ipv4/conf/$f/arp_announce; echo 0 > /proc/sys/net/ipv4/conf/$f/rp_filter; done';
-
-function waitReady(proc: LabProcess, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`crowd: responder not ready after ${timeoutMs} ms: ${proc.stderr()}`)), timeoutMs);
-    proc.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      buffer = (buffer + chunk).slice(-1024);
-      if (/^READY /mu.test(buffer)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void proc.exited.then((r) => {
-      clearTimeout(timer);
-      reject(new Error(`crowd: responder exited (${r.code}): ${r.stderr}`));
-    });
-  });
-}
 
 /** The agent's eth0 address and MAC, for the crowd's permanent neighbour entries. */
 async function agentAddress(lab: Lab): Promise<{ ip: string; mac: string }> {
@@ -81,9 +63,9 @@ export async function createCrowd(lab: Lab, n: number, first: string, prefix: nu
     const buildMs = Math.round(performance.now() - t0);
     const t1 = performance.now();
     proc = spawnInNamespace(namespace, [process.execPath, RESPONDER, '--n', String(n), '--first', first, '--prefix', String(prefix), '--http-delay-ms', String(options.httpDelayMs ?? 0)], { stdinPipe: true });
-    await waitReady(proc, 60_000);
-    const readyMs = Math.round(performance.now() - t1);
     const running = proc;
+    await waitReady(running, 'crowd: responder', 60_000, () => running.stderr());
+    const readyMs = Math.round(performance.now() - t1);
     return {
       namespace,
       devices,

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lab, LabProcess } from '../netns.ts';
-import { ipBatch, spawnInNamespace } from '../lab-process.ts';
+import { ipBatch, spawnInNamespace, waitReady } from '../lab-process.ts';
 
 const RESPONDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'flood-responder.ts');
 
@@ -35,24 +35,6 @@ export interface Flood {
   stop(): Promise<FloodCounters>;
 }
 
-function waitReady(proc: LabProcess, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`flood: not ready after ${timeoutMs} ms: ${proc.stderr()}`)), timeoutMs);
-    proc.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      buffer = (buffer + chunk).slice(-1024);
-      if (/^READY /mu.test(buffer)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void proc.exited.then((r) => {
-      clearTimeout(timer);
-      reject(new Error(`flood: responder exited (${r.code}): ${r.stderr}`));
-    });
-  });
-}
-
 function readCounters(stderr: string): FloodCounters {
   const line = stderr.trim().split('\n').at(-1) ?? '';
   return JSON.parse(line) as FloodCounters;
@@ -73,8 +55,8 @@ export async function createFlood(lab: Lab, options: FloodOptions): Promise<Floo
     );
     const argv = [process.execPath, RESPONDER, '--ips', options.ips.join(','), '--junk', String(options.junk), '--valid', String(options.valid)];
     proc = spawnInNamespace(namespace, argv, { stdinPipe: true });
-    await waitReady(proc, 30_000);
     const running = proc;
+    await waitReady(running, 'flood: responder', 30_000, () => running.stderr());
     return {
       namespace,
       async stop() {
