@@ -45,6 +45,21 @@ export interface SweepLimits {
   maxConcurrentPerHost: number;
 }
 
+/** What the sweep keeps per host it enriches. */
+interface HostEnrichment {
+  /** At most maxConcurrentPerHost of its queries at once. */
+  limiter: Limiter;
+  /** Its time budget (maxHostMs), from its first query. */
+  budget: AbortSignal | undefined;
+  /** ENRICH_HOST_TIME recorded. */
+  overBudget: boolean;
+  /** Queries still queued when the grace ran out (ENRICH_NOT_STARTED). */
+  unsent: number;
+  bannerPorts: Set<number>;
+  /** UPnP LOCATIONs fetched (maxLocationsPerHost). */
+  locations: Set<string>;
+}
+
 export const DEFAULT_LIMITS: SweepLimits = {
   maxHosts: 4096,
   maxObservationsPerHost: 64,
@@ -119,10 +134,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   // Debug: how long each phase took and the process's memory after it (the profile in
   // docs/decisions/window.md was read from these lines).
   const t0 = performance.now();
-  const phase = (name: string, fields: Record<string, unknown> = {}): void => {
+  const phase = (name: string, fields: () => Record<string, unknown> = () => ({})): void => {
     if (!log.isLevelEnabled('debug')) return;
     const { rss, heapUsed } = process.memoryUsage();
-    log.debug({ phase: { name, atMs: Math.round(performance.now() - t0), rssMb: Math.round(rss / 2 ** 20), heapMb: Math.round(heapUsed / 2 ** 20), ...fields } }, 'sweep phase');
+    log.debug({ phase: { name, atMs: Math.round(performance.now() - t0), rssMb: Math.round(rss / 2 ** 20), heapMb: Math.round(heapUsed / 2 ** 20), ...fields() } }, 'sweep phase');
   };
 
   const errors: SweepError[] = [];
@@ -149,12 +164,15 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const limiter = createLimiter(options.enrichConcurrency);
   const enrichTasks: Array<Promise<void>> = [];
   const started = new Set<string>();
-  const bannerPorts = new Map<string, Set<number>>();
-  const upnpLocations = new Map<string, Set<string>>();
-  const hostLimiters = new Map<string, Limiter>();
-  /** Enrichment still queued when the grace ran out: never sent, summed up in one error. */
-  const notStarted = new Set<string>();
-  let notStartedTasks = 0;
+  const hosts = new Map<string, HostEnrichment>();
+  const hostOf = (ip: string): HostEnrichment => {
+    let host = hosts.get(ip);
+    if (!host) {
+      host = { limiter: createLimiter(limits.maxConcurrentPerHost), budget: undefined, overBudget: false, unsent: 0, bannerPorts: new Set(), locations: new Set() };
+      hosts.set(ip, host);
+    }
+    return host;
+  };
 
   const scope = createScope({ interfaces: options.interfaces, targets: options.targets?.ranges ?? [], exclude: options.exclude ?? [] });
   let excludedReplies = 0;
@@ -175,18 +193,6 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     };
   };
 
-  // Each host's enrichment budget starts with its first request and ends with the sweep's.
-  const hostBudgets = new Map<string, AbortSignal>();
-  const hostBudget = (ip: string): AbortSignal => {
-    let signal = hostBudgets.get(ip);
-    if (!signal) {
-      signal = AbortSignal.any([enrichAbort.signal, AbortSignal.timeout(limits.maxHostMs)]);
-      hostBudgets.set(ip, signal);
-    }
-    return signal;
-  };
-  const overBudget = new Set<string>();
-
   const enrichContext = (ip: string, protocol: Protocol, signal: AbortSignal): EnrichContext => {
     const credentials = options.credentialsFor(ip);
     return {
@@ -200,9 +206,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     };
   };
 
-  const noteOverBudget = (ip: string): void => {
-    if (overBudget.has(ip)) return;
-    overBudget.add(ip);
+  const noteOverBudget = (ip: string, host: HostEnrichment): void => {
+    if (host.overBudget) return;
+    host.overBudget = true;
     recordError({ code: 'ENRICH_HOST_TIME', message: `enrichment of this host passed ${limits.maxHostMs} ms: the request in flight was aborted and the rest not sent`, ip });
   };
 
@@ -215,22 +221,18 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   ): void => {
     if (started.has(key)) return;
     started.add(key);
-    // The host's own slot first, then a sweep slot: waiting for a busy host holds no sweep slot.
-    let hostLimiter = hostLimiters.get(ip);
-    if (!hostLimiter) {
-      hostLimiter = createLimiter(limits.maxConcurrentPerHost);
-      hostLimiters.set(ip, hostLimiter);
-    }
+    const host = hostOf(ip);
     const enrich = async (): Promise<void> => {
       if (enrichAbort.signal.aborted) {
-        notStarted.add(ip);
-        notStartedTasks += 1;
+        host.unsent += 1;
         return;
       }
-      const signal = hostBudget(ip);
+      // The host's budget starts with its first request and ends with the sweep's.
+      host.budget ??= AbortSignal.any([enrichAbort.signal, AbortSignal.timeout(limits.maxHostMs)]);
+      const signal = host.budget;
       const budgetSpent = (): boolean => signal.aborted && !enrichAbort.signal.aborted;
       if (budgetSpent()) {
-        noteOverBudget(ip);
+        noteOverBudget(ip, host);
         return;
       }
       let result: EnrichResult;
@@ -243,9 +245,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       }
       for (const obs of result.observations) accept({ ...obs, ip, ...(iface && !obs.interface ? { interface: iface } : {}) }, false);
       for (const e of result.errors) recordError(e);
-      if (budgetSpent()) noteOverBudget(ip);
+      if (budgetSpent()) noteOverBudget(ip, host);
     };
-    enrichTasks.push(hostLimiter.run(() => limiter.run(enrich)));
+    // The host's own slot first, then a sweep slot: waiting for a busy host holds no sweep slot.
+    enrichTasks.push(host.limiter.run(() => limiter.run(enrich)));
   };
 
   let ipv6Skipped = false;
@@ -288,8 +291,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     const location = obs.endpoints?.location;
     if (options.enrichers.upnp && location) {
       const upnp = options.enrichers.upnp;
-      const locations = upnpLocations.get(ip) ?? new Set<string>();
-      upnpLocations.set(ip, locations);
+      const { locations } = hostOf(ip);
       if (!locations.has(location) && locations.size < limits.maxLocationsPerHost) {
         locations.add(location);
         schedule(`upnp:${ip}:${location}`, 'upnp', ip, iface, (ctx) => upnp({ ip, location }, ctx));
@@ -297,8 +299,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     }
     if (options.enrichers.banner) {
       const banner = options.enrichers.banner;
-      const ports = bannerPorts.get(ip) ?? new Set<number>();
-      bannerPorts.set(ip, ports);
+      const ports = hostOf(ip).bannerPorts;
       for (const port of [80, ...(obs.endpoints?.httpPorts ?? [])]) {
         if (ports.has(port)) continue;
         if (ports.size >= limits.maxBannerPorts) break;
@@ -367,7 +368,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   }
 
   const windowOutcome = await listen.closed;
-  phase('window', { closed: windowOutcome.reason, maxMs: options.windowMs, hosts: observations.size });
+  phase('window', () => ({ closed: windowOutcome.reason, maxMs: options.windowMs, hosts: observations.size }));
   window.abort();
   await Promise.all(runs);
   // The unicast listen window starts after its last probe: it may outlast the multicast one.
@@ -386,16 +387,17 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   await settle();
   clearTimeout(graceTimer);
   enrichAbort.abort();
-  phase('enriched', { tasks: enrichTasks.length, observations: [...observations.values()].reduce((n, list) => n + list.length, 0) });
+  phase('enriched', () => ({ tasks: enrichTasks.length, observations: [...observations.values()].reduce((n, list) => n + list.length, 0) }));
 
   // Summaries of what the bounds cut are always kept, whatever the error cap.
   if (hostsDropped > 0) {
     errors.push({ code: 'SWEEP_HOST_LIMIT', message: `${hostsDropped} replies from hosts beyond the limit of ${limits.maxHosts} were dropped` });
   }
-  if (notStartedTasks > 0) {
+  const unsent = [...hosts.values()].filter((h) => h.unsent > 0);
+  if (unsent.length > 0) {
     errors.push({
       code: 'ENRICH_NOT_STARTED',
-      message: `${notStartedTasks} enrichment request(s) for ${notStarted.size} host(s) were never sent: enrich.grace (${options.enrichGraceMs} ms after the window) ran out first; raise enrich.concurrency or enrich.grace`,
+      message: `${unsent.reduce((n, h) => n + h.unsent, 0)} enrichment request(s) for ${unsent.length} host(s) were never sent: enrich.grace (${options.enrichGraceMs} ms after the window) ran out first; raise enrich.concurrency or enrich.grace`,
     });
   }
   if (errorsDropped > 0) {
@@ -406,7 +408,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
   const neighbours = await options.neighbours();
   const merged = mergeObservations({ observations: [...observations.values()].flat(), neighbours });
-  phase('merged', { devices: merged.length });
+  phase('merged', () => ({ devices: merged.length }));
   const judge = options.judge;
   const devices = judge ? merged.map((d) => judge(d, startedAt)) : merged;
   if (judge) phase('judged');
