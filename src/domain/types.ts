@@ -13,13 +13,15 @@ export type Protocol =
   | 'ssdp' // SSDP M-SEARCH response headers
   | 'upnp' // UPnP device description XML (LOCATION)
   | 'mdns' // mDNS / DNS-SD records
-  | 'http' // HTTP banner (GET /)
+  | 'http' // HTTP banner (GET /, its favicon)
+  | 'rtsp' // RTSP OPTIONS answer (Server header, realm)
+  | 'tls' // the certificate of a TLS handshake (subject, issuer)
   | 'sadp' // Hikvision SADP inquiry reply
   | 'dhip' // Dahua DHIP DHDiscover reply (and Dahua v1 discovery)
   | 'arp' // the host's neighbour table
   | 'mac'; // facts derived from a MAC address (IEEE OUI registrant, locally administered)
 
-export const PROTOCOLS: readonly Protocol[] = ['wsd', 'onvif', 'ssdp', 'upnp', 'mdns', 'http', 'sadp', 'dhip', 'arp', 'mac'];
+export const PROTOCOLS: readonly Protocol[] = ['wsd', 'onvif', 'ssdp', 'upnp', 'mdns', 'http', 'rtsp', 'tls', 'sadp', 'dhip', 'arp', 'mac'];
 
 /**
  * One observed fact. `field` uses the dotted names the fingerprint database reads,

@@ -28,6 +28,21 @@ export interface FingerprintMatch {
   /** How strongly this match supports its manufacturer claim (0..1). */
   weight: number;
   claims: Claims;
+  /**
+   * platform (firmware, protocol, serial or model scheme), statement (the device names a
+   * company), registry (the MAC's IEEE registrant) or label (a brand only). Absent in
+   * attributions recorded before tells existed.
+   */
+  tell?: 'platform' | 'statement' | 'registry' | 'label';
+  /** A tell other makers' devices show too: it supports a maker, never establishes one alone. */
+  shared?: boolean;
+}
+
+/** A vendor the device names itself, with the strongest field naming it. */
+export interface NamedVendor {
+  vendor: string;
+  field: string;
+  value: string;
 }
 
 export interface ManufacturerCandidate {
@@ -50,6 +65,10 @@ export interface Attribution {
   matches: FingerprintMatch[];
   /** Plain-language notes on contradicting evidence. */
   conflicts: string[];
+  /** Every vendor the device names itself (statements and labels): the policy never clears a covered one. */
+  named?: NamedVendor[];
+  /** Plain-language notes on how the conclusion was reached (a maker resting only on shared tells). */
+  notes?: string[];
 }
 
 export interface PolicySource {

@@ -1,7 +1,8 @@
 import { parse as parseYaml } from 'yaml';
 import { PROTOCOLS } from '../domain/types.ts';
 import { analysePattern, compilePattern, templateRefs } from './regex.ts';
-import { fingerprintFileSchema, type ClaimTemplate, type FingerprintEntry } from './schema.ts';
+import { fingerprintFileSchema, type ClaimTemplate, type FingerprintEntry, type Tell } from './schema.ts';
+import { isMakerField } from './statements.ts';
 import type { CompiledFingerprint, FingerprintDb, Requirement } from './types.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
@@ -55,6 +56,26 @@ function checkClaims(claims: ClaimTemplate, groups: readonly string[], vocabular
   }
 }
 
+/**
+ * The tell an entry is when it does not say: a brand-only claim is a label; the MAC registry's
+ * fields, a registry tell; a field meant to name the maker, a statement; anything else a
+ * platform tell.
+ */
+export function inferTell(entry: Pick<FingerprintEntry, 'claims' | 'tell'>, fields: readonly string[]): Tell {
+  if (entry.tell !== undefined) return entry.tell;
+  if (entry.claims.manufacturer === undefined) return 'label';
+  if (fields.every((f) => f.startsWith('mac.'))) return 'registry';
+  if (fields.some(isMakerField)) return 'statement';
+  return 'platform';
+}
+
+/** Independence group: declared, or the id's topic (`hikvision.namespace.onvif-ext` -> `namespace`). */
+export function inferGroup(entry: Pick<FingerprintEntry, 'id' | 'group'>, tell: Tell): string {
+  if (entry.group !== undefined) return entry.group;
+  if (tell === 'statement' || tell === 'registry' || tell === 'label') return tell;
+  return entry.id.split('.')[1] ?? 'platform';
+}
+
 function compileEntry(entry: FingerprintEntry, file: SourceFile, order: number, vocabulary: Vocabulary, problems: string[]): CompiledFingerprint | undefined {
   const where = `${file.path}: ${entry.id}`;
   const before = problems.length;
@@ -94,7 +115,10 @@ function compileEntry(entry: FingerprintEntry, file: SourceFile, order: number, 
     return out;
   });
 
+  if (entry.shared === true && entry.sharedBecause === undefined) problems.push(`${where}: shared: true needs sharedBecause (why other makers show it)`);
+  if (entry.sharedBecause !== undefined && entry.shared !== true) problems.push(`${where}: sharedBecause without shared: true`);
   if (problems.length > before || typeof regex === 'string') return undefined;
+  const tell = inferTell(entry, fields);
   return Object.freeze({
     id: entry.id,
     file: file.name,
@@ -105,6 +129,10 @@ function compileEntry(entry: FingerprintEntry, file: SourceFile, order: number, 
     regex,
     claims: Object.freeze({ ...entry.claims }),
     weight: entry.weight,
+    tell,
+    group: inferGroup(entry, tell),
+    shared: entry.shared === true,
+    ...(entry.sharedBecause === undefined ? {} : { sharedBecause: entry.sharedBecause }),
     description: entry.description,
     requires: Object.freeze(requires),
     examples: Object.freeze(examples),
@@ -178,7 +206,9 @@ function buildDb(fingerprints: readonly CompiledFingerprint[], vocabulary: Vocab
   }
   prefixed.sort((a, b) => b.prefix.length - a.prefix.length || a.fp.order - b.fp.order);
   const none: readonly CompiledFingerprint[] = Object.freeze([]);
+  const ids = new Map(fingerprints.map((fp) => [fp.id, fp]));
   return Object.freeze({
+    byId: (id: string) => ids.get(id),
     fingerprints: Object.freeze([...fingerprints]),
     vocabulary,
     files: Object.freeze([...files]),

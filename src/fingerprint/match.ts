@@ -1,21 +1,38 @@
 import type { DeviceKind, Evidence } from '../domain/types.ts';
 import type { Attribution, Claims, FingerprintMatch, ManufacturerCandidate } from '../domain/verdict.ts';
+import { buildNameIndex, type NameIndex } from './names.ts';
 import { fillTemplate } from './regex.ts';
+import type { Tell } from './schema.ts';
+import { STATEMENT_WEIGHT, statementClass } from './statements.ts';
 import type { CompiledFingerprint, FingerprintDb } from './types.ts';
+import type { Vendor } from './vocabulary.ts';
 
 /**
- * Evidence -> attribution (pure). See docs/fingerprints.md for the rules; in short:
+ * Evidence -> attribution (pure). docs/fingerprints.md explains each rule; in short:
  *
- * 1. Each evidence item is tried against the entries for its field, in database order; the
- *    first entry that matches (and whose `requires` the device meets) applies, and only it.
- * 2. Manufacturer support per candidate is a noisy-OR of the weights of the distinct
- *    fingerprints that claim it: 1 - Π(1 - w). A subsidiary and its parent (vocabulary
- *    `parent`) support each other: they form one family, named by its most specific member.
- * 3. The winner's confidence is its family's support times (1 - the best other family's
- *    support): contradicting evidence lowers it, and each contradiction is written down.
- * 4. Brand is the strongest label claim (a label-only fingerprint wins a tie), else the
- *    manufacturer. Model, firmware family and kind come from the strongest claims that agree
- *    with the winner.
+ * 1. Each evidence item is tried against the regex entries for its field, in database order;
+ *    the first that matches (and whose `requires` the device meets) applies. Independently,
+ *    every vendor name the device states in a statement field (statements.ts) is found by the
+ *    generic name matcher (names.ts) and becomes a `statement` (a maker) or `label` (a brand).
+ * 2. Support for a family (a company with its subsidiaries) is a noisy-OR over independence
+ *    groups: per evidence item only its strongest match counts, per group only its strongest
+ *    item, and `1 - Π(1 - w)` combines the groups. Three vendor namespaces from one SOAP reply
+ *    are one tell, not three.
+ * 3. A family supported only by shared tells (a namespace OEM SDKs copy, a module's OUI, a
+ *    shared stack) is not corroborated: its confidence is capped below any sane threshold
+ *    until an exclusive tell agrees.
+ * 4. Confidence is the winner's support times (1 - the best other family's support); every
+ *    other family is written to `conflicts` with the evidence behind it.
+ * 5. Maker of record: within the winning family, the member the platform evidence names
+ *    (firmware, protocol, serial and model schemes), else the one the device names, else the
+ *    most specific. An Imou camera running Dahua firmware is made by Dahua, labelled Imou.
+ * 6. Brand, the label on the box: a brand the device states (Annke, Amcrest, Lorex, or a
+ *    company known to sell the maker's devices under its own name), else a subsidiary it
+ *    states or its MAC block names, else the company it states, else a label that names
+ *    nobody (Generic: a white-label box), else the manufacturer.
+ * 7. A company the device names (or its MAC block names) that is known to sell devices the
+ *    platform evidence's maker made (vocabulary `madeBy`) is the label, not a rival maker:
+ *    a Samsung-labelled Hanwha camera, a Honeywell-labelled Dahua recorder.
  */
 
 /** Evidence items looked at per device, and characters of each value patterns see. */
@@ -23,6 +40,10 @@ export const MAX_EVIDENCE_ITEMS = 256;
 export const MAX_VALUE_CHARS = 512;
 /** Label claims at least this strong are compared with each other (see `conflicts`). */
 export const STRONG_LABEL = 0.5;
+/** Highest confidence of a maker only shared tells support (below every threshold in use). */
+export const UNCORROBORATED_CAP = 0.45;
+/** Weight of a statement naming an anonymous label (Generic). */
+const ANONYMOUS_WEIGHT = 0.2;
 
 type FieldIndex = ReadonlyMap<string, readonly string[]>;
 
@@ -73,43 +94,112 @@ export function firstMatch(
   return undefined;
 }
 
-/** Every fingerprint match for a device's evidence (the first matching entry per item). */
+const nameIndexes = new WeakMap<FingerprintDb, NameIndex>();
+
+/** The name matcher for a database's vocabulary (built once per database). */
+export function nameIndexOf(db: FingerprintDb): NameIndex {
+  let index = nameIndexes.get(db);
+  if (index === undefined) {
+    index = buildNameIndex(db.vocabulary);
+    nameIndexes.set(db, index);
+  }
+  return index;
+}
+
+/** Statement fingerprint ids: `statement.<class>` (maker, product, text) or `statement.domain`. */
+export function statementId(cls: string, how: string): string {
+  return how === 'domain' ? 'statement.domain' : `statement.${cls}`;
+}
+
+function statementClaims(vendor: Vendor): Claims {
+  return vendor.kind === 'manufacturer' ? { manufacturer: vendor.name, brand: vendor.name } : { brand: vendor.name };
+}
+
+/**
+ * Every fingerprint match for a device's evidence: per item the first regex entry that
+ * applies, plus every vendor the item names when its field is a statement field (unless the
+ * regex entry already claims that vendor from the same item).
+ */
 export function matchEvidence(evidence: readonly Evidence[], db: FingerprintDb): FingerprintMatch[] {
   const items = evidence.slice(0, MAX_EVIDENCE_ITEMS);
   const index = indexByField(items);
+  const names = nameIndexOf(db);
+  const weights = db.statementWeights ?? STATEMENT_WEIGHT;
   const matches: FingerprintMatch[] = [];
   for (const e of items) {
+    const value = e.value.slice(0, MAX_VALUE_CHARS);
     const hit = firstMatch(db, e.field, e.value, index);
-    if (!hit) continue;
-    matches.push({
-      fingerprint: hit.fingerprint.id,
-      protocol: e.protocol,
-      field: e.field,
-      value: e.value.slice(0, MAX_VALUE_CHARS),
-      weight: hit.fingerprint.weight,
-      claims: hit.claims,
-    });
+    if (hit) {
+      matches.push({
+        fingerprint: hit.fingerprint.id,
+        protocol: e.protocol,
+        field: e.field,
+        value,
+        weight: hit.fingerprint.weight,
+        claims: hit.claims,
+        tell: hit.fingerprint.tell,
+        ...(hit.fingerprint.shared ? { shared: true } : {}),
+      });
+    }
+    const cls = statementClass(e.field);
+    // A regex entry that names a company for this exact value knows it better than the
+    // generic matcher ("Web Viewer for Samsung DVR" is a Hanwha recorder's title).
+    if (cls === undefined || (hit && (hit.claims.manufacturer !== undefined || hit.claims.brand !== undefined))) continue;
+    for (const named of names.find(value, { prefix: cls !== 'text' })) {
+      const claims = statementClaims(named.vendor);
+      const tell: Tell = named.vendor.kind === 'manufacturer' ? 'statement' : 'label';
+      matches.push({
+        fingerprint: statementId(cls, named.how),
+        protocol: e.protocol,
+        field: e.field,
+        value,
+        weight: named.vendor.anonymous ? ANONYMOUS_WEIGHT : weights[cls],
+        claims,
+        tell,
+      });
+    }
   }
   return matches;
 }
 
-/** 1 - Π(1 - w) over the distinct fingerprints in `matches` (each counted once, at its weight). */
-function noisyOr(matches: readonly FingerprintMatch[]): number {
-  const weights = new Map<string, number>();
-  for (const m of matches) weights.set(m.fingerprint, Math.max(weights.get(m.fingerprint) ?? 0, m.weight));
-  let miss = 1;
-  for (const w of weights.values()) miss *= 1 - w;
-  return 1 - miss;
-}
-
 const round = (n: number): number => Math.round(n * 1000) / 1000;
 const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
+const itemKey = (m: FingerprintMatch): string => `${m.field}\u0000${m.value}`;
+
+/** The group a match counts in (statements and labels by tell; regex entries by their group). */
+function groupOf(m: FingerprintMatch, db: FingerprintDb): string {
+  const fp = db.byId?.(m.fingerprint);
+  if (fp) return fp.group;
+  return m.tell ?? 'statement';
+}
+
+/**
+ * Support from a set of matches: per evidence item its strongest match, per independence
+ * group its strongest item, then 1 - Π(1 - w) over the groups.
+ */
+export function support(matches: readonly FingerprintMatch[], db: FingerprintDb): number {
+  const perItem = new Map<string, FingerprintMatch>();
+  for (const m of matches) {
+    const k = itemKey(m);
+    const best = perItem.get(k);
+    if (!best || m.weight > best.weight) perItem.set(k, m);
+  }
+  const perGroup = new Map<string, number>();
+  for (const m of perItem.values()) {
+    const g = groupOf(m, db);
+    perGroup.set(g, Math.max(perGroup.get(g) ?? 0, m.weight));
+  }
+  let miss = 1;
+  for (const w of perGroup.values()) miss *= 1 - w;
+  return 1 - miss;
+}
 
 interface Family {
   root: string;
   members: Map<string, FingerprintMatch[]>;
   score: number;
-  /** The most specific member (deepest in the vocabulary), best supported among equals. */
+  corroborated: boolean;
+  /** The maker of record within the family (rule 5). */
   representative: string;
 }
 
@@ -129,11 +219,78 @@ function strongest<K extends keyof Claims>(matches: readonly FingerprintMatch[],
   return best?.claims[key];
 }
 
+/** Rule 5: the member platform evidence names, else the one the device names, else the most specific. */
+function makerOfRecord(fam: Family, db: FingerprintDb): string {
+  const vocab = db.vocabulary;
+  const depth = (name: string): number => vocab.lineage(name).length;
+  const members = [...fam.members.entries()];
+  for (const tells of [['platform'], ['statement'], ['platform', 'statement', 'registry', 'label']] as const) {
+    const scored = members
+      .map(([name, ms]) => ({ name, score: support(ms.filter((m) => (tells as readonly string[]).includes(m.tell ?? 'platform')), db) }))
+      .filter((x) => x.score > 0);
+    if (scored.length === 0) continue;
+    scored.sort((a, b) => round(b.score) - round(a.score) || depth(b.name) - depth(a.name) || a.name.localeCompare(b.name));
+    return scored[0]!.name;
+  }
+  return fam.root;
+}
+
+/**
+ * Rule 6, the label on the box: a brand the device states or a label entry names (strongest
+ * first), then a subsidiary named by a statement or the MAC registry, then any company the
+ * device names, then the maker. Anonymous labels (Generic) come last.
+ */
+function chooseBrand(matches: readonly FingerprintMatch[], manufacturer: string | null, relabels: ReadonlySet<string>, db: FingerprintDb): string | null {
+  const vocab = db.vocabulary;
+  const anonymous = (name: string): boolean => vocab.vendor(name)?.anonymous === true;
+  const isBrand = (name: string): boolean => vocab.vendor(name)?.kind === 'brand';
+  const labelOnly = (m: FingerprintMatch): boolean => m.claims.manufacturer === undefined;
+  const named = (pred: (m: FingerprintMatch) => boolean): string | undefined =>
+    strongest(
+      matches.filter((m) => m.claims.brand !== undefined && !anonymous(m.claims.brand) && pred(m)),
+      'brand',
+      labelOnly,
+    );
+  const subsidiaryOfMaker = (name: string): boolean =>
+    manufacturer !== null && name !== manufacturer && vocab.lineage(name).includes(manufacturer);
+  const registryNames = (m: FingerprintMatch): string[] => (m.tell === 'registry' && m.claims.manufacturer ? [m.claims.manufacturer] : []);
+  const registrySubsidiary = matches.flatMap(registryNames).find(subsidiaryOfMaker);
+  const stated = (m: FingerprintMatch): boolean => m.tell === 'statement' || m.tell === 'label';
+  return (
+    named((m) => isBrand(m.claims.brand!) || relabels.has(m.claims.brand!)) ??
+    named((m) => stated(m) && subsidiaryOfMaker(m.claims.brand!)) ??
+    registrySubsidiary ??
+    named(stated) ??
+    strongest(matches.filter((m) => m.claims.brand !== undefined && anonymous(m.claims.brand)), 'brand') ??
+    manufacturer ??
+    strongest(matches.filter((m) => m.claims.brand !== undefined), 'brand', labelOnly) ??
+    null
+  );
+}
+
+/** The family corroborated platform evidence names best (only exclusive platform tells count), if any. */
+function platformAnchor(families: ReadonlyMap<string, Family>, db: FingerprintDb): Family | undefined {
+  let best: { fam: Family; score: number } | undefined;
+  for (const fam of families.values()) {
+    const platform = [...fam.members.values()].flat().filter((m) => m.tell === 'platform' && m.shared !== true);
+    const score = support(platform, db);
+    if (score > 0 && (!best || score > best.score)) best = { fam, score };
+  }
+  return best?.fam;
+}
+
+/** Whether devices of `anchor`'s family are sold under the name `name` (vocabulary madeBy). */
+function soldUnder(name: string, anchor: Family, db: FingerprintDb): boolean {
+  const vendor = db.vocabulary.vendor(name);
+  return vendor !== undefined && vendor.madeBy.some((link) => db.vocabulary.lineage(link.maker).includes(anchor.root) || anchor.members.has(link.maker));
+}
+
 /** Who made the device, under which label, and why (pure; bounded by MAX_EVIDENCE_ITEMS). */
 export function attribute(evidence: readonly Evidence[], db: FingerprintDb): Attribution {
   const matches = matchEvidence(evidence, db);
   const vocab = db.vocabulary;
   const conflicts: string[] = [];
+  const notes: string[] = [];
 
   // Manufacturer candidates, grouped into families (a company with its subsidiaries).
   const families = new Map<string, Family>();
@@ -144,7 +301,7 @@ export function attribute(evidence: readonly Evidence[], db: FingerprintDb): Att
     const root = lineage[lineage.length - 1] ?? maker;
     let fam = families.get(root);
     if (!fam) {
-      fam = { root, members: new Map(), score: 0, representative: maker };
+      fam = { root, members: new Map(), score: 0, corroborated: false, representative: maker };
       families.set(root, fam);
     }
     const list = fam.members.get(maker) ?? [];
@@ -152,32 +309,52 @@ export function attribute(evidence: readonly Evidence[], db: FingerprintDb): Att
     fam.members.set(maker, list);
   }
   for (const fam of families.values()) {
-    fam.score = noisyOr([...fam.members.values()].flat());
-    const ranked = [...fam.members.entries()].sort(
-      ([a, ma], [b, mb]) => vocab.lineage(b).length - vocab.lineage(a).length || noisyOr(mb) - noisyOr(ma) || a.localeCompare(b),
-    );
-    fam.representative = ranked[0]![0];
+    const all = [...fam.members.values()].flat();
+    fam.score = support(all, db);
+    fam.corroborated = all.some((m) => m.shared !== true);
+    fam.representative = makerOfRecord(fam, db);
   }
+  // Rule 7: companies known to sell the platform maker's devices are labels, not rivals.
+  const relabels = new Set<string>();
+  const anchor = platformAnchor(families, db);
+  if (anchor) {
+    for (const [root, fam] of families) {
+      if (fam === anchor) continue;
+      const all = [...fam.members.values()].flat();
+      const onlyWords = all.every((m) => m.tell === 'statement' || m.tell === 'registry' || m.tell === 'label');
+      const sold = [...fam.members.keys()].every((name) => soldUnder(name, anchor, db));
+      if (!onlyWords || !sold) continue;
+      families.delete(root);
+      for (const name of fam.members.keys()) relabels.add(name);
+    }
+  }
+  const strongestWeight = (f: Family): number => Math.max(...[...f.members.values()].flat().map((m) => m.weight));
   const ranking = [...families.values()].sort(
-    (a, b) => b.score - a.score || Math.max(...[...b.members.values()].flat().map((m) => m.weight)) - Math.max(...[...a.members.values()].flat().map((m) => m.weight)) || a.root.localeCompare(b.root),
+    (a, b) => Number(b.corroborated) - Number(a.corroborated) || b.score - a.score || strongestWeight(b) - strongestWeight(a) || a.root.localeCompare(b.root),
   );
   const winner = ranking[0];
   const runnerUp = ranking[1];
-  const confidence = winner ? round(winner.score * (1 - (runnerUp?.score ?? 0))) : 0;
+  let confidence = winner ? round(winner.score * (1 - (runnerUp?.score ?? 0))) : 0;
+  if (winner && !winner.corroborated) {
+    confidence = Math.min(confidence, UNCORROBORATED_CAP);
+    notes.push(
+      `${winner.representative} rests only on tells other makers share (${describeSupport([...winner.members.values()].flat())}): it needs an exclusive tell before it counts`,
+    );
+  }
   for (const other of ranking.slice(1)) {
-    const support = [...other.members.values()].flat();
+    const backing = [...other.members.values()].flat();
     conflicts.push(
-      `evidence also points at ${other.representative} (support ${round(other.score)}): ${describeSupport(support)}; confidence in ${winner!.representative} lowered`,
+      `evidence also points at ${other.representative} (support ${round(other.score)}): ${describeSupport(backing)}; confidence in ${winner!.representative} lowered`,
     );
   }
 
   const candidates: ManufacturerCandidate[] = [];
   for (const fam of ranking) {
     const members = [...fam.members.entries()].sort(
-      ([a, ma], [b, mb]) => (a === fam.representative ? -1 : b === fam.representative ? 1 : noisyOr(mb) - noisyOr(ma) || a.localeCompare(b)),
+      ([a, ma], [b, mb]) => (a === fam.representative ? -1 : b === fam.representative ? 1 : support(mb, db) - support(ma, db) || a.localeCompare(b)),
     );
     for (const [name, ms] of members) {
-      candidates.push({ manufacturer: name, score: round(noisyOr(ms)), fingerprints: unique(ms.map((m) => m.fingerprint)) });
+      candidates.push({ manufacturer: name, score: round(support(ms, db)), fingerprints: unique(ms.map((m) => m.fingerprint)) });
     }
   }
 
@@ -185,10 +362,9 @@ export function attribute(evidence: readonly Evidence[], db: FingerprintDb): Att
   const inWinner = (m: FingerprintMatch): boolean => m.claims.manufacturer === undefined || (winner !== undefined && winner.members.has(m.claims.manufacturer));
   const agreeing = matches.filter(inWinner);
 
-  // Brand: the strongest label; a label-only fingerprint (no maker claim) wins a tie.
-  const brandClaims = matches.filter((m) => m.claims.brand !== undefined);
-  const brand = strongest(brandClaims, 'brand', (m) => m.claims.manufacturer === undefined) ?? manufacturer;
-  // Weak labels (such as Generic for "General"/"Private") name nobody: they never disagree.
+  const brand = chooseBrand(matches, manufacturer, relabels, db);
+  // Labels that name somebody and disagree are worth a look (weak and anonymous ones never disagree).
+  const brandClaims = matches.filter((m) => m.claims.brand !== undefined && vocab.vendor(m.claims.brand)?.kind === 'brand' && vocab.vendor(m.claims.brand)?.anonymous !== true);
   const labels = unique(brandClaims.filter((m) => m.weight >= STRONG_LABEL).map((m) => m.claims.brand!));
   if (labels.length > 1) {
     conflicts.push(`labels disagree: ${labels.map((l) => `${l} (${describeSupport(brandClaims.filter((m) => m.claims.brand === l))})`).join(' vs ')}`);
@@ -198,9 +374,9 @@ export function attribute(evidence: readonly Evidence[], db: FingerprintDb): Att
     strongest(agreeing, key) ?? strongest(matches, key);
   const kind: DeviceKind | undefined = pick('kind');
 
-  return {
+  const out: Attribution = {
     manufacturer,
-    brand: brand ?? null,
+    brand,
     model: pick('model') ?? null,
     firmwareFamily: pick('firmwareFamily') ?? null,
     kind: kind ?? null,
@@ -208,5 +384,26 @@ export function attribute(evidence: readonly Evidence[], db: FingerprintDb): Att
     candidates,
     matches,
     conflicts,
+    named: namedVendors(matches, db),
   };
+  if (notes.length > 0) out.notes = notes;
+  return out;
+}
+
+/**
+ * Every vendor the device names itself (statements and labels, including those a regex entry
+ * on a maker field recognised), with the strongest field naming it: what the policy reads so
+ * that a device naming a covered company is never cleared.
+ */
+function namedVendors(matches: readonly FingerprintMatch[], db: FingerprintDb): Array<{ vendor: string; field: string; value: string }> {
+  const out = new Map<string, { vendor: string; field: string; value: string; weight: number }>();
+  for (const m of matches) {
+    if (m.tell !== 'statement' && m.tell !== 'label') continue;
+    for (const name of [m.claims.manufacturer, m.claims.brand]) {
+      if (name === undefined || db.vocabulary.vendor(name)?.anonymous === true) continue;
+      const seen = out.get(name);
+      if (!seen || m.weight > seen.weight) out.set(name, { vendor: name, field: m.field, value: m.value, weight: m.weight });
+    }
+  }
+  return [...out.values()].map(({ vendor, field, value }) => ({ vendor, field, value }));
 }

@@ -72,9 +72,28 @@ const requirementSchema = z
   })
   .strict();
 
+/**
+ * What kind of tell an entry is (docs/fingerprints.md, "Tells"): `platform` (firmware, serial
+ * and model-code schemes, the vendor's discovery protocol, SDK strings, vendor namespaces:
+ * who made the device), `statement` (the device names a company in a field meant for it),
+ * `registry` (the IEEE registrant of its MAC: who owns the block), `label` (the brand only).
+ */
+export const TELLS = ['platform', 'statement', 'registry', 'label'] as const;
+export type Tell = (typeof TELLS)[number];
+
 export const fingerprintSchema = z
   .object({
     id: z.string().regex(ID_PATTERN, 'must look like vendor.topic.detail (lower case, dot separated)'),
+    /** Default: label for brand-only claims, registry for mac.* fields, statement for maker fields, else platform. */
+    tell: z.enum(TELLS).optional(),
+    /** Tells in one group are not independent of each other (default: the id's topic, e.g. `namespace`). */
+    group: z.string().regex(/^[a-z0-9-]{1,40}$/u, 'a short lower-case name').optional(),
+    /**
+     * Other makers' devices show this too (an OEM SDK's namespace, a module's OUI, a shared
+     * stack): it can support a maker, never establish one alone. `sharedBecause` says why.
+     */
+    shared: z.boolean().optional(),
+    sharedBecause: text(400).optional(),
     field: z.union([field, z.array(field).min(1).max(12)]),
     pattern: text(MAX_PATTERN_LENGTH),
     flags: z.enum(['i']).optional(),

@@ -1,4 +1,4 @@
-import type { ClaimTemplate } from './schema.ts';
+import type { ClaimTemplate, Tell } from './schema.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 /** A condition on other evidence of the same device (`requires` in the file). */
@@ -37,6 +37,13 @@ export interface CompiledFingerprint {
   regex: RegExp;
   claims: Readonly<ClaimTemplate>;
   weight: number;
+  /** platform, statement, registry or label (declared, or inferred: see schema.ts). */
+  tell: Tell;
+  /** Independence group: matches in one group count once, at the strongest. */
+  group: string;
+  /** Cannot establish a maker alone (declared, or measured on the corpus: see calibration). */
+  shared: boolean;
+  sharedBecause?: string;
   description: string;
   requires: readonly Requirement[];
   examples: readonly FingerprintExample[];
@@ -53,4 +60,8 @@ export interface FingerprintDb {
    * exactly (database order), then entries reading a prefix of it (longest prefix first).
    */
   candidatesFor(field: string): readonly CompiledFingerprint[];
+  /** The entry with this id. */
+  byId(id: string): CompiledFingerprint | undefined;
+  /** Weights of statements by class (the generic name matcher), when calibrated. */
+  readonly statementWeights?: Readonly<Record<'maker' | 'product' | 'text', number>>;
 }

@@ -43,6 +43,7 @@ describe('attribute', () => {
       value: 'Hangzhou Hikvision Digital Technology Co.,Ltd.',
       weight: 0.6,
       claims: { manufacturer: 'Hikvision' },
+      tell: 'registry',
     });
   });
 
@@ -151,7 +152,8 @@ describe('attribute', () => {
       db,
     );
     expect(priv).toMatchObject({ manufacturer: 'Dahua', brand: 'Generic', kind: 'recorder', model: 'HCVR' });
-    expect(priv.confidence).toBeGreaterThan(0.99);
+    // DHIP reply, device class and type come from one datagram: one tell (group dhip), with firmware and serial beside it.
+    expect(priv.confidence).toBeGreaterThan(0.95);
     // The label alone names no maker.
     expect(attribute([e('dhip', 'dhip.vendor', 'Private')], db)).toMatchObject({ manufacturer: null, brand: 'Generic' });
   });
@@ -167,22 +169,24 @@ describe('attribute', () => {
     expect(a).toMatchObject({ manufacturer: 'Hikvision', brand: 'HiLook', model: 'IPC-B140H-M' });
   });
 
-  it('EZVIZ: its OUI and model code with Hikvision firmware -> EZVIZ (the subsidiary), supported by Hikvision evidence', () => {
+  it('EZVIZ: its OUI and model code with Hikvision firmware -> made by Hikvision (the platform), labelled EZVIZ', () => {
     // corpus ezviz/scan-report-observations-1.md (model, firmware) + an EZVIZ OUI (0CA64C); the fields are composed
     const a = attribute(
       withMacEvidence([e('onvif', 'onvif.model', 'CS-H6c-R101-1G2WF'), e('onvif', 'onvif.firmware', 'V5.3.8 build 260706')], '0c:a6:4c:12:34:56'),
       db,
     );
-    expect(a).toMatchObject({ manufacturer: 'EZVIZ', brand: 'EZVIZ', model: 'CS-H6c-R101-1G2WF', firmwareFamily: 'Hikvision V5', conflicts: [] });
+    expect(a).toMatchObject({ manufacturer: 'Hikvision', brand: 'EZVIZ', model: 'CS-H6c-R101-1G2WF', firmwareFamily: 'Hikvision V5', conflicts: [] });
     expect(a.confidence).toBeGreaterThan(0.95);
-    expect(a.candidates.map((c) => c.manufacturer)).toEqual(['EZVIZ', 'Hikvision']);
+    expect(a.candidates.map((c) => c.manufacturer)).toEqual(['Hikvision', 'EZVIZ']);
+    // Without the parent's platform, the subsidiary's own model code and MAC block: EZVIZ.
+    expect(attribute(withMacEvidence([e('onvif', 'onvif.model', 'CS-H6c-R101-1G2WF')], '0c:a6:4c:12:34:56'), db)).toMatchObject({ manufacturer: 'EZVIZ', brand: 'EZVIZ' });
     // A Hikvision firmware alone is Hikvision.
     expect(attribute([e('onvif', 'onvif.firmware', 'V5.3.8 build 260706')], db).manufacturer).toBe('Hikvision');
   });
 
-  it('Imou: the Huacheng OUI with a Dahua model code -> Imou (Dahua subsidiary)', () => {
+  it('Imou: the Huacheng OUI with a Dahua model code -> made by Dahua (the platform), labelled Imou', () => {
     const a = attribute(withMacEvidence([e('onvif', 'onvif.model', 'IPC-A22E')], '1c:4d:89:00:00:01'), db);
-    expect(a).toMatchObject({ manufacturer: 'Imou', model: 'IPC-A22E', conflicts: [] });
+    expect(a).toMatchObject({ manufacturer: 'Dahua', brand: 'Imou', model: 'IPC-A22E', conflicts: [] });
   });
 
   it('conflicting evidence lowers confidence and is written down', () => {
@@ -339,6 +343,7 @@ describe('attribute', () => {
       candidates: [],
       matches: [],
       conflicts: [],
+      named: [],
     });
   });
 

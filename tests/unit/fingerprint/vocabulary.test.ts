@@ -19,7 +19,9 @@ describe('vendor vocabulary', () => {
     expect(vocab.canonical('samsung techwin')).toBe('Hanwha');
     expect(vocab.canonical('EZIP')).toBe('EZ-IP');
     expect(vocab.canonical('Private')).toBe('Generic');
-    expect(vocab.canonical('Dahua Scale')).toBeUndefined();
+    // The look-alike has its own entry, so its words never name Dahua Technology.
+    expect(vocab.canonical('Shanghai Dahua Scale Factory')).toBe('Dahua Scale');
+    expect(vocab.canonical('Dahua Scale Factory')).toBeUndefined();
   });
 
   it('knows kinds and parents', () => {

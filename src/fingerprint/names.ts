@@ -1,0 +1,147 @@
+import type { Vendor, Vocabulary } from './vocabulary.ts';
+
+/**
+ * A device's own words: the one generic matcher that finds vendor names in what a device
+ * states about itself (ONVIF Manufacturer, UPnP manufacturer and model text, DHIP Vendor, an
+ * HTTP realm or title, a certificate's organisation...), driven by config/vendors.yaml.
+ *
+ * Values and vocabulary spellings are normalised the same way (Unicode compatibility form,
+ * lower case, every run of non-alphanumerics one separator, legal suffixes such as "Co., Ltd."
+ * or "Inc." dropped at the end) and compared as word sequences, never as substrings:
+ * "HIKVISION DS-2CD2142FWD-I" names Hikvision, "Axisymmetric" does not name Axis. The longest
+ * spelling wins where two overlap, so "Shanghai Dahua Scale Factory" names the scale maker the
+ * vocabulary lists, not Dahua. Names that are common words (Canon, Ring, Apple: vendor
+ * `match: whole`) and `exactAliases` (XM, General) count only as a field's whole value.
+ * Domains (hikvision.com, www.dahuatech.com) are found in URLs and host names.
+ *
+ * Pure and bounded: values are cut to MAX_VALUE_CHARS and at most MAX_TOKENS words are read.
+ */
+
+export const MAX_VALUE_CHARS = 512;
+export const MAX_TOKENS = 64;
+
+/** Words a company's legal name ends with, dropped before comparing (in any combination). */
+const LEGAL_SUFFIXES: ReadonlySet<string> = new Set([
+  'co', 'ltd', 'limited', 'inc', 'incorporated', 'llc', 'lp', 'corp', 'corporation', 'company', 'gmbh', 'mbh', 'ag', 'kg',
+  'ab', 'as', 'asa', 'oy', 'oyj', 'sa', 'sas', 'sarl', 'srl', 'spa', 'bv', 'nv', 'plc', 'pty', 'pte', 'kk', 'pvt', 'private', 'sro', 'a', 's',
+  'the',
+]);
+
+export type NameMatchHow = 'word' | 'whole' | 'domain';
+
+export interface NameMatch {
+  vendor: Vendor;
+  /** The spelling of the vocabulary that matched (name, alias, legal name or domain). */
+  spelling: string;
+  how: NameMatchHow;
+}
+
+interface Spelling {
+  tokens: readonly string[];
+  text: string;
+  vendor: Vendor;
+  /** Only as a whole value (or, for `match: whole` names, at the start of a product field). */
+  wholeOnly: boolean;
+  /** An exactAlias: only ever a whole value. */
+  exact: boolean;
+}
+
+export interface FindOptions {
+  /**
+   * Whether a whole-only name may also open a longer value ("Canon MF620C Series", "Apple TV"):
+   * true for fields that name a product, false for free text, where common words abound.
+   */
+  prefix?: boolean;
+}
+
+export interface NameIndex {
+  /** Every vendor named by `value` (longest spellings first, each vendor once). */
+  find(value: string, options?: FindOptions): NameMatch[];
+}
+
+/** Lower-case words of `value` (NFKC, separators collapsed), at most MAX_TOKENS. */
+export function nameTokens(value: string): string[] {
+  const text = value.slice(0, MAX_VALUE_CHARS).normalize('NFKC').toLowerCase();
+  const words = text.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+  return words.slice(0, MAX_TOKENS);
+}
+
+/** `tokens` without the legal suffixes at its end ("acme industries co ltd" -> "acme industries"). */
+export function withoutLegalSuffix(tokens: readonly string[]): readonly string[] {
+  let end = tokens.length;
+  while (end > 1 && LEGAL_SUFFIXES.has(tokens[end - 1]!)) end -= 1;
+  return tokens.slice(0, end);
+}
+
+const HOST = /(?<![\p{L}\p{N}.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,8}[a-z]{2,24}(?![\p{L}\p{N}-])/giu;
+
+/** Host names in a value (a URL's host, a bare www.example.com), lower case. */
+export function hostNames(value: string): string[] {
+  return [...value.slice(0, MAX_VALUE_CHARS).matchAll(HOST)].map((m) => m[0].toLowerCase());
+}
+
+function sameTokens(a: readonly string[], b: readonly string[], at = 0): boolean {
+  if (at + b.length > a.length) return false;
+  for (let i = 0; i < b.length; i += 1) if (a[at + i] !== b[i]) return false;
+  return true;
+}
+
+export function buildNameIndex(vocabulary: Vocabulary): NameIndex {
+  const byFirst = new Map<string, Spelling[]>();
+  const domains: Array<{ domain: string; vendor: Vendor }> = [];
+  const add = (text: string, vendor: Vendor, wholeOnly: boolean, exact = false): void => {
+    const tokens = withoutLegalSuffix(nameTokens(text));
+    if (tokens.length === 0) return;
+    const list = byFirst.get(tokens[0]!) ?? [];
+    if (!list.some((s) => s.vendor === vendor && sameTokens(s.tokens, tokens) && s.tokens.length === tokens.length)) {
+      list.push({ tokens, text, vendor, wholeOnly, exact });
+    }
+    byFirst.set(tokens[0]!, list);
+  };
+  for (const v of vocabulary.vendors) {
+    const whole = v.match === 'whole';
+    add(v.name, v, whole);
+    for (const a of v.aliases) add(a, v, whole);
+    for (const a of v.exactAliases) add(a, v, true, true);
+    // Legal names are long and specific: found anywhere.
+    if (v.entity !== undefined) add(v.entity, v, false);
+    for (const l of v.legalNames) add(l, v, false);
+    for (const d of v.domains) domains.push({ domain: d, vendor: v });
+  }
+  for (const list of byFirst.values()) list.sort((a, b) => b.tokens.length - a.tokens.length);
+
+  return {
+    find(value: string, options: FindOptions = {}): NameMatch[] {
+      const tokens = nameTokens(value);
+      const core = withoutLegalSuffix(tokens);
+      // Every spelling found, as [start, end) spans over `tokens`.
+      const hits: Array<{ start: number; end: number; spelling: Spelling }> = [];
+      for (let i = 0; i < tokens.length; i += 1) {
+        for (const s of byFirst.get(tokens[i]!) ?? []) {
+          if (!sameTokens(tokens, s.tokens, i)) continue;
+          if (s.wholeOnly && !(i === 0 && (s.tokens.length === core.length || (options.prefix === true && !s.exact)))) continue;
+          hits.push({ start: i, end: i + s.tokens.length, spelling: s });
+        }
+      }
+      // Longest first; a shorter spelling inside a longer one's span is not a separate name.
+      hits.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+      const taken: Array<[number, number]> = [];
+      const out: NameMatch[] = [];
+      for (const h of hits) {
+        if (taken.some(([s, e]) => h.start < e && s < h.end)) continue;
+        taken.push([h.start, h.end]);
+        if (out.some((m) => m.vendor === h.spelling.vendor)) continue;
+        const how: NameMatchHow = h.start === 0 && h.end === core.length ? 'whole' : 'word';
+        out.push({ vendor: h.spelling.vendor, spelling: h.spelling.text, how });
+      }
+      for (const host of hostNames(value)) {
+        for (const d of domains) {
+          if ((host === d.domain || host.endsWith(`.${d.domain}`)) && !out.some((m) => m.vendor === d.vendor)) {
+            out.push({ vendor: d.vendor, spelling: d.domain, how: 'domain' });
+          }
+        }
+      }
+      return out;
+    },
+  };
+}
