@@ -65,6 +65,11 @@ export interface Attribution {
   matches: FingerprintMatch[];
   /** Plain-language notes on contradicting evidence. */
   conflicts: string[];
+  /**
+   * False when only tells other makers share support the manufacturer: it is then a lead,
+   * never established, whatever the threshold. Absent (true) in older attributions.
+   */
+  corroborated?: boolean;
   /** Every vendor the device names itself (statements and labels): the policy never clears a covered one. */
   named?: NamedVendor[];
   /** Plain-language notes on how the conclusion was reached (a maker resting only on shared tells). */

@@ -386,6 +386,7 @@ export function attribute(evidence: readonly Evidence[], db: FingerprintDb): Att
     conflicts,
     named: namedVendors(matches, db),
   };
+  if (winner && !winner.corroborated) out.corroborated = false;
   if (notes.length > 0) out.notes = notes;
   return out;
 }

@@ -6,19 +6,26 @@ import { appliesToKind, hitsFor, labelRelation, makerRelation, rulesInForce, typ
 
 /**
  * The policy decision, pure: an attribution (who made the device, under which label, how
- * sure) plus the packs in force give `restricted`, `review` or `clear`, with the pack, rule
- * and source behind it and one sentence saying why. docs/policy.md explains each step.
+ * sure, which companies it names) plus the packs in force give `restricted`, `review` or
+ * `clear`, with the pack, rule and source behind it and one sentence saying why.
+ * docs/policy.md explains each step.
  *
- * 1. restricted: the manufacturer of record, established (confidence >= threshold), is a
- *    rule's entity (or alias), or a subsidiary/affiliate within its since/until on `asOf`,
- *    and the device kind is one the rule applies to. The first hit in pack order, then rule
- *    order, is named; the others are listed in the reason.
+ * 1. restricted: the manufacturer of record, established (confidence >= threshold, and
+ *    corroborated: not resting on tells other makers share), is a rule's entity (or alias),
+ *    or a subsidiary/affiliate within its since/until on `asOf`, and the device kind is one
+ *    the rule applies to. The first hit in pack order, then rule order, is named; the others
+ *    are listed in the reason.
  * 2. review, naming a rule: the established maker's tie to a covered entity has ended (the
- *    device may predate the end); or the maker is not established (or the evidence conflicts)
- *    and a candidate maker is covered; or the label is a covered entity's name or brand.
- * 3. review: a camera, recorder or intercom whose maker is not established, or whose evidence
+ *    device may predate the end).
+ * 3. restricted, naming a rule: the label the device states (its brand) is a covered entity,
+ *    subsidiary, affiliate or listed brand, in force, and no established maker contradicts it.
+ *    With a contradicting maker, or a tie that ended: review.
+ * 4. review, naming a rule: the maker is not established (or the evidence conflicts) and a
+ *    candidate maker is covered; or the device names a covered company anywhere. A device
+ *    that names a covered entity, subsidiary or brand is never clear.
+ * 5. review: a camera, recorder or intercom whose maker is not established, or whose evidence
  *    conflicts.
- * 4. clear: anything else, saying what it was checked against.
+ * 6. clear: anything else, saying what it was checked against.
  */
 
 export interface DecideInput {
@@ -45,15 +52,20 @@ export function decide(input: DecideInput, policy: Policy, options: DecideOption
   const refs = rulesInForce(policy, asOf);
   const inForce = policy.packs.map((p) => p.id).join(', ') || 'no pack';
   const maker = a.manufacturer === null ? '' : name(a.manufacturer);
-  const established = maker !== '' && a.confidence >= threshold;
+  const corroborated = a.corroborated !== false;
+  const established = maker !== '' && a.confidence >= threshold && corroborated;
   const evidence = maker === '' ? '' : `${maker} (${strength(a, maker)})`;
   const unestablished =
-    maker === '' ? 'no evidence establishes who made it' : `the maker is not established (${maker} at confidence ${fmt(a.confidence)}, below the threshold ${fmt(threshold)})`;
+    maker === ''
+      ? 'no evidence establishes who made it'
+      : !corroborated
+        ? `the maker is not established (${maker} rests only on tells other makers share)`
+        : `the maker is not established (${maker} at confidence ${fmt(a.confidence)}, below the threshold ${fmt(threshold)})`;
   const conflicts = a.conflicts.map((c) => cleanText(c, 200)).filter((c) => c !== '');
   const conflictText = conflicts.slice(0, 3).join('; ') + (conflicts.length > 3 ? `; and ${conflicts.length - 3} more` : '');
   const usable = (h: RelationHit) => h.position !== 'before' && appliesToKind(h.rule, kind);
 
-  // 1. and 2a: the established maker.
+  // 1. and 2: the established maker.
   const makerHits = established ? hitsFor(refs, maker, asOf, makerRelation) : [];
   const covering = makerHits.filter((h) => h.position === 'within' && appliesToKind(h.rule, kind));
   const [first, ...others] = covering;
@@ -70,7 +82,25 @@ export function decide(input: DecideInput, policy: Policy, options: DecideOption
     );
   }
 
-  // 2b: a covered candidate, when the maker is not established or the evidence conflicts.
+  // 3. the label the device states.
+  const label = a.brand === null ? '' : name(a.brand);
+  if (label !== '') {
+    const hit = hitsFor(refs, label, asOf, labelRelation).find(usable);
+    if (hit) {
+      const listed = labelListing(hit, label);
+      // An established maker outside the label's rule contradicts the label (a covered maker inside it was step 1).
+      if (hit.position === 'within' && !established) {
+        return verdict('restricted', `labelled ${listed}; ${unestablished}, and the label it states is covered`, hit);
+      }
+      const why =
+        hit.position === 'after'
+          ? `the tie ended (${hit.entry?.until ?? 'date not given'}), and the device may predate it`
+          : `the evidence names ${evidence} as maker, which contradicts the label: check who made it`;
+      return verdict('review', `labelled ${listed}; ${why}`, hit);
+    }
+  }
+
+  // 4a. a covered candidate, when the maker is not established or the evidence conflicts.
   if (!established || conflicts.length > 0) {
     const candidates: Array<[string, number]> = [];
     if (maker !== '' && !established) candidates.push([maker, a.confidence]);
@@ -92,45 +122,56 @@ export function decide(input: DecideInput, policy: Policy, options: DecideOption
     }
   }
 
-  // 2c: the label on the box.
-  const label = a.brand === null ? '' : name(a.brand);
-  if (label !== '') {
-    const hit = hitsFor(refs, label, asOf, labelRelation).find(usable);
-    if (hit) {
-      const listed =
-        hit.relation === 'brand'
-          ? `a brand ${ruleName(hit)} lists for ${hit.rule.entity}${hit.entry?.note ? ` (${hit.entry.note.replace(/\.$/u, '')})` : ''}`
-          : `a name ${ruleName(hit)} covers${tie(hit)}`;
-      const makerPart = established ? `the evidence names ${evidence} as maker, which contradicts the label: check who made it` : unestablished;
-      return verdict('review', `labelled ${label}, ${listed}; a label alone does not establish the maker, and ${makerPart}`, hit);
-    }
+  // 4b. a covered company the device names anywhere: never clear.
+  for (const n of a.named ?? []) {
+    const named = name(n.vendor);
+    if (named === '' || named.toLowerCase() === label.toLowerCase()) continue;
+    const hit = hitsFor(refs, named, asOf, labelRelation).find(usable);
+    if (!hit) continue;
+    const where = `${cleanText(n.field, 60)} "${cleanText(n.value, 80)}"`;
+    const makerPart = established ? `the evidence names ${evidence} as maker` : unestablished;
+    return verdict('review', `the device names ${labelListing(hit, named)} (${where}); ${makerPart}: check who made it`, hit);
   }
 
-  // 3. cameras, recorders and intercoms need an established, uncontested maker.
+  // 5. cameras, recorders and intercoms need an established, uncontested maker.
   if (REVIEW_KINDS.includes(kind)) {
-    if (!established) return { status: 'review', reason: `a ${kind} whose maker is not established: ${unestablished}` };
-    if (conflicts.length > 0) return { status: 'review', reason: `a ${kind} with conflicting evidence about its maker (likeliest ${evidence}): ${conflictText}` };
+    if (!established) return { status: 'review', reason: `${article(kind)} whose maker is not established: ${unestablished}` };
+    if (conflicts.length > 0) return { status: 'review', reason: `${article(kind)} with conflicting evidence about its maker (likeliest ${evidence}): ${conflictText}` };
   }
 
-  // 4. clear.
+  // 6. clear.
   if (established) {
     const outside = makerHits.find((h) => h.position === 'within');
     if (outside) {
       return {
         status: 'clear',
-        reason: `made by ${evidence}${tie(outside)}, but a ${kind} is outside what ${ruleName(outside)} covers (${outside.rule.appliesTo.kinds.join(', ')}), and no rule in ${inForce} covers it`,
+        reason: `made by ${evidence}${tie(outside)}, but ${article(kind)} is outside what ${ruleName(outside)} covers (${outside.rule.appliesTo.kinds.join(', ')}), and no rule in ${inForce} covers it`,
       };
     }
     return { status: 'clear', reason: `made by ${evidence}, not covered by ${inForce}` };
   }
-  return { status: 'clear', reason: `a ${kind}; ${unestablished}, and no evidence ties it to an entity covered by ${inForce}` };
+  return { status: 'clear', reason: `${article(kind)}; ${unestablished}, and no evidence ties it to an entity covered by ${inForce}` };
+}
+
+/** "a camera", "an intercom", "an other device". */
+function article(kind: DeviceKind): string {
+  if (kind === 'other') return 'a device of unknown kind';
+  return `${/^[aeiou]/u.test(kind) ? 'an' : 'a'} ${kind}`;
+}
+
+/** "Annke, a brand us-ndaa-889 rule hikvision lists for Hikvision (...)" and the like. */
+function labelListing(hit: RelationHit, label: string): string {
+  if (hit.relation === 'brand') {
+    return `${label}, a brand ${ruleName(hit)} lists for ${hit.rule.entity}${hit.entry?.note ? ` (${hit.entry.note.replace(/\.$/u, '')})` : ''}`;
+  }
+  return `${label}, a name ${ruleName(hit)} covers${tie(hit)}`;
 }
 
 function ruleName(hit: RelationHit): string {
   return `${hit.pack.id} rule ${hit.rule.id}`;
 }
 
-/** ", a subsidiary of Dahua (2018 to 2022-11-23)" and the like; "" for the entity itself. */
+/** ", a subsidiary of Dahua (since 2018)" and the like; "" for the entity itself. */
 function tie(hit: RelationHit): string {
   if (hit.relation === 'entity' || !hit.entry) return '';
   const { since, until } = hit.entry;

@@ -62,7 +62,12 @@ const relationSchema = z
   .object({
     name: text(100).meta({ description: 'Canonical vendor name from config/vendors.yaml.' }),
     since: policyDateSchema.optional(),
-    until: policyDateSchema.optional(),
+    until: policyDateSchema.optional().meta({
+      description: 'The day the tie ended: only with untilSource, the completed sale or separation. An announced sale does not end a tie.',
+    }),
+    untilSource: sourceSchema
+      .optional()
+      .meta({ description: 'Where the end of the tie is recorded as done (a completed sale, a closing, a filing): required with until.' }),
     note: text(1000).optional(),
   })
   .strict();
@@ -95,7 +100,10 @@ export const ruleSchema = z
     brands: z
       .array(relationSchema)
       .default([])
-      .meta({ description: 'Labels on devices the entity may have made (own brands, OEM resellers). A brand alone gives review, never restricted.' }),
+      .meta({
+        description:
+          'Labels on devices the entity made (own brands, OEM resellers). A device stating such a label is restricted unless other evidence names another maker (then review).',
+      }),
     appliesTo: appliesToSchema,
     scope: scopeSchema,
     source: sourceSchema,

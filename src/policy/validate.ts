@@ -38,15 +38,20 @@ export function packProblems(raw: unknown, vocabulary: Vocabulary): string[] {
     }
 
     const seenBrands = new Set<string>();
-    for (const field of ['subsidiaries', 'affiliates', 'brands'] as const) {
-      list(rule, field).forEach((rel, i) => {
-        const path = `${at}.${field}.${i}`;
+    for (const relation of ['subsidiaries', 'affiliates', 'brands'] as const) {
+      list(rule, relation).forEach((rel, i) => {
+        const path = `${at}.${relation}.${i}`;
         problems.push(...windowProblems(rel, path));
+        if (str(rel, 'until') !== undefined && field(rel, 'untilSource') === undefined) {
+          problems.push(
+            `${path}.until: a tie ends only on a recorded completion: add untilSource (document, date, url of the completed sale), or drop until (an announced sale keeps it covered)`,
+          );
+        }
         const name = str(rel, 'name');
         if (name === undefined) return;
         const problem = vocabularyProblem(vocabulary, name);
         if (problem) problems.push(`${path}.name: ${problem}`);
-        if (field !== 'brands') {
+        if (relation !== 'brands') {
           claim(name, `${path}.name`);
           return;
         }

@@ -20,6 +20,11 @@ function indexedFiles(index: string): string[] {
 const index = readFixture('corpus/INDEX.md').toString('utf8');
 const judgedCases = MANIFEST.flatMap((e) => e.cases.filter(isJudged).map((c) => ({ entry: e, c })));
 
+/** Every name a default pack covers as a label: entities, subsidiaries, affiliates and brands. */
+const COVERED_LABELS: ReadonlySet<string> = new Set(
+  loadPolicy().packs.flatMap((p) => p.rules.flatMap((r) => [r.entity, ...r.subsidiaries.map((x) => x.name), ...r.affiliates.map((x) => x.name), ...r.brands.map((x) => x.name)])),
+);
+
 describe('corpus manifest', () => {
   it('has exactly one entry per file INDEX.md lists (83)', () => {
     const files = indexedFiles(index);
@@ -90,11 +95,13 @@ describe('corpus manifest', () => {
     expect([...RESTRICTED_MAKERS].sort()).toEqual([...covered].sort());
   });
 
-  it('expects restricted exactly for restricted makers, and review only where the maker cannot be established', () => {
+  it('expects restricted exactly for restricted makers (or a covered label with no maker), and review only where the maker cannot be established', () => {
     for (const { entry, c } of judgedCases) {
       const where = `${entry.corpus} ${c.id}`;
       const maker = c.expect.manufacturer;
-      if (c.expect.status === 'restricted') expect(maker !== null && RESTRICTED_MAKERS.includes(maker), where).toBe(true);
+      const coveredLabel = maker === null && c.expect.brand !== null && c.expect.brand !== undefined && COVERED_LABELS.has(c.expect.brand);
+      if (c.expect.status === 'restricted') expect((maker !== null && RESTRICTED_MAKERS.includes(maker)) || coveredLabel, where).toBe(true);
+      if (coveredLabel) expect(c.expect.status, where).toBe('restricted');
       if (maker !== null && RESTRICTED_MAKERS.includes(maker)) expect(c.expect.status, where).toBe('restricted');
       if (c.expect.status === 'review') expect(maker, where).toBeNull();
       expect(c.expect.why.length, where).toBeGreaterThan(20);

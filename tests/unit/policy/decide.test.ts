@@ -165,15 +165,37 @@ describe('decide: review', () => {
   it.each([
     ['Amcrest', 'a brand us-ndaa-889 rule dahua lists for Dahua (OEM reseller of Dahua-made hardware; no ownership)'],
     ['EZ-IP', "a brand us-ndaa-889 rule dahua lists for Dahua (Dahua's own value brand)"],
-    ['Lorex', 'a name us-ndaa-889 rule dahua covers, a subsidiary of Dahua (2018 to 2022-11-23)'],
+    ['Lorex', 'a name us-ndaa-889 rule dahua covers, a subsidiary of Dahua (since 2018)'],
     ['HiLook', "a brand us-ndaa-889 rule hikvision lists for Hikvision (Hikvision's own value brand)"],
     ['EZVIZ', 'a name us-ndaa-889 rule hikvision covers, a subsidiary of Hikvision'],
     ['Hikvision', 'a name us-ndaa-889 rule hikvision covers'],
-  ])('a %s label without an established maker gives review naming the rule, never restricted', (brand, listed) => {
+  ])('a %s label without an established maker gives restricted naming the rule: the label decides', (brand, listed) => {
     const v = run('camera', attribution({ brand }));
-    expect(v.status).toBe('review');
+    expect(v.status).toBe('restricted');
     expect(v.pack).toBe('us-ndaa-889');
-    expect(v.reason).toBe(`labelled ${brand}, ${listed}; a label alone does not establish the maker, and no evidence establishes who made it`);
+    expect(v.reason).toBe(`labelled ${brand}, ${listed}; no evidence establishes who made it, and the label it states is covered`);
+  });
+
+  it('a covered label with a maker resting only on shared tells is still restricted by the label', () => {
+    const v = run('camera', made('Hikvision', 0.45, { brand: 'Annke', corroborated: false }));
+    expect(v).toMatchObject({ status: 'restricted', rule: 'hikvision' });
+    expect(v.reason).toContain('rests only on tells other makers share');
+  });
+
+  it('a maker resting only on shared tells is a lead, never established, whatever the threshold', () => {
+    const lead = made('Hikvision', 0.45, { corroborated: false });
+    expect(run('camera', lead, defaults, { threshold: 0.1 })).toMatchObject({ status: 'review', rule: 'hikvision' });
+    expect(run('camera', lead, defaults, { threshold: 0.1 }).reason).toMatch(/rests only on tells other makers share/u);
+  });
+
+  it('a device that names a covered company anywhere is never clear', () => {
+    const v = run('camera', made('Axis', 0.93, { named: [{ vendor: 'Hikvision', field: 'http.title', value: 'Hikvision compatible' }] }));
+    expect(v).toMatchObject({ status: 'review', rule: 'hikvision' });
+    expect(v.reason).toBe(
+      'the device names Hikvision, a name us-ndaa-889 rule hikvision covers (http.title "Hikvision compatible"); the evidence names Axis (confidence 0.93 from 1 fingerprint) as maker: check who made it',
+    );
+    // A printer that names a covered company is not cleared either, when the rule covers printers (Huawei).
+    expect(run('printer', made('HP', 0.9, { named: [{ vendor: 'Huawei', field: 'upnp.friendlyName', value: 'HUAWEI-1234' }] })).status).toBe('review');
   });
 
   it('a covered brand on a device whose evidence names an uncovered maker gives review, not clear', () => {
@@ -211,19 +233,15 @@ describe('decide: clear', () => {
 describe('decide: dates', () => {
   const at = (iso: string) => ({ asOf: new Date(iso) });
 
-  it('Imou is covered up to the announced sale of Dahua’s stake, then review (it may have been made before)', () => {
+  it('Imou stays covered after the announced sale of Dahua’s stake: no completed sale is cited', () => {
     expect(run('camera', made('Imou', 0.9), ndaa, at('2025-03-03T23:00:00Z'))).toMatchObject({ status: 'restricted', rule: 'dahua' });
-    const after = run('camera', made('Imou', 0.9), ndaa, at('2025-03-04T00:00:00Z'));
-    expect(after).toMatchObject({ status: 'review', pack: 'us-ndaa-889', rule: 'dahua', entity: 'Dahua' });
-    expect(after.reason).toBe(
-      'made by Imou (confidence 0.90 from 1 fingerprint), a subsidiary of Dahua (until 2025-03-03), per us-ndaa-889 rule dahua: covered if made before the tie ended, and the manufacture date is unknown',
-    );
+    expect(run('camera', made('Imou', 0.9), ndaa, at('2026-06-01T00:00:00Z'))).toMatchObject({ status: 'restricted', rule: 'dahua' });
   });
 
-  it('Lorex is covered during Dahua’s ownership (2018 to 2022-11-23), review after it', () => {
+  it('Lorex is covered from Dahua’s purchase (2018) on: the board approval of its sale is not a completed sale', () => {
+    expect(run('camera', made('Lorex', 0.9), ndaa, at('2017-12-31T12:00:00Z')).status).not.toBe('restricted');
     expect(run('camera', made('Lorex', 0.9), ndaa, at('2020-01-01T00:00:00Z')).status).toBe('restricted');
-    expect(run('camera', made('Lorex', 0.9), ndaa, at('2022-11-23T18:00:00Z')).status).toBe('restricted');
-    expect(run('camera', made('Lorex', 0.9), ndaa, at('2022-11-24T00:00:00Z'))).toMatchObject({ status: 'review', rule: 'dahua' });
+    expect(run('camera', made('Lorex', 0.9), ndaa, at('2026-06-01T00:00:00Z')).status).toBe('restricted');
   });
 
   it('a rule is not in force before its date', () => {
@@ -251,7 +269,7 @@ describe('decide: dates', () => {
             id: 'dahua',
             entity: 'Dahua',
             legalName: 'Dahua',
-            subsidiaries: [{ name: 'Lorex', since: '2018', until: '2022-11-23' }],
+            subsidiaries: [{ name: 'Lorex', since: '2018', until: '2022-11-23', untilSource: source }],
             appliesTo: { kinds: ['camera'] },
             scope: { text: 'Dahua cameras.', form: 'paraphrased' },
             source,

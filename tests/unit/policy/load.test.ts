@@ -112,6 +112,15 @@ describe('loadPolicy', () => {
     expect(msg).toContain('rules.2.subsidiaries.0: since 2023 is after until 2019');
     expect(msg).toContain('rules.2.brands.0.name: "amcrest" is not the canonical vendor name: use "Amcrest"');
     expect(msg).toContain('rules.3.entity: "EZVIZ" is already covered by rule "hikvision" of this pack');
+    // An until without the source of a completed sale (an announcement does not end a tie).
+    expect(msg).toContain('rules.2.subsidiaries.0.until: a tie ends only on a recorded completion: add untilSource');
+  });
+
+  it('accepts an until that cites the completed sale', () => {
+    const done = { document: 'Closing announcement', date: '2023-01-31', url: 'https://example.org/closing' };
+    write('ok.yaml', pack('ok', [rule({ id: 'dahua', entity: 'Dahua', subsidiaries: [{ name: 'Lorex', since: '2018', until: '2023-01-31', untilSource: done }] })]));
+    const policy = loadPolicy({ dir, packs: ['ok'], vendors: VENDORS });
+    expect(policy.packs[0]?.rules[0]?.subsidiaries[0]).toMatchObject({ until: '2023-01-31', untilSource: done });
   });
 
   it('suggests the canonical name for an alias from config/vendors.yaml', () => {

@@ -55,8 +55,13 @@ describe('shipped policy packs', () => {
   it('records the affiliation dates from the public record', () => {
     const ndaa = loadPolicy({ packs: ['us-ndaa-889'] }).packs[0];
     const dahua = ndaa?.rules.find((r) => r.id === 'dahua');
-    expect(dahua?.subsidiaries.find((s) => s.name === 'Imou')).toMatchObject({ until: '2025-03-03' });
-    expect(dahua?.subsidiaries.find((s) => s.name === 'Lorex')).toMatchObject({ since: '2018', until: '2022-11-23' });
+    // Announced sales (Imou 2025-03-03, Lorex approved 2022-11-23) do not end a tie: no until without a completion source.
+    expect(dahua?.subsidiaries.find((s) => s.name === 'Imou')?.until).toBeUndefined();
+    expect(dahua?.subsidiaries.find((s) => s.name === 'Lorex')).toMatchObject({ since: '2018' });
+    expect(dahua?.subsidiaries.find((s) => s.name === 'Lorex')?.until).toBeUndefined();
+    for (const pack of loadPolicy().packs) {
+      for (const r of pack.rules) for (const x of [...r.subsidiaries, ...r.affiliates, ...r.brands]) if (x.until !== undefined) expect(x.untilSource, `${pack.id} ${x.name}`).toBeDefined();
+    }
     expect(ndaa?.published).toBe('2018-08-13');
     expect(ndaa?.rules.every((r) => r.appliesTo.since === '2019-08-13')).toBe(true);
   });
