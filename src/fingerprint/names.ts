@@ -59,9 +59,12 @@ export interface NameIndex {
   find(value: string, options?: FindOptions): NameMatch[];
 }
 
-/** Lower-case words of `value` (NFKC, separators collapsed), at most MAX_TOKENS. */
+/**
+ * Lower-case words of `value` (NFKC, separators collapsed, camel case split: the server
+ * string "AvigilonOnvifNvt/2.6" is the words avigilon onvif nvt 2 6), at most MAX_TOKENS.
+ */
 export function nameTokens(value: string): string[] {
-  const text = value.slice(0, MAX_VALUE_CHARS).normalize('NFKC').toLowerCase();
+  const text = value.slice(0, MAX_VALUE_CHARS).normalize('NFKC').replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2').toLowerCase();
   const words = text.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
   return words.slice(0, MAX_TOKENS);
 }

@@ -19,7 +19,7 @@ export function formatJson(result: SweepResult): string {
   return [...jsonChunks(result)].join('');
 }
 
-const escapeUnsafe = (json: string): string => json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export const escapeUnsafe = (json: string): string => json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** `JSON.stringify(value, null, 2)` for a value nested `depth` levels deep (its lines indented). */
 const nested = (value: unknown, depth: number): string => (JSON.stringify(value, null, 2) ?? 'null').replaceAll('\n', `\n${'  '.repeat(depth)}`);
@@ -48,6 +48,11 @@ export function* jsonChunks(result: SweepResult): Generator<string> {
     }
   }
   yield '}\n';
+}
+
+/** One device as the sweep document prints it (schemas/sweep.v1.schema.json `device`), safe to print. */
+export function formatDeviceJson(device: Device): string {
+  return `${escapeUnsafe(JSON.stringify(device, null, 2))}\n`;
 }
 
 export const CSV_COLUMNS = [

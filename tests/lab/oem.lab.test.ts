@@ -263,11 +263,11 @@ describe('camsweep sweep on OEM units and traps (ONVIF credentials configured fo
 });
 
 describe('camsweep sweep with no credentials configured', () => {
-  it('names the Amcrest\'s covered maker through its label only: review, rule dahua; the others keep their verdicts', async () => {
+  it('restricts the Amcrest through its label only (a covered label, nothing contradicting it), rule dahua; the others keep their verdicts', async () => {
     const { result } = await sweep([]);
     const amcrest = deviceIn(result, 'amcrest');
     expect(values(amcrest, 'onvif.deviceInformation.fault')).toEqual(['NotAuthorized']);
-    expect(amcrest).toMatchObject({ manufacturer: null, brand: 'Amcrest', kind: 'camera', status: 'review' });
+    expect(amcrest).toMatchObject({ manufacturer: null, brand: 'Amcrest', kind: 'camera', status: 'restricted' });
     expect(amcrest.verdict).toMatchObject({ pack: 'us-ndaa-889', rule: 'dahua', entity: 'Dahua' });
     for (const e of EXPECTED.filter((x) => x.name !== 'amcrest')) {
       const d = deviceIn(result, e.name);
