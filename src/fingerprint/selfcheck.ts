@@ -90,5 +90,22 @@ export function selfCheck(db: FingerprintDb, options: { now?: () => number } = {
   for (const fp of db.fingerprints) {
     problems.push(...exampleProblems(db, fp), ...counterExampleProblems(db, fp), ...slowPatternProblems(fp, now));
   }
+  problems.push(...coverageProblems(db));
   return problems;
+}
+
+/**
+ * Every vendor of the vocabulary needs at least one fingerprint of its own (claiming it as
+ * maker or brand), beyond the generic name matcher: a maker nothing recognises but its name is
+ * a maker the database cannot attribute. Anonymous labels (Generic) name nobody and need none.
+ */
+export function coverageProblems(db: FingerprintDb): string[] {
+  const claimed = new Set<string>();
+  for (const fp of db.fingerprints) {
+    if (fp.claims.manufacturer !== undefined) claimed.add(fp.claims.manufacturer);
+    if (fp.claims.brand !== undefined) claimed.add(fp.claims.brand);
+  }
+  return db.vocabulary.vendors
+    .filter((v) => !v.anonymous && !claimed.has(v.name))
+    .map((v) => `vendor ${v.name} (config/vendors.yaml) has no fingerprint: add one with a real example (scripts/oui-fingerprint.ts prints its IEEE registry entry)`);
 }

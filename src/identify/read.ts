@@ -13,7 +13,7 @@ import { decodeSoapReply, parseDeviceInformation, parseSystemDateAndTime } from 
 import { rtspEvidence } from '../enrich/rtsp-evidence.ts';
 import { certificateEvidence, certificatesFromPem } from '../enrich/tls-evidence.ts';
 import { parseUpnpDescription } from '../enrich/upnp.ts';
-import { parseResponseHead } from '../util/response-head.ts';
+import { parseResponseHead, parseResponseHeads } from '../util/response-head.ts';
 import { cleanText, normaliseMac } from '../util/text.ts';
 import { child, children, textOf, xmlNamespaces } from '../util/xml.ts';
 import type { CaptureFormat } from './detect.ts';
@@ -144,9 +144,9 @@ function http(bytes: Buffer, ip: string): Observation[] {
 }
 
 function rtsp(bytes: Buffer, ip: string): Observation[] {
-  const head = parseResponseHead(bytes);
-  if (!head) throw new CamsweepError('IDENTIFY_UNREADABLE', 'not an RTSP response head');
-  return [{ protocol: 'rtsp', ip, evidence: rtspEvidence(head, 554) }];
+  const heads = parseResponseHeads(bytes);
+  if (heads.length === 0) throw new CamsweepError('IDENTIFY_UNREADABLE', 'not an RTSP response head');
+  return heads.map((head) => ({ protocol: 'rtsp' as const, ip, evidence: rtspEvidence(head, 554) }));
 }
 
 function tls(text: string, ip: string): Observation[] {
@@ -192,7 +192,9 @@ function observationsJson(text: string, ip: string, knownFields: ReadonlyMap<str
     }
     if (protocol === undefined) continue;
     const dotted = given.includes('.') && (PROTOCOLS as readonly string[]).includes(prefix) ? given : `${protocol}.${given}`;
-    const field = knownFields.get(dotted.toLowerCase()) ?? dotted;
+    // An RTSP server string written as http.server under protocol rtsp is rtsp.server.
+    const own = `${protocol}.${dotted.slice(dotted.indexOf('.') + 1)}`;
+    const field = knownFields.get(own.toLowerCase()) ?? knownFields.get(dotted.toLowerCase()) ?? dotted;
     const evidence = byProtocol.get(protocol) ?? [];
     evidence.push({ protocol, field, value });
     byProtocol.set(protocol, evidence);

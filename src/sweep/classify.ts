@@ -47,6 +47,9 @@ export function classifyKind(evidence: readonly Evidence[]): DeviceKind {
   if (found.size === 0 && evidence.some((e) => e.protocol === 'onvif' || e.field.startsWith('onvif.scope.'))) {
     return 'camera';
   }
+  // So is a device that nothing else classifies and that answers RTSP (a camera or recorder
+  // streaming video; AirPlay's RTSP comes with its mDNS types, which classify it first).
+  if (found.size === 0 && evidence.some((e) => e.protocol === 'rtsp' || e.field.startsWith('rtsp.'))) return 'camera';
   return KIND_ORDER.find((k) => found.has(k)) ?? 'other';
 }
 

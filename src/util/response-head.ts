@@ -56,3 +56,31 @@ export function parseResponseHead(raw: Buffer): ResponseHead | undefined {
     body: raw.subarray(bodyStart),
   };
 }
+
+/** Responses a capture may hold one after the other (an RTSP OPTIONS answer, then DESCRIBE's). */
+export const MAX_RESPONSES = 8;
+
+/**
+ * Every response head in a capture of several (each body is what its Content-Length says, or
+ * up to the next status line when it says nothing), at most MAX_RESPONSES.
+ */
+export function parseResponseHeads(raw: Buffer): ResponseHead[] {
+  const out: ResponseHead[] = [];
+  let rest = raw;
+  while (rest.length > 0 && out.length < MAX_RESPONSES) {
+    const head = parseResponseHead(rest);
+    if (!head) break;
+    const declared = Number(head.headers['content-length']);
+    let bodyLength: number;
+    if (Number.isInteger(declared) && declared >= 0 && declared <= head.body.length) bodyLength = declared;
+    else {
+      const next = /(?:^|\r?\n)(?:HTTP|RTSP)\/\d\.\d[ \t]+\d{3}/u.exec(head.body.toString('latin1'));
+      bodyLength = next ? next.index : head.body.length;
+    }
+    out.push({ ...head, body: head.body.subarray(0, bodyLength) });
+    rest = head.body.subarray(bodyLength);
+    const skip = /^\s*/u.exec(rest.toString('latin1'))?.[0].length ?? 0;
+    rest = rest.subarray(skip);
+  }
+  return out;
+}
