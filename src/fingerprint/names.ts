@@ -63,8 +63,9 @@ export interface NameIndex {
  * Lower-case words of `value` (NFKC, separators collapsed, camel case split: the server
  * string "AvigilonOnvifNvt/2.6" is the words avigilon onvif nvt 2 6), at most MAX_TOKENS.
  */
-export function nameTokens(value: string): string[] {
-  const text = value.slice(0, MAX_VALUE_CHARS).normalize('NFKC').replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2').toLowerCase();
+export function nameTokens(value: string, options: { camel?: boolean } = {}): string[] {
+  const nfkc = value.slice(0, MAX_VALUE_CHARS).normalize('NFKC');
+  const text = (options.camel === false ? nfkc : nfkc.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')).toLowerCase();
   const words = text.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
   return words.slice(0, MAX_TOKENS);
 }
@@ -92,14 +93,19 @@ function sameTokens(a: readonly string[], b: readonly string[], at = 0): boolean
 export function buildNameIndex(vocabulary: Vocabulary): NameIndex {
   const byFirst = new Map<string, Spelling[]>();
   const domains: Array<{ domain: string; vendor: Vendor }> = [];
+  // Each spelling is indexed as written and with camel case split ("NetSurveillance" is both
+  // netsurveillance and net surveillance), and values are read both ways too: "NETSurveillance
+  // WEB" and "Net Surveillance" both find it.
   const add = (text: string, vendor: Vendor, wholeOnly: boolean, exact = false): void => {
-    const tokens = withoutLegalSuffix(nameTokens(text));
-    if (tokens.length === 0) return;
-    const list = byFirst.get(tokens[0]!) ?? [];
-    if (!list.some((s) => s.vendor === vendor && sameTokens(s.tokens, tokens) && s.tokens.length === tokens.length)) {
-      list.push({ tokens, text, vendor, wholeOnly, exact });
+    for (const camel of [true, false]) {
+      const tokens = withoutLegalSuffix(nameTokens(text, { camel }));
+      if (tokens.length === 0) continue;
+      const list = byFirst.get(tokens[0]!) ?? [];
+      if (!list.some((s) => s.vendor === vendor && sameTokens(s.tokens, tokens) && s.tokens.length === tokens.length)) {
+        list.push({ tokens, text, vendor, wholeOnly, exact });
+      }
+      byFirst.set(tokens[0]!, list);
     }
-    byFirst.set(tokens[0]!, list);
   };
   for (const v of vocabulary.vendors) {
     const whole = v.match === 'whole';
@@ -113,29 +119,36 @@ export function buildNameIndex(vocabulary: Vocabulary): NameIndex {
   }
   for (const list of byFirst.values()) list.sort((a, b) => b.tokens.length - a.tokens.length);
 
+  /** Vendors named in one tokenisation of a value: longest spellings first, no overlaps. */
+  const findIn = (tokens: readonly string[], options: FindOptions): NameMatch[] => {
+    const core = withoutLegalSuffix(tokens);
+    const hits: Array<{ start: number; end: number; spelling: Spelling }> = [];
+    for (let i = 0; i < tokens.length; i += 1) {
+      for (const s of byFirst.get(tokens[i]!) ?? []) {
+        if (!sameTokens(tokens, s.tokens, i)) continue;
+        if (s.wholeOnly && !(i === 0 && (s.tokens.length === core.length || (options.prefix === true && !s.exact)))) continue;
+        hits.push({ start: i, end: i + s.tokens.length, spelling: s });
+      }
+    }
+    // Longest first; a shorter spelling inside a longer one's span is not a separate name.
+    hits.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+    const taken: Array<[number, number]> = [];
+    const out: NameMatch[] = [];
+    for (const h of hits) {
+      if (taken.some(([s, e]) => h.start < e && s < h.end)) continue;
+      taken.push([h.start, h.end]);
+      if (out.some((m) => m.vendor === h.spelling.vendor)) continue;
+      const how: NameMatchHow = h.start === 0 && h.end === core.length ? 'whole' : 'word';
+      out.push({ vendor: h.spelling.vendor, spelling: h.spelling.text, how });
+    }
+    return out;
+  };
+
   return {
     find(value: string, options: FindOptions = {}): NameMatch[] {
-      const tokens = nameTokens(value);
-      const core = withoutLegalSuffix(tokens);
-      // Every spelling found, as [start, end) spans over `tokens`.
-      const hits: Array<{ start: number; end: number; spelling: Spelling }> = [];
-      for (let i = 0; i < tokens.length; i += 1) {
-        for (const s of byFirst.get(tokens[i]!) ?? []) {
-          if (!sameTokens(tokens, s.tokens, i)) continue;
-          if (s.wholeOnly && !(i === 0 && (s.tokens.length === core.length || (options.prefix === true && !s.exact)))) continue;
-          hits.push({ start: i, end: i + s.tokens.length, spelling: s });
-        }
-      }
-      // Longest first; a shorter spelling inside a longer one's span is not a separate name.
-      hits.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
-      const taken: Array<[number, number]> = [];
       const out: NameMatch[] = [];
-      for (const h of hits) {
-        if (taken.some(([s, e]) => h.start < e && s < h.end)) continue;
-        taken.push([h.start, h.end]);
-        if (out.some((m) => m.vendor === h.spelling.vendor)) continue;
-        const how: NameMatchHow = h.start === 0 && h.end === core.length ? 'whole' : 'word';
-        out.push({ vendor: h.spelling.vendor, spelling: h.spelling.text, how });
+      for (const camel of [true, false]) {
+        for (const m of findIn(nameTokens(value, { camel }), options)) if (!out.some((o) => o.vendor === m.vendor)) out.push(m);
       }
       for (const host of hostNames(value)) {
         for (const d of domains) {

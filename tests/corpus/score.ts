@@ -62,13 +62,20 @@ export function judgeProjectCase(c: ProjectCase, judge: Judge): Device {
 
 export function scoreProject(judge: Judge, corpusDir?: string): { scored: Scored[]; problems: string[] } {
   const { cases, problems } = loadProjectCases(corpusDir);
+  // Expectations name companies as the sources spell them (eufy, Polycom): compare canonical names.
+  const canonical = <T extends string | null | undefined>(n: T): T => (typeof n === 'string' ? ((judge.db.vocabulary.canonical(n) ?? n) as T) : n);
   const scored = cases.map((c): Scored => ({
     corpus: 'project',
     id: c.id,
     group: c.group,
     key: c.source.key,
     set: c.set,
-    expected: { manufacturer: c.expect.manufacturer, ...(c.expect.brand === undefined ? {} : { brand: c.expect.brand }), ...(c.expect.kind === undefined ? {} : { kind: c.expect.kind }), status: c.expect.status },
+    expected: {
+      manufacturer: canonical(c.expect.manufacturer),
+      ...(c.expect.brand === undefined ? {} : { brand: canonical(c.expect.brand) }),
+      ...(c.expect.kind === undefined ? {} : { kind: c.expect.kind }),
+      status: c.expect.status,
+    },
     got: judgeProjectCase(c, judge),
   }));
   return { scored, problems };

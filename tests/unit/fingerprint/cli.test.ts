@@ -47,13 +47,17 @@ describe('camsweep fingerprints verify', () => {
 `,
     );
     writeFileSync(join(dir, 'dahua.yaml'), 'fingerprints: []\n');
+    const vendors = join(mkdtempSync(join(tmpdir(), 'camsweep-fpcli-vendors-')), 'vendors.yaml');
+    writeFileSync(vendors, 'vendors:\n  - { name: Hikvision, kind: manufacturer }\n');
     const s = captureIo();
-    expect(await main(['fingerprints', 'verify', '--dir', dir], s)).toBe(1);
-    expect(s.out).toMatch(/3 problem\(s\):/u);
+    expect(await main(['fingerprints', 'verify', '--dir', dir, '--vendors', vendors], s)).toBe(1);
+    expect(s.out).toMatch(/4 problem\(s\):/u);
     expect(s.out).toContain('repeated group contains a quantifier');
     expect(s.out).toContain('unknown manufacturer "Hikvison"');
     expect(s.out).toMatch(/dahua\.yaml: fingerprints/u);
-    expect(s.out).toMatch(/^FAILED: 3 problem\(s\)/mu);
+    // The broken entry is left out, so nothing claims Hikvision.
+    expect(s.out).toContain('vendor Hikvision (config/vendors.yaml) has no fingerprint');
+    expect(s.out).toMatch(/^FAILED: 4 problem\(s\)/mu);
   });
 
   it('lists verify under fingerprints --help', async () => {

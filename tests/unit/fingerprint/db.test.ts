@@ -25,6 +25,11 @@ const VENDORS = `vendors:
   - { name: Lorex, kind: brand }
 `;
 
+/** A vocabulary of Hikvision alone, for databases that cover nothing else. */
+const HIK_ONLY = `vendors:
+  - { name: Hikvision, kind: manufacturer, aliases: [HIKVISION] }
+`;
+
 /** Writes `files` (name -> YAML) into a fresh dir with a vendors file; returns the options for it. */
 function database(files: Record<string, string>, vendors = VENDORS): { dir: string; vendorsFile: string } {
   const root = mkdtempSync(join(tmpdir(), 'camsweep-fp-'));
@@ -160,7 +165,7 @@ describe('verifyFingerprintDb', () => {
     examples:
       - { value: HIKVISION DS-2CD2385G1-I, claims: { manufacturer: Hikvision }, source: corpus hikvision/ws-discovery-ProbeMatches-2.xml }
 `;
-    const { problems } = verifyFingerprintDb(database({ 'hikvision.yaml': withTrap, 'hikvisionscope.yaml': other }));
+    const { problems } = verifyFingerprintDb(database({ 'hikvision.yaml': withTrap, 'hikvisionscope.yaml': other }, HIK_ONLY));
     expect(problems).toEqual([
       'hikvision.onvif.manufacturer: counterExamples.0 (onvif.manufacturer "hikvision") is matched by hikvision.onvif.manufacturer, which claim Hikvision',
       'hikvision.onvif.manufacturer: counterExamples.1 (onvif.scope.name "HIKVISION DS-2CD2385G1-I") is matched by hikvisionscope.scope.name, which claim Hikvision',
@@ -175,10 +180,18 @@ describe('verifyFingerprintDb', () => {
   });
 
   it('keeps reporting the other files when one is broken', () => {
-    const { problems, stats } = verifyFingerprintDb(database({ 'hikvision.yaml': GOOD_HIK, 'dahua.yaml': 'fingerprints: 7' }));
+    const { problems, stats } = verifyFingerprintDb(database({ 'hikvision.yaml': GOOD_HIK, 'dahua.yaml': 'fingerprints: 7' }, HIK_ONLY));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/dahua\.yaml: fingerprints/u);
     expect(stats.perFile['hikvision']!.fingerprints).toBe(1);
+  });
+
+  it('reports every vendor of the vocabulary that no fingerprint claims (anonymous labels need none)', () => {
+    const vendors = `${VENDORS}  - { name: Generic, kind: brand, anonymous: true, exactAliases: [General] }
+`;
+    const { problems } = verifyFingerprintDb(database({ 'hikvision.yaml': GOOD_HIK }, vendors));
+    expect(problems.map((p) => p.replace(/ \(config.*$/u, ''))).toEqual(['vendor EZVIZ', 'vendor Dahua', 'vendor Lorex']);
+    expect(problems[0]).toMatch(/has no fingerprint: add one with a real example/u);
   });
 });
 
@@ -218,7 +231,7 @@ describe('field prefixes and requires', () => {
   };
 
   it('tries exact-field entries before prefix entries, each in database order', () => {
-    const db = loadFingerprintDb(database(files));
+    const db = loadFingerprintDb(database(files, HIK_ONLY));
     expect(db.candidatesFor('mdns.txt.vendor').map((f) => f.id)).toEqual(['hikvision.mdns.exact', 'hikvision.mdns.any-txt']);
     expect(db.candidatesFor('mdns.txt.model').map((f) => f.id)).toEqual(['hikvision.mdns.any-txt']);
     expect(db.candidatesFor('mdns.txt').map((f) => f.id)).toEqual([]);
