@@ -47,7 +47,9 @@ describe('camsweep fingerprints verify', () => {
 `,
     );
     writeFileSync(join(dir, 'dahua.yaml'), 'fingerprints: []\n');
-    const vendors = join(mkdtempSync(join(tmpdir(), 'camsweep-fpcli-vendors-')), 'vendors.yaml');
+    const vendorsDir = mkdtempSync(join(tmpdir(), 'camsweep-fpcli-vendors-'));
+    dirs.push(vendorsDir);
+    const vendors = join(vendorsDir, 'vendors.yaml');
     writeFileSync(vendors, 'vendors:\n  - { name: Hikvision, kind: manufacturer }\n');
     const s = captureIo();
     expect(await main(['fingerprints', 'verify', '--dir', dir, '--vendors', vendors], s)).toBe(1);
