@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { PROTOCOLS } from '../domain/types.ts';
 import { analysePattern, compilePattern, templateRefs } from './regex.ts';
 import { fingerprintFileSchema, type ClaimTemplate, type FingerprintEntry, type Tell } from './schema.ts';
+import { statementWeightsOf, type Calibration } from './calibration.ts';
 import { isMakerField } from './statements.ts';
 import type { CompiledFingerprint, FingerprintDb, Requirement } from './types.ts';
 import type { Vocabulary } from './vocabulary.ts';
@@ -191,7 +192,28 @@ export function compileFingerprints(files: readonly SourceFile[], vocabulary: Vo
   return { db: buildDb(compiled, vocabulary, fileNames), problems };
 }
 
-function buildDb(fingerprints: readonly CompiledFingerprint[], vocabulary: Vocabulary, files: readonly string[]): FingerprintDb {
+/**
+ * The database with measured weights and shared flags applied (calibration.ts): an entry's
+ * weight becomes its calibrated one, and an entry measured firing on another maker's device
+ * becomes shared. Entries the calibration does not know keep what their file says.
+ */
+export function applyCalibration(db: FingerprintDb, calibration: Calibration): FingerprintDb {
+  const fingerprints = db.fingerprints.map((fp) => {
+    const m = calibration.fingerprints[fp.id];
+    if (m === undefined) return fp;
+    const shared = fp.shared || m.sharedBy !== undefined;
+    const because = fp.sharedBecause ?? (m.sharedBy === undefined ? undefined : `measured: fired on another maker's device (${m.sharedBy})`);
+    return Object.freeze({ ...fp, weight: m.weight, shared, ...(because === undefined ? {} : { sharedBecause: because }) });
+  });
+  return buildDb(fingerprints, db.vocabulary, db.files, statementWeightsOf(calibration));
+}
+
+function buildDb(
+  fingerprints: readonly CompiledFingerprint[],
+  vocabulary: Vocabulary,
+  files: readonly string[],
+  statementWeights?: Readonly<Record<'maker' | 'product' | 'text', number>>,
+): FingerprintDb {
   const exact = new Map<string, CompiledFingerprint[]>();
   const prefixed: Array<{ prefix: string; fp: CompiledFingerprint }> = [];
   for (const fp of fingerprints) {
@@ -208,6 +230,7 @@ function buildDb(fingerprints: readonly CompiledFingerprint[], vocabulary: Vocab
   const none: readonly CompiledFingerprint[] = Object.freeze([]);
   const ids = new Map(fingerprints.map((fp) => [fp.id, fp]));
   return Object.freeze({
+    ...(statementWeights === undefined ? {} : { statementWeights: Object.freeze({ ...statementWeights }) }),
     byId: (id: string) => ids.get(id),
     fingerprints: Object.freeze([...fingerprints]),
     vocabulary,

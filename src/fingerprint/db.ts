@@ -3,7 +3,8 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../domain/errors.ts';
-import { compileFingerprints, type SourceFile } from './compile.ts';
+import { DEFAULT_CALIBRATION_FILE, loadCalibration } from './calibration.ts';
+import { applyCalibration, compileFingerprints, type SourceFile } from './compile.ts';
 import { selfCheck } from './selfcheck.ts';
 import type { FingerprintDb } from './types.ts';
 import { checkVocabulary, DEFAULT_VENDORS_FILE, type Vocabulary } from './vocabulary.ts';
@@ -16,6 +17,11 @@ export const DEFAULT_FINGERPRINT_DIR = fileURLToPath(new URL('../../config/finge
 export interface FingerprintDbOptions {
   /** Directory of `<vendor>.yaml` files (default: the package's config/fingerprints). */
   dir?: string;
+  /**
+   * Measured weights (config/calibration.json): applied by default to the packaged database
+   * only; `false` loads the authors' weights as written (what calibration itself starts from).
+   */
+  calibrationFile?: string | false;
   /** The vendor vocabulary file (default: the package's config/vendors.yaml). */
   vendorsFile?: string;
 }
@@ -84,7 +90,17 @@ function load(options: FingerprintDbOptions): Loaded {
   const problems = [...vocab.problems, ...sources.problems];
   if (!vocab.vocabulary) return { problems };
   const compiled = compileFingerprints(sources.files, vocab.vocabulary);
-  return { db: compiled.db, problems: [...problems, ...compiled.problems] };
+  const calibrationFile = options.calibrationFile ?? (options.dir === undefined ? DEFAULT_CALIBRATION_FILE : false);
+  let db = compiled.db;
+  if (calibrationFile !== false) {
+    try {
+      const calibration = loadCalibration(calibrationFile);
+      if (calibration !== undefined) db = applyCalibration(db, calibration);
+    } catch (err) {
+      problems.push(`calibration: ${(err as Error).message}`);
+    }
+  }
+  return { db, problems: [...problems, ...compiled.problems] };
 }
 
 /**
