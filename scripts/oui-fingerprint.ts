@@ -37,7 +37,7 @@ if (orgs.size === 0) {
   process.stderr.write(`${vendor.name}: no registered organisation named ${[...wanted].join(' / ')}\n`);
   process.exit(1);
 }
-const slug = vendor.name.toLowerCase().replace(/[^a-z0-9]+/gu, '-').replace(/^-|-$/gu, '');
+const slug = vendor.name.normalize('NFD').replace(/[\u0300-\u036f]/gu, '').toLowerCase().replace(/[^a-z0-9]+/gu, '-').replace(/^-|-$/gu, '');
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/gu, '\\$&');
 const colons = (p: string): string => p.match(/.{1,2}/gu)!.join(':');
 const claims = vendor.kind === 'manufacturer' ? `{ manufacturer: ${JSON.stringify(vendor.name)} }` : `{ brand: ${JSON.stringify(vendor.name)} }`;

@@ -41,12 +41,14 @@ function checkClaims(claims: ClaimTemplate, groups: readonly string[], vocabular
     const vendor = vocabulary.vendor(claims.manufacturer);
     if (!vendor) problems.push(`${where}: unknown manufacturer "${claims.manufacturer}" (not in the vendor vocabulary)`);
     else if (vendor.name !== claims.manufacturer) problems.push(`${where}: write the canonical name "${vendor.name}", not "${claims.manufacturer}"`);
-    else if (vendor.kind !== 'manufacturer') problems.push(`${where}: "${vendor.name}" is a brand: claim it as brand, and the maker from a protocol tell`);
+    else if (vendor.kind === 'brand') problems.push(`${where}: "${vendor.name}" is a brand: claim it as brand, and the maker from a protocol tell`);
+    else if (vendor.kind === 'component') problems.push(`${where}: "${vendor.name}" makes components, not devices: it is never a device's maker`);
   }
   if (claims.brand !== undefined) {
     const vendor = vocabulary.vendor(claims.brand);
     if (!vendor) problems.push(`${where}: unknown brand "${claims.brand}" (not in the vendor vocabulary)`);
     else if (vendor.name !== claims.brand) problems.push(`${where}: write the canonical name "${vendor.name}", not "${claims.brand}"`);
+    else if (vendor.kind === 'component') problems.push(`${where}: "${vendor.name}" makes components: it is no device's label`);
   }
   for (const key of ['model', 'firmwareFamily'] as const) {
     const template = claims[key];

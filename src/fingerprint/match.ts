@@ -146,6 +146,8 @@ export function matchEvidence(evidence: readonly Evidence[], db: FingerprintDb):
     // generic matcher ("Web Viewer for Samsung DVR" is a Hanwha recorder's title).
     if (cls === undefined || (hit && (hit.claims.manufacturer !== undefined || hit.claims.brand !== undefined))) continue;
     for (const named of names.find(value, { prefix: cls !== 'text' })) {
+      // A component maker's name (HiSilicon's streaming server) says nothing about who made the device.
+      if (named.vendor.kind === 'component') continue;
       const claims = statementClaims(named.vendor);
       const tell: Tell = named.vendor.kind === 'manufacturer' ? 'statement' : 'label';
       matches.push({
@@ -362,7 +364,8 @@ export function attribute(evidence: readonly Evidence[], db: FingerprintDb): Att
   const inWinner = (m: FingerprintMatch): boolean => m.claims.manufacturer === undefined || (winner !== undefined && winner.members.has(m.claims.manufacturer));
   const agreeing = matches.filter(inWinner);
 
-  const brand = chooseBrand(matches, manufacturer, relabels, db);
+  // A maker resting only on shared tells is a lead: its name is no label for the box.
+  const brand = chooseBrand(matches, winner?.corroborated === true ? manufacturer : null, relabels, db);
   // Labels that name somebody and disagree are worth a look (weak and anonymous ones never disagree).
   const brandClaims = matches.filter((m) => m.claims.brand !== undefined && vocab.vendor(m.claims.brand)?.kind === 'brand' && vocab.vendor(m.claims.brand)?.anonymous !== true);
   const labels = unique(brandClaims.filter((m) => m.weight >= STRONG_LABEL).map((m) => m.claims.brand!));

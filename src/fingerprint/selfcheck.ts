@@ -106,6 +106,6 @@ export function coverageProblems(db: FingerprintDb): string[] {
     if (fp.claims.brand !== undefined) claimed.add(fp.claims.brand);
   }
   return db.vocabulary.vendors
-    .filter((v) => !v.anonymous && !claimed.has(v.name))
+    .filter((v) => !v.anonymous && v.kind !== 'component' && !claimed.has(v.name))
     .map((v) => `vendor ${v.name} (config/vendors.yaml) has no fingerprint: add one with a real example (scripts/oui-fingerprint.ts prints its IEEE registry entry)`);
 }

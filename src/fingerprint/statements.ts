@@ -60,6 +60,8 @@ export const STATEMENT_FIELDS: readonly StatementField[] = [
   { field: 'http.server', class: 'product' },
   { field: 'http.location', class: 'product' },
   { field: 'rtsp.server', class: 'product' },
+  { field: 'rtsp.sdp.session', class: 'product' },
+  { field: 'rtsp.sdp.tool', class: 'product' },
   { field: 'tls.subject.cn', class: 'product' },
   { field: 'tls.issuer.cn', class: 'product' },
   { field: 'tls.subject.ou', class: 'product' },

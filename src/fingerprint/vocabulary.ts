@@ -13,7 +13,12 @@ import { UsageError } from '../domain/errors.ts';
 /** config/vendors.yaml in the package, from src/ and from dist/ alike. */
 export const DEFAULT_VENDORS_FILE = fileURLToPath(new URL('../../config/vendors.yaml', import.meta.url));
 
-export type VendorKind = 'manufacturer' | 'brand';
+/**
+ * manufacturer: makes devices; brand: a label on devices made by others; component: a chip,
+ * module or SDK maker whose name shows inside other makers' devices (HiSilicon's streaming
+ * server, a Realtek NIC): recognised so that its words name nobody else, never claimed.
+ */
+export type VendorKind = 'manufacturer' | 'brand' | 'component';
 
 /** A label sold on devices another company made: who, when, and the public source saying so. */
 export interface OemLink {
@@ -28,7 +33,6 @@ export interface OemLink {
 
 export interface Vendor {
   name: string;
-  /** manufacturer: makes devices; brand: a label on devices made by others. */
   kind: VendorKind;
   /** The legal entity, as restricted lists name it. */
   entity?: string;
@@ -92,7 +96,7 @@ const oemLinkSchema = z
 const vendorSchema = z
   .object({
     name: NAME,
-    kind: z.enum(['manufacturer', 'brand']),
+    kind: z.enum(['manufacturer', 'brand', 'component']),
     entity: z.string().min(1).max(200).optional(),
     legalNames: z.array(z.string().min(1).max(200)).max(16).optional(),
     parent: NAME.optional(),
@@ -170,13 +174,13 @@ export function checkVocabulary(raw: unknown, source: string): { vocabulary?: Vo
       const where = `${source}: vendors.${i}.madeBy.${j}.maker`;
       if (!maker) problems.push(`${where}: unknown vendor "${link.maker}"`);
       else if (maker.name !== link.maker) problems.push(`${where}: use the canonical name "${maker.name}"`);
-      else if (maker.kind !== 'manufacturer') problems.push(`${where}: "${link.maker}" is a brand, not a maker`);
+      else if (maker.kind !== 'manufacturer') problems.push(`${where}: "${link.maker}" is a ${maker.kind}, not a maker`);
     });
     if (v.parent === undefined) return;
     const parent = byKey.get(key(v.parent));
     if (!parent) problems.push(`${source}: vendors.${i}.parent: unknown vendor "${v.parent}"`);
     else if (parent.name !== v.parent) problems.push(`${source}: vendors.${i}.parent: use the canonical name "${parent.name}"`);
-    else if (parent.kind !== 'manufacturer') problems.push(`${source}: vendors.${i}.parent: "${v.parent}" is a brand, not a company`);
+    else if (parent.kind !== 'manufacturer') problems.push(`${source}: vendors.${i}.parent: "${v.parent}" is a ${parent.kind}, not a company`);
   });
   for (const v of vendors) {
     const seen = new Set<string>();

@@ -74,7 +74,10 @@ function onvif(text: string, ip: string): Observation[] {
   const { list, add } = evidenceList('onvif');
   for (const ns of reply.namespaces) add('onvif.namespace', cleanText(`${ns.prefix}=${ns.uri}`));
   const obs: Observation = { protocol: 'onvif', ip, evidence: list };
-  if (reply.fault) add('onvif.fault', reply.fault.code);
+  if (reply.fault) {
+    add('onvif.fault', reply.fault.code);
+    add('onvif.fault.reason', reply.fault.reason);
+  }
   const { utc, timezone } = parseSystemDateAndTime(reply.body);
   if (utc !== undefined) add('onvif.systemTime', utc.toISOString());
   add('onvif.timezone', timezone);
@@ -252,5 +255,23 @@ export function readCapture(format: CaptureFormat, bytes: Buffer, ip: string, kn
       observations = observationsJson(text, ip, knownFields);
       break;
   }
+  for (const obs of observations) {
+    const mac = obs.mac ?? realmMac(obs);
+    if (mac !== undefined) obs.mac = mac;
+  }
   return { observations, addresses: addressesIn(observations) };
+}
+
+/**
+ * The MAC a device puts in its authentication realm (Hikvision's newer firmware answers with
+ * `realm="b4a38201a73f"`, its own address): a MAC source of last resort.
+ */
+export function realmMac(obs: Observation): string | undefined {
+  for (const e of obs.evidence) {
+    if (!/(?:^|\.)realm$/u.test(e.field) || !/^[0-9a-f]{12}$/iu.test(e.value)) continue;
+    const mac = normaliseMac(e.value);
+    // A locally administered or group address is no hardware address.
+    if (mac !== undefined && (Number.parseInt(mac.slice(0, 2), 16) & 0x03) === 0) return mac;
+  }
+  return undefined;
 }

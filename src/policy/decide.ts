@@ -82,9 +82,10 @@ export function decide(input: DecideInput, policy: Policy, options: DecideOption
     );
   }
 
-  // 3. the label the device states.
+  // 3. the label the device states (a brand only inferred from the maker is no label).
   const label = a.brand === null ? '' : name(a.brand);
-  if (label !== '') {
+  const stated = label !== '' && (a.named ?? []).some((n) => name(n.vendor).toLowerCase() === label.toLowerCase());
+  if (stated) {
     const hit = hitsFor(refs, label, asOf, labelRelation).find(usable);
     if (hit) {
       const listed = labelListing(hit, label);

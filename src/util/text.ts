@@ -22,10 +22,17 @@ export function cleanOptional(value: unknown, max = MAX_TEXT): string | undefine
   return s === '' ? undefined : s;
 }
 
-/** Normalises a MAC in any common notation to `aa:bb:cc:dd:ee:ff`, or undefined. */
+/**
+ * Normalises a MAC in any common notation to `aa:bb:cc:dd:ee:ff`, or undefined: colons,
+ * dashes, dots or none, and six colon- or dash-separated octets written without their leading
+ * zero (`3c:ef:8c:8:4e:1e`, as net-snmp prints them).
+ */
 export function normaliseMac(value: string | undefined | null): string | undefined {
   if (!value) return undefined;
-  const hex = value.trim().toLowerCase().replace(/[:.\-\s]/gu, '');
+  const trimmed = value.trim().toLowerCase();
+  const octets = trimmed.split(/[:-]/u);
+  const padded = octets.length === 6 && octets.every((o) => /^[0-9a-f]{1,2}$/u.test(o)) ? octets.map((o) => o.padStart(2, '0')).join('') : trimmed;
+  const hex = padded.replace(/[:.\-\s]/gu, '');
   if (!/^[0-9a-f]{12}$/u.test(hex)) return undefined;
   if (/^0+$/u.test(hex) || /^f+$/u.test(hex)) return undefined;
   return hex.match(/../gu)!.join(':');

@@ -273,13 +273,12 @@ export const RESTRICTED_ENTRIES: readonly Entry[] = [
       'http_wwwauth',
       'Digest realm="Login to ND011811000000", nonce="ec3682ef24b2cd9cedefe5cc26110000"',
       {
-        manufacturer: null,
+        manufacturer: 'Dahua',
         brand: 'Lorex',
-        kind: 'recorder',
         status: 'restricted',
-        why: 'the realm names a Lorex NR900 DVR by its serial and nothing else (Recog certainty 0.5): the maker is not established, but the label it states is one the packs cover (Lorex, Dahua-owned since 2018, no completed sale cited) and nothing contradicts it, so the label decides (issue 11: a covered label gives restricted)',
+        why: 'the realm alone cannot show that the NR900 is a recorder; the realm "Login to <serial>" is the one Dahua firmware gives its web, ONVIF and RTSP servers (the project corpus shows it on Dahua-made units under the Dahua, Amcrest and Lorex labels, with Dahua serial schemes); the ND serial names the Lorex label',
       },
-      { truth: null },
+      { truth: 'Dahua' },
     ),
   ]),
   entry('amcrest/http-magicBox-getSystemInfo-1.txt', 'corpus/amcrest.ip4m-1041b.magicbox-getSystemInfo.txt', 'ca6a2ca77333a03a', [

@@ -170,14 +170,19 @@ describe('decide: review', () => {
     ['EZVIZ', 'a name us-ndaa-889 rule hikvision covers, a subsidiary of Hikvision'],
     ['Hikvision', 'a name us-ndaa-889 rule hikvision covers'],
   ])('a %s label without an established maker gives restricted naming the rule: the label decides', (brand, listed) => {
-    const v = run('camera', attribution({ brand }));
+    const v = run('camera', attribution({ brand, named: [{ vendor: brand, field: 'onvif.manufacturer', value: brand }] }));
     expect(v.status).toBe('restricted');
     expect(v.pack).toBe('us-ndaa-889');
     expect(v.reason).toBe(`labelled ${brand}, ${listed}; no evidence establishes who made it, and the label it states is covered`);
   });
 
+  it('a brand only inferred from the maker (nothing states it) decides nothing', () => {
+    expect(run('camera', attribution({ brand: 'Hikvision' }))).toMatchObject({ status: 'review' });
+    expect(run('camera', made('Hikvision', 0.5, { brand: 'Hikvision' })).reason).toMatch(/^the maker is not established/u);
+  });
+
   it('a covered label with a maker resting only on shared tells is still restricted by the label', () => {
-    const v = run('camera', made('Hikvision', 0.45, { brand: 'Annke', corroborated: false }));
+    const v = run('camera', made('Hikvision', 0.45, { brand: 'Annke', corroborated: false, named: [{ vendor: 'Annke', field: 'http.title', value: 'ANNKE' }] }));
     expect(v).toMatchObject({ status: 'restricted', rule: 'hikvision' });
     expect(v.reason).toContain('rests only on tells other makers share');
   });
@@ -199,13 +204,13 @@ describe('decide: review', () => {
   });
 
   it('a covered brand on a device whose evidence names an uncovered maker gives review, not clear', () => {
-    const v = run('camera', made('Axis', 0.9, { brand: 'Amcrest' }));
+    const v = run('camera', made('Axis', 0.9, { brand: 'Amcrest', named: [{ vendor: 'Amcrest', field: 'onvif.manufacturer', value: 'Amcrest' }] }));
     expect(v).toMatchObject({ status: 'review', rule: 'dahua' });
     expect(v.reason).toContain('the evidence names Axis (confidence 0.90 from 1 fingerprint) as maker, which contradicts the label');
   });
 
   it('a brand gives no review for a kind its rule does not cover', () => {
-    expect(run('printer', attribution({ brand: 'Amcrest' })).status).toBe('clear');
+    expect(run('printer', attribution({ brand: 'Amcrest', named: [{ vendor: 'Amcrest', field: 'upnp.manufacturer', value: 'Amcrest' }] })).status).toBe('clear');
   });
 });
 

@@ -20,6 +20,10 @@ describe('normaliseMac', () => {
     ['44-19-b6-4b-f1-a2', '44:19:b6:4b:f1:a2'],
     ['ACCC8E3C0419', 'ac:cc:8e:3c:04:19'],
     ['accc.8e3c.0419', 'ac:cc:8e:3c:04:19'],
+    // net-snmp drops an octet's leading zero (corpus dahua/librenms-8126-dh-nvr.mac.json)
+    ['3c:ef:8c:8:4e:1e', '3c:ef:8c:08:4e:1e'],
+    ['0-1f-54-a-b-c', '00:1f:54:0a:0b:0c'],
+    ['3c:ef:8c:8:4e', undefined],
     ['00:00:00:00:00:00', undefined],
     ['ff:ff:ff:ff:ff:ff', undefined],
     ['mac 00112233', undefined],
