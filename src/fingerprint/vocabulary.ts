@@ -14,9 +14,10 @@ import { UsageError } from '../domain/errors.ts';
 export const DEFAULT_VENDORS_FILE = fileURLToPath(new URL('../../config/vendors.yaml', import.meta.url));
 
 /**
- * manufacturer: makes devices; brand: a label on devices made by others; component: a chip,
- * module or SDK maker whose name shows inside other makers' devices (HiSilicon's streaming
- * server, a Realtek NIC): recognised so that its words name nobody else, never claimed.
+ * manufacturer: makes devices; brand: a label on devices made by others; component: a name
+ * recognised so that its words name nobody else, and never claimed as a device's maker: chip,
+ * module and SDK makers whose names show inside other makers' devices (HiSilicon's streaming
+ * server, a Realtek NIC) and look-alikes (a scale factory whose name holds the word Dahua).
  */
 export type VendorKind = 'manufacturer' | 'brand' | 'component';
 

@@ -23,6 +23,8 @@ const DEVICES: readonly LabDeviceSpec[] = [
   { name: 'lorex', ip: '10.66.0.21', mac: '00:1f:54:4a:61:21', profile: 'lorex-w461asc' },
   { name: 'amcrest', ip: '10.66.0.22', mac: '9c:8e:cd:3a:12:77', profile: 'amcrest-ip5m-t1277ew-ai' },
   { name: 'annke', ip: '10.66.0.23', mac: 'c0:56:e3:91:b0:4d', profile: 'annke-c800-i91bm' },
+  { name: 'imou', ip: '10.66.0.24', mac: '1c:4d:89:3a:22:24', profile: 'imou-ipc-a22e' },
+  { name: 'annke-onvif', ip: '10.66.0.25', mac: 'c0:56:e3:91:b0:25', profile: 'annke-nc400-onvif' },
   { name: 'ipnc', ip: '10.66.0.31', mac: '00:60:35:1c:8a:da', profile: 'trap-ti-ipnc-tnsaxis' },
   { name: 'hangzhou', ip: '10.66.0.32', mac: '78:a5:dd:5c:80:32', profile: 'trap-generic-hangzhou' },
   { name: 'panasonic', ip: '10.66.0.33', mac: 'd4:2d:c5:13:30:4b', profile: 'trap-panasonic-wv-v1330lk' },
@@ -51,6 +53,10 @@ const EXPECTED: readonly Expected[] = [
   { name: 'lorex', manufacturer: 'Dahua', brand: 'Lorex', kind: 'camera', status: 'restricted', rule: 'dahua', minConfidence: 0.9, trap: false },
   { name: 'amcrest', manufacturer: 'Dahua', brand: 'Amcrest', kind: 'camera', status: 'restricted', rule: 'dahua', minConfidence: 0.6, trap: false },
   { name: 'annke', manufacturer: 'Hikvision', brand: 'Annke', kind: 'camera', status: 'restricted', rule: 'hikvision', minConfidence: 0.9, trap: false },
+  // A subsidiary's label on the parent's platform: made by Dahua (DHIP, Dahua firmware and serial schemes), labelled Imou.
+  { name: 'imou', manufacturer: 'Dahua', brand: 'Imou', kind: 'camera', status: 'restricted', rule: 'dahua', minConfidence: 0.9, trap: false },
+  // The label stated over ONVIF (name scope, Manufacturer) is kept; the maker comes from the platform.
+  { name: 'annke-onvif', manufacturer: 'Hikvision', brand: 'Annke', kind: 'camera', status: 'restricted', rule: 'hikvision', minConfidence: 0.9, trap: false },
   { name: 'ipnc', manufacturer: null, brand: null, kind: 'camera', status: 'review', minConfidence: 0, trap: true },
   { name: 'hangzhou', manufacturer: null, brand: null, kind: 'camera', status: 'review', minConfidence: 0, trap: true },
   { name: 'panasonic', manufacturer: 'Panasonic', brand: 'Panasonic', kind: 'camera', status: 'clear', minConfidence: 0.6, trap: true },
