@@ -80,11 +80,16 @@ function namespaces(text: string): string[] {
 /**
  * Parses a UPnP device description (pure; throws CamsweepError UPNP_INVALID or
  * UPNP_TOO_LARGE). The root device's fields come first, then embedded devices breadth-first.
+ * `partial`: read a document cut short (a printed fragment), keeping what it shows whole.
  */
-export function parseUpnpDescription(raw: string, maxBytes?: number): UpnpDescription {
-  const text = trimTail(raw.replace(/^\ufeff/u, ''));
-  // fast-xml-parser accepts a document cut short and returns what it saw: refuse it here.
-  if (!/<\/(?:[\w.-]+:)?root\s*>/u.test(text)) {
+export function parseUpnpDescription(raw: string, maxBytes?: number, options: { partial?: boolean } = {}): UpnpDescription {
+  const whole = trimTail(raw.replace(/^\ufeff/u, ''));
+  // A fragment ends where its last tag does: a tag cut in half is dropped.
+  const text = options.partial === true && !/<\/(?:[\w.-]+:)?root\s*>/u.test(whole) ? whole.slice(0, whole.lastIndexOf('>') + 1) : whole;
+  // fast-xml-parser accepts a document cut short and returns what it saw: a sweep refuses it
+  // (the device did not finish); a capture a source printed in part (`partial`, camsweep
+  // identify) keeps the elements it shows whole.
+  if (options.partial !== true && !/<\/(?:[\w.-]+:)?root\s*>/u.test(text)) {
     throw new CamsweepError('UPNP_INVALID', 'description is not a complete <root> document');
   }
   let doc: XmlObject;

@@ -19,8 +19,8 @@ import type { Vendor } from './vocabulary.ts';
  *    item, and `1 - Π(1 - w)` combines the groups. Three vendor namespaces from one SOAP reply
  *    are one tell, not three.
  * 3. A family supported only by shared tells (a namespace OEM SDKs copy, a module's OUI, a
- *    shared stack) is not corroborated: its confidence is capped below any sane threshold
- *    until an exclusive tell agrees.
+ *    shared stack) is not corroborated: it is a lead (candidates, a note), never the maker of
+ *    record, until an exclusive tell agrees.
  * 4. Confidence is the winner's support times (1 - the best other family's support); every
  *    other family is written to `conflicts` with the evidence behind it.
  * 5. Maker of record: within the winning family, the member the platform evidence names
@@ -40,8 +40,6 @@ export const MAX_EVIDENCE_ITEMS = 256;
 export const MAX_VALUE_CHARS = 512;
 /** Label claims at least this strong are compared with each other (see `conflicts`). */
 export const STRONG_LABEL = 0.5;
-/** Highest confidence of a maker only shared tells support (below every threshold in use). */
-export const UNCORROBORATED_CAP = 0.45;
 /** Weight of a statement naming an anonymous label (Generic). */
 const ANONYMOUS_WEIGHT = 0.2;
 
@@ -338,7 +336,6 @@ export function attribute(evidence: readonly Evidence[], db: FingerprintDb): Att
   const runnerUp = ranking[1];
   let confidence = winner ? round(winner.score * (1 - (runnerUp?.score ?? 0))) : 0;
   if (winner && !winner.corroborated) {
-    confidence = Math.min(confidence, UNCORROBORATED_CAP);
     notes.push(
       `${winner.representative} rests only on tells other makers share (${describeSupport([...winner.members.values()].flat())}): it needs an exclusive tell before it counts`,
     );
@@ -360,12 +357,13 @@ export function attribute(evidence: readonly Evidence[], db: FingerprintDb): Att
     }
   }
 
-  const manufacturer = winner?.representative ?? null;
+  // A maker only shared tells support is a lead (candidates, notes), never the maker of record.
+  const manufacturer = winner !== undefined && winner.corroborated ? winner.representative : null;
+  if (winner !== undefined && !winner.corroborated) confidence = 0;
   const inWinner = (m: FingerprintMatch): boolean => m.claims.manufacturer === undefined || (winner !== undefined && winner.members.has(m.claims.manufacturer));
   const agreeing = matches.filter(inWinner);
 
-  // A maker resting only on shared tells is a lead: its name is no label for the box.
-  const brand = chooseBrand(matches, winner?.corroborated === true ? manufacturer : null, relabels, db);
+  const brand = chooseBrand(matches, manufacturer, relabels, db);
   // Labels that name somebody and disagree are worth a look (weak and anonymous ones never disagree).
   const brandClaims = matches.filter((m) => m.claims.brand !== undefined && vocab.vendor(m.claims.brand)?.kind === 'brand' && vocab.vendor(m.claims.brand)?.anonymous !== true);
   const labels = unique(brandClaims.filter((m) => m.weight >= STRONG_LABEL).map((m) => m.claims.brand!));

@@ -61,11 +61,14 @@ export interface NameIndex {
 
 /**
  * Lower-case words of `value` (NFKC, separators collapsed, camel case split: the server
- * string "AvigilonOnvifNvt/2.6" is the words avigilon onvif nvt 2 6), at most MAX_TOKENS.
+ * string "AvigilonOnvifNvt/2.6" is the words avigilon onvif nvt 2 6; a word of three letters or
+ * more running into digits is split too: "4.9.94-axis5" holds axis), at most MAX_TOKENS.
  */
 export function nameTokens(value: string, options: { camel?: boolean } = {}): string[] {
   const nfkc = value.slice(0, MAX_VALUE_CHARS).normalize('NFKC');
-  const text = (options.camel === false ? nfkc : nfkc.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')).toLowerCase();
+  // Split camel case and a word running into digits ("axis5" in a kernel string "-axis5"); digits
+  // running into letters stay one word (model codes such as 2CD).
+  const text = (options.camel === false ? nfkc : nfkc.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2').replace(/(\p{L}{3})(\p{N})/gu, '$1 $2')).toLowerCase();
   const words = text.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
   return words.slice(0, MAX_TOKENS);
 }

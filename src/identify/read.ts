@@ -105,7 +105,8 @@ function onvif(text: string, ip: string): Observation[] {
 }
 
 function upnp(text: string, ip: string): Observation[] {
-  const d = parseUpnpDescription(text, MAX_CAPTURE_BYTES);
+  // A printed capture may be cut short: keep the elements it shows whole.
+  const d = parseUpnpDescription(text, MAX_CAPTURE_BYTES, { partial: true });
   const obs: Observation = { protocol: 'upnp', ip, evidence: d.evidence };
   if (Object.keys(d.identifiers).length > 0) obs.identifiers = d.identifiers;
   return [obs];

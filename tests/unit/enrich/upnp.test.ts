@@ -131,6 +131,16 @@ describe('enrichUpnp failures become codes, never throws', () => {
     expect(await codeFor(fakeHttp(() => httpOk(cut)))).toEqual(['UPNP_INVALID']);
   });
 
+  it('reads a printed fragment when asked (camsweep identify), keeping only the elements it shows whole', () => {
+    const full = fixture('yamaha.rx-v481.upnp-description-1.xml');
+    const end = full.indexOf('</manufacturer>') + '</manufacturer>'.length;
+    const cut = `${full.slice(0, end)}\n<modelNa`;
+    expect(() => parseUpnpDescription(cut)).toThrow(/not a complete <root> document/u);
+    const { evidence } = parseUpnpDescription(cut, undefined, { partial: true });
+    expect(evidence.find((e) => e.field === 'upnp.manufacturer')?.value).toBe('Yamaha Corporation');
+    expect(evidence.some((e) => e.field === 'upnp.modelName')).toBe(false);
+  });
+
   it('does not expand an entity bomb (synthetic document)', async () => {
     const lol = Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`).join('');
     const bomb = `<?xml version="1.0"?><!DOCTYPE root [<!ENTITY lol0 "lol">${lol}]>
