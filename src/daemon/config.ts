@@ -1,6 +1,6 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import { Cron } from 'croner';
+import { parseListenAddress, type ListenAddress } from '../util/ip.ts';
 
 /**
  * The `daemon:` section of the configuration file: when sweeps run, where the health and
@@ -15,14 +15,8 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_S = 8;
 const seconds = (min: number, max: number) => z.number().min(min).max(max);
 
 /** `host:port` with an IP literal (or localhost) and a port; `[v6]:port` for IPv6. No DNS. */
-export function parseListen(text: string): { host: string; port: number } | undefined {
-  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+)):(\d{1,5})$/u.exec(text.trim());
-  if (m === null) return undefined;
-  const host = m[1] ?? m[2] ?? '';
-  const port = Number(m[3]);
-  if (port > 65535) return undefined;
-  if (m[1] !== undefined ? isIP(host) !== 6 : host !== 'localhost' && isIP(host) !== 4) return undefined;
-  return { host, port };
+export function parseListen(text: string): ListenAddress | undefined {
+  return parseListenAddress(text);
 }
 
 /** Why a cron expression cannot be used (croner's message), or undefined when it can. */

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../domain/errors.ts';
-import { cidrContains, ipv4ToInt } from '../util/cidr.ts';
+import { compressIpv6 } from '../util/ip.ts';
 import type { SweepInterface } from '../domain/types.ts';
 
 /** A local IPv4 interface the sweep probes from. */
@@ -33,28 +33,6 @@ function inet6Flags(): Map<string, number> | undefined {
     out.set(`${compressIpv6(address)}%${name}`, Number.parseInt(flags, 16));
   }
   return out;
-}
-
-/** Canonical short form of a full 8-group IPv6 address (longest zero run as `::`). */
-export function compressIpv6(full: string): string {
-  const parts = full.toLowerCase().split(':');
-  let best = -1;
-  let bestLen = 0;
-  for (let i = 0; i < parts.length; ) {
-    if (parts[i] !== '0') {
-      i += 1;
-      continue;
-    }
-    let j = i;
-    while (j < parts.length && parts[j] === '0') j += 1;
-    if (j - i > bestLen && j - i > 1) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (best < 0) return parts.join(':');
-  return `${parts.slice(0, best).join(':')}::${parts.slice(best + bestLen).join(':')}`;
 }
 
 /** The first usable link-local IPv6 address of each interface. */
@@ -139,10 +117,4 @@ export function selectInterfaces(
     throw new UsageError(`no IPv4 interface named ${missing.join(', ')} (interfaces with IPv4: ${known})`);
   }
   return chosen;
-}
-
-/** True when `ip` is inside the interface's subnet. */
-export function onSubnet(iface: NetInterface, ip: string): boolean {
-  const base = ipv4ToInt(iface.address);
-  return base !== undefined && cidrContains({ text: iface.address, base, prefix: iface.prefix }, ip);
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '../util/log.ts';
 import type { HttpClient } from '../util/http.ts';
 import type { Observation, SweepError } from '../domain/types.ts';
+import { urlNamesHost } from '../util/ip.ts';
 
 /** ONVIF credentials an operator configured for one address. Never guessed. */
 export interface Credentials {
@@ -34,10 +35,5 @@ export interface EnrichResult {
  * from. Enrichers contact nothing else: a reply cannot steer us at another host.
  */
 export function sameHost(url: string, ip: string): boolean {
-  try {
-    const host = new URL(url).hostname.replace(/^\[|\]$/gu, '');
-    return host === ip;
-  } catch {
-    return false;
-  }
+  return urlNamesHost(url, ip);
 }

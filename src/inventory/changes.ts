@@ -1,4 +1,4 @@
-import { compareIp } from '../sweep/merge.ts';
+import { compareIp } from '../util/ip.ts';
 import type { ChangeEvent, ChangeType } from './types.ts';
 import { carryForward, eventDevice, verdictLabel, type Snapshot } from './snapshot.ts';
 

@@ -6,7 +6,7 @@ import { CamsweepError, errorMessage } from '../domain/errors.ts';
 import { transaction } from '../report/sqlite.ts';
 import { normaliseMac } from '../util/text.ts';
 import { isIP } from 'node:net';
-import { compareIp } from '../sweep/merge.ts';
+import { compareIp } from '../util/ip.ts';
 import type { ChangeEvent, DeviceFilter, Inventory, InventoryDevice, SweepSummary } from './types.ts';
 import { openInventoryDb } from './db.ts';
 import { computeChanges, covers, type FoundDevice, type KnownState } from './changes.ts';

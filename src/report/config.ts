@@ -1,9 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import { UsageError } from '../domain/errors.ts';
+import { isLoopbackHost, urlHost } from '../util/ip.ts';
 import { Secret } from './secret.ts';
 
 /**
@@ -149,8 +149,6 @@ export function defaultAgentId(hostname: string): string {
 /** Visible ASCII only: a token can never inject a header line. */
 const TOKEN_SHAPE = /^[\x21-\x7e]{1,4096}$/u;
 
-const LOOPBACK = (host: string): boolean => host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
-
 /** Checks an endpoint URL; returns the normalised URL or a problem. */
 export function checkEndpoint(raw: string, allowPlainHttp: boolean): { url: string } | { problem: string } {
   let url: URL;
@@ -162,8 +160,8 @@ export function checkEndpoint(raw: string, allowPlainHttp: boolean): { url: stri
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { problem: `scheme must be https (or http to loopback), got ${url.protocol}` };
   if (url.username !== '' || url.password !== '') return { problem: 'credentials in the URL are refused: use tokenFile or tokenEnv' };
   if (url.hash !== '') return { problem: 'a URL fragment (#...) is not allowed' };
-  const host = url.hostname.replace(/^\[|\]$/gu, '');
-  if (url.protocol === 'http:' && !LOOPBACK(host) && !allowPlainHttp) {
+  const host = urlHost(url);
+  if (url.protocol === 'http:' && !isLoopbackHost(host) && !allowPlainHttp) {
     return { problem: `plain http to ${host} would send reports and the token in clear: use https, or set report.allowPlainHttp: true` };
   }
   return { url: url.href };
@@ -171,7 +169,7 @@ export function checkEndpoint(raw: string, allowPlainHttp: boolean): { url: stri
 
 export function isPlainHttpToRemote(endpoint: string): boolean {
   const url = new URL(endpoint);
-  return url.protocol === 'http:' && !LOOPBACK(url.hostname.replace(/^\[|\]$/gu, ''));
+  return url.protocol === 'http:' && !isLoopbackHost(urlHost(url));
 }
 
 /** Reads a secret file: the first line's content without the trailing newline. */

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { CamsweepError } from '../domain/errors.ts';
+import { urlHost } from '../util/ip.ts';
 import type { Secret } from './secret.ts';
 
 /**
@@ -66,7 +67,7 @@ export function createReportTransport(tls: TlsMaterial, options: { maxResponseBy
       const headers = { ...req.headers, 'content-length': String(req.body.length), connection: 'close' };
       const common: http.RequestOptions = {
         method: 'POST',
-        host: url.hostname.replace(/^\[|\]$/gu, ''),
+        host: urlHost(url),
         port: url.port === '' ? undefined : Number(url.port),
         path: `${url.pathname}${url.search}`,
         headers,

@@ -1,6 +1,7 @@
 import type { AuditSink, DatagramAudit } from '../domain/audit.ts';
 import type { Protocol } from '../domain/types.ts';
 import type { HttpClient } from '../util/http.ts';
+import { urlHost } from '../util/ip.ts';
 import { describeDatagram } from './describe.ts';
 
 /** A socket's audit hook: each datagram sent becomes an audit entry (nothing when no sink). */
@@ -27,7 +28,7 @@ export function auditHttp(audit: AuditSink | undefined, now: () => Date, protoco
     let path = req.url;
     try {
       const u = new URL(req.url);
-      destination = u.hostname.replace(/^\[|\]$/gu, '');
+      destination = urlHost(u);
       port = u.port === '' ? 80 : Number(u.port);
       path = `${u.pathname}${u.search}`;
     } catch {

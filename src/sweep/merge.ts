@@ -1,5 +1,6 @@
 import { evidenceList, MAX_EVIDENCE } from '../domain/evidence.ts';
 import { PROTOCOLS, type Device, type Evidence, type Identifiers, type Observation, type Protocol } from '../domain/types.ts';
+import { compareIp, isIpv4, withoutZone } from '../util/ip.ts';
 import { classifyKind, isVideoKind } from './classify.ts';
 
 /** Bounds that hold a device's record to a fixed size, whatever a host sends. */
@@ -161,27 +162,6 @@ export function protocolsOf(evidence: readonly Evidence[]): Protocol[] {
  */
 export function neighbourMac(neighbours: ReadonlyMap<string, string> | undefined, ip: string): string | undefined {
   if (!neighbours) return undefined;
-  const zone = ip.indexOf('%');
-  return neighbours.get(ip) ?? (zone < 0 ? undefined : neighbours.get(ip.slice(0, zone).toLowerCase()));
-}
-
-function isIpv4(ip: string): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/u.test(ip);
-}
-
-/** Numeric order for IPv4, IPv4 before anything else, then lexical. */
-export function compareIp(a: string, b: string): number {
-  const a4 = isIpv4(a);
-  const b4 = isIpv4(b);
-  if (a4 !== b4) return a4 ? -1 : 1;
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  if (pa.length === 4 && pb.length === 4 && pa.every(Number.isFinite) && pb.every(Number.isFinite)) {
-    for (let i = 0; i < 4; i += 1) {
-      const d = pa[i]! - pb[i]!;
-      if (d !== 0) return d;
-    }
-    return 0;
-  }
-  return a < b ? -1 : a > b ? 1 : 0;
+  const bare = withoutZone(ip);
+  return neighbours.get(ip) ?? (bare === ip ? undefined : neighbours.get(bare.toLowerCase()));
 }

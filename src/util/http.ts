@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { isIP } from 'node:net';
 import { CamsweepError } from '../domain/errors.ts';
+import { urlHost } from './ip.ts';
 
 /**
  * A deliberately small HTTP client for talking to devices: one request, no redirects, no
@@ -37,7 +38,7 @@ export function parseDeviceUrl(raw: string): URL {
     throw new CamsweepError('HTTP_BAD_URL', 'not a valid URL');
   }
   if (url.protocol !== 'http:') throw new CamsweepError('HTTP_UNSUPPORTED_SCHEME', `scheme ${url.protocol} not fetched`);
-  const host = url.hostname.replace(/^\[|\]$/gu, '');
+  const host = urlHost(url);
   if (isIP(host) === 0) throw new CamsweepError('HTTP_NOT_IP', 'URL host is not an IP address');
   return url;
 }
@@ -67,7 +68,7 @@ export const boundedRequest: HttpClient = (req) =>
     if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
 
     const request = http.request({
-      host: url.hostname.replace(/^\[|\]$/gu, ''),
+      host: urlHost(url),
       port: url.port === '' ? 80 : Number(url.port),
       path: `${url.pathname}${url.search}`,
       method: req.method ?? 'GET',

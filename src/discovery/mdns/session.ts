@@ -15,7 +15,7 @@ import { errorCode, errorMessage } from '../../domain/errors.ts';
 import type { SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { jitter, sleep } from '../../util/time.ts';
-import { onSubnet } from '../interfaces.ts';
+import { onSubnet } from '../../util/ip.ts';
 import { REPLY_MARGIN_MS, type DiscoveryContext } from '../types.ts';
 import { linkLocalSocket, openUdpSocket, type UdpSocket } from '../udp.ts';
 import { decodeMdnsResponse } from './decode.ts';

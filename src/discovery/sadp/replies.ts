@@ -1,7 +1,8 @@
 import { errorCode, errorMessage } from '../../domain/errors.ts';
 import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
-import { onSubnet, type NetInterface } from '../interfaces.ts';
+import { onSubnet } from '../../util/ip.ts';
+import type { NetInterface } from '../interfaces.ts';
 import { decodeSadp, sadpToObservation, type SadpProbeMatch } from './decode.ts';
 
 /**

@@ -1,6 +1,7 @@
 import { evidenceList } from '../../domain/evidence.ts';
 import { CamsweepError } from '../../domain/errors.ts';
 import type { Observation } from '../../domain/types.ts';
+import { urlHost } from '../../util/ip.ts';
 import { cleanText } from '../../util/text.ts';
 
 /**
@@ -152,7 +153,7 @@ export function ssdpToObservation(msg: SsdpMessage, from: { ip: string; iface?: 
     obs.endpoints = { location: rawLocation };
     const port = location.port === '' ? 80 : Number(location.port);
     // Port 0 parses as a URL port but is no TCP port: nothing to fetch a banner from.
-    if (location.protocol === 'http:' && location.hostname.replace(/^\[|\]$/gu, '') === from.ip && port >= 1) {
+    if (location.protocol === 'http:' && urlHost(location) === from.ip && port >= 1) {
       obs.endpoints.httpPorts = [port];
     }
   }

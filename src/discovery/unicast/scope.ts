@@ -1,5 +1,6 @@
 import { cidrContains, type Cidr } from '../../util/cidr.ts';
-import { onSubnet, type NetInterface } from '../interfaces.ts';
+import { onSubnet } from '../../util/ip.ts';
+import type { NetInterface } from '../interfaces.ts';
 
 /**
  * Who a sweep may talk to (pure). Discovery replies from an excluded address are dropped,

@@ -1,6 +1,7 @@
 import { evidenceList } from '../../domain/evidence.ts';
 import { CamsweepError, errorMessage } from '../../domain/errors.ts';
 import type { Observation } from '../../domain/types.ts';
+import { urlHost } from '../../util/ip.ts';
 import { cleanOptional, cleanText, normaliseMac } from '../../util/text.ts';
 import { child, children, parseXml, textAt, textOf, type XmlNode } from '../../util/xml.ts';
 import { parseOnvifScope } from './scopes.ts';
@@ -145,7 +146,7 @@ function urlHostPort(url: string): { host: string; protocol: string; port: numbe
   try {
     const u = new URL(url);
     const port = u.port === '' ? (u.protocol === 'https:' ? 443 : 80) : Number(u.port);
-    return { host: u.hostname.replace(/^\[|\]$/gu, ''), protocol: u.protocol, port };
+    return { host: urlHost(u), protocol: u.protocol, port };
   } catch {
     return undefined; // not a URL (SERVICE_URI placeholders, junk): no port to learn from it
   }

@@ -1,7 +1,7 @@
-import { isIP } from 'node:net';
 import path from 'node:path';
 import { defaultDataDir, hostFacts, MIN_HMAC_SECRET_LENGTH, ReportConfigError, type HostFacts } from '../config.ts';
 import { Secret } from '../secret.ts';
+import { parseListenAddress, type ListenAddress } from '../../util/ip.ts';
 import { DEFAULT_RECEIVER_MAX_BODY, type ReceiverTls } from './server.ts';
 
 export const RECEIVER_TOKEN_ENV = 'CAMSWEEP_RECEIVER_TOKEN';
@@ -30,15 +30,8 @@ export interface ReceiverSettings {
 }
 
 /** `HOST:PORT`, `[v6]:PORT` or `:PORT` (127.0.0.1); the host must be an IP literal or localhost. */
-export function parseListen(value: string): { host: string; port: number } | undefined {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/u.exec(value.trim());
-  if (!m) return undefined;
-  const host = m[1] ?? (m[2] === '' || m[2] === undefined ? '127.0.0.1' : m[2]);
-  const port = Number(m[3]);
-  if (port > 65535) return undefined;
-  if (host !== 'localhost' && isIP(host) === 0) return undefined;
-  if (m[1] !== undefined && isIP(host) !== 6) return undefined;
-  return { host, port };
+export function parseListen(value: string): ListenAddress | undefined {
+  return parseListenAddress(value, { emptyHost: '127.0.0.1' });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareIp, mergeObservations, neighbourMac } from '../../../src/sweep/merge.ts';
+import { mergeObservations, neighbourMac } from '../../../src/sweep/merge.ts';
 import type { Observation } from '../../../src/domain/types.ts';
 
 const obs = (ip: string, protocol: Observation['protocol'], value: string): Observation => ({
@@ -35,9 +35,5 @@ describe('merging IPv6 link-local replies', () => {
   it('keeps an IPv6-only host as its own device named by its zoned address', () => {
     const devices = mergeObservations({ observations: [obs('fe80::9%eth0', 'wsd', 'dn:NetworkVideoTransmitter')], neighbours });
     expect(devices.map((d) => [d.ip, d.mac])).toEqual([['fe80::9%eth0', null]]);
-  });
-
-  it('orders IPv4 before IPv6', () => {
-    expect(['fe80::1%eth0', '10.0.0.2', '1::1', '9.0.0.1'].sort(compareIp)).toEqual(['9.0.0.1', '10.0.0.2', '1::1', 'fe80::1%eth0']);
   });
 });

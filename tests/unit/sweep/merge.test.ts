@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeObservations, compareIp, MAX_EVIDENCE_PER_DEVICE } from '../../../src/sweep/merge.ts';
+import { mergeObservations, MAX_EVIDENCE_PER_DEVICE } from '../../../src/sweep/merge.ts';
 import type { Observation } from '../../../src/domain/types.ts';
 
 const wsd = (ip: string, extra: Partial<Observation> = {}): Observation => ({
@@ -94,11 +94,5 @@ describe('mergeObservations', () => {
     const evidence = Array.from({ length: 1000 }, (_, i) => ({ protocol: 'ssdp' as const, field: 'ssdp.header.x', value: String(i) }));
     const [d] = mergeObservations({ observations: [{ protocol: 'ssdp', ip: '10.0.0.1', evidence }] });
     expect(d!.evidence).toHaveLength(MAX_EVIDENCE_PER_DEVICE);
-  });
-});
-
-describe('compareIp', () => {
-  it('orders IPv4 numerically and anything else lexically', () => {
-    expect(['10.0.0.20', '9.1.1.1', '10.0.0.3', 'fe80::1'].sort(compareIp)).toEqual(['9.1.1.1', '10.0.0.3', '10.0.0.20', 'fe80::1']);
   });
 });
