@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { policyConfigSchema } from '../policy/config.ts';
-import { dataDirSchema, reportConfigSchema } from '../report/config.ts';
+import { reportConfigSchema } from '../report/config.ts';
+import { dataDirSchema } from './data-dir.ts';
 import { DEFAULT_UNICAST_RATE, MAX_PACKETS_PER_SECOND, MIN_PACKETS_PER_SECOND } from '../discovery/unicast/probes.ts';
 import { DEFAULT_MAX_TARGET_ADDRESSES, MAX_TARGET_ADDRESSES } from '../discovery/unicast/targets.ts';
 import { daemonConfigSchema } from '../daemon/config.ts';

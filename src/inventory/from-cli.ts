@@ -1,20 +1,7 @@
-import path from 'node:path';
 import type { SweepResult } from '../domain/types.ts';
 import type { Logger } from '../util/log.ts';
-import { defaultDataDir, hostFacts, type HostFacts, type ReportSettingsInput } from '../report/config.ts';
 import type { ChangeEvent, ChangeType } from './types.ts';
 import { openInventory } from './store.ts';
-
-/**
- * The data directory the inventory lives in: `--data-dir`, else the configuration's
- * `dataDir`, else the report outbox's default ($CAMSWEEP_DATA_DIR, /var/lib/camsweep for
- * root, ~/.local/state/camsweep). Relative paths are taken from the working directory, as
- * the report settings take them.
- */
-export function inventoryDataDir(options: { dataDir?: string; settings?: ReportSettingsInput; env: NodeJS.ProcessEnv; host?: HostFacts }): string {
-  const dir = options.dataDir ?? options.settings?.dataDir ?? defaultDataDir(options.env, options.host ?? hostFacts());
-  return path.resolve(dir);
-}
 
 /** How many events of each type, for a log line or a metric. */
 export function countChanges(events: readonly ChangeEvent[]): Partial<Record<ChangeType, number>> {

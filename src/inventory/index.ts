@@ -2,4 +2,4 @@
 export type { ChangeEvent, ChangeType, DeviceFilter, Inventory, InventoryDevice, SweepSummary } from './types.ts';
 export { openInventory, inventoryPath, INVENTORY_FILE, DEFAULT_RETAIN_SWEEPS, DEFAULT_MAX_VERDICTS, type InventoryOptions, type InventoryStore, type SweepDiff } from './store.ts';
 export { computeChanges, compareEvents, covers, CHANGE_ORDER } from './changes.ts';
-export { recordSweepFromCli, inventoryDataDir, countChanges, type RecordFromCliOptions } from './from-cli.ts';
+export { recordSweepFromCli, countChanges, type RecordFromCliOptions } from './from-cli.ts';

@@ -1,8 +1,7 @@
-import os from 'node:os';
-import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { UsageError } from '../domain/errors.ts';
+import { hostFacts, resolveDataDir, type HostFacts } from '../config/data-dir.ts';
 import { isLoopbackHost, urlHost } from '../util/ip.ts';
 import { Secret } from './secret.ts';
 
@@ -68,9 +67,6 @@ export const reportConfigSchema = z
   })
   .strict();
 
-/** The top-level `dataDir`: where the outbox (and a receiver's store) live. */
-export const dataDirSchema = nonEmpty.optional();
-
 export type ReportConfigInput = z.input<typeof reportConfigSchema>;
 export type ReportConfigFile = z.output<typeof reportConfigSchema>;
 
@@ -100,19 +96,6 @@ export interface ReportSettingsInput {
   dataDir?: string | undefined;
 }
 
-/** Environment of the host, injectable for tests. */
-export interface HostFacts {
-  hostname: string;
-  uid: number;
-  homedir: string;
-}
-
-export const hostFacts = (): HostFacts => ({
-  hostname: os.hostname(),
-  uid: typeof process.getuid === 'function' ? process.getuid() : -1,
-  homedir: os.homedir(),
-});
-
 /** A configuration problem list: UsageError (exit 2) with each problem on its own line. */
 export class ReportConfigError extends UsageError {
   readonly problems: readonly string[];
@@ -122,18 +105,6 @@ export class ReportConfigError extends UsageError {
     this.name = 'ReportConfigError';
     this.problems = problems;
   }
-}
-
-/**
- * Default data directory: $CAMSWEEP_DATA_DIR, else /var/lib/camsweep for root, else
- * $XDG_STATE_HOME/camsweep (~/.local/state/camsweep).
- */
-export function defaultDataDir(env: NodeJS.ProcessEnv, host: HostFacts): string {
-  const explicit = env.CAMSWEEP_DATA_DIR;
-  if (explicit !== undefined && explicit !== '') return explicit;
-  if (host.uid === 0) return '/var/lib/camsweep';
-  const state = env.XDG_STATE_HOME !== undefined && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(host.homedir, '.local', 'state');
-  return path.join(state, 'camsweep');
 }
 
 /**
@@ -256,7 +227,6 @@ export function resolveReportConfig(
 
   if (problems.length > 0) throw new ReportConfigError(problems);
 
-  const dataDir = o.dataDir ?? parsed.dataDir ?? defaultDataDir(env, host);
   return deepFreeze<ReportConfig>({
     endpoint,
     include: file.include,
@@ -272,7 +242,7 @@ export function resolveReportConfig(
     backoff: { baseMs: Math.round(file.backoff.base * 1000), maxMs: Math.round(file.backoff.max * 1000) },
     deliverForMs: Math.round(file.deliverFor * 1000),
     allowPlainHttp: file.allowPlainHttp,
-    dataDir: path.resolve(dataDir),
+    dataDir: resolveDataDir({ flag: o.dataDir, configured: parsed.dataDir, env, host }),
   });
 }
 

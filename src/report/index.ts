@@ -8,9 +8,7 @@ export { deliverOutbox, type DeliveryDeps, type DeliveryStats } from './deliver.
 export { reportFromCli, type ReportCliFlags, type ReportFromCliOptions, type ReportFromCliResult } from './from-cli.ts';
 export {
   reportConfigSchema,
-  dataDirSchema,
   resolveReportConfig,
-  defaultDataDir,
   defaultAgentId,
   ReportConfigError,
   type ReportConfig,

@@ -2,12 +2,11 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../domain/errors.ts';
 import { applyEnvOverrides, overrideFor } from '../config/env.ts';
+import { dataDirSchema, type HostFacts } from '../config/data-dir.ts';
 import {
-  dataDirSchema,
   ReportConfigError,
   reportConfigSchema,
   resolveReportConfig,
-  type HostFacts,
   type ReportConfig,
   type ReportOverrides,
   type ReportSettingsInput,

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { DeviceKind, DeviceStatus } from '../../domain/types.ts';
 import { CamsweepError, UsageError } from '../../domain/errors.ts';
 import { readReportSection } from '../../report/settings-file.ts';
-import { inventoryDataDir } from '../../inventory/from-cli.ts';
+import { resolveDataDir } from '../../config/data-dir.ts';
 import { inventoryPath, openInventory, type InventoryStore } from '../../inventory/store.ts';
 import { parseNetwork, parseSince } from '../../inventory/filter.ts';
 import { formatDevices, formatDiff, formatSweeps, type ListFormat } from '../../inventory/format.ts';
@@ -29,7 +29,7 @@ interface CommonFlags {
 function dataDir(flags: CommonFlags, io: CliIo): string {
   // Only dataDir matters here: the rest of the file (credentials, report secrets) is not read.
   const settings = flags.dataDir === undefined ? readReportSection(flags.config, undefined, io.env) : {};
-  return inventoryDataDir({ ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }), settings, env: io.env });
+  return resolveDataDir({ flag: flags.dataDir, configured: settings.dataDir, env: io.env });
 }
 
 /** Runs `fn` on the inventory opened read-only, or on null when there is none yet. */

@@ -6,7 +6,8 @@ import { createLogger } from '../../util/log.ts';
 import { createSweeper } from '../../agent/sweeper.ts';
 import { reportFromCli, reportOverrides, type ReportCliFlags } from '../../report/from-cli.ts';
 import { resolveReportConfig } from '../../report/config.ts';
-import { inventoryDataDir, recordSweepFromCli } from '../../inventory/from-cli.ts';
+import { recordSweepFromCli } from '../../inventory/from-cli.ts';
+import { resolveDataDir } from '../../config/data-dir.ts';
 import { formatChunks, type OutputFormat } from '../../output/format.ts';
 import type { DeviceStatus } from '../../domain/types.ts';
 import { UsageError } from '../../domain/errors.ts';
@@ -71,7 +72,7 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise
   // In pieces: the JSON of a sweep of thousands of devices is never held as one string.
   for (const chunk of formatChunks(result, format)) io.stdout(chunk);
   // The inventory keeps every device across sweeps (`camsweep devices`, `show`, `sweeps`, `diff`).
-  if (opts.record) recordSweepFromCli(result, { dataDir: inventoryDataDir({ settings: config.reportSettings, env: io.env }), log });
+  if (opts.record) recordSweepFromCli(result, { dataDir: resolveDataDir({ configured: config.reportSettings.dataDir, env: io.env }), log });
   // Queued in the outbox before any send; what cannot be delivered now stays queued.
   await reportFromCli(result, { flags: reportFlags, settings: config.reportSettings, env: io.env, log });
   if (opts.failOn) {

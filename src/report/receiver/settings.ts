@@ -1,5 +1,5 @@
-import path from 'node:path';
-import { defaultDataDir, hostFacts, MIN_HMAC_SECRET_LENGTH, ReportConfigError, type HostFacts } from '../config.ts';
+import { hostFacts, resolveDataDir, type HostFacts } from '../../config/data-dir.ts';
+import { MIN_HMAC_SECRET_LENGTH, ReportConfigError } from '../config.ts';
 import { Secret } from '../secret.ts';
 import { parseListenAddress, type ListenAddress } from '../../util/ip.ts';
 import { DEFAULT_RECEIVER_MAX_BODY, type ReceiverTls } from './server.ts';
@@ -85,7 +85,7 @@ export function resolveReceiverSettings(flags: ReceiverFlags, env: NodeJS.Proces
   if (problems.length > 0) throw new ReportConfigError(problems);
   return {
     listen,
-    dataDir: path.resolve(flags.dataDir ?? defaultDataDir(env, host)),
+    dataDir: resolveDataDir({ flag: flags.dataDir, env, host }),
     token: token === null ? null : new Secret(token),
     hmacSecret: secret === null ? null : new Secret(secret),
     tls,

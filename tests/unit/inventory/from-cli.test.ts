@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/util/log.ts';
-import { countChanges, inventoryDataDir, recordSweepFromCli } from '../../../src/inventory/from-cli.ts';
+import { countChanges, recordSweepFromCli } from '../../../src/inventory/from-cli.ts';
 import { openInventory } from '../../../src/inventory/store.ts';
 import { amcrestDevice, device, sweep } from './sample.ts';
 
@@ -52,18 +52,6 @@ describe('recordSweepFromCli', () => {
     expect(() => recordSweepFromCli(sweep([], '2026-11-26T10:00:00Z'), { dataDir: path.join(blocker, 'data'), log })).toThrow(
       expect.objectContaining({ code: 'INVENTORY_DB_OPEN' }),
     );
-  });
-});
-
-describe('inventoryDataDir', () => {
-  const host = { hostname: 'agent', uid: 1000, homedir: '/home/cam' };
-  it('takes --data-dir, else the config dataDir, else the outbox default', () => {
-    expect(inventoryDataDir({ dataDir: '/srv/a', settings: { dataDir: '/srv/b' }, env: {}, host })).toBe('/srv/a');
-    expect(inventoryDataDir({ settings: { dataDir: '/srv/b' }, env: {}, host })).toBe('/srv/b');
-    expect(inventoryDataDir({ env: { CAMSWEEP_DATA_DIR: '/srv/c' }, host })).toBe('/srv/c');
-    expect(inventoryDataDir({ env: {}, host })).toBe('/home/cam/.local/state/camsweep');
-    expect(inventoryDataDir({ env: {}, host: { ...host, uid: 0 } })).toBe('/var/lib/camsweep');
-    expect(inventoryDataDir({ dataDir: 'rel', env: {}, host })).toBe(path.resolve('rel'));
   });
 });
 

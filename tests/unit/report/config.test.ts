@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { defaultAgentId, defaultDataDir, reportConfigSchema, resolveReportConfig, ReportConfigError } from '../../../src/report/config.ts';
+import { defaultAgentId, reportConfigSchema, resolveReportConfig, ReportConfigError } from '../../../src/report/config.ts';
 import { loadReportSettings } from '../../../src/report/settings-file.ts';
 import { UsageError } from '../../../src/domain/errors.ts';
 import { createLogger } from '../../../src/util/log.ts';
@@ -151,12 +151,6 @@ describe('report configuration', () => {
     expect(() => loadReportSettings({ file: 'nope.yaml', env: {}, readFile: read, host: HOST })).toThrow(/cannot read config file nope\.yaml/u);
   });
 
-  it('default data dir: $CAMSWEEP_DATA_DIR, /var/lib/camsweep for root, else $XDG_STATE_HOME or ~/.local/state', () => {
-    expect(defaultDataDir({ CAMSWEEP_DATA_DIR: '/x' }, HOST)).toBe('/x');
-    expect(defaultDataDir({}, { ...HOST, uid: 0 })).toBe('/var/lib/camsweep');
-    expect(defaultDataDir({ XDG_STATE_HOME: '/state' }, HOST)).toBe('/state/camsweep');
-    expect(defaultDataDir({ XDG_STATE_HOME: 'relative' }, HOST)).toBe('/home/cam/.local/state/camsweep');
-  });
 
   it('default agent id: the host name, or a stable hash of an odd one', () => {
     expect(defaultAgentId('Cam-Agent.Site1')).toBe('cam-agent.site1');
