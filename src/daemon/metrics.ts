@@ -1,4 +1,5 @@
 import type { DeviceStatus, SweepResult } from '../domain/types.ts';
+import { DEVICE_STATUSES } from '../domain/kinds.ts';
 import type { ChangeType } from '../inventory/types.ts';
 import type { DeliveryStats } from '../report/deliver.ts';
 import { createRegistry, type Counter, type Gauge, type Histogram } from './prometheus.ts';
@@ -23,7 +24,7 @@ export const CHANGE_TYPES = [
 const everyChangeType: [Exclude<ChangeType, (typeof CHANGE_TYPES)[number]>] extends [never] ? true : false = true;
 void everyChangeType;
 
-export const STATUSES: readonly DeviceStatus[] = ['restricted', 'review', 'clear'];
+export const STATUSES: readonly DeviceStatus[] = DEVICE_STATUSES;
 
 /** Where a daemon error happened (label values of camsweep_errors_total). */
 export const ERROR_STAGES = ['sweep', 'inventory', 'report', 'delivery', 'reload', 'http'] as const;

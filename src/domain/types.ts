@@ -81,23 +81,33 @@ export type DeviceKind =
 
 export type DeviceStatus = 'restricted' | 'review' | 'clear';
 
-export interface Device {
+/**
+ * Everything one host said, merged (src/sweep/merge.ts), before any judgement: its addresses,
+ * what it reports about itself and every piece of evidence. It names no maker, brand, kind or
+ * status: those are the judge's alone (src/sweep/judge.ts).
+ */
+export interface MergedDevice {
   ip: string;
   /** Every address this device answered from (ip is the first). */
   addresses: string[];
   mac: string | null;
-  manufacturer: string | null;
-  brand: string | null;
+  /** As the device reports it (the judge may name it more precisely). */
   model: string | null;
   firmware: string | null;
   serial: string | null;
-  kind: DeviceKind;
-  status: DeviceStatus;
-  confidence: number;
   protocols: Protocol[];
   interfaces: string[];
   identifiers: Identifiers;
   evidence: Evidence[];
+}
+
+/** A judged device: who made it, under which label, what it is, and the policy's verdict. */
+export interface Device extends MergedDevice {
+  manufacturer: string | null;
+  brand: string | null;
+  kind: DeviceKind;
+  status: DeviceStatus;
+  confidence: number;
   /** Who made it, under which label, and why we think so (fingerprinting). */
   attribution?: Attribution;
   /** The policy's verdict: status with the reason, pack, rule and source behind it. */

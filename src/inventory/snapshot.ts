@@ -1,4 +1,5 @@
 import type { Device, DeviceKind, DeviceStatus } from '../domain/types.ts';
+import { DEVICE_KINDS, DEVICE_STATUSES } from '../domain/kinds.ts';
 import type { ChangeEvent } from './types.ts';
 
 /**
@@ -63,8 +64,8 @@ export function eventDevice(s: Snapshot): ChangeEvent['device'] {
   return { ip: s.ip, mac: s.mac, manufacturer: s.manufacturer, brand: s.brand, model: s.model, kind: s.kind, status: s.status };
 }
 
-const STATUSES: ReadonlySet<string> = new Set(['restricted', 'review', 'clear']);
-const KINDS: ReadonlySet<string> = new Set(['camera', 'recorder', 'intercom', 'printer', 'media', 'network', 'computer', 'other']);
+const STATUSES: ReadonlySet<string> = new Set(DEVICE_STATUSES);
+const KINDS: ReadonlySet<string> = new Set(DEVICE_KINDS);
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 

@@ -1,4 +1,5 @@
 import type { DeviceKind } from '../domain/types.ts';
+import { VIDEO_KINDS } from '../domain/kinds.ts';
 import type { Attribution, PolicyVerdict } from '../domain/verdict.ts';
 import { cleanText } from '../util/text.ts';
 import type { Policy } from './load.ts';
@@ -40,8 +41,8 @@ export interface DecideOptions {
   asOf: Date;
 }
 
-/** Device kinds that need a known maker to be cleared. */
-export const REVIEW_KINDS: readonly DeviceKind[] = ['camera', 'recorder', 'intercom'];
+/** Device kinds that need a known maker to be cleared: the video kinds. */
+export const REVIEW_KINDS: readonly DeviceKind[] = VIDEO_KINDS;
 
 const fmt = (n: number) => n.toFixed(2);
 const name = (s: string) => cleanText(s, 100);

@@ -1,9 +1,10 @@
 import type { DeviceKind, Evidence } from '../domain/types.ts';
 
 /**
- * What kind of device the evidence describes, before fingerprinting. Each rule reads one
- * evidence field; the first kind in KIND_ORDER with a matching rule wins, so a camera that
- * also runs a media server is still a camera.
+ * What kind of device the protocols say it is; the judge weighs it against what the
+ * fingerprints claim (src/sweep/judge.ts, chooseKind). Each rule reads one evidence field; the
+ * first kind in KIND_ORDER with a matching rule wins, so a camera that also runs a media server
+ * is still a camera.
  */
 interface KindRule {
   kind: DeviceKind;
@@ -51,9 +52,4 @@ export function classifyKind(evidence: readonly Evidence[]): DeviceKind {
   // streaming video; AirPlay's RTSP comes with its mDNS types, which classify it first).
   if (found.size === 0 && evidence.some((e) => e.protocol === 'rtsp' || e.field.startsWith('rtsp.'))) return 'camera';
   return KIND_ORDER.find((k) => found.has(k)) ?? 'other';
-}
-
-/** Camera-like kinds: the ones whose maker matters to the policy. */
-export function isVideoKind(kind: DeviceKind): boolean {
-  return kind === 'camera' || kind === 'recorder' || kind === 'intercom';
 }

@@ -1,9 +1,10 @@
-import type { Device, DeviceKind } from '../domain/types.ts';
+import type { Device, DeviceKind, Evidence, MergedDevice } from '../domain/types.ts';
+import { isVideoKind } from '../domain/kinds.ts';
 import { attribute, withMacEvidence, type FingerprintDb } from '../fingerprint/index.ts';
 import { decide } from '../policy/decide.ts';
 import type { Policy } from '../policy/load.ts';
-import { isVideoKind } from './classify.ts';
-import { protocolsOf } from './merge.ts';
+import { classifyKind } from './classify.ts';
+import { firstValue, protocolsOf } from './merge.ts';
 
 /** What the sweep needs to turn evidence into verdicts: loaded once, before any probe. */
 export interface Judge {
@@ -16,27 +17,52 @@ export interface Judge {
 /**
  * A merged device, judged: its MAC's registry facts join the evidence, fingerprints name the
  * maker (manufacturer of record), the label (brand), model, kind and a confidence, and the
- * policy gives the status with its pack, rule and source. Pure given the loaded judge.
+ * policy gives the status with its pack, rule and source. Pure given the loaded judge. The
+ * one author of a device's manufacturer, brand, kind, status and verdict: a sweep's device and
+ * one identified on its own (an announcement between sweeps) are judged alike.
  */
-export function judgeDevice(device: Device, judge: Judge, asOf: Date): Device {
+export function judgeDevice(device: MergedDevice, judge: Judge, asOf: Date): Device {
   const evidence = withMacEvidence(device.evidence, device.mac);
   const attribution = attribute(evidence, judge.db);
-  const kind = chooseKind(device.kind, attribution.kind);
+  const kind = chooseKind(classifyKind(device.evidence), attribution.kind);
   const verdict = decide({ kind, attribution }, judge.policy, { threshold: judge.threshold, asOf });
+  // Field order is the order of the JSON documents (sweep output, inventory records).
   return {
-    ...device,
+    ip: device.ip,
+    addresses: device.addresses,
+    mac: device.mac,
     manufacturer: attribution.manufacturer,
     // The label: the brand a fingerprint recognised, else what the device calls itself.
-    brand: attribution.brand ?? device.brand,
+    brand: attribution.brand ?? statedManufacturer(device.evidence),
     model: attribution.model ?? device.model,
+    firmware: device.firmware,
+    serial: device.serial,
     kind,
-    confidence: round(attribution.confidence),
     status: verdict.status,
+    verdict,
+    confidence: round(attribution.confidence),
     protocols: protocolsOf(evidence),
+    interfaces: device.interfaces,
+    identifiers: device.identifiers,
     evidence,
     attribution,
-    verdict,
   };
+}
+
+/**
+ * The manufacturer a device names itself, in order of how directly it states it (its ONVIF
+ * device information first, a scope last): its label when no fingerprint recognises a brand.
+ */
+export function statedManufacturer(evidence: readonly Evidence[]): string | null {
+  return firstValue(evidence, [
+    'onvif.manufacturer',
+    'upnp.manufacturer',
+    'mdns.txt.usb_mfg',
+    'mdns.txt.manufacturer',
+    'mdns.txt.mfg',
+    'onvif.scope.mfr',
+    'onvif.scope.manufacturer',
+  ]);
 }
 
 /**

@@ -1,7 +1,6 @@
 import { evidenceList, MAX_EVIDENCE } from '../domain/evidence.ts';
-import { PROTOCOLS, type Device, type Evidence, type Identifiers, type Observation, type Protocol } from '../domain/types.ts';
+import { PROTOCOLS, type Evidence, type Identifiers, type MergedDevice, type Observation, type Protocol } from '../domain/types.ts';
 import { compareIp, isIpv4, withoutZone } from '../util/ip.ts';
-import { classifyKind, isVideoKind } from './classify.ts';
 
 /** Bounds that hold a device's record to a fixed size, whatever a host sends. */
 export const MAX_EVIDENCE_PER_DEVICE = MAX_EVIDENCE;
@@ -21,9 +20,10 @@ interface HostGroup {
 /**
  * All observations merged into one device per host: grouped by source IP, then groups that
  * share a MAC become one device (a host answering from two addresses). Every observation's
- * evidence is kept, deduplicated, in arrival order.
+ * evidence is kept, deduplicated, in arrival order. Nothing is judged here: the devices name
+ * no maker, kind or status (src/sweep/judge.ts does).
  */
-export function mergeObservations(input: MergeInput): Device[] {
+export function mergeObservations(input: MergeInput): MergedDevice[] {
   const byIp = new Map<string, HostGroup>();
   for (const obs of input.observations) {
     let group = byIp.get(obs.ip);
@@ -51,7 +51,7 @@ export function mergeObservations(input: MergeInput): Device[] {
   return devices.sort((a, b) => compareIp(a.ip, b.ip));
 }
 
-function buildDevice(group: HostGroup, neighbours: ReadonlyMap<string, string> | undefined): Device {
+function buildDevice(group: HostGroup, neighbours: ReadonlyMap<string, string> | undefined): MergedDevice {
   const { list: evidence, push: add } = evidenceList('arp', MAX_EVIDENCE_PER_DEVICE);
   for (const ip of group.ips) {
     const mac = neighbourMac(neighbours, ip);
@@ -68,26 +68,7 @@ function buildDevice(group: HostGroup, neighbours: ReadonlyMap<string, string> |
     }
   }
 
-  const first = (...fields: string[]): string | null => {
-    for (const field of fields) {
-      const hit = evidence.find((e) => e.field === field && e.value !== '');
-      if (hit) return hit.value;
-    }
-    return null;
-  };
-
-  // Until fingerprinting lands, the manufacturer is the one the device plainly reports,
-  // in order of how directly the device states it.
-  const manufacturer = first(
-    'onvif.manufacturer',
-    'upnp.manufacturer',
-    'mdns.txt.usb_mfg',
-    'mdns.txt.manufacturer',
-    'mdns.txt.mfg',
-    'onvif.scope.mfr',
-    'onvif.scope.manufacturer',
-  );
-  const model = first(
+  const model = firstValue(evidence, [
     'onvif.model',
     'sadp.model',
     'dhip.model',
@@ -98,10 +79,9 @@ function buildDevice(group: HostGroup, neighbours: ReadonlyMap<string, string> |
     'mdns.txt.ty',
     'onvif.scope.hardware',
     'onvif.scope.model',
-  );
-  const firmware = first('onvif.firmware', 'sadp.firmware', 'dhip.firmware', 'mdns.txt.fw', 'mdns.txt.firmware');
-  const serial = identifiers.serial ?? first('onvif.serial', 'sadp.serial', 'dhip.serial', 'upnp.serialNumber', 'mdns.txt.serial', 'mdns.txt.sn');
-  const kind = classifyKind(evidence);
+  ]);
+  const firmware = firstValue(evidence, ['onvif.firmware', 'sadp.firmware', 'dhip.firmware', 'mdns.txt.fw', 'mdns.txt.firmware']);
+  const serial = identifiers.serial ?? firstValue(evidence, ['onvif.serial', 'sadp.serial', 'dhip.serial', 'upnp.serialNumber', 'mdns.txt.serial', 'mdns.txt.sn']);
   const protocols = protocolsOf(evidence);
 
   const addresses = [...new Set(group.ips)].sort(compareIp);
@@ -110,44 +90,14 @@ function buildDevice(group: HostGroup, neighbours: ReadonlyMap<string, string> |
     ip: addresses.find(isIpv4) ?? group.ips[0]!,
     addresses,
     mac: group.mac,
-    manufacturer,
-    brand: manufacturer,
     model,
     firmware,
     serial,
-    kind,
-    status: isVideoKind(kind) ? 'review' : 'clear',
-    verdict: isVideoKind(kind)
-      ? { status: 'review', reason: `a ${kind} whose maker is not established` }
-      : { status: 'clear', reason: `not a video device (${kind})` },
-    confidence: reportedConfidence(evidence, manufacturer),
     protocols,
     interfaces: [...interfaces].sort(),
     identifiers,
     evidence,
   };
-}
-
-/**
- * Confidence that `manufacturer` names the maker, from how it was reported: the device's own
- * ONVIF device information is the most direct statement, a scope the least. Fingerprinting
- * replaces this with weighed, cross-checked evidence.
- */
-function reportedConfidence(evidence: readonly Evidence[], manufacturer: string | null): number {
-  if (manufacturer === null) return 0;
-  const weights: Array<[string, number]> = [
-    ['onvif.manufacturer', 0.6],
-    ['upnp.manufacturer', 0.5],
-    ['mdns.txt.usb_mfg', 0.4],
-    ['mdns.txt.manufacturer', 0.4],
-    ['mdns.txt.mfg', 0.4],
-    ['onvif.scope.mfr', 0.3],
-    ['onvif.scope.manufacturer', 0.3],
-  ];
-  for (const [field, w] of weights) {
-    if (evidence.some((e) => e.field === field && e.value === manufacturer)) return w;
-  }
-  return 0;
 }
 
 /** The protocols behind a list of evidence, each once, in the order of PROTOCOLS. */
@@ -164,4 +114,13 @@ export function neighbourMac(neighbours: ReadonlyMap<string, string> | undefined
   if (!neighbours) return undefined;
   const bare = withoutZone(ip);
   return neighbours.get(ip) ?? (bare === ip ? undefined : neighbours.get(bare.toLowerCase()));
+}
+
+/** The first non-empty value of the first of `fields` the evidence holds, in the order given. */
+export function firstValue(evidence: readonly Evidence[], fields: readonly string[]): string | null {
+  for (const field of fields) {
+    const hit = evidence.find((e) => e.field === field && e.value !== '');
+    if (hit) return hit.value;
+  }
+  return null;
 }

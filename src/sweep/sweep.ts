@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../util/log.ts';
 import type { HttpClient } from '../util/http.ts';
-import type { Device, Observation, Protocol, SweepError, SweepResult } from '../domain/types.ts';
+import type { Device, MergedDevice, Observation, Protocol, SweepError, SweepResult } from '../domain/types.ts';
 import type { AuditSink, DatagramAudit } from '../domain/audit.ts';
 import { auditDatagrams, auditHttp } from './audit-hooks.ts';
 import type { Discoverer } from '../discovery/types.ts';
@@ -97,8 +97,8 @@ export interface SweepOptions {
   audit?: AuditSink;
   /** The sweep's id (default: a random UUID). */
   sweepId?: string;
-  /** Turns each merged device into a judged one (fingerprints + policy). */
-  judge?: (device: Device, asOf: Date) => Device;
+  /** Turns each merged device into a judged one (fingerprints + policy: src/sweep/judge.ts). */
+  judge: (device: MergedDevice, asOf: Date) => Device;
   /**
    * Routed networks: target ranges and the addresses to probe in them by unicast (from
    * resolveTargets, excluded ranges already removed). The listen window for these starts
@@ -409,9 +409,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const neighbours = await options.neighbours();
   const merged = mergeObservations({ observations: [...observations.values()].flat(), neighbours });
   phase('merged', () => ({ devices: merged.length }));
-  const judge = options.judge;
-  const devices = judge ? merged.map((d) => judge(d, startedAt)) : merged;
-  if (judge) phase('judged');
+  const devices = merged.map((d) => options.judge(d, startedAt));
+  phase('judged');
   const finishedAt = now();
   log.info({ sweep: { devices: devices.length, errors: errors.length, ms: finishedAt.getTime() - startedAt.getTime() } }, 'sweep finished');
 

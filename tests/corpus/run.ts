@@ -2,7 +2,7 @@ import type { Device } from '../../src/domain/types.ts';
 import { loadFingerprintDb } from '../../src/fingerprint/index.ts';
 import { DEFAULT_THRESHOLD } from '../../src/policy/config.ts';
 import { loadPolicy } from '../../src/policy/load.ts';
-import { isVideoKind } from '../../src/sweep/classify.ts';
+import { isVideoKind } from '../../src/domain/kinds.ts';
 import { judgeDevice, type Judge } from '../../src/sweep/judge.ts';
 import { mergeObservations } from '../../src/sweep/merge.ts';
 import { RESTRICTED_MAKERS } from './manifest/index.ts';

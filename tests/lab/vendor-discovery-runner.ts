@@ -14,6 +14,7 @@ import { createSadpDiscovery } from '../../src/discovery/sadp/index.ts';
 import { runSweep } from '../../src/sweep/sweep.ts';
 import { boundedRequest } from '../../src/util/http.ts';
 import { createLogger } from '../../src/util/log.ts';
+import { judgeWithDefaults } from '../helpers/judge.ts';
 
 const { values } = parseArgs({
   options: {
@@ -38,5 +39,6 @@ const result = await runSweep({
   neighbours: () => readNeighbours(),
   log: createLogger({ level: 'warn' }),
   audit: (entry) => audit.push(entry),
+  judge: judgeWithDefaults,
 });
 process.stdout.write(`${JSON.stringify({ result, audit })}\n`);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { DeviceKind, DeviceStatus } from '../../domain/types.ts';
+import { DEVICE_KINDS, DEVICE_STATUSES } from '../../domain/kinds.ts';
 import { CamsweepError, UsageError } from '../../domain/errors.ts';
 import { readReportSection } from '../../report/settings-file.ts';
 import { resolveDataDir } from '../../config/data-dir.ts';
@@ -18,8 +19,8 @@ import type { CliIo, CommandModule } from '../context.ts';
  * reference is well-formed, the inventory just has nothing by that name); 2 for bad flags.
  */
 
-const STATUSES: readonly DeviceStatus[] = ['restricted', 'review', 'clear'];
-const KINDS: readonly DeviceKind[] = ['camera', 'recorder', 'intercom', 'printer', 'media', 'network', 'computer', 'other'];
+const STATUSES = DEVICE_STATUSES;
+const KINDS = DEVICE_KINDS;
 
 interface CommonFlags {
   config?: string;

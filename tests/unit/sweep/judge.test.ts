@@ -70,6 +70,39 @@ describe('judgeDevice', () => {
   });
 });
 
+describe('judgeDevice: the one author of maker, kind and verdict', () => {
+  it('judges what the merger gathered: the maker the evidence establishes, the protocols\' kind, the verdict', () => {
+    const [merged] = mergeObservations({
+      observations: [
+        { protocol: 'wsd', ip: '10.0.0.5', interface: 'eth0', evidence: [{ protocol: 'wsd', field: 'wsd.type', value: 'dn:NetworkVideoTransmitter' }, { protocol: 'wsd', field: 'onvif.scope.hardware', value: 'DS-2CD2142FWD-I' }] },
+        { protocol: 'onvif', ip: '10.0.0.5', evidence: [{ protocol: 'onvif', field: 'onvif.manufacturer', value: 'HIKVISION' }, { protocol: 'onvif', field: 'onvif.model', value: 'DS-2CD2142FWD-I' }] },
+      ],
+      neighbours: new Map([['10.0.0.5', '44:19:b6:12:34:56']]),
+    });
+    const d = judgeDevice(merged!, judge, asOf);
+    expect(d).toMatchObject({ ip: '10.0.0.5', mac: '44:19:b6:12:34:56', manufacturer: 'Hikvision', kind: 'camera', status: 'restricted', interfaces: ['eth0'] });
+    expect(d.verdict).toMatchObject({ status: 'restricted', pack: 'us-ndaa-889', rule: 'hikvision' });
+  });
+
+  it('marks non-video devices clear and unknown makers with zero confidence', () => {
+    const [printer] = mergeObservations({
+      observations: [
+        {
+          protocol: 'wsd',
+          ip: '10.0.0.20',
+          evidence: [{ protocol: 'wsd', field: 'wsd.type', value: 'wprt:PrintDeviceType' }],
+        },
+      ],
+    });
+    expect(judgeDevice(printer!, judge, asOf)).toMatchObject({ kind: 'printer', status: 'clear', manufacturer: null, confidence: 0 });
+  });
+
+  it('labels a device with the maker it names itself when no fingerprint knows the brand', () => {
+    const d = judgeDevice(device([['wsd', 'wsd.type', 'dn:NetworkVideoTransmitter'], ['onvif', 'onvif.manufacturer', 'Obscura Optics']]), judge, asOf);
+    expect(d).toMatchObject({ brand: 'Obscura Optics', kind: 'camera' });
+  });
+});
+
 describe('chooseKind', () => {
   it.each([
     ['camera', 'recorder', 'recorder'],

@@ -39,13 +39,9 @@ describe('mergeObservations', () => {
     expect(d).toMatchObject({
       ip: '10.0.0.5',
       mac: '44:19:b6:12:34:56',
-      manufacturer: 'HIKVISION',
       model: 'DS-2CD2142FWD-I',
       firmware: 'V5.4.5 build 170124',
       serial: 'DS-2CD2142FWD-I20170314AAWR000000001',
-      kind: 'camera',
-      status: 'review',
-      confidence: 0.6,
       protocols: ['wsd', 'onvif', 'arp'],
       interfaces: ['eth0'],
       identifiers: { epr: 'urn:uuid:10.0.0.5', serial: 'DS-2CD2142FWD-I20170314AAWR000000001' },
@@ -77,17 +73,9 @@ describe('mergeObservations', () => {
     expect(devices[0]!.mac).toBe('ac:cc:8e:3c:04:19');
   });
 
-  it('marks non-video devices clear and unknown makers with zero confidence', () => {
-    const [printer] = mergeObservations({
-      observations: [
-        {
-          protocol: 'wsd',
-          ip: '10.0.0.20',
-          evidence: [{ protocol: 'wsd', field: 'wsd.type', value: 'wprt:PrintDeviceType' }],
-        },
-      ],
-    });
-    expect(printer).toMatchObject({ kind: 'printer', status: 'clear', manufacturer: null, confidence: 0 });
+  it('judges nothing: a merged device names no maker, brand, kind or status (the judge does)', () => {
+    const [d] = mergeObservations({ observations: [wsd('10.0.0.5')] });
+    for (const field of ['manufacturer', 'brand', 'kind', 'status', 'confidence', 'verdict', 'attribution']) expect(d).not.toHaveProperty(field);
   });
 
   it('bounds the evidence kept per device', () => {

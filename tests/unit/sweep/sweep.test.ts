@@ -5,6 +5,7 @@ import type { NetInterface } from '../../../src/discovery/interfaces.ts';
 import type { EnrichContext } from '../../../src/enrich/types.ts';
 import type { Observation } from '../../../src/domain/types.ts';
 import type { AuditEntry } from '../../../src/domain/audit.ts';
+import { judgeWithDefaults } from '../../helpers/judge.ts';
 import { silentLogger } from '../../../src/util/log.ts';
 import { sleep, aborted } from '../../../src/util/time.ts';
 
@@ -40,6 +41,7 @@ const base = (over: Partial<SweepOptions>): SweepOptions => ({
   credentialsFor: () => undefined,
   neighbours: async () => new Map(),
   log: silentLogger(),
+  judge: judgeWithDefaults,
   ...over,
 });
 
@@ -102,7 +104,8 @@ describe('runSweep', () => {
     );
     expect(calls.sort()).toEqual(['banner 10.66.0.11:80', 'banner 10.66.0.11:8080', 'onvif 10.66.0.11 http://10.66.0.11/onvif/device_service']);
     expect(result.devices).toHaveLength(1);
-    expect(result.devices[0]).toMatchObject({ manufacturer: 'HIKVISION', mac: '44:19:b6:00:00:01', protocols: ['wsd', 'onvif', 'arp'] });
+    expect(result.devices[0]).toMatchObject({ manufacturer: 'Hikvision', mac: '44:19:b6:00:00:01', protocols: ['wsd', 'onvif', 'arp', 'mac'] });
+    expect(result.devices[0]!.evidence).toContainEqual({ protocol: 'onvif', field: 'onvif.manufacturer', value: 'HIKVISION' });
     expect(result.errors.filter((e) => e.code === 'HTTP_TIMEOUT')).toHaveLength(2);
   });
 

@@ -14,6 +14,7 @@ import type { EnrichContext, EnrichResult } from '../../../../src/enrich/types.t
 import { runSweep, type SweepOptions } from '../../../../src/sweep/sweep.ts';
 import { parseCidr } from '../../../../src/util/cidr.ts';
 import type { HttpRequest } from '../../../../src/util/http.ts';
+import { judgeWithDefaults } from '../../../helpers/judge.ts';
 import { silentLogger } from '../../../../src/util/log.ts';
 import { aborted, sleep } from '../../../../src/util/time.ts';
 
@@ -83,6 +84,7 @@ const base = (over: Partial<SweepOptions>): SweepOptions => ({
   credentialsFor: () => undefined,
   neighbours: async () => new Map(),
   log: silentLogger(),
+  judge: judgeWithDefaults,
   ...over,
 });
 
