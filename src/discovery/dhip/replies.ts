@@ -3,6 +3,7 @@ import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { onSubnet } from '../../util/ip.ts';
 import type { NetInterface } from '../interfaces.ts';
+import { capErrorsPerSource, seenOnce } from '../reply-bounds.ts';
 import { dahuaV1ToObservation, decodeDahua, dhipToObservation } from './decode.ts';
 
 /**
@@ -40,7 +41,7 @@ export interface DahuaReplyStats {
   invalid: number;
 }
 
-const MAX_ERRORS_PER_HOST = 4;
+/** Distinct replies remembered (bounds memory whatever the segment sends). */
 const MAX_TRACKED = 4096;
 
 export function createDahuaReplyHandler(opts: DahuaReplyOptions): {
@@ -48,25 +49,18 @@ export function createDahuaReplyHandler(opts: DahuaReplyOptions): {
   readonly stats: DahuaReplyStats;
 } {
   const stats: DahuaReplyStats = { received: 0, emitted: 0, duplicates: 0, searches: 0, other: 0, offSubnet: 0, invalid: 0 };
-  const seen = new Set<string>();
-  const errorsByHost = new Map<string, number>();
+  const seen = seenOnce(MAX_TRACKED);
   const base = { protocol: 'dhip' as const, interface: opts.iface.name };
-
-  const report = (ip: string, code: string, message: string): void => {
-    if (!errorsByHost.has(ip) && errorsByHost.size >= MAX_TRACKED) return;
-    const n = (errorsByHost.get(ip) ?? 0) + 1;
-    errorsByHost.set(ip, n);
-    if (n <= MAX_ERRORS_PER_HOST) opts.error({ ...base, ip, code, message });
-    else opts.log.debug({ device: { ip, code } }, 'dhip: error not recorded (per-host cap)');
-  };
+  const capped = capErrorsPerSource({
+    record: (err) => opts.error(err),
+    onCapped: (err) => opts.log.debug({ device: { ip: err.ip, code: err.code } }, 'dhip: error not recorded (per-host cap)'),
+  });
+  const report = (ip: string, code: string, message: string): void => capped(ip, { ...base, ip, code, message });
 
   const firstTime = (key: string): boolean => {
-    if (seen.has(key)) {
-      stats.duplicates += 1;
-      return false;
-    }
-    if (seen.size < MAX_TRACKED) seen.add(key);
-    return true;
+    if (seen(key)) return true;
+    stats.duplicates += 1;
+    return false;
   };
 
   const onMessage = (msg: Buffer, ip: string, via: DahuaVia): void => {

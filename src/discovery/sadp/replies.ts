@@ -3,6 +3,7 @@ import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { onSubnet } from '../../util/ip.ts';
 import type { NetInterface } from '../interfaces.ts';
+import { capErrorsPerSource, seenOnce } from '../reply-bounds.ts';
 import { decodeSadp, sadpToObservation, type SadpProbeMatch } from './decode.ts';
 
 /**
@@ -44,9 +45,7 @@ export interface SadpReplyStats {
   invalid: number;
 }
 
-/** Errors recorded per source address; more are only counted. */
-const MAX_ERRORS_PER_HOST = 4;
-/** Distinct hosts / replies remembered (bounds memory whatever the segment sends). */
+/** Distinct replies remembered (bounds memory whatever the segment sends). */
 const MAX_TRACKED = 4096;
 
 export function createSadpReplyHandler(opts: SadpReplyOptions): {
@@ -54,26 +53,20 @@ export function createSadpReplyHandler(opts: SadpReplyOptions): {
   readonly stats: SadpReplyStats;
 } {
   const stats: SadpReplyStats = { received: 0, emitted: 0, duplicates: 0, probes: 0, foreign: 0, offSubnet: 0, invalid: 0 };
-  const seen = new Set<string>();
-  const errorsByHost = new Map<string, number>();
+  const firstTime = seenOnce(MAX_TRACKED);
   const base = { protocol: 'sadp' as const, interface: opts.iface.name };
-
-  const report = (ip: string, code: string, message: string): void => {
-    const n = (errorsByHost.get(ip) ?? 0) + 1;
-    if (!errorsByHost.has(ip) && errorsByHost.size >= MAX_TRACKED) return;
-    errorsByHost.set(ip, n);
-    if (n <= MAX_ERRORS_PER_HOST) opts.error({ ...base, ip, code, message });
-    else opts.log.debug({ device: { ip, code } }, 'sadp: error not recorded (per-host cap)');
-  };
+  const capped = capErrorsPerSource({
+    record: (err) => opts.error(err),
+    onCapped: (err) => opts.log.debug({ device: { ip: err.ip, code: err.code } }, 'sadp: error not recorded (per-host cap)'),
+  });
+  const report = (ip: string, code: string, message: string): void => capped(ip, { ...base, ip, code, message });
 
   const accept = (match: SadpProbeMatch, ip: string): void => {
     const { uuid: _uuid, ...content } = match;
-    const key = `${ip}\n${JSON.stringify(content)}`;
-    if (seen.has(key)) {
+    if (!firstTime(`${ip}\n${JSON.stringify(content)}`)) {
       stats.duplicates += 1;
       return;
     }
-    if (seen.size < MAX_TRACKED) seen.add(key);
     stats.emitted += 1;
     opts.emit(sadpToObservation(match, { ip, iface: opts.iface.name }));
   };

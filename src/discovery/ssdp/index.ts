@@ -1,9 +1,9 @@
 import { errorCode, errorMessage } from '../../domain/errors.ts';
-import type { Observation, SweepError } from '../../domain/types.ts';
+import type { SweepError } from '../../domain/types.ts';
 import { aborted, jitter, sleep } from '../../util/time.ts';
 import { REPLY_MARGIN_MS, type Discoverer, type DiscoveryContext } from '../types.ts';
 import { linkLocalSocket, openUdpSocket, type UdpSocket } from '../udp.ts';
-import { parseSsdpMessage, ssdpToObservation } from './decode.ts';
+import { createSsdpReplyHandler } from './replies.ts';
 import { DEFAULT_MX, DEFAULT_SEARCH_TARGETS, SSDP_GROUP, SSDP_GROUP6, SSDP_HOST6, SSDP_PORT, buildMSearch, clampMx } from './payloads.ts';
 
 /**
@@ -27,10 +27,6 @@ export interface SsdpDiscoveryOptions {
 const REPEAT_GAP_MS: readonly [number, number] = [250, 450];
 /** Gap between the searches of one round, ms. */
 const TARGET_GAP_MS: readonly [number, number] = [5, 30];
-/** Decode errors recorded per host; the rest are counted in the log only. */
-const MAX_ERRORS_PER_HOST = 4;
-/** Distinct source addresses tracked per interface and run. */
-const MAX_HOSTS = 4096;
 /** UPnP 1.1 recommends a multicast TTL of 2. */
 const MULTICAST_TTL = 2;
 
@@ -79,36 +75,9 @@ async function runOnInterface(
 ): Promise<void> {
   if (ctx.signal.aborted) return;
   const { iface, log } = ctx;
-  const replies = new Map<string, number>();
-  const failures = new Map<string, number>();
-
-  const bump = (counts: Map<string, number>, ip: string): number | undefined => {
-    if (!counts.has(ip) && counts.size >= MAX_HOSTS) return undefined;
-    const n = (counts.get(ip) ?? 0) + 1;
-    counts.set(ip, n);
-    return n;
-  };
-
+  const handler = createSsdpReplyHandler({ iface: iface.name, maxPerHost: config.maxPerHost, emit: (o) => ctx.emit(o), error: (e) => ctx.error(e), log });
   const onMessage = (buf: Buffer, ip: string): void => {
-    if (ctx.signal.aborted) return;
-    let obs: Observation;
-    try {
-      obs = ssdpToObservation(parseSsdpMessage(buf), { ip, iface: iface.name });
-    } catch (err) {
-      const n = bump(failures, ip);
-      if (n !== undefined && n <= MAX_ERRORS_PER_HOST) {
-        ctx.error(sweepError(ctx, errorCode(err, 'SSDP_INVALID'), errorMessage(err), ip));
-      } else {
-        log.debug({ device: { ip } }, 'ssdp: undecodable reply not recorded (per-host error cap)');
-      }
-      return;
-    }
-    const n = bump(replies, ip);
-    if (n === undefined || n > config.maxPerHost) {
-      if (n === config.maxPerHost + 1) log.debug({ device: { ip } }, 'ssdp: per-host reply cap reached');
-      return;
-    }
-    ctx.emit(obs);
+    if (!ctx.signal.aborted) handler.onMessage(buf, ip);
   };
 
   let socket: UdpSocket;
@@ -151,6 +120,7 @@ async function runOnInterface(
   } finally {
     socket.close();
     socket6?.close();
+    log.debug({ stats: handler.stats }, 'ssdp done');
   }
 }
 

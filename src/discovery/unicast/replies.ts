@@ -4,11 +4,12 @@ import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { createDahuaReplyHandler } from '../dhip/replies.ts';
 import type { NetInterface } from '../interfaces.ts';
+import { capErrorsPerSource, seenOnce } from '../reply-bounds.ts';
 import { decodeMdnsResponse, mdnsToObservations } from '../mdns/decode.ts';
 import { FollowUpTracker } from '../mdns/followup.ts';
 import { CAMERA_SERVICE_TYPES, type MdnsQuestion } from '../mdns/payloads.ts';
 import { createSadpReplyHandler } from '../sadp/replies.ts';
-import { parseSsdpMessage, ssdpToObservation } from '../ssdp/decode.ts';
+import { createSsdpReplyHandler } from '../ssdp/replies.ts';
 import { createReplyHandler as createWsdReplyHandler } from '../wsd/replies.ts';
 import type { ProbeIds, UnicastProtocol } from './probes.ts';
 
@@ -50,9 +51,7 @@ export interface UnicastReplyHandler {
   readonly stats: UnicastReplyStats;
 }
 
-/** Errors recorded per protocol and host; more are only logged. */
-const MAX_ERRORS_PER_HOST = 4;
-/** Hosts and replies remembered, whatever the network sends. */
+/** Hosts (errors are capped per protocol and host) and replies remembered, whatever the network sends. */
 const MAX_TRACKED = 16_384;
 /** Hosts whose mDNS answers are followed up. */
 const MAX_MDNS_HOSTS = 1024;
@@ -70,27 +69,23 @@ function pseudoInterface(name: string): NetInterface {
 
 export function createUnicastReplyHandler(opts: UnicastReplyOptions): UnicastReplyHandler {
   const stats: UnicastReplyStats = { received: 0, emitted: 0, duplicates: 0, unexpected: 0 };
-  const seen = new Set<string>();
-  const errorsByKey = new Map<string, number>();
+  const firstTime = seenOnce(MAX_TRACKED);
   const trackers = new Map<string, FollowUpTracker>();
 
-  const error = (protocol: UnicastProtocol, ip: string, err: SweepError): void => {
-    const key = `${protocol}\n${ip}`;
-    if (!errorsByKey.has(key) && errorsByKey.size >= MAX_TRACKED) return;
-    const n = (errorsByKey.get(key) ?? 0) + 1;
-    errorsByKey.set(key, n);
-    if (n <= MAX_ERRORS_PER_HOST) opts.error(relabel({ ...err, protocol, ip }, opts.interfaceOf(ip)));
-    else opts.log.debug({ device: { ip, protocol, code: err.code } }, 'unicast: error not recorded (per-host cap)');
-  };
+  const capped = capErrorsPerSource({
+    record: (err) => opts.error(err),
+    maxSources: MAX_TRACKED,
+    onCapped: (err) => opts.log.debug({ device: { ip: err.ip, protocol: err.protocol, code: err.code } }, 'unicast: error not recorded (per-host cap)'),
+  });
+  const error = (protocol: UnicastProtocol, ip: string, err: SweepError): void =>
+    capped(`${protocol}\n${ip}`, relabel({ ...err, protocol, ip }, opts.interfaceOf(ip)));
 
   const emit = (ip: string, obs: Observation): void => {
     const labelled = relabel({ ...obs, ip }, opts.interfaceOf(ip));
-    const digest = createHash('sha1').update(JSON.stringify(labelled)).digest('base64');
-    if (seen.has(digest)) {
+    if (!firstTime(createHash('sha1').update(JSON.stringify(labelled)).digest('base64'))) {
       stats.duplicates += 1;
       return;
     }
-    if (seen.size < MAX_TRACKED) seen.add(digest);
     stats.emitted += 1;
     opts.emit(labelled);
   };
@@ -125,17 +120,6 @@ export function createUnicastReplyHandler(opts: UnicastReplyOptions): UnicastRep
     if (tracker) opts.onMdnsFollowUp?.(ip);
   };
 
-  const ssdp = (msg: Buffer, ip: string): void => {
-    let obs: Observation;
-    try {
-      obs = ssdpToObservation(parseSsdpMessage(msg), { ip });
-    } catch (err) {
-      error('ssdp', ip, { code: errorCode(err, 'SSDP_INVALID'), message: errorMessage(err) });
-      return;
-    }
-    emit(ip, obs);
-  };
-
   const dispatch = (protocol: UnicastProtocol, msg: Buffer, ip: string): void => {
     switch (protocol) {
       case 'wsd':
@@ -148,7 +132,7 @@ export function createUnicastReplyHandler(opts: UnicastReplyOptions): UnicastRep
         createDahuaReplyHandler({ iface: pseudoInterface(''), ...sinks('dhip', ip) }).onMessage(msg, ip, 'unicast');
         return;
       case 'ssdp':
-        ssdp(msg, ip);
+        createSsdpReplyHandler({ iface: '', maxPerHost: 1, ...sinks('ssdp', ip) }).onMessage(msg, ip);
         return;
       case 'mdns':
         mdns(msg, ip);

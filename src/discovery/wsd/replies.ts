@@ -2,6 +2,7 @@ import { errorCode, errorMessage } from '../../domain/errors.ts';
 import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { xmlNamespaces } from '../../util/xml.ts';
+import { capErrorsPerSource, seenOnce } from '../reply-bounds.ts';
 import { decodeProbeMatches, probeMatchToObservation } from './decode.ts';
 
 /**
@@ -21,10 +22,6 @@ export interface ReplyHandlerOptions {
 
 /** Upper bound of distinct (source, match) pairs remembered to suppress repeats. */
 const MAX_SEEN = 4096;
-/** Errors recorded per source address (as SSDP and SADP do); more are only counted. */
-export const MAX_ERRORS_PER_HOST = 4;
-/** Source addresses whose errors are counted, to bound the counter itself. */
-const MAX_ERROR_HOSTS = 4096;
 
 /**
  * `urn:uuid:X`, `uuid:X` and `X` name the same message (devices echo our MessageID with or
@@ -35,15 +32,11 @@ export function messageIdKey(id: string): string {
 }
 
 export function createReplyHandler(opts: ReplyHandlerOptions): (msg: Buffer, from: { address: string }) => void {
-  const seen = new Set<string>();
+  const firstTime = seenOnce(MAX_SEEN);
   const base = { protocol: 'wsd' as const, interface: opts.iface };
-  const errorsByHost = new Map<string, number>();
-  // A host that floods junk costs at most MAX_ERRORS_PER_HOST records, whatever it sends.
-  const error = (err: SweepError & { ip: string }): void => {
-    const n = (errorsByHost.get(err.ip) ?? 0) + 1;
-    if (errorsByHost.size < MAX_ERROR_HOSTS || errorsByHost.has(err.ip)) errorsByHost.set(err.ip, n);
-    if (n <= MAX_ERRORS_PER_HOST) opts.error(err);
-  };
+  // A host that floods junk costs at most MAX_ERRORS_PER_SOURCE records, whatever it sends.
+  const capped = capErrorsPerSource({ record: (err) => opts.error(err) });
+  const error = (err: SweepError & { ip: string }): void => capped(err.ip, err);
 
   return (msg, from) => {
     const ip = from.address;
@@ -75,9 +68,7 @@ export function createReplyHandler(opts: ReplyHandlerOptions): (msg: Buffer, fro
       }
       const namespaces = xmlNamespaces(text);
       for (const match of decoded.matches) {
-        const key = `${ip}\n${JSON.stringify(match)}`;
-        if (seen.has(key)) continue;
-        if (seen.size < MAX_SEEN) seen.add(key);
+        if (!firstTime(`${ip}\n${JSON.stringify(match)}`)) continue;
         opts.emit(probeMatchToObservation(match, { ip, iface: opts.iface }, namespaces));
       }
     } catch (err) {
