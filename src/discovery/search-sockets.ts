@@ -17,7 +17,7 @@ import { errorCode, errorMessage } from '../domain/errors.ts';
 import type { SweepError } from '../domain/types.ts';
 import { jitter, sleep } from '../util/time.ts';
 import { REPLY_MARGIN_MS, type DiscoveryContext } from './types.ts';
-import { openUdpSocket, type UdpSocket } from './udp.ts';
+import type { UdpSocket } from './udp.ts';
 
 export type SearchVia = 'unicast' | 'group';
 /** Tags every error; upper-cased, it is the stem of the error codes (SADP_..., DHIP_...). */
@@ -62,7 +62,7 @@ export async function openSearchSockets(options: SearchSocketsOptions): Promise<
 
   let search: UdpSocket;
   try {
-    search = await openUdpSocket({
+    search = await ctx.udp({
       bindAddress: iface.address,
       bindPort: 0,
       multicastInterface: iface.address,
@@ -86,7 +86,7 @@ export async function openSearchSockets(options: SearchSocketsOptions): Promise<
     listener?.close();
   };
   try {
-    listener = await openUdpSocket({
+    listener = await ctx.udp({
       bindAddress: '0.0.0.0',
       bindPort: port,
       reuseAddr: true,

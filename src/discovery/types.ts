@@ -2,6 +2,7 @@ import type { Logger } from '../util/log.ts';
 import type { Observation, Protocol, SweepError } from '../domain/types.ts';
 import type { NetInterface } from './interfaces.ts';
 import type { DatagramAudit } from '../domain/audit.ts';
+import type { UdpFactory } from './udp.ts';
 
 /** What a discoverer gets for one interface and one sweep. */
 export interface DiscoveryContext {
@@ -16,7 +17,9 @@ export interface DiscoveryContext {
   /** A problem that did not stop this discoverer (bad reply, send failure). */
   error(err: SweepError): void;
   random?: () => number;
-  /** Pass to openUdpSocket({ audit }) so every datagram sent is recorded. */
+  /** Opens the sockets: the host's (openUdpSocket) in a sweep, a simulated segment in unit tests. */
+  udp: UdpFactory;
+  /** Pass to ctx.udp({ audit }) so every datagram sent is recorded. */
   audit?: DatagramAudit;
   /**
    * The adaptive window (docs/decisions/window.md): after each send, a discoverer says how long

@@ -48,6 +48,14 @@ export interface UdpSocket {
  */
 export const RECV_BUFFER_BYTES = 1024 * 1024;
 
+/**
+ * Opens a socket: what discovery gets in its context (`DiscoveryContext.udp`), so the same
+ * protocol code runs on the host's sockets (openUdpSocket) or on a simulated segment in unit
+ * tests (udp-memory.ts).
+ */
+export type UdpFactory = (options: UdpSocketOptions) => Promise<UdpSocket>;
+
+/** The host's own sockets (node:dgram). */
 export async function openUdpSocket(options: UdpSocketOptions): Promise<UdpSocket> {
   const socket = dgram.createSocket({ type: options.family === 6 ? 'udp6' : 'udp4', reuseAddr: options.reuseAddr ?? false });
   const maxDatagram = options.maxDatagram ?? 65_535;

@@ -16,6 +16,7 @@ import { runUnicastProbe, type UnicastContext, type UnicastStats } from '../disc
 import { DEFAULT_UNICAST_RATE, type UnicastProtocol } from '../discovery/unicast/probes.ts';
 import { mergeObservations } from './merge.ts';
 import { openListenWindow } from './window.ts';
+import { openUdpSocket, type UdpFactory } from '../discovery/udp.ts';
 
 /** The enrichers the sweep calls for each host; injected so tests can replace any of them. */
 export interface Enrichers {
@@ -116,6 +117,8 @@ export interface SweepOptions {
   onProgress?: (probed: number, total: number) => void;
   /** The unicast prober; injectable for tests. */
   probeUnicast?: (ctx: UnicastContext) => Promise<UnicastStats>;
+  /** Opens the discovery sockets (default: the host's, openUdpSocket). */
+  udp?: UdpFactory;
 }
 
 /**
@@ -309,6 +312,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     }
   };
 
+  const udp = options.udp ?? openUdpSocket;
   const runs: Array<Promise<void>> = [];
   for (const iface of options.interfaces) {
     for (const discoverer of options.discoverers) {
@@ -320,6 +324,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
             iface,
             signal: window.signal,
             windowMs: options.windowMs,
+            udp,
             log: dlog,
             emit: (obs) => accept({ ...obs, interface: obs.interface ?? iface.name }, true),
             audit: datagramAudit(discoverer.protocol, iface.name),
@@ -352,6 +357,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       addresses: unicastAddresses,
       ...(options.unicastProtocols === undefined ? {} : { protocols: options.unicastProtocols }),
       rate,
+      udp,
       concurrency: pacing.concurrency,
       listenMs: options.windowMs,
       ...(options.settle ? { idleMs: options.settle.idleMs } : {}),

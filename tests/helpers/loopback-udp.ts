@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { openUdpSocket, type UdpFactory } from '../../src/discovery/udp.ts';
 import dgram from 'node:dgram';
 import type { NetInterface } from '../../src/discovery/interfaces.ts';
 import type { Discoverer } from '../../src/discovery/types.ts';
@@ -63,8 +64,13 @@ export interface ExpectedReplies {
   afterSends: number;
 }
 
-/** Runs `discoverer` on `iface` for a window of `windowMs` (then aborted), collecting what it reports. */
-export async function runOnLoopback(discoverer: Discoverer, iface: NetInterface, windowMs: number, random?: () => number): Promise<LoopbackRun> {
+/** Runs `discoverer` on `iface` for a window of `windowMs` (then aborted) on the host's sockets, collecting what it reports. */
+export function runOnLoopback(discoverer: Discoverer, iface: NetInterface, windowMs: number, random?: () => number): Promise<LoopbackRun> {
+  return runDiscoverer(discoverer, iface, windowMs, openUdpSocket, random);
+}
+
+/** Runs `discoverer` on `iface` for a window of `windowMs` (then aborted) with sockets from `udp`, collecting what it reports. */
+export async function runDiscoverer(discoverer: Discoverer, iface: NetInterface, windowMs: number, udp: UdpFactory, random?: () => number): Promise<LoopbackRun> {
   const observations: Observation[] = [];
   const audited: string[] = [];
   const errors: SweepError[] = [];
@@ -76,6 +82,7 @@ export async function runOnLoopback(discoverer: Discoverer, iface: NetInterface,
     expectReplies: (withinMs, last = false) => expected.push({ withinMs, last, afterSends: audited.length }),
     iface,
     signal: controller.signal,
+    udp,
     windowMs,
     log: silentLogger(),
     emit: (o) => observations.push(o),

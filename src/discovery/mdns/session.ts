@@ -17,7 +17,7 @@ import type { Logger } from '../../util/log.ts';
 import { jitter, sleep } from '../../util/time.ts';
 import { onSubnet } from '../../util/ip.ts';
 import { REPLY_MARGIN_MS, type DiscoveryContext } from '../types.ts';
-import { linkLocalSocket, openUdpSocket, type UdpSocket } from '../udp.ts';
+import { linkLocalSocket, type UdpSocket } from '../udp.ts';
 import { decodeMdnsResponse } from './decode.ts';
 import { FollowUpTracker, type FollowUpLimits } from './followup.ts';
 import { mdnsToObservations } from './observations.ts';
@@ -85,7 +85,7 @@ export class MdnsSession {
   async open(): Promise<boolean> {
     const address = this.ctx.iface.address;
     try {
-      this.query = await openUdpSocket({
+      this.query = await this.ctx.udp({
         bindAddress: address,
         bindPort: 0,
         multicastInterface: address,
@@ -99,7 +99,7 @@ export class MdnsSession {
       this.report({ code: 'MDNS_SOCKET_FAILED', message: `cannot open the mDNS query socket on ${address}: ${errorMessage(err)}` });
     }
     try {
-      this.listener = await openUdpSocket({
+      this.listener = await this.ctx.udp({
         bindAddress: '0.0.0.0',
         bindPort: MDNS_PORT,
         reuseAddr: true,
@@ -120,7 +120,7 @@ export class MdnsSession {
     const v6 = this.ctx.iface.ipv6;
     if (v6) {
       try {
-        this.query6 = await openUdpSocket({
+        this.query6 = await this.ctx.udp({
           family: 6,
           ...linkLocalSocket(v6),
           bindPort: 0,

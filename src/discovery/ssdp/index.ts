@@ -2,7 +2,7 @@ import { errorCode, errorMessage } from '../../domain/errors.ts';
 import type { SweepError } from '../../domain/types.ts';
 import { aborted, jitter, sleep } from '../../util/time.ts';
 import { REPLY_MARGIN_MS, type Discoverer, type DiscoveryContext } from '../types.ts';
-import { linkLocalSocket, openUdpSocket, type UdpSocket } from '../udp.ts';
+import { linkLocalSocket, type UdpSocket } from '../udp.ts';
 import { createSsdpReplyHandler } from './replies.ts';
 import { DEFAULT_MX, DEFAULT_SEARCH_TARGETS, SSDP_GROUP, SSDP_GROUP6, SSDP_HOST6, SSDP_PORT, buildMSearch, clampMx } from './payloads.ts';
 
@@ -82,7 +82,7 @@ async function runOnInterface(
 
   let socket: UdpSocket;
   try {
-    socket = await openUdpSocket({
+    socket = await ctx.udp({
       bindAddress: iface.address,
       bindPort: 0,
       multicastInterface: iface.address,
@@ -99,7 +99,7 @@ async function runOnInterface(
   let socket6: UdpSocket | undefined;
   if (iface.ipv6) {
     try {
-      socket6 = await openUdpSocket({
+      socket6 = await ctx.udp({
         family: 6,
         ...linkLocalSocket(iface.ipv6),
         bindPort: 0,

@@ -4,7 +4,7 @@ import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import type { RateLimiter } from '../../util/rate.ts';
 import { openListenWindow, type WindowMember } from '../../sweep/window.ts';
-import { openUdpSocket, type UdpSocket } from '../udp.ts';
+import type { UdpFactory, UdpSocket } from '../udp.ts';
 import { REPLY_MARGIN_MS } from '../types.ts';
 import { createProbeIds, mdnsQueries, unicastProbes, UNICAST_PORTS, UNICAST_PROTOCOLS, type ProbeIds, type UnicastProtocol } from './probes.ts';
 import { createUnicastReplyHandler } from './replies.ts';
@@ -30,6 +30,8 @@ export interface UnicastContext {
   addresses: readonly string[];
   protocols?: readonly UnicastProtocol[];
   rate: RateLimiter;
+  /** Opens the protocol sockets (openUdpSocket in a sweep). */
+  udp: UdpFactory;
   /** Addresses being probed at once (>= 1). */
   concurrency: number;
   /** How long replies are awaited after the last probe (at most, with `idleMs`). */
@@ -135,7 +137,7 @@ export async function runUnicastProbe(ctx: UnicastContext): Promise<UnicastStats
       try {
         sockets.set(
           protocol,
-          await openUdpSocket({
+          await ctx.udp({
             bindAddress: '0.0.0.0',
             bindPort: 0,
             audit: ctx.audit?.(protocol),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../../domain/errors.ts';
 import { aborted, jitter, sleep } from '../../util/time.ts';
 import { REPLY_MARGIN_MS, type Discoverer, type DiscoveryContext } from '../types.ts';
-import { linkLocalSocket, openUdpSocket, type UdpSocket } from '../udp.ts';
+import { linkLocalSocket, type UdpSocket } from '../udp.ts';
 import { WSD_LIMITS } from './decode.ts';
 import { buildProbe, NVT_TYPES, WSD_GROUP, WSD_GROUP6, WSD_PORT } from './payloads.ts';
 import { createReplyHandler } from './replies.ts';
@@ -70,7 +70,7 @@ export function createWsDiscovery(options: WsDiscoveryOptions = {}): Discoverer 
     let socket: UdpSocket | undefined;
     let socket6: UdpSocket | undefined;
     try {
-      socket = await openUdpSocket({
+      socket = await ctx.udp({
         bindAddress: ctx.iface.address,
         bindPort: 0,
         multicastInterface: ctx.iface.address,
@@ -107,7 +107,7 @@ async function openIpv6(ctx: DiscoveryContext, onMessage: (msg: Buffer, from: { 
   const v6 = ctx.iface.ipv6;
   if (!v6) return undefined;
   try {
-    return await openUdpSocket({
+    return await ctx.udp({
       family: 6,
       ...linkLocalSocket(v6),
       bindPort: 0,

@@ -4,6 +4,7 @@
  *   sh scripts/private-netns.sh npx vitest run tests/unit/discovery/dhip
  */
 import type dgram from 'node:dgram';
+import { openUdpSocket } from '../../../../src/discovery/udp.ts';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NetInterface } from '../../../../src/discovery/interfaces.ts';
@@ -132,7 +133,7 @@ describe('createDhipDiscovery on loopback (private namespace only)', () => {
     });
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 600);
-    await createDhipDiscovery({ v1: false }).run({ iface: LO, signal: controller.signal, windowMs: 600, log: silentLogger(), emit: () => undefined, error: () => undefined });
+    await createDhipDiscovery({ v1: false }).run({ iface: LO, signal: controller.signal, udp: openUdpSocket, windowMs: 600, log: silentLogger(), emit: () => undefined, error: () => undefined });
     clearTimeout(timer);
     expect(heard).toBe(0);
   });

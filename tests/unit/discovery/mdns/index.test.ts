@@ -9,6 +9,7 @@
  *   after a junk multicast datagram from 127.0.0.5.
  */
 import dgram from 'node:dgram';
+import { openUdpSocket } from '../../../../src/discovery/udp.ts';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import dnsPacket from 'dns-packet';
 import type { Answer, Question } from 'dns-packet';
@@ -135,6 +136,7 @@ async function runDiscovery(
   await createMdnsDiscovery(options).run({
     iface,
     signal: ac.signal,
+    udp: openUdpSocket,
     windowMs,
     log: silentLogger(),
     emit: (o) => observations.push(o),
@@ -288,7 +290,7 @@ describe('createMdnsDiscovery on loopback (private namespace)', () => {
     const ac = new AbortController();
     ac.abort();
     const errors: SweepError[] = [];
-    await createMdnsDiscovery().run({ iface: LO, signal: ac.signal, windowMs: 1000, log: silentLogger(), emit: () => undefined, error: (e) => errors.push(e) });
+    await createMdnsDiscovery().run({ iface: LO, signal: ac.signal, udp: openUdpSocket, windowMs: 1000, log: silentLogger(), emit: () => undefined, error: (e) => errors.push(e) });
     expect(errors).toEqual([]);
   });
 

@@ -4,6 +4,7 @@
  *   sh scripts/private-netns.sh npx vitest run tests/unit/discovery/sadp
  */
 import type dgram from 'node:dgram';
+import { openUdpSocket } from '../../../../src/discovery/udp.ts';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NetInterface } from '../../../../src/discovery/interfaces.ts';
@@ -138,7 +139,7 @@ describe('createSadpDiscovery on loopback (private namespace only)', () => {
     const controller = new AbortController();
     controller.abort();
     const started = performance.now();
-    await createSadpDiscovery().run({ iface: LO, signal: controller.signal, windowMs: 0, log: silentLogger(), emit: () => undefined, error: () => undefined });
+    await createSadpDiscovery().run({ iface: LO, signal: controller.signal, udp: openUdpSocket, windowMs: 0, log: silentLogger(), emit: () => undefined, error: () => undefined });
     expect(performance.now() - started).toBeLessThan(100);
   });
 });

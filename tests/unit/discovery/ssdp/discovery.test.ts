@@ -4,6 +4,7 @@
  *   sh scripts/private-netns.sh npx vitest run tests/unit/discovery/ssdp
  */
 import { execFileSync } from 'node:child_process';
+import { openUdpSocket } from '../../../../src/discovery/udp.ts';
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSsdpDiscovery, effectiveMx } from '../../../../src/discovery/ssdp/index.ts';
@@ -61,6 +62,7 @@ async function runFor(
   const ctx: DiscoveryContext = {
     iface: LO,
     signal: controller.signal,
+    udp: openUdpSocket,
     windowMs,
     log: silentLogger(),
     emit: (obs) => observations.push(obs),
@@ -187,6 +189,7 @@ describe('createSsdpDiscovery bounds and failures', () => {
     await createSsdpDiscovery().run({
       iface: { ...LO, name: 'ghost0', address: '10.254.254.254' },
       signal: controller.signal,
+      udp: openUdpSocket,
       windowMs: 3000,
       log: silentLogger(),
       emit: () => undefined,
@@ -206,6 +209,7 @@ describe('createSsdpDiscovery bounds and failures', () => {
       await createSsdpDiscovery().run({
         iface: LO,
         signal: controller.signal,
+        udp: openUdpSocket,
         windowMs: 3000,
         log: silentLogger(),
         emit: () => undefined,

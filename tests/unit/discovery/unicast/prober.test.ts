@@ -7,6 +7,7 @@
  * every datagram here goes to free ports the fake devices picked (UnicastContext.ports).
  */
 import dgram from 'node:dgram';
+import { openUdpSocket } from '../../../../src/discovery/udp.ts';
 import { readFileSync } from 'node:fs';
 import dnsPacket from 'dns-packet';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +127,7 @@ async function run(over: Partial<UnicastContext> & Pick<UnicastContext, 'address
   const stats = await runUnicastProbe({
     ports: ports!,
     rate: createRateLimiter({ perSecond: 1000 }),
+    udp: openUdpSocket,
     concurrency: 4,
     listenMs: 300,
     log: silentLogger(),

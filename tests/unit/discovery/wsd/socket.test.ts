@@ -4,6 +4,7 @@
  *   sh scripts/private-netns.sh npx vitest run tests/unit/discovery/wsd
  */
 import { execFileSync } from 'node:child_process';
+import { openUdpSocket } from '../../../../src/discovery/udp.ts';
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +103,7 @@ describe('createWsDiscovery on loopback (private namespace only)', () => {
     await discoverer.run({
       iface: LOOPBACK,
       signal: controller.signal,
+      udp: openUdpSocket,
       windowMs: 1500,
       log: silentLogger(),
       emit: (o) => observations.push(o),
@@ -155,6 +157,7 @@ describe('createWsDiscovery on loopback (private namespace only)', () => {
     await createWsDiscovery().run({
       iface: { ...LOOPBACK, name: 'ghost0', address: '10.99.99.99' },
       signal: controller.signal,
+      udp: openUdpSocket,
       windowMs: 2000,
       log: silentLogger(),
       emit: () => undefined,
@@ -171,6 +174,7 @@ describe('createWsDiscovery on loopback (private namespace only)', () => {
     await createWsDiscovery().run({
       iface: LOOPBACK,
       signal: controller.signal,
+      udp: openUdpSocket,
       windowMs: 0,
       log: silentLogger(),
       emit: () => undefined,
