@@ -7,12 +7,10 @@ import { createSsdpDiscovery } from '../discovery/ssdp/index.ts';
 import { createMdnsDiscovery } from '../discovery/mdns/index.ts';
 import { createSadpDiscovery } from '../discovery/sadp/index.ts';
 import { createDhipDiscovery } from '../discovery/dhip/index.ts';
-import { enrichOnvif } from '../enrich/onvif.ts';
-import { enrichUpnp } from '../enrich/upnp.ts';
-import { httpBanner } from '../enrich/banner.ts';
+import { ENRICHERS } from '../enrich/registry.ts';
 import { boundedRequest } from '../util/http.ts';
 import type { Logger } from '../util/log.ts';
-import { runSweep, type Enrichers } from '../sweep/sweep.ts';
+import { runSweep } from '../sweep/sweep.ts';
 import { createAuditSink } from '../sweep/audit-file.ts';
 import { judgeDevice, type Judge } from '../sweep/judge.ts';
 import { loadFingerprintDb } from '../fingerprint/index.ts';
@@ -81,8 +79,7 @@ export function createSweeper(config: Config, log: Logger, overrides: SweepOverr
     return interfaces;
   };
   pickInterfaces();
-  const enrichers: Enrichers =
-    (overrides.enrich ?? true) && config.enrich.enabled ? { onvif: enrichOnvif, upnp: enrichUpnp, banner: httpBanner } : {};
+  const enrichers = (overrides.enrich ?? true) && config.enrich.enabled ? ENRICHERS : [];
   const mx = overrides.mx ?? config.sweep.mx;
   const idleMs = overrides.fullWindow === true ? undefined : (overrides.idleMs ?? config.sweep.idleMs);
   const auditFile = overrides.auditFile ?? config.audit.file;

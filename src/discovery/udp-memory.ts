@@ -93,143 +93,152 @@ function broadcastOf(host: MemoryHostOptions): string {
   return [b >>> 24, (b >>> 16) & 255, (b >>> 8) & 255, b & 255].join('.');
 }
 
+interface SegmentState {
+  hosts: Host[];
+  sent: MemoryDatagram[];
+  order: number;
+}
+
 export function createMemorySegment(): MemorySegment {
-  const hosts: Host[] = [];
-  const sent: MemoryDatagram[] = [];
-  let order = 0;
-
-  const ownAddress = (host: Host, family: 4 | 6): string | undefined => (family === 4 ? host.options.address : host.options.ipv6?.address);
-
-  const deliver = (to: MemorySocket, payload: Buffer, source: { address: string; port: number }): void => {
-    // Node names an IPv6 link-local source with the zone of the interface it arrived on.
-    const scope = to.family === 6 ? to.host.options.ipv6?.scopeId : undefined;
-    const from = scope === undefined ? source : { address: `${source.address}%${scope}`, port: source.port };
-    setImmediate(() => {
-      if (to.closed) return;
-      if (payload.length > to.maxDatagram) {
-        to.dropped += 1;
-        return;
-      }
-      try {
-        to.options.onMessage(Buffer.from(payload), { ...from });
-      } catch (err) {
-        to.options.onError(err as Error);
-      }
-    });
-  };
-
-  const receivers = (sender: MemorySocket, address: string, port: number): MemorySocket[] => {
-    const family = sender.family;
-    const wildcard = family === 4 ? WILDCARD4 : WILDCARD6;
-    const bare = withoutZone(address).toLowerCase();
-    const open = (h: Host): MemorySocket[] => h.sockets.filter((s) => !s.closed && s.family === family && s.port === port);
-    if (isMulticast(bare)) {
-      return hosts
-        .filter((h) => h !== sender.host && h.groups.has(bare))
-        .flatMap((h) => open(h).filter((s) => s.address === wildcard || s.address === bare));
-    }
-    if (family === 4 && (bare === '255.255.255.255' || bare === broadcastOf(sender.host.options))) {
-      return hosts.filter((h) => h !== sender.host).flatMap((h) => open(h).filter((s) => s.address === wildcard));
-    }
-    const target = hosts.find((h) => ownAddress(h, family)?.toLowerCase() === bare);
-    if (target === undefined) return [];
-    const candidates = open(target).filter((s) => s.address === wildcard || s.address.toLowerCase() === bare);
-    candidates.sort((a, b) => Number(b.address !== wildcard) - Number(a.address !== wildcard) || b.order - a.order);
-    return candidates.slice(0, 1);
-  };
-
-  const open = (host: Host, options: UdpSocketOptions): UdpSocket => {
-    const family = options.family ?? 4;
-    const wildcard = family === 4 ? WILDCARD4 : WILDCARD6;
-    const own = ownAddress(host, family);
-    const bound = withoutZone(options.bindAddress).toLowerCase();
-    if (bound !== wildcard && bound !== own?.toLowerCase() && !(isMulticast(bound) && family === 4)) {
-      throw systemError('EADDRNOTAVAIL', `bind ${options.bindAddress}`);
-    }
-    if (family === 4 && !isIPv4(bound)) throw systemError('EINVAL', `bind ${options.bindAddress}`);
-    const reuse = options.reuseAddr ?? false;
-    let port = options.bindPort ?? 0;
-    if (port === 0) {
-      do {
-        port = host.nextPort;
-        host.nextPort += 1;
-      } while (host.sockets.some((s) => !s.closed && s.family === family && s.port === port));
-    }
-    const clash = host.sockets.find(
-      (s) => !s.closed && s.family === family && s.port === port && (s.address === wildcard || bound === wildcard || s.address === bound) && !(s.reuse && reuse),
-    );
-    if (clash !== undefined) throw systemError('EADDRINUSE', `bind ${options.bindAddress}:${port}`);
-    const socket: MemorySocket = {
-      host,
-      family,
-      address: bound,
-      port,
-      reuse,
-      broadcast: options.broadcast ?? false,
-      maxDatagram: options.maxDatagram ?? 65_535,
-      closed: false,
-      dropped: 0,
-      order: (order += 1),
-      options,
-    };
-    for (const m of options.memberships ?? []) {
-      const on = withoutZone(m.interfaceAddress).toLowerCase();
-      if (on !== host.options.address && on !== host.options.ipv6?.address.toLowerCase()) throw systemError('EADDRNOTAVAIL', `addMembership ${m.group} on ${m.interfaceAddress}`);
-      host.groups.add(m.group.toLowerCase());
-    }
-    host.sockets.push(socket);
-    const requested = options.recvBufferBytes ?? 1024 * 1024;
-    return {
-      get port() {
-        return socket.port;
-      },
-      get dropped() {
-        return socket.dropped;
-      },
-      get recvBufferBytes() {
-        return socket.closed ? 0 : 2 * requested;
-      },
-      send(payload, toPort, toAddress) {
-        if (socket.closed) return Promise.resolve();
-        const bytes = typeof payload === 'string' ? Buffer.from(payload) : Buffer.from(payload);
-        const bare = withoutZone(toAddress).toLowerCase();
-        if (family === 4 && !isIPv4(bare)) return Promise.reject(systemError('EINVAL', `send ${toAddress}`));
-        if (family === 4 && !isMulticast(bare) && !socket.broadcast && (bare === '255.255.255.255' || bare === broadcastOf(host.options))) {
-          return Promise.reject(systemError('EACCES', `send ${toAddress}:${toPort}`));
-        }
-        const from = { address: socket.address === wildcard ? (own ?? wildcard) : socket.address, port: socket.port };
-        sent.push({ from, to: { address: toAddress, port: toPort }, payload: bytes });
-        options.audit?.({ address: toAddress, port: toPort, payload: bytes });
-        for (const r of receivers(socket, toAddress, toPort)) deliver(r, bytes, from);
-        return Promise.resolve();
-      },
-      close() {
-        if (socket.closed) return;
-        socket.closed = true;
-        host.sockets = host.sockets.filter((s) => s !== socket);
-      },
-    };
-  };
-
+  const state: SegmentState = { hosts: [], sent: [], order: 0 };
   return {
     host(options) {
       if (!isIPv4(options.address)) throw new Error(`not an IPv4 address: ${options.address}`);
-      if (hosts.some((h) => h.options.address === options.address)) throw new Error(`${options.address} is on the segment already`);
+      if (state.hosts.some((h) => h.options.address === options.address)) throw new Error(`${options.address} is on the segment already`);
       const host: Host = { options, sockets: [], groups: new Set(), nextPort: 49152 };
-      hosts.push(host);
+      state.hosts.push(host);
       return (socketOptions) => {
         try {
-          return Promise.resolve(open(host, socketOptions));
+          return Promise.resolve(bind(state, host, socketOptions));
         } catch (err) {
           return Promise.reject(err as Error);
         }
       };
     },
     get sent() {
-      return sent;
+      return state.sent;
     },
     get openSockets() {
-      return hosts.reduce((n, h) => n + h.sockets.length, 0);
+      return state.hosts.reduce((n, h) => n + h.sockets.length, 0);
     },
   };
+}
+
+const ownAddress = (host: Host, family: 4 | 6): string | undefined => (family === 4 ? host.options.address : host.options.ipv6?.address);
+
+/** A socket on `host`, bound as Linux would bind it (or an error with the errno Linux gives). */
+function bind(state: SegmentState, host: Host, options: UdpSocketOptions): UdpSocket {
+  const family = options.family ?? 4;
+  const wildcard = family === 4 ? WILDCARD4 : WILDCARD6;
+  const bound = withoutZone(options.bindAddress).toLowerCase();
+  if (bound !== wildcard && bound !== ownAddress(host, family)?.toLowerCase() && !(isMulticast(bound) && family === 4)) {
+    throw systemError('EADDRNOTAVAIL', `bind ${options.bindAddress}`);
+  }
+  if (family === 4 && !isIPv4(bound)) throw systemError('EINVAL', `bind ${options.bindAddress}`);
+  const reuse = options.reuseAddr ?? false;
+  const port = options.bindPort === undefined || options.bindPort === 0 ? ephemeralPort(host, family) : options.bindPort;
+  const clash = host.sockets.find(
+    (s) => !s.closed && s.family === family && s.port === port && (s.address === wildcard || bound === wildcard || s.address === bound) && !(s.reuse && reuse),
+  );
+  if (clash !== undefined) throw systemError('EADDRINUSE', `bind ${options.bindAddress}:${port}`);
+  for (const m of options.memberships ?? []) {
+    const on = withoutZone(m.interfaceAddress).toLowerCase();
+    if (on !== host.options.address && on !== host.options.ipv6?.address.toLowerCase()) throw systemError('EADDRNOTAVAIL', `addMembership ${m.group} on ${m.interfaceAddress}`);
+    host.groups.add(m.group.toLowerCase());
+  }
+  const socket: MemorySocket = {
+    host,
+    family,
+    address: bound,
+    port,
+    reuse,
+    broadcast: options.broadcast ?? false,
+    maxDatagram: options.maxDatagram ?? 65_535,
+    closed: false,
+    dropped: 0,
+    order: (state.order += 1),
+    options,
+  };
+  host.sockets.push(socket);
+  const requested = options.recvBufferBytes ?? 1024 * 1024;
+  return {
+    get port() {
+      return socket.port;
+    },
+    get dropped() {
+      return socket.dropped;
+    },
+    get recvBufferBytes() {
+      return socket.closed ? 0 : 2 * requested;
+    },
+    send: (payload, toPort, toAddress) => send(state, socket, typeof payload === 'string' ? Buffer.from(payload) : Buffer.from(payload), toPort, toAddress),
+    close() {
+      if (socket.closed) return;
+      socket.closed = true;
+      host.sockets = host.sockets.filter((s) => s !== socket);
+    },
+  };
+}
+
+function ephemeralPort(host: Host, family: 4 | 6): number {
+  let port: number;
+  do {
+    port = host.nextPort;
+    host.nextPort += 1;
+  } while (host.sockets.some((s) => !s.closed && s.family === family && s.port === port));
+  return port;
+}
+
+function send(state: SegmentState, socket: MemorySocket, payload: Buffer, toPort: number, toAddress: string): Promise<void> {
+  if (socket.closed) return Promise.resolve();
+  const { family, host } = socket;
+  const wildcard = family === 4 ? WILDCARD4 : WILDCARD6;
+  const bare = withoutZone(toAddress).toLowerCase();
+  if (family === 4 && !isIPv4(bare)) return Promise.reject(systemError('EINVAL', `send ${toAddress}`));
+  if (family === 4 && !socket.broadcast && (bare === '255.255.255.255' || bare === broadcastOf(host.options))) {
+    return Promise.reject(systemError('EACCES', `send ${toAddress}:${toPort}`));
+  }
+  const from = { address: socket.address === wildcard ? (ownAddress(host, family) ?? wildcard) : socket.address, port: socket.port };
+  state.sent.push({ from, to: { address: toAddress, port: toPort }, payload });
+  socket.options.audit?.({ address: toAddress, port: toPort, payload });
+  for (const r of receivers(state.hosts, socket, bare, toPort)) deliver(r, payload, from);
+  return Promise.resolve();
+}
+
+/** Who gets a datagram sent to `address` (zone removed, lower case) and `port`. */
+function receivers(hosts: readonly Host[], sender: MemorySocket, address: string, port: number): MemorySocket[] {
+  const { family } = sender;
+  const wildcard = family === 4 ? WILDCARD4 : WILDCARD6;
+  const open = (h: Host): MemorySocket[] => h.sockets.filter((s) => !s.closed && s.family === family && s.port === port);
+  if (isMulticast(address)) {
+    return hosts.filter((h) => h !== sender.host && h.groups.has(address)).flatMap((h) => open(h).filter((s) => s.address === wildcard || s.address === address));
+  }
+  if (family === 4 && (address === '255.255.255.255' || address === broadcastOf(sender.host.options))) {
+    return hosts.filter((h) => h !== sender.host).flatMap((h) => open(h).filter((s) => s.address === wildcard));
+  }
+  const target = hosts.find((h) => ownAddress(h, family)?.toLowerCase() === address);
+  if (target === undefined) return [];
+  // The socket bound to the address itself before a wildcard one, then the one bound last.
+  const candidates = open(target).filter((s) => s.address === wildcard || s.address.toLowerCase() === address);
+  candidates.sort((a, b) => Number(b.address !== wildcard) - Number(a.address !== wildcard) || b.order - a.order);
+  return candidates.slice(0, 1);
+}
+
+/** Hands the datagram over one event-loop turn later, as a socket would. */
+function deliver(to: MemorySocket, payload: Buffer, source: { address: string; port: number }): void {
+  // Node names an IPv6 link-local source with the zone of the interface it arrived on.
+  const scope = to.family === 6 ? to.host.options.ipv6?.scopeId : undefined;
+  const from = scope === undefined ? source : { address: `${source.address}%${scope}`, port: source.port };
+  setImmediate(() => {
+    if (to.closed) return;
+    if (payload.length > to.maxDatagram) {
+      to.dropped += 1;
+      return;
+    }
+    try {
+      to.options.onMessage(Buffer.from(payload), { ...from });
+    } catch (err) {
+      to.options.onError(err as Error);
+    }
+  });
 }

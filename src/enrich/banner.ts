@@ -3,7 +3,7 @@ import { errorCode, errorMessage } from '../domain/errors.ts';
 import type { Evidence, Observation } from '../domain/types.ts';
 import type { HttpResponse } from '../util/http.ts';
 import { cleanText } from '../util/text.ts';
-import type { EnrichContext, EnrichResult } from './types.ts';
+import type { EnrichContext, EnrichResult, Enricher } from './types.ts';
 
 /**
  * HTTP banner: one `GET /` on a device's HTTP port, never with credentials, never following
@@ -127,6 +127,23 @@ export function bannerEvidence(res: HttpResponse, port: number): Evidence[] {
   if (res.status >= 300 && res.status < 400) add('http.location', res.headers['location']);
   add('http.title', extractTitle(res.body));
   return evidence;
+}
+
+/** HTTP ports bannered per host. */
+export const BANNER_PORTS_PER_HOST = 3;
+/** Every host that replied is asked here; ports it declared (SRV records, XAddrs, LOCATION) after it. */
+export const BANNER_DEFAULT_PORT = 80;
+
+/** `GET /` on port 80 of any host that replied, and on the HTTP ports it declared. */
+export function bannerEnricher(query: (target: { ip: string; port: number }, ctx: EnrichContext) => Promise<EnrichResult> = httpBanner): Enricher {
+  return {
+    name: 'banner',
+    protocol: 'http',
+    maxPerHost: BANNER_PORTS_PER_HOST,
+    plan(obs) {
+      return [BANNER_DEFAULT_PORT, ...(obs.endpoints?.httpPorts ?? [])].map((port) => ({ key: String(port), run: (ctx) => query({ ip: obs.ip, port }, ctx) }));
+    },
+  };
 }
 
 export async function httpBanner(target: { ip: string; port: number }, ctx: EnrichContext): Promise<EnrichResult> {

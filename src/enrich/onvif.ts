@@ -3,7 +3,8 @@ import { CamsweepError, errorCode, errorMessage } from '../domain/errors.ts';
 import type { Observation, SweepError } from '../domain/types.ts';
 import { cleanOptional, cleanText } from '../util/text.ts';
 import { child, parseXml, textAt, textOf, xmlNamespaces, type XmlNode } from '../util/xml.ts';
-import type { EnrichContext, EnrichResult } from './types.ts';
+import { speaksOnvif } from '../discovery/wsd/onvif.ts';
+import type { EnrichContext, EnrichResult, Enricher } from './types.ts';
 import { sameHost } from './types.ts';
 import { clockOffsetMs, usernameTokenHeader } from './wsse.ts';
 
@@ -232,6 +233,25 @@ function pickServiceUrls(target: { ip: string; xaddrs: string[] }): { urls: stri
     return { error: { ...base, code: 'ONVIF_XADDR_FOREIGN_HOST', message: 'no XAddr on the replying host; others are never contacted' } };
   }
   return { error: { ...base, code: 'ONVIF_NO_XADDR', message: 'no XAddr advertised' } };
+}
+
+/**
+ * The ONVIF device service (GetSystemDateAndTime, GetDeviceInformation) of a host whose
+ * WS-Discovery reply declared XAddrs and speaks ONVIF (printers and computers answer
+ * WS-Discovery too; their XAddrs are other services): one query per host, to its XAddrs on
+ * that host only.
+ */
+export function onvifEnricher(query: (target: { ip: string; xaddrs: string[] }, ctx: EnrichContext) => Promise<EnrichResult> = enrichOnvif): Enricher {
+  return {
+    name: 'onvif',
+    protocol: 'onvif',
+    maxPerHost: 1,
+    plan(obs) {
+      const xaddrs = obs.endpoints?.xaddrs ?? [];
+      if (xaddrs.length === 0 || !speaksOnvif(obs)) return [];
+      return [{ key: 'device-service', run: (ctx) => query({ ip: obs.ip, xaddrs }, ctx) }];
+    },
+  };
 }
 
 export interface EnrichOnvifOptions {

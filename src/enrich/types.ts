@@ -1,6 +1,6 @@
 import type { Logger } from '../util/log.ts';
 import type { HttpClient } from '../util/http.ts';
-import type { Observation, SweepError } from '../domain/types.ts';
+import type { Observation, Protocol, SweepError } from '../domain/types.ts';
 import { urlNamesHost } from '../util/ip.ts';
 
 /** ONVIF credentials an operator configured for one address. Never guessed. */
@@ -28,6 +28,30 @@ export interface EnrichContext {
 export interface EnrichResult {
   observations: Observation[];
   errors: SweepError[];
+}
+
+/** One read-only query of one host, planned by an enricher. */
+export interface EnrichTask {
+  /** Unique among one enricher's tasks for one host: a key is asked once per host. */
+  key: string;
+  /** The query itself: contacts nothing but that host, never throws. */
+  run(ctx: EnrichContext): Promise<EnrichResult>;
+}
+
+/**
+ * An enricher as the scheduler (scheduler.ts) sees it, declared in its own module and listed
+ * once in registry.ts: from each discovery observation of a host (what the host declared: its
+ * XAddrs, LOCATION, HTTP ports, or simply that it replied), the queries it asks that host.
+ * Planning is pure; the scheduler runs each task once per host and key, at most `maxPerHost`
+ * of this enricher's per host, within the host's time budget and the sweep's concurrency.
+ */
+export interface Enricher {
+  name: string;
+  /** What its HTTP requests are recorded as in the audit record. */
+  protocol: Protocol;
+  /** Distinct tasks of this enricher per host. */
+  maxPerHost: number;
+  plan(obs: Observation): EnrichTask[];
 }
 
 /**

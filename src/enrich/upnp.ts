@@ -4,7 +4,7 @@ import type { Evidence, Identifiers, Observation } from '../domain/types.ts';
 import type { HttpResponse } from '../util/http.ts';
 import { cleanText } from '../util/text.ts';
 import { child, children, parseXml, xmlNamespaces, type XmlNode, type XmlObject } from '../util/xml.ts';
-import { sameHost, type EnrichContext, type EnrichResult } from './types.ts';
+import { sameHost, type EnrichContext, type EnrichResult, type Enricher } from './types.ts';
 
 /**
  * UPnP description enrichment: GET the LOCATION an SSDP reply advertised (only when it is
@@ -143,6 +143,22 @@ function httpErrorCode(code: string): string {
     default:
       return 'UPNP_FETCH_FAILED';
   }
+}
+
+/** UPnP descriptions fetched per host (a device with several root devices has several LOCATIONs). */
+export const UPNP_LOCATIONS_PER_HOST = 2;
+
+/** The UPnP description at each LOCATION an SSDP reply declared, on the replying host only. */
+export function upnpEnricher(query: (target: { ip: string; location: string }, ctx: EnrichContext) => Promise<EnrichResult> = enrichUpnp): Enricher {
+  return {
+    name: 'upnp',
+    protocol: 'upnp',
+    maxPerHost: UPNP_LOCATIONS_PER_HOST,
+    plan(obs) {
+      const location = obs.endpoints?.location;
+      return location === undefined || location === '' ? [] : [{ key: location, run: (ctx) => query({ ip: obs.ip, location }, ctx) }];
+    },
+  };
 }
 
 export async function enrichUpnp(target: { ip: string; location: string }, ctx: EnrichContext): Promise<EnrichResult> {

@@ -28,7 +28,7 @@ const audit: AuditEntry[] = [];
 const result = await runSweep({
   interfaces: selectInterfaces(values.interface),
   discoverers: [createSadpDiscovery(), createDhipDiscovery()],
-  enrichers: {},
+  enrichers: [],
   windowMs: Number(values['window-ms']),
   enrichGraceMs: 0,
   requestTimeoutMs: 1000,

@@ -3,7 +3,8 @@ import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { onSubnet } from '../../util/ip.ts';
 import type { NetInterface } from '../interfaces.ts';
-import { capErrorsPerSource, seenOnce } from '../reply-bounds.ts';
+import { capErrorsPerSource } from '../../domain/error-log.ts';
+import { seenOnce } from '../seen.ts';
 import { decodeSadp, sadpToObservation, type SadpProbeMatch } from './decode.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { errorCode, errorMessage } from '../../domain/errors.ts';
 import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
-import { capErrorsPerSource, MAX_ERROR_SOURCES } from '../reply-bounds.ts';
+import { capErrorsPerSource, MAX_ERROR_SOURCES } from '../../domain/error-log.ts';
 import { parseSsdpMessage, ssdpToObservation } from './decode.ts';
 
 /**

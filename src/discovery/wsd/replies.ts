@@ -2,7 +2,8 @@ import { errorCode, errorMessage } from '../../domain/errors.ts';
 import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { xmlNamespaces } from '../../util/xml.ts';
-import { capErrorsPerSource, seenOnce } from '../reply-bounds.ts';
+import { capErrorsPerSource } from '../../domain/error-log.ts';
+import { seenOnce } from '../seen.ts';
 import { decodeProbeMatches, probeMatchToObservation } from './decode.ts';
 
 /**

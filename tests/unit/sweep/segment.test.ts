@@ -31,7 +31,7 @@ describe('runSweep on a simulated segment', () => {
     const result = await runSweep({
       interfaces: [ETH0],
       discoverers: [createWsDiscovery(), createSadpDiscovery()],
-      enrichers: {},
+      enrichers: [],
       windowMs: 2000,
       settle: { idleMs: 100 },
       enrichGraceMs: 0,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runSweep, speaksOnvif, type SweepOptions } from '../../../src/sweep/sweep.ts';
+import { fakeEnrichers } from '../../helpers/enrichers.ts';
+import { runSweep, type SweepOptions } from '../../../src/sweep/sweep.ts';
 import type { Discoverer } from '../../../src/discovery/types.ts';
 import type { NetInterface } from '../../../src/discovery/interfaces.ts';
 import type { EnrichContext } from '../../../src/enrich/types.ts';
@@ -31,7 +32,7 @@ function fakeDiscoverer(protocol: Discoverer['protocol'], perIface: Record<strin
 const base = (over: Partial<SweepOptions>): SweepOptions => ({
   interfaces: [eth0],
   discoverers: [],
-  enrichers: {},
+  enrichers: [],
   windowMs: 150,
   enrichGraceMs: 100,
   requestTimeoutMs: 100,
@@ -89,7 +90,7 @@ describe('runSweep', () => {
     const result = await runSweep(
       base({
         discoverers: [fakeDiscoverer('wsd', { eth0: [camera('10.66.0.11'), camera('10.66.0.11')] })],
-        enrichers: {
+        enrichers: fakeEnrichers({
           onvif: async (t) => {
             calls.push(`onvif ${t.ip} ${t.xaddrs.join(' ')}`);
             return { observations: [{ protocol: 'onvif', ip: t.ip, evidence: [{ protocol: 'onvif', field: 'onvif.manufacturer', value: 'HIKVISION' }] }], errors: [] };
@@ -98,7 +99,7 @@ describe('runSweep', () => {
             calls.push(`banner ${t.ip}:${t.port}`);
             return { observations: [], errors: [{ code: 'HTTP_TIMEOUT', message: `port ${t.port} slow`, ip: t.ip }] };
           },
-        },
+        }),
         neighbours: async () => new Map([['10.66.0.11', '44:19:b6:00:00:01']]),
       }),
     );
@@ -116,12 +117,12 @@ describe('runSweep', () => {
         windowMs: 100,
         enrichGraceMs: 150,
         discoverers: [fakeDiscoverer('wsd', { eth0: [camera('10.66.0.11')] })],
-        enrichers: {
+        enrichers: fakeEnrichers({
           onvif: async (t, ctx: EnrichContext) => {
             await aborted(ctx.signal); // a device that never answers
             return { observations: [], errors: [{ code: 'ONVIF_ABORTED', message: 'aborted', ip: t.ip }] };
           },
-        },
+        }),
       }),
     );
     const ms = Date.now() - started;
@@ -140,14 +141,14 @@ describe('runSweep', () => {
         enrichConcurrency: 1,
         discoverers: [fakeDiscoverer('wsd', { eth0: [camera('10.66.0.66'), camera('10.66.0.11')] })],
         limits: { maxHostMs: 200 },
-        enrichers: {
+        enrichers: fakeEnrichers({
           onvif: async (t, ctx: EnrichContext) => {
             calls.push(`onvif ${t.ip}`);
             if (t.ip === '10.66.0.66') await aborted(ctx.signal); // drips forever
             return { observations: [], errors: ctx.signal.aborted ? [{ code: 'ONVIF_ABORTED', message: 'aborted', ip: t.ip }] : [] };
           },
           banner: async (t) => (calls.push(`banner ${t.ip}:${t.port}`), { observations: [], errors: [] }),
-        },
+        }),
       }),
     );
     // The slow host's ONVIF request was aborted at 200 ms and its banners never asked for.
@@ -176,7 +177,7 @@ describe('runSweep', () => {
         windowMs: 300,
         enrichConcurrency: 16,
         discoverers: [fakeDiscoverer('wsd', { eth0: [cam('10.66.0.11'), cam('10.66.0.12')] })],
-        enrichers: { onvif: (t) => busy(t.ip), upnp: (t) => busy(t.ip), banner: (t) => busy(t.ip) },
+        enrichers: fakeEnrichers({ onvif: (t) => busy(t.ip), upnp: (t) => busy(t.ip), banner: (t) => busy(t.ip) }),
       }),
     );
     // Five queries each (ONVIF, UPnP, three banner ports): never more than two at once per host.
@@ -191,12 +192,12 @@ describe('runSweep', () => {
         enrichGraceMs: 100,
         enrichConcurrency: 1,
         discoverers: [fakeDiscoverer('wsd', { eth0: [camera('10.66.0.11'), camera('10.66.0.12'), camera('10.66.0.13')] })],
-        enrichers: {
+        enrichers: fakeEnrichers({
           onvif: async (t, ctx: EnrichContext) => {
             await aborted(ctx.signal); // the first holds the only slot until the grace runs out
             return { observations: [], errors: [{ code: 'ONVIF_ABORTED', message: 'aborted', ip: t.ip }] };
           },
-        },
+        }),
       }),
     );
     expect(result.errors.filter((e) => e.code === 'ONVIF_ABORTED')).toHaveLength(1);
@@ -217,7 +218,7 @@ describe('runSweep', () => {
       base({
         discoverers: [fakeDiscoverer('ssdp', { eth0: Array.from({ length: 10 }, (_, i) => ssdp(i)) })],
         windowMs: 300,
-        enrichers: { upnp: async (t) => (fetched.push(t.location), { observations: [], errors: [] }) },
+        enrichers: fakeEnrichers({ upnp: async (t) => (fetched.push(t.location), { observations: [], errors: [] }) }),
       }),
     );
     expect(fetched).toEqual(['http://10.66.0.66:49152/desc0.xml', 'http://10.66.0.66:49152/desc1.xml']);
@@ -227,7 +228,7 @@ describe('runSweep', () => {
     const result = await runSweep(
       base({
         discoverers: [fakeDiscoverer('wsd', { eth0: [camera('10.66.0.11')] })],
-        enrichers: { onvif: () => Promise.reject(new Error('bug')) },
+        enrichers: fakeEnrichers({ onvif: () => Promise.reject(new Error('bug')) }),
       }),
     );
     expect(result.devices).toHaveLength(1);
@@ -257,21 +258,11 @@ describe('runSweep', () => {
   });
 });
 
-describe('speaksOnvif', () => {
+describe('ONVIF enrichment', () => {
   const wsdObs = (evidence: Array<[string, string]>): Observation => ({
     protocol: 'wsd',
     ip: '10.66.0.5',
     evidence: evidence.map(([field, value]) => ({ protocol: 'wsd', field, value })),
-  });
-  it.each([
-    [[['wsd.type', 'dn:NetworkVideoTransmitter']], true],
-    [[['wsd.type', 'tdn:NetworkVideoStorage']], true],
-    [[['onvif.scope.name', 'IPCAM']], true],
-    [[['wsd.type', 'wsdp:Device'], ['wsd.type', 'wprt:PrintDeviceType']], false],
-    [[['wsd.type', 'pub:Computer']], false],
-    [[], false],
-  ] as Array<[Array<[string, string]>, boolean]>)('%j -> %s', (evidence, expected) => {
-    expect(speaksOnvif(wsdObs(evidence))).toBe(expected);
   });
 
   it('a printer answering WS-Discovery gets no ONVIF request, a camera does', async () => {
@@ -280,7 +271,7 @@ describe('speaksOnvif', () => {
     await runSweep(
       base({
         discoverers: [fakeDiscoverer('wsd', { eth0: [printer, camera('10.66.0.11')] })],
-        enrichers: { onvif: async (t) => (asked.push(t.ip), { observations: [], errors: [] }) },
+        enrichers: fakeEnrichers({ onvif: async (t) => (asked.push(t.ip), { observations: [], errors: [] }) }),
       }),
     );
     expect(asked).toEqual(['10.66.0.11']);
@@ -323,12 +314,12 @@ describe('runSweep audit record', () => {
             },
           },
         ],
-        enrichers: {
+        enrichers: fakeEnrichers({
           onvif: async (t, ctx) => {
             await ctx.http({ url: t.xaddrs[0]!, method: 'POST', body: '<s:Envelope><s:Body><tds:GetSystemDateAndTime/></s:Body></s:Envelope>', timeoutMs: 100, maxBytes: 100 }).catch(() => undefined);
             return { observations: [], errors: [] };
           },
-        },
+        }),
         now: () => new Date('2026-11-26T10:00:00Z'),
       }),
     );

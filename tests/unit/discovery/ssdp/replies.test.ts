@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSsdpReplyHandler } from '../../../../src/discovery/ssdp/replies.ts';
-import { MAX_ERRORS_PER_SOURCE } from '../../../../src/discovery/reply-bounds.ts';
+import { MAX_ERRORS_PER_SOURCE } from '../../../../src/domain/error-log.ts';
 import type { Observation, SweepError } from '../../../../src/domain/types.ts';
 import { silentLogger } from '../../../../src/util/log.ts';
 

@@ -4,6 +4,7 @@
  * hands over, the scope guard on enrichment, exclusions, the audit record and the window.
  */
 import { describe, expect, it } from 'vitest';
+import { fakeEnrichers } from '../../../helpers/enrichers.ts';
 import type { Discoverer } from '../../../../src/discovery/types.ts';
 import type { NetInterface } from '../../../../src/discovery/interfaces.ts';
 import type { UnicastContext, UnicastStats } from '../../../../src/discovery/unicast/prober.ts';
@@ -74,7 +75,7 @@ function bannerRecorder(): { banner: (t: { ip: string; port: number }, ctx: Enri
 const base = (over: Partial<SweepOptions>): SweepOptions => ({
   interfaces: [eth0],
   discoverers: [],
-  enrichers: {},
+  enrichers: [],
   windowMs: 150,
   enrichGraceMs: 200,
   requestTimeoutMs: 100,
@@ -131,7 +132,7 @@ describe('runSweep with targets', () => {
     const banner = bannerRecorder();
     const audit: AuditEntry[] = [];
     const result = await runSweep(
-      base({ ...plan(['10.68.0.12/31']), probeUnicast: fake.probe, enrichers: { banner: banner.banner }, audit: (e) => audit.push(e) }),
+      base({ ...plan(['10.68.0.12/31']), probeUnicast: fake.probe, enrichers: fakeEnrichers({ banner: banner.banner }), audit: (e) => audit.push(e) }),
     );
     expect(banner.asked).toEqual(['10.68.0.12:80']);
     expect(result.devices.map((d) => [d.ip, d.protocols, d.interfaces])).toEqual([['10.68.0.12', ['wsd', 'http'], []]]);
@@ -151,7 +152,7 @@ describe('runSweep with targets', () => {
         ...plan(['10.68.0.0/24'], ['10.66.0.13', '10.68.0.13']),
         discoverers: [hearing(wsd('10.66.0.11'), wsd('10.66.0.13'))],
         probeUnicast: fakeProbe(['10.68.0.12', '10.68.0.13']).probe,
-        enrichers: { banner: banner.banner, onvif: async (t) => (onvif.push(t.ip), { observations: [], errors: [] }) },
+        enrichers: fakeEnrichers({ banner: banner.banner, onvif: async (t) => (onvif.push(t.ip), { observations: [], errors: [] }) }),
       }),
     );
     expect(result.devices.map((d) => d.ip)).toEqual(['10.66.0.11', '10.68.0.12']);
@@ -165,7 +166,7 @@ describe('runSweep with targets', () => {
       base({
         // A factory-default camera answering SADP through the group, and a host in no range.
         discoverers: [hearing(wsd('192.0.0.64'), wsd('10.69.0.5'), wsd('10.66.0.11'))],
-        enrichers: { banner: banner.banner },
+        enrichers: fakeEnrichers({ banner: banner.banner }),
       }),
     );
     expect(banner.asked).toEqual(['10.66.0.11:80']);
@@ -180,7 +181,7 @@ describe('runSweep with targets', () => {
     const banner = bannerRecorder();
     const t0 = performance.now();
     const result = await runSweep(
-      base({ ...plan(['10.68.0.12']), windowMs: 100, probeUnicast: fakeProbe(['10.68.0.12'], 400).probe, enrichers: { banner: banner.banner } }),
+      base({ ...plan(['10.68.0.12']), windowMs: 100, probeUnicast: fakeProbe(['10.68.0.12'], 400).probe, enrichers: fakeEnrichers({ banner: banner.banner }) }),
     );
     expect(performance.now() - t0).toBeGreaterThanOrEqual(395);
     expect(result.devices.map((d) => d.protocols)).toEqual([['wsd', 'http']]);
@@ -200,7 +201,7 @@ describe('runSweep with targets', () => {
         rate: { packetsPerSecond: 10, concurrency: 1 },
         discoverers: [hearing(wsd('10.66.0.11'), wsd('10.66.0.12'))],
         probeUnicast: fakeProbe(routed).probe,
-        enrichers: { banner: bannerRecorder().banner },
+        enrichers: fakeEnrichers({ banner: bannerRecorder().banner }),
         enrichConcurrency: 8,
         enrichGraceMs: 1000,
         http,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Observation, SweepError } from '../../../../src/domain/types.ts';
 import { createReplyHandler, messageIdKey } from '../../../../src/discovery/wsd/replies.ts';
-import { MAX_ERRORS_PER_SOURCE as MAX_ERRORS_PER_HOST } from '../../../../src/discovery/reply-bounds.ts';
+import { MAX_ERRORS_PER_SOURCE as MAX_ERRORS_PER_HOST } from '../../../../src/domain/error-log.ts';
 import { silentLogger } from '../../../../src/util/log.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/wsd/${name}`, import.meta.url), 'utf8');

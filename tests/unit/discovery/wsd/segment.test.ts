@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createMemorySegment } from '../../../../src/discovery/udp-memory.ts';
 import { createWsDiscovery } from '../../../../src/discovery/wsd/index.ts';
-import { MAX_ERRORS_PER_SOURCE } from '../../../../src/discovery/reply-bounds.ts';
+import { MAX_ERRORS_PER_SOURCE } from '../../../../src/domain/error-log.ts';
 import { child, parseXml, textAt } from '../../../../src/util/xml.ts';
 import { runDiscoverer } from '../../../helpers/loopback-udp.ts';
 import { ETH0, responder } from '../../../helpers/segment.ts';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Observation, SweepError } from '../../../../src/domain/types.ts';
 import type { NetInterface } from '../../../../src/discovery/interfaces.ts';
 import { createWsDiscovery } from '../../../../src/discovery/wsd/index.ts';
-import { MAX_ERRORS_PER_SOURCE as MAX_ERRORS_PER_HOST } from '../../../../src/discovery/reply-bounds.ts';
+import { MAX_ERRORS_PER_SOURCE as MAX_ERRORS_PER_HOST } from '../../../../src/domain/error-log.ts';
 import { child, parseXml, textAt } from '../../../../src/util/xml.ts';
 import { silentLogger } from '../../../../src/util/log.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capErrorsPerSource, MAX_ERRORS_PER_SOURCE, seenOnce } from '../../../src/discovery/reply-bounds.ts';
+import { capErrorsPerSource, createErrorLog, MAX_ERRORS_PER_SOURCE } from '../../../src/domain/error-log.ts';
 import type { SweepError } from '../../../src/domain/types.ts';
 
 const err = (ip: string, n: number): SweepError => ({ code: 'WSD_INVALID', message: `junk ${n}`, ip });
@@ -27,9 +27,20 @@ describe('capErrorsPerSource', () => {
   });
 });
 
-describe('seenOnce', () => {
-  it('recognises repeats while it has room, and forgets nothing it kept', () => {
-    const firstTime = seenOnce(2);
-    expect(['a', 'a', 'b', 'c', 'c', 'a', 'b'].map(firstTime)).toEqual([true, false, true, true, true, false, false]);
+describe('createErrorLog', () => {
+  it('keeps one record of a problem repeated by the same host, and the first maxErrors distinct ones', () => {
+    const log = createErrorLog({ maxErrors: 2 });
+    log.record(err('10.0.0.1', 1));
+    log.record(err('10.0.0.1', 1));
+    log.record(err('10.0.0.2', 1));
+    log.record(err('10.0.0.3', 1));
+    log.record(err('10.0.0.4', 1));
+    expect(log.size).toBe(2);
+    expect(log.close([{ code: 'SWEEP_HOST_LIMIT', message: 'cut' }]).map((e) => [e.code, e.ip ?? null, e.message])).toEqual([
+      ['WSD_INVALID', '10.0.0.1', 'junk 1'],
+      ['WSD_INVALID', '10.0.0.2', 'junk 1'],
+      ['SWEEP_HOST_LIMIT', null, 'cut'],
+      ['SWEEP_ERROR_LIMIT', null, '2 further errors were not kept'],
+    ]);
   });
 });
