@@ -1,6 +1,7 @@
 /**
  * Runs the vendor discoverers (Hikvision SADP, Dahua DHIP + v1) through the real sweep, with
- * nothing else (no other discoverer, no enrichment), in the namespace it is started in:
+ * nothing else (no other discoverer, no enrichment, no judgement: the devices are as merged,
+ * their evidence and protocols only what discovery heard), in the namespace it is started in:
  *   node tests/lab/vendor-discovery-runner.ts --interface eth0 [--interface eth1] [--window-ms 2000]
  * Prints one JSON document: { result: SweepResult, audit: AuditEntry[] }. Used by
  * vendor-discovery.lab.test.ts inside the lab's agent namespace; never run it elsewhere.
@@ -14,7 +15,7 @@ import { createSadpDiscovery } from '../../src/discovery/sadp/index.ts';
 import { runSweep } from '../../src/sweep/sweep.ts';
 import { boundedRequest } from '../../src/util/http.ts';
 import { createLogger } from '../../src/util/log.ts';
-import { judgeWithDefaults } from '../helpers/judge.ts';
+import type { Device, MergedDevice } from '../../src/domain/types.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +24,9 @@ const { values } = parseArgs({
   },
   strict: true,
 });
+
+/** A merged device as it is: discovery only (no MAC registry facts, no fingerprints, no policy). */
+const notJudged = (d: MergedDevice): Device => ({ ...d, manufacturer: null, brand: null, kind: 'other', status: 'clear', confidence: 0, verdict: { status: 'clear', reason: 'not judged: a discovery-only run' } });
 
 const audit: AuditEntry[] = [];
 const result = await runSweep({
@@ -39,6 +43,6 @@ const result = await runSweep({
   neighbours: () => readNeighbours(),
   log: createLogger({ level: 'warn' }),
   audit: (entry) => audit.push(entry),
-  judge: judgeWithDefaults,
+  judge: notJudged,
 });
 process.stdout.write(`${JSON.stringify({ result, audit })}\n`);
