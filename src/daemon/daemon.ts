@@ -1,23 +1,23 @@
 import type { Config } from '../config/load.ts';
-import type { SweepResult } from '../domain/types.ts';
 import { CamsweepError, UsageError, errorCode, errorMessage } from '../domain/errors.ts';
 import type { Inventory } from '../inventory/types.ts';
 import type { HostFacts } from '../config/data-dir.ts';
 import { resolveReportConfig, type ReportConfig } from '../report/config.ts';
 import { deliverOutbox } from '../report/deliver.ts';
 import { openOutbox, type Outbox } from '../report/outbox.ts';
-import { queueSweepReport } from '../report/queue.ts';
 import type { Logger } from '../util/log.ts';
 import { VERSION } from '../version.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDeliveryWorker, type Deliver, type DeliveryWorker, type DeliveryWorkerOptions } from './delivery.ts';
-import { isUrgent, publishEvents } from './events.ts';
 import { healthOf, type Health } from './health.ts';
 import { startHttpServer, type RunningHttp } from './http.ts';
 import { createLifecycle, type Lifecycle, type SignalSource, type StopSignal } from './lifecycle.ts';
-import { createDaemonMetrics, STATUSES, type DaemonMetrics } from './metrics.ts';
+import { createDaemonMetrics, type DaemonMetrics } from './metrics.ts';
 import { createSchedule } from './schedule.ts';
-import { createScheduler, type Scheduler, type SweepTrigger } from './scheduler.ts';
+import { createScheduler, type Scheduler } from './scheduler.ts';
+import { daemonAfterSweep } from './after-sweep.ts';
+import { createDaemonStores } from './stores.ts';
+import { createDaemonSweeps, type SweepRunner } from './sweeps.ts';
 
 /**
  * `camsweep daemon`: sweeps on a schedule (never two at once), stores each sweep in the
@@ -28,10 +28,7 @@ import { createScheduler, type Scheduler, type SweepTrigger } from './scheduler.
  * databases) is injected; the CLI (src/cli/commands/daemon.ts) only builds these pieces.
  */
 
-/** What the daemon needs from a sweeper (src/agent/sweeper.ts). */
-export interface SweepRunner {
-  run(): Promise<SweepResult>;
-}
+export type { SweepRunner } from './sweeps.ts';
 
 export interface DaemonDeps {
   /** The configuration in force at start, validated. */
@@ -93,50 +90,42 @@ export function createDaemon(deps: DaemonDeps): Daemon {
   const exit = deps.exit ?? ((code: number) => process.exit(code));
   const root = deps.log;
   const log = root.child({ module: 'daemon' });
-  const eventLog = root.child({ module: 'events' });
   const startedMs = clock.now();
   const version = deps.version ?? VERSION;
 
   let config = deps.config;
   let reportCfg: ReportConfig = resolveReport(config);
-  const dataDir = reportCfg.dataDir;
   let sweeper = deps.makeSweeper(config, root);
-  let inventory: Inventory | null = null;
-  let outbox: Outbox | null = null;
   let http: RunningHttp | null = null;
-  let closed = false;
-  let runningSinceMs: number | null = null;
-  let lastSuccessMs: number | null = null;
-  let lastFinishedMs: number | null = null;
-  let lastError: string | null = null;
 
   function resolveReport(c: Config): ReportConfig {
     return resolveReportConfig(c.reportSettings, deps.env, deps.readFile, deps.host === undefined ? {} : { host: deps.host });
   }
 
-  const getOutbox = (): Outbox | null => {
-    if (outbox === null && reportCfg.endpoint !== null && !closed) outbox = (deps.openOutbox ?? openOutbox)(dataDir);
-    return outbox;
-  };
-  const getInventory = (): Inventory => {
-    inventory ??= deps.openInventory(dataDir);
-    return inventory;
-  };
+  // The data directory in force at start (a reload changes it at the next start only).
+  const stores = createDaemonStores({
+    dataDir: reportCfg.dataDir,
+    reporting: () => reportCfg.endpoint !== null,
+    openInventory: deps.openInventory,
+    openOutbox: deps.openOutbox ?? openOutbox,
+  });
+  const { dataDir } = stores;
 
   const metrics: DaemonMetrics = createDaemonMetrics({
     version,
     startedMs,
-    outbox: () => {
-      if (outbox === null || closed) return null;
-      return { pending: outbox.pendingCount(), dead: outbox.deadCount() };
-    },
+    outbox: () => outboxCounts(),
     nextSweepMs: () => scheduler.nextAt,
-    running: () => runningSinceMs !== null,
+    running: () => sweeps.status.runningSinceMs !== null,
   });
+  const outboxCounts = (): { pending: number; dead: number } | null => {
+    const box = stores.openOutbox();
+    return box === null ? null : { pending: box.pendingCount(), dead: box.deadCount() };
+  };
 
   let delivery: DeliveryWorker | null = null;
   const getDelivery = (): DeliveryWorker | null => {
-    const box = getOutbox();
+    const box = stores.outbox();
     if (box === null) return null;
     delivery ??= createDeliveryWorker({
       config: () => reportCfg,
@@ -151,66 +140,15 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     return delivery;
   };
 
-  /** Inventory, events, report: what happens to a finished sweep. Returns whether it is urgent. */
-  const record = (result: SweepResult): boolean => {
-    let events: ReturnType<Inventory['recordSweep']> = [];
-    try {
-      events = getInventory().recordSweep(result);
-    } catch (err) {
-      metrics.errors.inc({ stage: 'inventory' });
-      log.error({ sweep: { id: result.id }, error: { code: errorCode(err), message: errorMessage(err) } }, 'the sweep could not be stored in the inventory; its changes are unknown');
-    }
-    publishEvents(events, eventLog, metrics.events);
-    try {
-      const counts = new Map(STATUSES.map((s) => [s, 0]));
-      for (const d of getInventory().devices()) counts.set(d.latest.verdict.status, (counts.get(d.latest.verdict.status) ?? 0) + 1);
-      for (const [status, n] of counts) metrics.inventoryDevices.set(n, { status });
-    } catch (err) {
-      metrics.errors.inc({ stage: 'inventory' });
-      log.error({ error: { code: errorCode(err), message: errorMessage(err) } }, 'cannot read the inventory');
-    }
-    const box = getOutbox();
-    if (box === null) return false;
-    try {
-      const queued = queueSweepReport(result, reportCfg, { outbox: box, events, now: () => clock.now() });
-      log.debug({ report: { sweepId: queued.sweepId, queued: queued.queued, devices: queued.devices, events: queued.events ?? 0 } }, 'report queued');
-    } catch (err) {
-      // Not stored: this sweep's report is lost (the next sweep reports the devices again).
-      metrics.errors.inc({ stage: 'report' });
-      log.error({ sweep: { id: result.id }, error: { code: errorCode(err), message: errorMessage(err) } }, 'the sweep\'s report could not be stored in the outbox');
-      return false;
-    }
-    return isUrgent(events);
-  };
-
-  const sweepOnce = async (trigger: SweepTrigger): Promise<SweepResult | null> => {
-    const current = sweeper;
-    runningSinceMs = trigger.startedMs;
-    log.info({ sweep: { reason: trigger.reason, slot: trigger.slotMs === null ? null : new Date(trigger.slotMs).toISOString(), lateMs: trigger.slotMs === null ? 0 : trigger.startedMs - trigger.slotMs } }, 'sweep starting');
-    let result: SweepResult | null = null;
-    try {
-      result = await current.run();
-    } catch (err) {
-      lastError = `${errorCode(err)}: ${errorMessage(err)}`;
-      metrics.errors.inc({ stage: 'sweep' });
-      log.error({ error: { code: errorCode(err), message: errorMessage(err) } }, 'sweep failed');
-    }
-    const finished = clock.now();
-    runningSinceMs = null;
-    if (closed) {
-      log.warn({ sweep: { id: result?.id ?? null } }, 'a sweep abandoned at shutdown finished late: not recorded');
-      return null;
-    }
-    lastFinishedMs = finished;
-    metrics.sweepDone(result, finished - trigger.startedMs, finished);
-    if (result === null) return null;
-    lastSuccessMs = finished;
-    lastError = null;
-    const urgent = record(result);
-    getDelivery()?.kick(urgent);
-    log.info({ sweep: { id: result.id, devices: result.devices.length, errors: result.errors.length, ms: finished - trigger.startedMs } }, 'sweep done');
-    return result;
-  };
+  const sweeps = createDaemonSweeps({
+    sweeper: () => sweeper,
+    closed: () => stores.closed,
+    afterSweep: daemonAfterSweep({ stores, metrics, report: () => reportCfg, log: root, clock }),
+    kick: (urgent) => getDelivery()?.kick(urgent),
+    metrics,
+    clock,
+    log,
+  });
 
   const scheduler: Scheduler = createScheduler({
     schedule: createSchedule(config.daemon.schedule, startedMs),
@@ -219,7 +157,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     log: root,
     ...(deps.random === undefined ? {} : { random: deps.random }),
     run: async (trigger) => {
-      await sweepOnce(trigger);
+      await sweeps.run(trigger);
     },
     onSkipped: () => metrics.skipped.inc(),
   });
@@ -230,15 +168,12 @@ export function createDaemon(deps: DaemonDeps): Daemon {
       version,
       startedMs,
       stopping: lifecycle.stopping,
-      runningSinceMs,
-      lastSuccessMs,
-      lastFinishedMs,
-      lastError,
+      ...sweeps.status,
       nextAtMs: scheduler.nextAt,
       periodMs: createSchedule(config.daemon.schedule, startedMs).periodMs(clock.now()),
       sweepBudgetMs: sweepBudgetMs(config),
       skipped: scheduler.skipped,
-      outbox: outbox === null || closed ? null : { pending: outbox.pendingCount(), dead: outbox.deadCount() },
+      outbox: outboxCounts(),
     });
 
   const startHttp = async (): Promise<void> => {
@@ -253,11 +188,9 @@ export function createDaemon(deps: DaemonDeps): Daemon {
   };
 
   const close = async (): Promise<void> => {
-    closed = true;
+    stores.close();
     await http?.close();
     http = null;
-    outbox?.close();
-    inventory?.close();
   };
 
   const stopNow = async (signal: StopSignal): Promise<number> => {
@@ -278,6 +211,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
       cancel?.();
       if (timedOut) log.warn('the running sweep did not finish within daemon.shutdownTimeout: abandoned, not recorded');
     }
+    const outbox = stores.openOutbox();
     const worker = outbox === null ? null : getDelivery();
     if (worker !== null) {
       const flushMs = Math.max(deadline - clock.now() - 250, 0);
@@ -350,8 +284,8 @@ export function createDaemon(deps: DaemonDeps): Daemon {
       lifecycle.install();
       try {
         // Fail before the first sweep when the data directory or the listener is unusable.
-        getInventory();
-        getOutbox();
+        stores.inventory();
+        stores.outbox();
         await startHttp();
       } catch (err) {
         lifecycle.dispose();
@@ -364,13 +298,13 @@ export function createDaemon(deps: DaemonDeps): Daemon {
       );
       scheduler.start(config.daemon.schedule.runAtStart);
       // Reports left from before the last stop go first.
-      if ((getOutbox()?.pendingCount() ?? 0) > 0) getDelivery()?.kick();
+      if ((stores.outbox()?.pendingCount() ?? 0) > 0) getDelivery()?.kick();
       const code = await lifecycle.done;
       return code;
     },
     async runOnce() {
-      const result = await sweepOnce({ reason: 'manual', slotMs: null, startedMs: clock.now() });
-      const worker = outbox === null ? null : getDelivery();
+      const result = await sweeps.run({ reason: 'manual', slotMs: null, startedMs: clock.now() });
+      const worker = stores.openOutbox() === null ? null : getDelivery();
       if (worker !== null) await worker.flush(reportCfg.deliverForMs);
       await close();
       return result === null ? 1 : 0;

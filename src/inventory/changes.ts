@@ -95,3 +95,10 @@ export function computeChanges(input: ChangeInput): ChangeEvent[] {
   }
   return events.sort(compareEvents);
 }
+
+/** How many events of each type, for a log line or a metric. */
+export function countChanges(events: readonly ChangeEvent[]): Partial<Record<ChangeType, number>> {
+  const counts: Partial<Record<ChangeType, number>> = {};
+  for (const e of events) counts[e.type] = (counts[e.type] ?? 0) + 1;
+  return counts;
+}

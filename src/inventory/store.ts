@@ -296,7 +296,7 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
 
   const withVerdicts = (r: FullRow): InventoryDevice => toInventoryDevice(r, q.verdictsOf.all(r.id) as unknown as VerdictRow[]);
 
-  function record(result: SweepResult): ChangeEvent[] {
+  function record(result: SweepResult, partial: boolean): ChangeEvent[] {
     if (w === undefined) throw new CamsweepError('INVENTORY_READ_ONLY', `${file} is open read-only`);
     const existing = q.sweepById.get(result.id) as SweepRow | undefined;
     if (existing !== undefined) return storedEvents(existing.seq);
@@ -319,7 +319,8 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
       return { id, index, snapshot: snapshotOf(device), ...(known === undefined ? {} : { known }) };
     });
     const foundIds = new Set(found.map((f) => f.id));
-    const missing = rows.filter((r) => !foundIds.has(r.id)).map((r) => ({ id: r.id, known: { snapshot: rowSnapshot(r), present: r.present === 1 } }));
+    // A partial record (devices identified between sweeps) says nothing of the devices it lacks.
+    const missing = partial ? [] : rows.filter((r) => !foundIds.has(r.id)).map((r) => ({ id: r.id, known: { snapshot: rowSnapshot(r), present: r.present === 1 } }));
     const interfaces = result.interfaces.map((i) => i.name);
     const events = computeChanges({ sweep: { id: result.id, at, interfaces }, found, missing });
 
@@ -423,10 +424,10 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
 
   return {
     file,
-    recordSweep(result) {
+    recordSweep(result, options = {}) {
       checkSweep(result);
       try {
-        return transaction(db, () => record(result));
+        return transaction(db, () => record(result, options.partial === true));
       } catch (err) {
         if (isBusy(err)) throw new CamsweepError('INVENTORY_BUSY', `${file} is busy (another camsweep is writing it): ${errorMessage(err)}`, { cause: err });
         throw err;

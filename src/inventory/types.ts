@@ -71,8 +71,12 @@ export interface DeviceFilter {
 }
 
 export interface Inventory {
-  /** Stores a sweep and returns the changes it brought, in a stable order. Idempotent per sweep id. */
-  recordSweep(result: SweepResult): ChangeEvent[];
+  /**
+   * Stores a sweep and returns the changes it brought, in a stable order. Idempotent per sweep
+   * id. `partial`: the result holds devices identified outside a sweep (announcements), so no
+   * device it lacks is gone.
+   */
+  recordSweep(result: SweepResult, options?: { partial?: boolean }): ChangeEvent[];
   devices(filter?: DeviceFilter): InventoryDevice[];
   /** By inventory id, IP or MAC. */
   device(ref: string): InventoryDevice | undefined;

@@ -5,7 +5,6 @@
  */
 export { queueSweepReport, type QueueDeps, type QueueResult } from './queue.ts';
 export { deliverOutbox, type DeliveryDeps, type DeliveryStats } from './deliver.ts';
-export { reportFromCli, type ReportCliFlags, type ReportFromCliOptions, type ReportFromCliResult } from './from-cli.ts';
 export {
   reportConfigSchema,
   resolveReportConfig,

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SweepResult } from '../../src/domain/types.ts';
-import type { ReportFromCliResult } from '../../src/report/from-cli.ts';
+import type { ReportFromCliResult } from '../../src/cli/after-sweep.ts';
 import { openReceiverStore } from '../../src/report/receiver/store.ts';
 import { loadReportSettings } from '../../src/report/settings-file.ts';
 import { spawnInNamespace, type LabProcess } from './lab-process.ts';

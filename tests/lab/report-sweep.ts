@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { main } from '../../src/cli/main.ts';
 import type { SweepResult } from '../../src/domain/types.ts';
-import { reportFromCli } from '../../src/report/from-cli.ts';
+import { reportFromCli } from '../../src/cli/after-sweep.ts';
 import { readReportSection } from '../../src/report/settings-file.ts';
 import { createLogger } from '../../src/util/log.ts';
 

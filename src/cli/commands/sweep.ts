@@ -4,9 +4,8 @@ import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import { createLogger } from '../../util/log.ts';
 import { createSweeper } from '../../agent/sweeper.ts';
-import { reportFromCli, reportOverrides, type ReportCliFlags } from '../../report/from-cli.ts';
 import { resolveReportConfig } from '../../report/config.ts';
-import { recordSweepFromCli } from '../../inventory/from-cli.ts';
+import { afterSweepFromCli, reportOverrides, type ReportCliFlags } from '../after-sweep.ts';
 import { resolveDataDir } from '../../config/data-dir.ts';
 import { formatChunks, type OutputFormat } from '../../output/format.ts';
 import type { DeviceStatus } from '../../domain/types.ts';
@@ -71,10 +70,13 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo): Promise
   const format: OutputFormat = opts.format ?? (io.isTty ? 'table' : 'json');
   // In pieces: the JSON of a sweep of thousands of devices is never held as one string.
   for (const chunk of formatChunks(result, format)) io.stdout(chunk);
-  // The inventory keeps every device across sweeps (`camsweep devices`, `show`, `sweeps`, `diff`).
-  if (opts.record) recordSweepFromCli(result, { dataDir: resolveDataDir({ configured: config.reportSettings.dataDir, env: io.env }), log });
-  // Queued in the outbox before any send; what cannot be delivered now stays queued.
-  await reportFromCli(result, { flags: reportFlags, settings: config.reportSettings, env: io.env, log });
+  // The inventory keeps every device across sweeps (`camsweep devices`, `show`, `sweeps`, `diff`);
+  // the report is queued in the outbox before any send, and what cannot be delivered now stays queued.
+  await afterSweepFromCli(result, {
+    log,
+    ...(opts.record === true ? { record: { dataDir: resolveDataDir({ configured: config.reportSettings.dataDir, env: io.env }) } } : {}),
+    report: { flags: reportFlags, settings: config.reportSettings, env: io.env },
+  });
   if (opts.failOn) {
     const trip = FAIL_ON[opts.failOn];
     if (result.devices.some((d) => trip.includes(d.status))) return EXIT.found;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CHANGE_ORDER, computeChanges, covers, type ChangeInput } from '../../../src/inventory/changes.ts';
+import { CHANGE_ORDER, computeChanges, countChanges, covers, type ChangeInput } from '../../../src/inventory/changes.ts';
 import { carryForward, verdictLabel } from '../../../src/inventory/snapshot.ts';
-import { snapshot } from './sample.ts';
+import { snapshot, sweep } from './sample.ts';
 
 const SWEEP = { id: 'sweep-2', at: '2026-11-26T10:00:03.000Z', interfaces: ['eth0'] };
 
@@ -139,5 +139,14 @@ describe('snapshot helpers', () => {
   it('labels a verdict with its pack and rule', () => {
     expect(verdictLabel({ status: 'clear', pack: null, rule: null })).toBe('clear');
     expect(verdictLabel({ status: 'restricted', pack: 'us-ndaa-889', rule: 'dahua' })).toBe('restricted (us-ndaa-889/dahua)');
+  });
+});
+
+describe('countChanges', () => {
+  it('counts events by type', () => {
+    const s = sweep([], '2026-11-26T10:00:00Z');
+    const e = (type: 'device-new' | 'ip-changed') => ({ type, deviceId: 'x', sweepId: s.id, at: s.finishedAt, device: { ip: '1.2.3.4', mac: null, manufacturer: null, brand: null, model: null, kind: 'other' as const, status: 'clear' as const } });
+    expect(countChanges([e('device-new'), e('ip-changed'), e('device-new')])).toEqual({ 'device-new': 2, 'ip-changed': 1 });
+    expect(countChanges([])).toEqual({});
   });
 });

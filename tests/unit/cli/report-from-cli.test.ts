@@ -2,13 +2,13 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { reportFromCli } from '../../../src/report/from-cli.ts';
+import { reportFromCli } from '../../../src/cli/after-sweep.ts';
 import { reportConfigSchema } from '../../../src/report/config.ts';
 import { startReceiver, type RunningReceiver } from '../../../src/report/receiver/server.ts';
 import { openReceiverStore, type ReceiverStore } from '../../../src/report/receiver/store.ts';
 import { Secret } from '../../../src/report/secret.ts';
 import { captureLog } from '../../lab/report-tally.ts';
-import { devices, quiet, sweep } from './sample.ts';
+import { devices, quiet, sweep } from '../report/sample.ts';
 
 /** reportFromCli: the two lines `camsweep sweep` adds after printing. */
 

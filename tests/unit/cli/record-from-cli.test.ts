@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/util/log.ts';
-import { countChanges, recordSweepFromCli } from '../../../src/inventory/from-cli.ts';
+import { recordSweepFromCli } from '../../../src/cli/after-sweep.ts';
 import { openInventory } from '../../../src/inventory/store.ts';
-import { amcrestDevice, device, sweep } from './sample.ts';
+import { amcrestDevice, device, sweep } from '../inventory/sample.ts';
 
 let root: string;
 beforeEach(() => {
@@ -22,11 +22,11 @@ function capture() {
 }
 
 describe('recordSweepFromCli', () => {
-  it('stores the sweep, warns about each new restricted device and logs the counts', () => {
+  it('stores the sweep, warns about each new restricted device and logs the counts', async () => {
     const { log, lines } = capture();
     const dataDir = path.join(root, 'data');
     const s = sweep([amcrestDevice(), device({ ip: '10.66.0.40', mac: '64:eb:8c:00:00:01', kind: 'printer', status: 'clear' })], '2026-11-26T10:00:00Z');
-    const events = recordSweepFromCli(s, { dataDir, log });
+    const events = await recordSweepFromCli(s, { dataDir, log });
     expect(events.map((e) => e.type)).toEqual(['restricted-new', 'device-new']);
     expect(lines.map((l) => [l.level, l.msg])).toEqual([
       [40, 'new restricted device'],
@@ -41,25 +41,16 @@ describe('recordSweepFromCli', () => {
       inv.close();
     }
     // Recording it again adds nothing and gives the same events.
-    expect(recordSweepFromCli(s, { dataDir, log })).toEqual(events);
+    expect(await recordSweepFromCli(s, { dataDir, log })).toEqual(events);
   });
 
-  it('throws with a stable code when the data directory cannot be written', () => {
+  it('throws with a stable code when the data directory cannot be written', async () => {
     const { log } = capture();
     // A file where the directory should be (permission bits would not stop root).
     const blocker = path.join(root, 'not-a-directory');
     writeFileSync(blocker, '');
-    expect(() => recordSweepFromCli(sweep([], '2026-11-26T10:00:00Z'), { dataDir: path.join(blocker, 'data'), log })).toThrow(
+    await expect(recordSweepFromCli(sweep([], '2026-11-26T10:00:00Z'), { dataDir: path.join(blocker, 'data'), log })).rejects.toThrow(
       expect.objectContaining({ code: 'INVENTORY_DB_OPEN' }),
     );
-  });
-});
-
-describe('countChanges', () => {
-  it('counts events by type', () => {
-    const s = sweep([], '2026-11-26T10:00:00Z');
-    const e = (type: 'device-new' | 'ip-changed') => ({ type, deviceId: 'x', sweepId: s.id, at: s.finishedAt, device: { ip: '1.2.3.4', mac: null, manufacturer: null, brand: null, model: null, kind: 'other' as const, status: 'clear' as const } });
-    expect(countChanges([e('device-new'), e('ip-changed'), e('device-new')])).toEqual({ 'device-new': 2, 'ip-changed': 1 });
-    expect(countChanges([])).toEqual({});
   });
 });
