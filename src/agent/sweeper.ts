@@ -16,7 +16,7 @@ import { judgeDevice, type Judge } from '../sweep/judge.ts';
 import { loadFingerprintDb } from '../fingerprint/index.ts';
 import { loadPolicy } from '../policy/load.ts';
 import type { SweepResult } from '../domain/types.ts';
-import { CamsweepError, UsageError } from '../domain/errors.ts';
+import { ERR, CamsweepError, UsageError } from '../domain/errors.ts';
 import { resolveTargets } from '../discovery/unicast/targets.ts';
 import { MAX_PACKETS_PER_SECOND, MIN_PACKETS_PER_SECOND } from '../discovery/unicast/probes.ts';
 
@@ -74,7 +74,7 @@ export function createSweeper(config: Config, log: Logger, overrides: SweepOverr
   const pickInterfaces = (): ReturnType<typeof selectInterfaces> => {
     const interfaces = selectInterfaces(names);
     if (interfaces.length === 0) {
-      throw new CamsweepError('NO_INTERFACE', 'no up, non-loopback interface with an IPv4 address to probe from (name one with --interface)');
+      throw new CamsweepError(ERR.NO_INTERFACE, 'no up, non-loopback interface with an IPv4 address to probe from (name one with --interface)');
     }
     return interfaces;
   };

@@ -1,5 +1,5 @@
 import type { Config } from '../config/load.ts';
-import { CamsweepError, UsageError, errorCode, errorMessage } from '../domain/errors.ts';
+import { ERR, CamsweepError, UsageError, errorCode, errorMessage } from '../domain/errors.ts';
 import type { Inventory } from '../inventory/types.ts';
 import type { HostFacts } from '../config/data-dir.ts';
 import { resolveReportConfig, type ReportConfig } from '../report/config.ts';
@@ -182,7 +182,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     try {
       http = await startHttpServer(listen, { health, metrics: () => metrics.render() }, root);
     } catch (err) {
-      throw new CamsweepError('DAEMON_LISTEN', `cannot listen on ${listen.host}:${listen.port} for /healthz and /metrics: ${errorMessage(err)} (set daemon.http.listen)`, { cause: err });
+      throw new CamsweepError(ERR.DAEMON_LISTEN, `cannot listen on ${listen.host}:${listen.port} for /healthz and /metrics: ${errorMessage(err)} (set daemon.http.listen)`, { cause: err });
     }
     log.info({ http: { url: http.url } }, `health and metrics on ${http.url}/healthz and ${http.url}/metrics`);
   };
@@ -238,7 +238,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
       metrics.errors.inc({ stage: 'reload' });
       const problems = problemsOf(err);
       log.error(
-        { reload: { problems, code: err instanceof UsageError ? 'CONFIG_INVALID' : errorCode(err) } },
+        { reload: { problems, code: err instanceof UsageError ? ERR.CONFIG_INVALID : errorCode(err) } },
         `configuration not reloaded (${problems.length} problem${problems.length === 1 ? '' : 's'}); the configuration in force stays:\n  - ${problems.join('\n  - ')}`,
       );
       return false;

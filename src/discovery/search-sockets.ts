@@ -13,18 +13,25 @@
  * `sendSearchRounds` sends the caller's datagrams from the search socket, round after round.
  * What goes out (payloads.ts) and which replies count (replies.ts) stay with each protocol.
  */
-import { errorCode, errorMessage } from '../domain/errors.ts';
+import { ERR, errorCode, errorMessage, type CatalogueCode } from '../domain/errors.ts';
 import type { SweepError } from '../domain/types.ts';
 import { jitter, sleep } from '../util/time.ts';
 import { REPLY_MARGIN_MS, type DiscoveryContext } from './types.ts';
 import type { UdpSocket } from './udp.ts';
 
 export type SearchVia = 'unicast' | 'group';
-/** Tags every error; upper-cased, it is the stem of the error codes (SADP_..., DHIP_...). */
+/** Tags every error, and picks its code (SADP_..., DHIP_...). */
 export type SearchProtocol = 'sadp' | 'dhip';
 
-function searchError(ctx: DiscoveryContext, protocol: SearchProtocol, code: string, message: string): SweepError {
-  return { code: `${protocol.toUpperCase()}_${code}`, message, protocol, interface: ctx.iface.name };
+type SearchProblem = 'socketFailed' | 'listenFailed' | 'socketError' | 'sendFailed';
+
+const CODES: Record<SearchProtocol, Record<SearchProblem, CatalogueCode>> = {
+  sadp: { socketFailed: ERR.SADP_SOCKET_FAILED, listenFailed: ERR.SADP_LISTEN_FAILED, socketError: ERR.SADP_SOCKET_ERROR, sendFailed: ERR.SADP_SEND_FAILED },
+  dhip: { socketFailed: ERR.DHIP_SOCKET_FAILED, listenFailed: ERR.DHIP_LISTEN_FAILED, socketError: ERR.DHIP_SOCKET_ERROR, sendFailed: ERR.DHIP_SEND_FAILED },
+};
+
+function searchError(ctx: DiscoveryContext, protocol: SearchProtocol, problem: SearchProblem, message: string): SweepError {
+  return { code: CODES[protocol][problem], message, protocol, interface: ctx.iface.name };
 }
 
 export interface SearchSocketsOptions {
@@ -54,10 +61,10 @@ export interface SearchSockets {
 export async function openSearchSockets(options: SearchSocketsOptions): Promise<SearchSockets | undefined> {
   const { ctx, protocol, group, port, maxDatagram } = options;
   const { iface } = ctx;
-  const sweepError = (code: string, message: string): SweepError => searchError(ctx, protocol, code, message);
+  const sweepError = (problem: SearchProblem, message: string): SweepError => searchError(ctx, protocol, problem, message);
   let closed = false;
   const socketError = (err: Error): void => {
-    if (!closed) ctx.error(sweepError('SOCKET_ERROR', errorMessage(err)));
+    if (!closed) ctx.error(sweepError('socketError', errorMessage(err)));
   };
 
   let search: UdpSocket;
@@ -74,7 +81,7 @@ export async function openSearchSockets(options: SearchSocketsOptions): Promise<
     });
   } catch (err) {
     ctx.error(
-      sweepError('SOCKET_FAILED', `cannot open the ${options.searchLabel} on ${iface.address} (${errorCode(err, 'ERROR')}): ${errorMessage(err)}`),
+      sweepError('socketFailed', `cannot open the ${options.searchLabel} on ${iface.address} (${errorCode(err, 'ERROR')}): ${errorMessage(err)}`),
     );
     return undefined;
   }
@@ -101,7 +108,7 @@ export async function openSearchSockets(options: SearchSocketsOptions): Promise<
     try {
       ctx.error(
         sweepError(
-          'LISTEN_FAILED',
+          'listenFailed',
           `cannot listen on ${group}:${port} (${errorCode(err, 'ERROR')}): replies sent to the group are missed; direct replies still count`,
         ),
       );
@@ -164,7 +171,7 @@ export async function sendSearchRounds(options: SearchRoundsOptions): Promise<vo
       } catch (err) {
         failed += 1;
         if (round === 0) {
-          ctx.error(searchError(ctx, protocol, 'SEND_FAILED', `${options.what} to ${address}:${port} failed (${errorCode(err, 'ERROR')}): ${errorMessage(err)}`));
+          ctx.error(searchError(ctx, protocol, 'sendFailed', `${options.what} to ${address}:${port} failed (${errorCode(err, 'ERROR')}): ${errorMessage(err)}`));
         }
       }
       ctx.expectReplies?.(replyMs, round === options.repeats - 1 && i === sends.length - 1);

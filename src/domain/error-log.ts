@@ -1,4 +1,5 @@
 import type { SweepError } from './types.ts';
+import { ERR } from './errors.ts';
 
 /**
  * Bounded error records: whatever a network sends, what is kept of its problems has a fixed
@@ -82,7 +83,7 @@ export function createErrorLog(options: { maxErrors: number }): ErrorLog {
     },
     close(summaries = []) {
       const out = [...errors, ...summaries];
-      if (dropped > 0) out.push({ code: 'SWEEP_ERROR_LIMIT', message: `${dropped} further errors were not kept` });
+      if (dropped > 0) out.push({ code: ERR.SWEEP_ERROR_LIMIT, message: `${dropped} further errors were not kept` });
       return out;
     },
   };

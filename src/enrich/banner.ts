@@ -1,5 +1,5 @@
 import { evidenceList } from '../domain/evidence.ts';
-import { errorCode, errorMessage } from '../domain/errors.ts';
+import { ERR, errorCode, errorMessage } from '../domain/errors.ts';
 import type { Evidence, Observation } from '../domain/types.ts';
 import type { HttpResponse } from '../util/http.ts';
 import { cleanText } from '../util/text.ts';
@@ -149,7 +149,7 @@ export function bannerEnricher(query: (target: { ip: string; port: number }, ctx
 export async function httpBanner(target: { ip: string; port: number }, ctx: EnrichContext): Promise<EnrichResult> {
   const { ip, port } = target;
   if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-    return { observations: [], errors: [{ code: 'HTTP_BAD_PORT', message: `port ${port} is not a TCP port`, protocol: 'http', ip }] };
+    return { observations: [], errors: [{ code: ERR.HTTP_BAD_PORT, message: `port ${port} is not a TCP port`, protocol: 'http', ip }] };
   }
   const host = ip.includes(':') ? `[${ip}]` : ip;
 
@@ -165,9 +165,9 @@ export async function httpBanner(target: { ip: string; port: number }, ctx: Enri
       signal: ctx.signal,
     });
   } catch (err) {
-    const code = errorCode(err, 'HTTP_ERROR');
+    const code = errorCode(err, ERR.HTTP_ERROR);
     // A closed port is an answer ("no web server here"), not a problem worth recording.
-    if (code === 'HTTP_ECONNREFUSED') {
+    if (code === ERR.HTTP_ECONNREFUSED) {
       ctx.log.debug({ device: { ip, port } }, 'http: port closed');
       return { observations: [], errors: [] };
     }

@@ -1,5 +1,5 @@
 import { evidenceList } from '../domain/evidence.ts';
-import { CamsweepError, errorCode, errorMessage } from '../domain/errors.ts';
+import { CamsweepError, ERR, errorCode, errorMessage, httpStatusCode } from '../domain/errors.ts';
 import type { Observation, SweepError } from '../domain/types.ts';
 import { cleanOptional, cleanText } from '../util/text.ts';
 import { child, parseXml, textAt, textOf, xmlNamespaces, type XmlNode } from '../util/xml.ts';
@@ -75,15 +75,15 @@ function decodeFault(fault: XmlNode): SoapFault {
  * DOCTYPE (SOAP 1.2 forbids one; it is how entity bombs arrive) or has no Envelope/Body.
  */
 export function decodeSoapReply(text: string, maxBytes: number): SoapReply {
-  if (/<!DOCTYPE/iu.test(text)) throw new CamsweepError('ONVIF_INVALID', 'SOAP reply with a DOCTYPE');
+  if (/<!DOCTYPE/iu.test(text)) throw new CamsweepError(ERR.ONVIF_INVALID, 'SOAP reply with a DOCTYPE');
   let doc;
   try {
     doc = parseXml(text, maxBytes);
   } catch (err) {
-    throw new CamsweepError('ONVIF_INVALID', `reply is not XML: ${errorMessage(err)}`, { cause: err });
+    throw new CamsweepError(ERR.ONVIF_INVALID, `reply is not XML: ${errorMessage(err)}`, { cause: err });
   }
   const body = child(doc, 'Envelope', 'Body');
-  if (body === undefined) throw new CamsweepError('ONVIF_INVALID', 'reply is not a SOAP envelope');
+  if (body === undefined) throw new CamsweepError(ERR.ONVIF_INVALID, 'reply is not a SOAP envelope');
   const reply: SoapReply = { body, namespaces: xmlNamespaces(text) };
   const fault = child(body, 'Fault');
   if (fault !== undefined) reply.fault = decodeFault(fault);
@@ -164,9 +164,9 @@ interface Exchange {
 
 function transportCode(err: unknown): string {
   const code = errorCode(err, 'ERROR');
-  if (code === 'HTTP_TIMEOUT') return 'ONVIF_TIMEOUT';
-  if (code === 'HTTP_ABORTED') return 'ONVIF_ABORTED';
-  return 'ONVIF_REQUEST_FAILED';
+  if (code === ERR.HTTP_TIMEOUT) return ERR.ONVIF_TIMEOUT;
+  if (code === ERR.HTTP_ABORTED) return ERR.ONVIF_ABORTED;
+  return ERR.ONVIF_REQUEST_FAILED;
 }
 
 /** One POST and its classification. Never throws; never puts request content in an error. */
@@ -196,7 +196,7 @@ async function exchange(ex: Exchange, operation: Operation, security?: string): 
   const receivedAt = ctx.now();
   ctx.log.debug({ device: { ip, operation, status: res.status, bytes: res.body.length } }, 'onvif reply');
   if (res.status === 401) return { kind: 'notAuthorized' };
-  if (res.truncated) return fail('ONVIF_INVALID', `${where}: reply larger than ${ctx.maxBodyBytes} bytes`, false);
+  if (res.truncated) return fail(ERR.ONVIF_INVALID, `${where}: reply larger than ${ctx.maxBodyBytes} bytes`, false);
 
   let reply: SoapReply | undefined;
   let invalid: string | undefined;
@@ -208,8 +208,8 @@ async function exchange(ex: Exchange, operation: Operation, security?: string): 
   if (reply?.fault) {
     return reply.fault.notAuthorized ? { kind: 'notAuthorized', reply } : { kind: 'fault', reply, fault: reply.fault };
   }
-  if (res.status < 200 || res.status > 299) return fail(`ONVIF_HTTP_${res.status}`, `${where}: HTTP ${res.status}`, false, reply);
-  if (!reply) return fail('ONVIF_INVALID', `${where}: ${invalid ?? 'unreadable reply'}`, false);
+  if (res.status < 200 || res.status > 299) return fail(httpStatusCode('ONVIF', res.status), `${where}: HTTP ${res.status}`, false, reply);
+  if (!reply) return fail(ERR.ONVIF_INVALID, `${where}: ${invalid ?? 'unreadable reply'}`, false);
   return { kind: 'ok', reply, receivedAt };
 }
 
@@ -227,12 +227,12 @@ function pickServiceUrls(target: { ip: string; xaddrs: string[] }): { urls: stri
   const http = [...new Set(local.filter((x) => scheme(x) === 'http:'))];
   if (http.length > 0) return { urls: http.slice(0, 2) };
   if (local.some((x) => scheme(x) === 'https:')) {
-    return { error: { ...base, code: 'ONVIF_HTTPS_ONLY', message: 'device service offered over https only (not contacted)' } };
+    return { error: { ...base, code: ERR.ONVIF_HTTPS_ONLY, message: 'device service offered over https only (not contacted)' } };
   }
   if (target.xaddrs.length > 0) {
-    return { error: { ...base, code: 'ONVIF_XADDR_FOREIGN_HOST', message: 'no XAddr on the replying host; others are never contacted' } };
+    return { error: { ...base, code: ERR.ONVIF_XADDR_FOREIGN_HOST, message: 'no XAddr on the replying host; others are never contacted' } };
   }
-  return { error: { ...base, code: 'ONVIF_NO_XADDR', message: 'no XAddr advertised' } };
+  return { error: { ...base, code: ERR.ONVIF_NO_XADDR, message: 'no XAddr advertised' } };
 }
 
 /**
@@ -317,7 +317,7 @@ export async function enrichOnvif(
     let offsetMs = 0;
     if (timeOutcome.kind === 'ok') {
       if (child(timeOutcome.reply.body, 'GetSystemDateAndTimeResponse') === undefined) {
-        errors.push({ code: 'ONVIF_INVALID', message: 'GetSystemDateAndTime reply without GetSystemDateAndTimeResponse', protocol: 'onvif', ip: target.ip });
+        errors.push({ code: ERR.ONVIF_INVALID, message: 'GetSystemDateAndTime reply without GetSystemDateAndTimeResponse', protocol: 'onvif', ip: target.ip });
       }
       const { utc, timezone } = parseSystemDateAndTime(timeOutcome.reply.body);
       if (utc !== undefined) {
@@ -338,13 +338,13 @@ export async function enrichOnvif(
       info = await exchange(ex, 'GetDeviceInformation', usernameTokenHeader(ctx.credentials, tokenOptions));
       auth = 'wsse';
       if (info.kind === 'notAuthorized') {
-        errors.push({ code: 'ONVIF_AUTH_REJECTED', message: 'configured credentials were not accepted', protocol: 'onvif', ip: target.ip });
+        errors.push({ code: ERR.ONVIF_AUTH_REJECTED, message: 'configured credentials were not accepted', protocol: 'onvif', ip: target.ip });
       }
     }
     if (info.kind === 'ok') {
       const fields = parseDeviceInformation(info.reply.body);
       if (fields === undefined) {
-        errors.push({ code: 'ONVIF_INVALID', message: 'GetDeviceInformation reply without GetDeviceInformationResponse', protocol: 'onvif', ip: target.ip });
+        errors.push({ code: ERR.ONVIF_INVALID, message: 'GetDeviceInformation reply without GetDeviceInformationResponse', protocol: 'onvif', ip: target.ip });
       } else {
         add('onvif.manufacturer', fields.manufacturer);
         add('onvif.model', fields.model);
@@ -357,7 +357,7 @@ export async function enrichOnvif(
     }
     recordOutcome(info, 'GetDeviceInformation');
   } catch (err) {
-    errors.push({ code: errorCode(err, 'ONVIF_INTERNAL'), message: errorMessage(err), protocol: 'onvif', ip: target.ip });
+    errors.push({ code: errorCode(err, ERR.ONVIF_INTERNAL), message: errorMessage(err), protocol: 'onvif', ip: target.ip });
   }
   return finish();
 }

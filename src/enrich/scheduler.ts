@@ -1,4 +1,4 @@
-import { errorCode, errorMessage } from '../domain/errors.ts';
+import { ERR, errorCode, errorMessage } from '../domain/errors.ts';
 import type { Observation, Protocol, SweepError } from '../domain/types.ts';
 import { createLimiter, type Limiter } from '../util/limit.ts';
 import type { Logger } from '../util/log.ts';
@@ -94,7 +94,7 @@ export function createEnrichScheduler(options: EnrichSchedulerOptions): EnrichSc
         return;
       }
       if (!options.mayContact(ip)) {
-        options.error({ code: 'SWEEP_OUT_OF_SCOPE', message: 'replied from outside every swept segment and target range: not contacted beyond discovery', ip });
+        options.error({ code: ERR.SWEEP_OUT_OF_SCOPE, message: 'replied from outside every swept segment and target range: not contacted beyond discovery', ip });
         return;
       }
       const host = hostOf(ip);
@@ -152,7 +152,7 @@ async function runTask(options: EnrichSchedulerOptions, stopped: AbortSignal, ho
   const overBudget = (): void => {
     if (host.overBudget) return;
     host.overBudget = true;
-    options.error({ code: 'ENRICH_HOST_TIME', message: `enrichment of this host passed ${options.maxHostMs} ms: the request in flight was aborted and the rest not sent`, ip });
+    options.error({ code: ERR.ENRICH_HOST_TIME, message: `enrichment of this host passed ${options.maxHostMs} ms: the request in flight was aborted and the rest not sent`, ip });
   };
   if (budgetSpent()) {
     overBudget();
@@ -163,7 +163,7 @@ async function runTask(options: EnrichSchedulerOptions, stopped: AbortSignal, ho
     result = await task.run(options.context(ip, enricher.protocol, signal, stopped));
   } catch (err) {
     // Enrichers promise never to throw; if one does, it is a bug we record, not a crash.
-    options.error({ code: errorCode(err, 'ENRICH_FAILED'), message: errorMessage(err), ip });
+    options.error({ code: errorCode(err, ERR.ENRICH_FAILED), message: errorMessage(err), ip });
     return;
   }
   for (const obs of result.observations) options.found({ ...obs, ip, ...(iface && !obs.interface ? { interface: iface } : {}) });

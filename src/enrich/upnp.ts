@@ -1,5 +1,5 @@
 import { evidenceList } from '../domain/evidence.ts';
-import { CamsweepError, errorCode, errorMessage } from '../domain/errors.ts';
+import { CamsweepError, ERR, errorCode, errorMessage, httpStatusCode } from '../domain/errors.ts';
 import type { Evidence, Identifiers, Observation } from '../domain/types.ts';
 import type { HttpResponse } from '../util/http.ts';
 import { cleanText } from '../util/text.ts';
@@ -90,18 +90,18 @@ export function parseUpnpDescription(raw: string, maxBytes?: number, options: { 
   // (the device did not finish); a capture a source printed in part (`partial`, camsweep
   // identify) keeps the elements it shows whole.
   if (options.partial !== true && !/<\/(?:[\w.-]+:)?root\s*>/u.test(text)) {
-    throw new CamsweepError('UPNP_INVALID', 'description is not a complete <root> document');
+    throw new CamsweepError(ERR.UPNP_INVALID, 'description is not a complete <root> document');
   }
   let doc: XmlObject;
   try {
     doc = parseXml(text, maxBytes);
   } catch (err) {
-    const code = errorCode(err) === 'XML_TOO_LARGE' ? 'UPNP_TOO_LARGE' : 'UPNP_INVALID';
+    const code = errorCode(err) === ERR.XML_TOO_LARGE ? ERR.UPNP_TOO_LARGE : ERR.UPNP_INVALID;
     throw new CamsweepError(code, errorMessage(err), { cause: err });
   }
   const rootDevice = child(doc, 'root', 'device');
   if (rootDevice === undefined || typeof rootDevice !== 'object') {
-    throw new CamsweepError('UPNP_INVALID', 'description has no root device');
+    throw new CamsweepError(ERR.UPNP_INVALID, 'description has no root device');
   }
 
   const { list: evidence, add } = evidenceList('upnp', MAX_EVIDENCE);
@@ -132,16 +132,16 @@ export function parseUpnpDescription(raw: string, maxBytes?: number, options: { 
 
 function httpErrorCode(code: string): string {
   switch (code) {
-    case 'HTTP_TIMEOUT':
-      return 'UPNP_TIMEOUT';
-    case 'HTTP_ABORTED':
-      return 'UPNP_ABORTED';
-    case 'HTTP_BAD_URL':
-    case 'HTTP_UNSUPPORTED_SCHEME':
-    case 'HTTP_NOT_IP':
-      return 'UPNP_BAD_LOCATION';
+    case ERR.HTTP_TIMEOUT:
+      return ERR.UPNP_TIMEOUT;
+    case ERR.HTTP_ABORTED:
+      return ERR.UPNP_ABORTED;
+    case ERR.HTTP_BAD_URL:
+    case ERR.HTTP_UNSUPPORTED_SCHEME:
+    case ERR.HTTP_NOT_IP:
+      return ERR.UPNP_BAD_LOCATION;
     default:
-      return 'UPNP_FETCH_FAILED';
+      return ERR.UPNP_FETCH_FAILED;
   }
 }
 
@@ -170,7 +170,7 @@ export async function enrichUpnp(target: { ip: string; location: string }, ctx: 
 
   // A reply must not be able to point us at another host (SSRF by SSDP).
   if (!sameHost(location, ip)) {
-    return fail('UPNP_LOCATION_FOREIGN_HOST', 'LOCATION names a host other than the one that replied; not fetched');
+    return fail(ERR.UPNP_LOCATION_FOREIGN_HOST, 'LOCATION names a host other than the one that replied; not fetched');
   }
 
   let res: HttpResponse;
@@ -189,19 +189,19 @@ export async function enrichUpnp(target: { ip: string; location: string }, ctx: 
   }
 
   if (res.status < 200 || res.status > 299) {
-    return fail(`UPNP_HTTP_${res.status}`, `description fetch answered HTTP ${res.status}`);
+    return fail(httpStatusCode('UPNP', res.status), `description fetch answered HTTP ${res.status}`);
   }
   if (res.truncated) {
     return res.body.length >= ctx.maxBodyBytes
-      ? fail('UPNP_TOO_LARGE', `description larger than ${ctx.maxBodyBytes} bytes`)
-      : fail('UPNP_TRUNCATED', 'connection closed before the description was complete');
+      ? fail(ERR.UPNP_TOO_LARGE, `description larger than ${ctx.maxBodyBytes} bytes`)
+      : fail(ERR.UPNP_TRUNCATED, 'connection closed before the description was complete');
   }
 
   let description: UpnpDescription;
   try {
     description = parseUpnpDescription(res.body.toString('utf8'), ctx.maxBodyBytes);
   } catch (err) {
-    return fail(errorCode(err, 'UPNP_INVALID'), errorMessage(err));
+    return fail(errorCode(err, ERR.UPNP_INVALID), errorMessage(err));
   }
 
   const obs: Observation = { protocol: 'upnp', ip, evidence: description.evidence };

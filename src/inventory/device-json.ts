@@ -1,5 +1,5 @@
 import type { Device } from '../domain/types.ts';
-import { CamsweepError } from '../domain/errors.ts';
+import { ERR, CamsweepError } from '../domain/errors.ts';
 
 /**
  * A device's latest record as stored: JSON of at most MAX_DEVICE_JSON bytes. Evidence is
@@ -32,11 +32,11 @@ export function parseDeviceJson(json: string, id: string): StoredDevice {
   try {
     raw = JSON.parse(json);
   } catch (err) {
-    throw new CamsweepError('INVENTORY_CORRUPT', `the stored record of device ${id} is not JSON`, { cause: err });
+    throw new CamsweepError(ERR.INVENTORY_CORRUPT, `the stored record of device ${id} is not JSON`, { cause: err });
   }
   const r = raw as { ip?: unknown; evidence?: unknown; verdict?: { status?: unknown } | null } | null;
   if (r === null || typeof r !== 'object' || typeof r.ip !== 'string' || !Array.isArray(r.evidence) || typeof r.verdict?.status !== 'string') {
-    throw new CamsweepError('INVENTORY_CORRUPT', `the stored record of device ${id} is not a device`);
+    throw new CamsweepError(ERR.INVENTORY_CORRUPT, `the stored record of device ${id} is not a device`);
   }
   return raw as StoredDevice;
 }

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { CamsweepError } from '../domain/errors.ts';
+import { ERR, CamsweepError } from '../domain/errors.ts';
 import { cidrContains, parseCidr, type Cidr } from '../config/load.ts';
 import type { DeviceFilter, InventoryDevice } from './types.ts';
 
@@ -48,12 +48,12 @@ export function matchesFilter(device: InventoryDevice, filter: DeviceFilter): bo
   }
   if (filter.seenSince !== undefined) {
     const since = Date.parse(filter.seenSince);
-    if (!Number.isFinite(since)) throw new CamsweepError('INVENTORY_FILTER', `seenSince is not a time: ${filter.seenSince}`);
+    if (!Number.isFinite(since)) throw new CamsweepError(ERR.INVENTORY_FILTER, `seenSince is not a time: ${filter.seenSince}`);
     if (!(Date.parse(device.lastSeen) >= since)) return false;
   }
   if (filter.network !== undefined) {
     const net = parseNetwork(filter.network);
-    if (net === undefined) throw new CamsweepError('INVENTORY_FILTER', `network is neither an IPv4 CIDR nor an interface name: ${filter.network}`);
+    if (net === undefined) throw new CamsweepError(ERR.INVENTORY_FILTER, `network is neither an IPv4 CIDR nor an interface name: ${filter.network}`);
     if (net.kind === 'interface' && !d.interfaces.includes(net.name)) return false;
     if (net.kind === 'cidr' && ![d.ip, ...d.addresses].some((ip) => cidrContains(net.cidr, ip))) return false;
   }

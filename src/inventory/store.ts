@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import type { DeviceStatus, SweepResult } from '../domain/types.ts';
-import { CamsweepError, errorMessage } from '../domain/errors.ts';
+import { ERR, CamsweepError, errorMessage } from '../domain/errors.ts';
 import { transaction } from '../report/sqlite.ts';
 import { normaliseMac } from '../util/text.ts';
 import { isIP } from 'node:net';
@@ -167,11 +167,11 @@ const iso = (text: string, fallback: Date): string => {
 
 function checkSweep(result: SweepResult): void {
   if (result === null || typeof result !== 'object' || result.schema !== 'camsweep.sweep/v1') {
-    throw new CamsweepError('INVENTORY_INVALID_SWEEP', 'not a camsweep.sweep/v1 result');
+    throw new CamsweepError(ERR.INVENTORY_INVALID_SWEEP, 'not a camsweep.sweep/v1 result');
   }
-  if (typeof result.id !== 'string' || !SWEEP_ID.test(result.id)) throw new CamsweepError('INVENTORY_INVALID_SWEEP', 'the sweep has no usable id');
+  if (typeof result.id !== 'string' || !SWEEP_ID.test(result.id)) throw new CamsweepError(ERR.INVENTORY_INVALID_SWEEP, 'the sweep has no usable id');
   if (!Array.isArray(result.devices) || !Array.isArray(result.interfaces) || !Array.isArray(result.errors)) {
-    throw new CamsweepError('INVENTORY_INVALID_SWEEP', `sweep ${result.id} lacks its devices, interfaces or errors`);
+    throw new CamsweepError(ERR.INVENTORY_INVALID_SWEEP, `sweep ${result.id} lacks its devices, interfaces or errors`);
   }
 }
 
@@ -267,13 +267,13 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
     const exact = q.sweepById.get(ref) as SweepRow | undefined;
     if (exact !== undefined || ref.length < 4) return exact;
     const rows = q.sweepsByPrefix.all(ref, ref) as unknown as SweepRow[];
-    if (rows.length > 1) throw new CamsweepError('INVENTORY_AMBIGUOUS', `sweep ${ref} is ambiguous: ${rows.map((r) => r.id).join(', ')}`);
+    if (rows.length > 1) throw new CamsweepError(ERR.INVENTORY_AMBIGUOUS, `sweep ${ref} is ambiguous: ${rows.map((r) => r.id).join(', ')}`);
     return rows[0];
   };
 
   const mustSweep = (ref: string): SweepRow => {
     const row = findSweep(ref);
-    if (row === undefined) throw new CamsweepError('INVENTORY_UNKNOWN_SWEEP', `no sweep ${ref} in the inventory (see \`camsweep sweeps\`)`);
+    if (row === undefined) throw new CamsweepError(ERR.INVENTORY_UNKNOWN_SWEEP, `no sweep ${ref} in the inventory (see \`camsweep sweeps\`)`);
     return row;
   };
 
@@ -297,7 +297,7 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
   const withVerdicts = (r: FullRow): InventoryDevice => toInventoryDevice(r, q.verdictsOf.all(r.id) as unknown as VerdictRow[]);
 
   function record(result: SweepResult, partial: boolean): ChangeEvent[] {
-    if (w === undefined) throw new CamsweepError('INVENTORY_READ_ONLY', `${file} is open read-only`);
+    if (w === undefined) throw new CamsweepError(ERR.INVENTORY_READ_ONLY, `${file} is open read-only`);
     const existing = q.sweepById.get(result.id) as SweepRow | undefined;
     if (existing !== undefined) return storedEvents(existing.seq);
 
@@ -416,7 +416,7 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
     if (from !== undefined) a = mustSweep(from.trim());
     else if (b !== undefined) a = q.sweepBefore.get(b.seq) as SweepRow | undefined;
     if (a === undefined || b === undefined) {
-      throw new CamsweepError('INVENTORY_NOT_ENOUGH_SWEEPS', 'a diff needs two recorded sweeps (see `camsweep sweeps`)');
+      throw new CamsweepError(ERR.INVENTORY_NOT_ENOUGH_SWEEPS, 'a diff needs two recorded sweeps (see `camsweep sweeps`)');
     }
     if (a.seq > b.seq) [a, b] = [b, a];
     return { from: summary(a), to: summary(b), changes: diffRows(a, b) };
@@ -429,7 +429,7 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
       try {
         return transaction(db, () => record(result, options.partial === true));
       } catch (err) {
-        if (isBusy(err)) throw new CamsweepError('INVENTORY_BUSY', `${file} is busy (another camsweep is writing it): ${errorMessage(err)}`, { cause: err });
+        if (isBusy(err)) throw new CamsweepError(ERR.INVENTORY_BUSY, `${file} is busy (another camsweep is writing it): ${errorMessage(err)}`, { cause: err });
         throw err;
       }
     },
@@ -464,7 +464,7 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
       if (/^[0-9a-f]{4,11}$/iu.test(text)) {
         const prefix = text.toLowerCase();
         const rows = q.devicesByPrefix.all(prefix, prefix) as unknown as FullRow[];
-        if (rows.length > 1) throw new CamsweepError('INVENTORY_AMBIGUOUS', `device ${prefix} is ambiguous: ${rows.map((r) => r.id).join(', ')}`);
+        if (rows.length > 1) throw new CamsweepError(ERR.INVENTORY_AMBIGUOUS, `device ${prefix} is ambiguous: ${rows.map((r) => r.id).join(', ')}`);
         return rows[0] === undefined ? undefined : withVerdicts(rows[0]);
       }
       return undefined;

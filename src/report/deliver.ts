@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import type { Logger } from '../util/log.ts';
 import { sleep as realSleep } from '../util/time.ts';
 import { cleanText } from '../util/text.ts';
-import { errorCode, errorMessage } from '../domain/errors.ts';
+import { ERR, errorCode, errorMessage } from '../domain/errors.ts';
 import { VERSION } from '../version.ts';
 import { isPlainHttpToRemote, type ReportConfig } from './config.ts';
 import { signBody, SIGNATURE_HEADER } from './hmac.ts';
@@ -153,7 +153,7 @@ async function run(cfg: ReportConfig, endpoint: string, outbox: Outbox, deps: De
         stats.stoppedBy = 'aborted';
         return;
       }
-      const code = errorCode(err, 'REPORT_NETWORK');
+      const code = errorCode(err, ERR.REPORT_NETWORK);
       endpointFailures += 1;
       const delay = nextDelay(endpointFailures, undefined, cfg.backoff, deps.random);
       holdUntil = now() + delay;
@@ -161,7 +161,7 @@ async function run(cfg: ReportConfig, endpoint: string, outbox: Outbox, deps: De
         outbox.reschedule(entry.id, holdUntil, null, `${code}: ${errorMessage(err)}`);
         stats.retried += 1;
         const what = { report: { id: entry.id, devices: entry.devices, attempts: failures, retryInMs: delay }, error: { code, message: errorMessage(err) } };
-        if (code === 'REPORT_TLS') {
+        if (code === ERR.REPORT_TLS) {
           log.error(what, 'the endpoint failed TLS verification; the report stays queued. If the endpoint uses a private CA, set report.caFile to it');
         } else log.warn(what, 'report not delivered; will retry');
       }

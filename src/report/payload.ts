@@ -1,6 +1,6 @@
 import type { Device, DeviceStatus, Identifiers, SweepResult } from '../domain/types.ts';
 import type { ChangeEvent } from '../inventory/types.ts';
-import { CamsweepError } from '../domain/errors.ts';
+import { ERR, CamsweepError } from '../domain/errors.ts';
 import type { ReportInclude } from './config.ts';
 import { batchKey, deviceIdentity, deviceKey } from './identity.ts';
 import { reportEvents, type ReportEvent } from './events.ts';
@@ -221,7 +221,7 @@ export function buildReports(result: SweepResult, opts: BuildOptions): ReportV1[
     ...(events === undefined ? {} : { events: [] }),
   });
   const room = opts.batchMaxBytes - overhead;
-  if (room < 1024) throw new CamsweepError('REPORT_BATCH_TOO_SMALL', `batchMaxBytes ${opts.batchMaxBytes} leaves no room for devices`);
+  if (room < 1024) throw new CamsweepError(ERR.REPORT_BATCH_TOO_SMALL, `batchMaxBytes ${opts.batchMaxBytes} leaves no room for devices`);
   type Group = { devices: ReportDevice[]; events: ReportEvent[] };
   const groups: Group[] = [];
   let current: Group = { devices: [], events: [] };

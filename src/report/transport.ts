@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { CamsweepError } from '../domain/errors.ts';
+import { ERR, CamsweepError } from '../domain/errors.ts';
 import { urlHost } from '../util/ip.ts';
 import type { Secret } from './secret.ts';
 
@@ -49,9 +49,9 @@ function wrapError(err: unknown): CamsweepError {
   const e = err as NodeJS.ErrnoException;
   const code = typeof e.code === 'string' ? e.code : 'UNKNOWN';
   if (isTlsError(err)) {
-    return new CamsweepError('REPORT_TLS', `TLS: ${e.message} (${code})`, { cause: err });
+    return new CamsweepError(ERR.REPORT_TLS, `TLS: ${e.message} (${code})`, { cause: err });
   }
-  return new CamsweepError('REPORT_NETWORK', `${e.message} (${code})`, { cause: err });
+  return new CamsweepError(ERR.REPORT_NETWORK, `${e.message} (${code})`, { cause: err });
 }
 
 export function createReportTransport(tls: TlsMaterial, options: { maxResponseBytes?: number } = {}): ReportTransport {
@@ -60,7 +60,7 @@ export function createReportTransport(tls: TlsMaterial, options: { maxResponseBy
     new Promise<TransportResponse>((resolve, reject) => {
       const url = new URL(req.url);
       if (req.signal?.aborted) {
-        reject(new CamsweepError('REPORT_ABORTED', 'delivery aborted'));
+        reject(new CamsweepError(ERR.REPORT_ABORTED, 'delivery aborted'));
         return;
       }
       let settled = false;
@@ -95,8 +95,8 @@ export function createReportTransport(tls: TlsMaterial, options: { maxResponseBy
         if (err) reject(err);
         else if (res) resolve(res);
       };
-      const timer = setTimeout(() => finish(new CamsweepError('REPORT_TIMEOUT', `no complete response within ${req.timeoutMs} ms`)), req.timeoutMs);
-      const onAbort = (): void => finish(new CamsweepError('REPORT_ABORTED', 'delivery aborted'));
+      const timer = setTimeout(() => finish(new CamsweepError(ERR.REPORT_TIMEOUT, `no complete response within ${req.timeoutMs} ms`)), req.timeoutMs);
+      const onAbort = (): void => finish(new CamsweepError(ERR.REPORT_ABORTED, 'delivery aborted'));
       req.signal?.addEventListener('abort', onAbort, { once: true });
 
       request.on('error', (err) => finish(wrapError(err)));
@@ -121,7 +121,7 @@ export function createReportTransport(tls: TlsMaterial, options: { maxResponseBy
         res.on('end', () => finish(null, out()));
         res.on('error', (err) => finish(wrapError(err)));
         res.on('close', () => {
-          if (!res.complete) finish(new CamsweepError('REPORT_NETWORK', 'response cut short'));
+          if (!res.complete) finish(new CamsweepError(ERR.REPORT_NETWORK, 'response cut short'));
         });
       });
       request.end(req.body);

@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { AuditEntry, AuditSink } from '../domain/audit.ts';
 import type { Logger } from '../util/log.ts';
-import { CamsweepError } from '../domain/errors.ts';
+import { ERR, CamsweepError } from '../domain/errors.ts';
 
 /**
  * The audit sink the CLI uses: every entry is logged (module `audit`, level debug) and, when
@@ -15,7 +15,7 @@ export function createAuditSink(log: Logger, file?: string): { sink: AuditSink; 
     try {
       fd = openSync(file, 'a', 0o640);
     } catch (err) {
-      throw new CamsweepError('AUDIT_FILE', `cannot open audit file ${file}: ${(err as Error).message}`);
+      throw new CamsweepError(ERR.AUDIT_FILE, `cannot open audit file ${file}: ${(err as Error).message}`);
     }
   }
   let count = 0;

@@ -1,5 +1,5 @@
 import type { AuditSink } from '../domain/audit.ts';
-import { CamsweepError } from '../domain/errors.ts';
+import { ERR, CamsweepError } from '../domain/errors.ts';
 import type { Protocol } from '../domain/types.ts';
 import type { Credentials, EnrichContext } from '../enrich/types.ts';
 import type { HttpClient } from '../util/http.ts';
@@ -35,7 +35,7 @@ export function createEnrichContexts(options: EnrichContextOptions): (ip: string
       rate === undefined
         ? audited
         : async (req) => {
-            if (!(await rate.take(stopped))) throw new CamsweepError('HTTP_ABORTED', 'request aborted');
+            if (!(await rate.take(stopped))) throw new CamsweepError(ERR.HTTP_ABORTED, 'request aborted');
             return audited(req);
           };
     return {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditSink } from '../domain/audit.ts';
 import { createErrorLog } from '../domain/error-log.ts';
-import { errorCode, errorMessage } from '../domain/errors.ts';
+import { ERR, errorCode, errorMessage } from '../domain/errors.ts';
 import type { Device, MergedDevice, Observation, SweepError, SweepResult } from '../domain/types.ts';
 import type { NetInterface } from '../discovery/interfaces.ts';
 import type { Discoverer } from '../discovery/types.ts';
@@ -166,11 +166,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   // Summaries of what the bounds cut are always kept, whatever the error cap.
   const summaries: SweepError[] = [];
   if (observations.hostsDropped > 0) {
-    summaries.push({ code: 'SWEEP_HOST_LIMIT', message: `${observations.hostsDropped} replies from hosts beyond the limit of ${limits.maxHosts} were dropped` });
+    summaries.push({ code: ERR.SWEEP_HOST_LIMIT, message: `${observations.hostsDropped} replies from hosts beyond the limit of ${limits.maxHosts} were dropped` });
   }
   if (enriched.unsent.tasks > 0) {
     summaries.push({
-      code: 'ENRICH_NOT_STARTED',
+      code: ERR.ENRICH_NOT_STARTED,
       message: `${enriched.unsent.tasks} enrichment request(s) for ${enriched.unsent.hosts} host(s) were never sent: enrich.grace (${options.enrichGraceMs} ms after the window) ran out first; raise enrich.concurrency or enrich.grace`,
     });
   }
@@ -225,7 +225,7 @@ function runDiscoverers(options: SweepOptions, run: RunContext & { listen: Liste
             expectReplies: (withinMs, last) => member.expectReplies(withinMs, last),
           })
           .catch((err: unknown) => {
-            run.record({ code: errorCode(err, 'DISCOVERY_FAILED'), message: errorMessage(err), protocol: discoverer.protocol, interface: iface.name });
+            run.record({ code: errorCode(err, ERR.DISCOVERY_FAILED), message: errorMessage(err), protocol: discoverer.protocol, interface: iface.name });
           })
           .finally(() => member.finished()),
       );
@@ -263,7 +263,7 @@ async function runUnicast(
     });
     log.debug({ unicast: stats }, 'unicast probing finished');
   } catch (err) {
-    run.record({ code: errorCode(err, 'UNICAST_FAILED'), message: errorMessage(err) });
+    run.record({ code: errorCode(err, ERR.UNICAST_FAILED), message: errorMessage(err) });
   }
 }
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { isIP } from 'node:net';
-import { CamsweepError } from '../domain/errors.ts';
+import { CamsweepError, ERR, httpFailureCode } from '../domain/errors.ts';
 import { urlHost } from './ip.ts';
 
 /**
@@ -35,11 +35,11 @@ export function parseDeviceUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new CamsweepError('HTTP_BAD_URL', 'not a valid URL');
+    throw new CamsweepError(ERR.HTTP_BAD_URL, 'not a valid URL');
   }
-  if (url.protocol !== 'http:') throw new CamsweepError('HTTP_UNSUPPORTED_SCHEME', `scheme ${url.protocol} not fetched`);
+  if (url.protocol !== 'http:') throw new CamsweepError(ERR.HTTP_UNSUPPORTED_SCHEME, `scheme ${url.protocol} not fetched`);
   const host = urlHost(url);
-  if (isIP(host) === 0) throw new CamsweepError('HTTP_NOT_IP', 'URL host is not an IP address');
+  if (isIP(host) === 0) throw new CamsweepError(ERR.HTTP_NOT_IP, 'URL host is not an IP address');
   return url;
 }
 
@@ -53,7 +53,7 @@ export const boundedRequest: HttpClient = (req) =>
       return;
     }
     if (req.signal?.aborted) {
-      reject(new CamsweepError('HTTP_ABORTED', 'request aborted'));
+      reject(new CamsweepError(ERR.HTTP_ABORTED, 'request aborted'));
       return;
     }
     const chunks: Buffer[] = [];
@@ -92,15 +92,15 @@ export const boundedRequest: HttpClient = (req) =>
       if (err) reject(err);
       else resolve(res!);
     };
-    const onAbort = (): void => finish(new CamsweepError('HTTP_ABORTED', 'request aborted'));
+    const onAbort = (): void => finish(new CamsweepError(ERR.HTTP_ABORTED, 'request aborted'));
     const timer = setTimeout(
-      () => finish(new CamsweepError('HTTP_TIMEOUT', `no complete response within ${req.timeoutMs} ms`)),
+      () => finish(new CamsweepError(ERR.HTTP_TIMEOUT, `no complete response within ${req.timeoutMs} ms`)),
       req.timeoutMs,
     );
     req.signal?.addEventListener('abort', onAbort, { once: true });
 
     request.on('error', (err: NodeJS.ErrnoException) =>
-      finish(new CamsweepError(`HTTP_${err.code ?? 'ERROR'}`, err.message)),
+      finish(new CamsweepError(httpFailureCode(err.code), err.message)),
     );
     request.on('response', (res) => {
       const flat: Record<string, string> = {};

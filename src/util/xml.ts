@@ -1,5 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
-import { CamsweepError } from '../domain/errors.ts';
+import { ERR, CamsweepError } from '../domain/errors.ts';
 import { cleanText } from './text.ts';
 
 /**
@@ -29,20 +29,20 @@ export interface XmlObject {
 
 export function parseXml(text: string, maxBytes = DEFAULT_MAX_XML_BYTES): XmlObject {
   if (Buffer.byteLength(text, 'utf8') > maxBytes) {
-    throw new CamsweepError('XML_TOO_LARGE', `XML document larger than ${maxBytes} bytes`);
+    throw new CamsweepError(ERR.XML_TOO_LARGE, `XML document larger than ${maxBytes} bytes`);
   }
   if (!/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE[\s\S]*?>\s*)?</u.test(text)) {
-    throw new CamsweepError('XML_INVALID', 'not an XML document');
+    throw new CamsweepError(ERR.XML_INVALID, 'not an XML document');
   }
   let result: unknown;
   try {
     result = parser.parse(text, false);
   } catch (err) {
     // The parser quotes the document around the error: device bytes, so cleaned and capped.
-    throw new CamsweepError('XML_INVALID', `malformed XML: ${cleanText((err as Error).message, 200)}`);
+    throw new CamsweepError(ERR.XML_INVALID, `malformed XML: ${cleanText((err as Error).message, 200)}`);
   }
   if (result === null || typeof result !== 'object' || Array.isArray(result)) {
-    throw new CamsweepError('XML_INVALID', 'XML has no root element');
+    throw new CamsweepError(ERR.XML_INVALID, 'XML has no root element');
   }
   return result as XmlObject;
 }

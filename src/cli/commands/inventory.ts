@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { DeviceKind, DeviceStatus } from '../../domain/types.ts';
 import { DEVICE_KINDS, DEVICE_STATUSES } from '../../domain/kinds.ts';
-import { CamsweepError, UsageError } from '../../domain/errors.ts';
+import { ERR, CamsweepError, UsageError } from '../../domain/errors.ts';
 import { readReportSection } from '../../report/settings-file.ts';
 import { resolveDataDir } from '../../config/data-dir.ts';
 import { inventoryPath, openInventory, type InventoryStore } from '../../inventory/store.ts';
@@ -128,7 +128,7 @@ export const showCommand: CommandModule = {
         withInventory(opts, ctx.io, (inventory, file) => {
           const device = inventory?.device(ref);
           if (device === undefined) {
-            throw new CamsweepError('INVENTORY_UNKNOWN_DEVICE', `no device ${ref} in the inventory (${file}); see \`camsweep devices\``);
+            throw new CamsweepError(ERR.INVENTORY_UNKNOWN_DEVICE, `no device ${ref} in the inventory (${file}); see \`camsweep devices\``);
           }
           ctx.io.stdout(formatShow(device, format));
         });
@@ -160,7 +160,7 @@ export const diffCommand: CommandModule = {
       .action((from: string | undefined, to: string | undefined, opts: CommonFlags & { format?: ListFormat }) => {
         const format = opts.format ?? (ctx.io.isTty ? 'table' : 'json');
         withInventory(opts, ctx.io, (inventory, file) => {
-          if (inventory === null) throw new CamsweepError('INVENTORY_NOT_ENOUGH_SWEEPS', noInventory(file).trimEnd());
+          if (inventory === null) throw new CamsweepError(ERR.INVENTORY_NOT_ENOUGH_SWEEPS, noInventory(file).trimEnd());
           const diff = inventory.diffSweeps(from, to);
           ctx.io.stdout(formatDiff(diff.from, diff.to, diff.changes, format));
         });

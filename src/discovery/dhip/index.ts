@@ -13,7 +13,7 @@
  * Which replies count is decided in replies.ts. Only the two searches are ever sent
  * (payloads.ts takes no input and builds nothing else).
  */
-import { errorCode, errorMessage } from '../../domain/errors.ts';
+import { ERR, errorCode, errorMessage } from '../../domain/errors.ts';
 import type { SweepError } from '../../domain/types.ts';
 import { aborted } from '../../util/time.ts';
 import type { Discoverer, DiscoveryContext } from '../types.ts';
@@ -101,7 +101,7 @@ export function createDhipDiscovery(options: DhipDiscoveryOptions = {}): Discove
       try {
         await runDhip(ctx, config);
       } catch (err) {
-        ctx.error(sweepError(ctx, errorCode(err, 'DHIP_FAILED'), errorMessage(err)));
+        ctx.error(sweepError(ctx, errorCode(err, ERR.DHIP_FAILED), errorMessage(err)));
       }
     },
   };

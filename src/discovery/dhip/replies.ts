@@ -1,4 +1,4 @@
-import { errorCode, errorMessage } from '../../domain/errors.ts';
+import { ERR, errorCode, errorMessage } from '../../domain/errors.ts';
 import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { onSubnet } from '../../util/ip.ts';
@@ -77,24 +77,24 @@ export function createDahuaReplyHandler(opts: DahuaReplyOptions): {
         return;
       case 'other':
         stats.other += 1;
-        if (via === 'unicast') report(ip, 'DHIP_INVALID', `unexpected DHIP method ${JSON.stringify(decoded.method)}`);
+        if (via === 'unicast') report(ip, ERR.DHIP_INVALID, `unexpected DHIP method ${JSON.stringify(decoded.method)}`);
         else opts.log.debug({ device: { ip, method: decoded.method } }, 'dhip: other method on the group');
         return;
       case 'invalid':
         stats.invalid += 1;
-        report(ip, 'DHIP_INVALID', decoded.reason);
+        report(ip, ERR.DHIP_INVALID, decoded.reason);
         opts.log.debug({ device: { ip, bytes: msg.length, reason: decoded.reason } }, 'dhip: undecodable datagram');
         return;
       case 'dhip': {
         if (!firstTime(`${ip}\ndhip\n${JSON.stringify(decoded.info)}`)) return;
-        if (!decoded.wellFormed) report(ip, 'DHIP_MALFORMED', 'notifyDevInfo body cut short or not valid JSON: values extracted key by key');
+        if (!decoded.wellFormed) report(ip, ERR.DHIP_MALFORMED, 'notifyDevInfo body cut short or not valid JSON: values extracted key by key');
         stats.emitted += 1;
         opts.emit(dhipToObservation(decoded.info, { ip, iface: opts.iface.name }));
         return;
       }
       case 'v1': {
         if (!firstTime(`${ip}\nv1\n${JSON.stringify(decoded.info)}`)) return;
-        if (decoded.truncated) report(ip, 'DHIP_MALFORMED', 'Dahua v1 reply shorter than its section lengths: read as far as it goes');
+        if (decoded.truncated) report(ip, ERR.DHIP_MALFORMED, 'Dahua v1 reply shorter than its section lengths: read as far as it goes');
         stats.emitted += 1;
         opts.emit(dahuaV1ToObservation(decoded.info, { ip, iface: opts.iface.name }));
         return;
@@ -107,7 +107,7 @@ export function createDahuaReplyHandler(opts: DahuaReplyOptions): {
       try {
         onMessage(msg, ip, via);
       } catch (err) {
-        report(ip, errorCode(err, 'DHIP_INTERNAL'), errorMessage(err));
+        report(ip, errorCode(err, ERR.DHIP_INTERNAL), errorMessage(err));
       }
     },
     stats,

@@ -3,7 +3,7 @@
  * interface, for one listen window. Our own module on dns-packet, not bonjour-service: see
  * docs/decisions/mdns.md for the measured reasons.
  */
-import { errorMessage } from '../../domain/errors.ts';
+import { ERR, errorMessage } from '../../domain/errors.ts';
 import { aborted } from '../../util/time.ts';
 import type { Discoverer, DiscoveryContext } from '../types.ts';
 import { MdnsSession, type MdnsDiscoveryOptions } from './session.ts';
@@ -31,7 +31,7 @@ export function createMdnsDiscovery(options: MdnsDiscoveryOptions = {}): Discove
       try {
         await runMdns(ctx, options);
       } catch (err) {
-        ctx.error({ code: 'MDNS_FAILED', message: errorMessage(err), protocol: 'mdns', interface: ctx.iface.name });
+        ctx.error({ code: ERR.MDNS_FAILED, message: errorMessage(err), protocol: 'mdns', interface: ctx.iface.name });
       }
     },
   };

@@ -11,7 +11,7 @@
  *   interface only when its source is on the interface's subnet.
  */
 import { createHash } from 'node:crypto';
-import { errorCode, errorMessage } from '../../domain/errors.ts';
+import { ERR, errorCode, errorMessage } from '../../domain/errors.ts';
 import type { SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { jitter, sleep } from '../../util/time.ts';
@@ -93,10 +93,10 @@ export class MdnsSession {
         maxDatagram: MAX_MDNS_DATAGRAM,
         audit: this.ctx.audit,
         onMessage: (msg, from) => this.onMessage(msg, from.address, 'query'),
-        onError: (err) => this.socketError('MDNS_SOCKET_ERROR', err),
+        onError: (err) => this.socketError(ERR.MDNS_SOCKET_ERROR, err),
       });
     } catch (err) {
-      this.report({ code: 'MDNS_SOCKET_FAILED', message: `cannot open the mDNS query socket on ${address}: ${errorMessage(err)}` });
+      this.report({ code: ERR.MDNS_SOCKET_FAILED, message: `cannot open the mDNS query socket on ${address}: ${errorMessage(err)}` });
     }
     try {
       this.listener = await this.ctx.udp({
@@ -109,11 +109,11 @@ export class MdnsSession {
         maxDatagram: MAX_MDNS_DATAGRAM,
         audit: this.ctx.audit,
         onMessage: (msg, from) => this.onMessage(msg, from.address, 'listener'),
-        onError: (err) => this.socketError('MDNS_SOCKET_ERROR', err),
+        onError: (err) => this.socketError(ERR.MDNS_SOCKET_ERROR, err),
       });
     } catch (err) {
       this.report({
-        code: 'MDNS_LISTEN_FAILED',
+        code: ERR.MDNS_LISTEN_FAILED,
         message: `cannot listen on ${MDNS_GROUP}:${MDNS_PORT} (${errorCode(err)}): replies sent only by multicast are missed; legacy unicast replies still count`,
       });
     }
@@ -128,10 +128,10 @@ export class MdnsSession {
           maxDatagram: MAX_MDNS_DATAGRAM,
           audit: this.ctx.audit,
           onMessage: (msg, from) => this.onMessage(msg, from.address, 'query'),
-          onError: (err) => this.socketError('MDNS_SOCKET_ERROR', err),
+          onError: (err) => this.socketError(ERR.MDNS_SOCKET_ERROR, err),
         });
       } catch (err) {
-        this.report({ code: 'MDNS_IPV6_SOCKET_FAILED', message: `cannot open the mDNS IPv6 query socket on ${v6.address}%${v6.scopeId}: ${errorMessage(err)}` });
+        this.report({ code: ERR.MDNS_IPV6_SOCKET_FAILED, message: `cannot open the mDNS IPv6 query socket on ${v6.address}%${v6.scopeId}: ${errorMessage(err)}` });
       }
     }
     if (this.closed) this.close();
@@ -164,7 +164,7 @@ export class MdnsSession {
     this.query6?.close();
     const dropped = (this.query?.dropped ?? 0) + (this.listener?.dropped ?? 0) + (this.query6?.dropped ?? 0);
     if (dropped > 0) {
-      this.report({ code: 'MDNS_INVALID', message: `${dropped} datagram(s) over ${MAX_MDNS_DATAGRAM} bytes dropped` });
+      this.report({ code: ERR.MDNS_INVALID, message: `${dropped} datagram(s) over ${MAX_MDNS_DATAGRAM} bytes dropped` });
     }
     this.query = undefined;
     this.listener = undefined;
@@ -194,7 +194,7 @@ export class MdnsSession {
       }
     }
     if (failed > 0) {
-      this.report({ code: 'MDNS_SEND_FAILED', message: `${failed} of ${packets.length * targets.length} mDNS queries not sent: ${errorMessage(lastError)}` });
+      this.report({ code: ERR.MDNS_SEND_FAILED, message: `${failed} of ${packets.length * targets.length} mDNS queries not sent: ${errorMessage(lastError)}` });
     }
   }
 
@@ -247,7 +247,7 @@ export class MdnsSession {
   private invalid(ip: string, message: string): void {
     this.stats.invalid += 1;
     this.log.debug({ device: { ip, problem: message } }, 'mdns invalid reply');
-    this.report({ code: 'MDNS_INVALID', message, ip });
+    this.report({ code: ERR.MDNS_INVALID, message, ip });
   }
 
   private socketError(code: string, err: Error): void {

@@ -14,7 +14,7 @@
  * Which replies count for this interface is decided in replies.ts. Only the `inquiry` Probe
  * is ever sent (payloads.ts cannot build anything else).
  */
-import { errorCode, errorMessage } from '../../domain/errors.ts';
+import { ERR, errorCode, errorMessage } from '../../domain/errors.ts';
 import type { SweepError } from '../../domain/types.ts';
 import { aborted } from '../../util/time.ts';
 import type { Discoverer, DiscoveryContext } from '../types.ts';
@@ -107,7 +107,7 @@ export function createSadpDiscovery(options: SadpDiscoveryOptions = {}): Discove
       try {
         await runSadp(ctx, config);
       } catch (err) {
-        ctx.error(sweepError(ctx, errorCode(err, 'SADP_FAILED'), errorMessage(err)));
+        ctx.error(sweepError(ctx, errorCode(err, ERR.SADP_FAILED), errorMessage(err)));
       }
     },
   };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CamsweepError } from '../../domain/errors.ts';
+import { ERR, CamsweepError } from '../../domain/errors.ts';
 
 /**
  * Hikvision SADP (Search Active Devices Protocol) payloads, as data. camsweep sends exactly
@@ -28,7 +28,7 @@ export function newSadpUuid(): string {
  */
 export function buildSadpInquiry(uuid: string): string {
   if (!UUID.test(uuid)) {
-    throw new CamsweepError('SADP_BAD_PAYLOAD', 'the SADP Uuid must be an upper-case UUID (8-4-4-4-12 hex digits)');
+    throw new CamsweepError(ERR.SADP_BAD_PAYLOAD, 'the SADP Uuid must be an upper-case UUID (8-4-4-4-12 hex digits)');
   }
   return `<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>${uuid}</Uuid><Types>${SADP_INQUIRY}</Types></Probe>`;
 }

@@ -1,4 +1,4 @@
-import { errorCode, errorMessage } from '../../domain/errors.ts';
+import { ERR, errorCode, errorMessage } from '../../domain/errors.ts';
 import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { onSubnet } from '../../util/ip.ts';
@@ -86,14 +86,14 @@ export function createSadpReplyHandler(opts: SadpReplyOptions): {
         return;
       }
       stats.invalid += 1;
-      report(ip, 'SADP_INVALID', decoded.reason);
+      report(ip, ERR.SADP_INVALID, decoded.reason);
       opts.log.debug({ device: { ip, bytes: msg.length, reason: decoded.reason } }, 'sadp: undecodable datagram');
       return;
     }
     const uuid = decoded.match.uuid?.toUpperCase();
     const ours = uuid !== undefined && opts.sent.has(uuid);
     if (via === 'unicast' && uuid !== undefined && !ours) {
-      report(ip, 'SADP_UUID_MISMATCH', 'reply echoes a Uuid we never sent');
+      report(ip, ERR.SADP_UUID_MISMATCH, 'reply echoes a Uuid we never sent');
       return;
     }
     if (via === 'group' && !ours) {
@@ -107,7 +107,7 @@ export function createSadpReplyHandler(opts: SadpReplyOptions): {
       }
     }
     if (!decoded.wellFormed) {
-      report(ip, 'SADP_MALFORMED', 'reply is not well-formed XML (cut or broken): its closed elements were read one by one');
+      report(ip, ERR.SADP_MALFORMED, 'reply is not well-formed XML (cut or broken): its closed elements were read one by one');
     }
     accept(decoded.match, ip);
   };
@@ -117,7 +117,7 @@ export function createSadpReplyHandler(opts: SadpReplyOptions): {
       try {
         onMessage(msg, ip, via);
       } catch (err) {
-        report(ip, errorCode(err, 'SADP_INTERNAL'), errorMessage(err));
+        report(ip, errorCode(err, ERR.SADP_INTERNAL), errorMessage(err));
       }
     },
     stats,

@@ -1,5 +1,5 @@
 import { evidenceList } from '../../domain/evidence.ts';
-import { CamsweepError } from '../../domain/errors.ts';
+import { ERR, CamsweepError } from '../../domain/errors.ts';
 import type { Observation } from '../../domain/types.ts';
 import { urlHost } from '../../util/ip.ts';
 import { cleanText } from '../../util/text.ts';
@@ -47,7 +47,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/u;
 const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/u;
 
 function invalid(message: string): CamsweepError {
-  return new CamsweepError('SSDP_INVALID', message);
+  return new CamsweepError(ERR.SSDP_INVALID, message);
 }
 
 export function parseSsdpMessage(buf: Buffer): SsdpMessage {

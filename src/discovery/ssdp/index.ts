@@ -1,4 +1,4 @@
-import { errorCode, errorMessage } from '../../domain/errors.ts';
+import { ERR, errorCode, errorMessage } from '../../domain/errors.ts';
 import type { SweepError } from '../../domain/types.ts';
 import { aborted, jitter, sleep } from '../../util/time.ts';
 import { REPLY_MARGIN_MS, type Discoverer, type DiscoveryContext } from '../types.ts';
@@ -57,7 +57,7 @@ export function createSsdpDiscovery(options: SsdpDiscoveryOptions = {}): Discove
       try {
         await runOnInterface(ctx, config);
       } catch (err) {
-        ctx.error(sweepError(ctx, 'SSDP_INTERNAL', errorMessage(err)));
+        ctx.error(sweepError(ctx, ERR.SSDP_INTERNAL, errorMessage(err)));
       }
     },
   };
@@ -89,10 +89,10 @@ async function runOnInterface(
       multicastTtl: MULTICAST_TTL,
       audit: ctx.audit,
       onMessage: (buf, from) => onMessage(buf, from.address),
-      onError: (err) => ctx.error(sweepError(ctx, 'SSDP_SOCKET_ERROR', err.message)),
+      onError: (err) => ctx.error(sweepError(ctx, ERR.SSDP_SOCKET_ERROR, err.message)),
     });
   } catch (err) {
-    ctx.error(sweepError(ctx, 'SSDP_BIND_FAILED', `${errorCode(err, 'ERROR')}: ${errorMessage(err)}`));
+    ctx.error(sweepError(ctx, ERR.SSDP_BIND_FAILED, `${errorCode(err, 'ERROR')}: ${errorMessage(err)}`));
     return;
   }
 
@@ -106,10 +106,10 @@ async function runOnInterface(
         multicastTtl: MULTICAST_TTL,
         audit: ctx.audit,
         onMessage: (buf, from) => onMessage(buf, from.address),
-        onError: (err) => ctx.error(sweepError(ctx, 'SSDP_SOCKET_ERROR', err.message)),
+        onError: (err) => ctx.error(sweepError(ctx, ERR.SSDP_SOCKET_ERROR, err.message)),
       });
     } catch (err) {
-      ctx.error(sweepError(ctx, 'SSDP_IPV6_SOCKET_FAILED', `${errorCode(err, 'ERROR')}: ${errorMessage(err)}`));
+      ctx.error(sweepError(ctx, ERR.SSDP_IPV6_SOCKET_FAILED, `${errorCode(err, 'ERROR')}: ${errorMessage(err)}`));
     }
   }
 
@@ -148,7 +148,7 @@ async function sendSearches(
           failed += 1;
           // One record per run is enough: the same cause fails every send on this interface.
           if (failed === 1) {
-            ctx.error(sweepError(ctx, 'SSDP_SEND_FAILED', `${errorCode(err, 'ERROR')}: ${errorMessage(err)}`));
+            ctx.error(sweepError(ctx, ERR.SSDP_SEND_FAILED, `${errorCode(err, 'ERROR')}: ${errorMessage(err)}`));
           } else {
             ctx.log.debug({ failed }, 'ssdp: send failed again');
           }

@@ -1,4 +1,4 @@
-import { CamsweepError } from '../../domain/errors.ts';
+import { ERR, CamsweepError } from '../../domain/errors.ts';
 
 /**
  * SSDP probe payloads (data, no I/O). UPnP Device Architecture 1.1, section 1.3.2: a
@@ -34,7 +34,7 @@ const UNSAFE = /[\u0000-\u001f\u007f]/u;
 
 function safeValue(name: string, value: string): string {
   if (value === '' || UNSAFE.test(value)) {
-    throw new CamsweepError('SSDP_BAD_PAYLOAD', `${name} must be non-empty printable text`);
+    throw new CamsweepError(ERR.SSDP_BAD_PAYLOAD, `${name} must be non-empty printable text`);
   }
   return value;
 }

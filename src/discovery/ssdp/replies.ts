@@ -1,4 +1,4 @@
-import { errorCode, errorMessage } from '../../domain/errors.ts';
+import { ERR, errorCode, errorMessage } from '../../domain/errors.ts';
 import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { capErrorsPerSource, MAX_ERROR_SOURCES } from '../../domain/error-log.ts';
@@ -48,7 +48,7 @@ export function createSsdpReplyHandler(opts: SsdpReplyOptions): { onMessage(msg:
       obs = ssdpToObservation(parseSsdpMessage(msg), { ip, iface: opts.iface });
     } catch (err) {
       stats.invalid += 1;
-      report(ip, { ...base, code: errorCode(err, 'SSDP_INVALID'), message: errorMessage(err), ip });
+      report(ip, { ...base, code: errorCode(err, ERR.SSDP_INVALID), message: errorMessage(err), ip });
       return;
     }
     if (!replies.has(ip) && replies.size >= MAX_HOSTS) {
@@ -71,7 +71,7 @@ export function createSsdpReplyHandler(opts: SsdpReplyOptions): { onMessage(msg:
       try {
         onMessage(msg, ip);
       } catch (err) {
-        report(ip, { ...base, code: errorCode(err, 'SSDP_INTERNAL'), message: errorMessage(err), ip });
+        report(ip, { ...base, code: errorCode(err, ERR.SSDP_INTERNAL), message: errorMessage(err), ip });
       }
     },
     stats,

@@ -1,4 +1,4 @@
-import { errorCode, errorMessage } from '../../domain/errors.ts';
+import { ERR, errorCode, errorMessage } from '../../domain/errors.ts';
 import type { DatagramAudit } from '../../domain/audit.ts';
 import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
@@ -145,12 +145,12 @@ export async function runUnicastProbe(ctx: UnicastContext): Promise<UnicastStats
               if (!closed) handler.onMessage(protocol, msg, from);
             },
             onError: (err) => {
-              if (!closed) ctx.error({ code: 'UNICAST_SOCKET_ERROR', message: errorMessage(err), protocol });
+              if (!closed) ctx.error({ code: ERR.UNICAST_SOCKET_ERROR, message: errorMessage(err), protocol });
             },
           }),
         );
       } catch (err) {
-        ctx.error({ code: 'UNICAST_SOCKET_FAILED', message: `cannot open the ${protocol} unicast socket (${errorCode(err, 'ERROR')}): ${errorMessage(err)}`, protocol });
+        ctx.error({ code: ERR.UNICAST_SOCKET_FAILED, message: `cannot open the ${protocol} unicast socket (${errorCode(err, 'ERROR')}): ${errorMessage(err)}`, protocol });
       }
     }
     const started = performance.now();
@@ -182,7 +182,7 @@ export async function runUnicastProbe(ctx: UnicastContext): Promise<UnicastStats
     for (const timer of followUpTimers.values()) clearTimeout(timer);
     for (const socket of sockets.values()) socket.close();
     for (const [protocol, f] of failures) {
-      ctx.error({ code: 'UNICAST_SEND_FAILED', message: `${f.count} ${protocol} datagram(s) not sent; first: ${f.first ?? 'unknown'}`, protocol });
+      ctx.error({ code: ERR.UNICAST_SEND_FAILED, message: `${f.count} ${protocol} datagram(s) not sent; first: ${f.first ?? 'unknown'}`, protocol });
     }
     log.debug({ unicast: { ...stats, replies: handler.stats } }, 'unicast done');
   }

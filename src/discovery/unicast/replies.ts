@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { errorCode, errorMessage } from '../../domain/errors.ts';
+import { ERR, errorCode, errorMessage } from '../../domain/errors.ts';
 import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { createDahuaReplyHandler } from '../dhip/replies.ts';
@@ -100,16 +100,16 @@ export function createUnicastReplyHandler(opts: UnicastReplyOptions): UnicastRep
   const mdns = (msg: Buffer, ip: string): void => {
     const decoded = decodeMdnsResponse(msg);
     if (decoded.kind === 'invalid') {
-      error('mdns', ip, { code: 'MDNS_INVALID', message: `not a valid mDNS message: ${decoded.problems.join('; ')}` });
+      error('mdns', ip, { code: ERR.MDNS_INVALID, message: `not a valid mDNS message: ${decoded.problems.join('; ')}` });
       return;
     }
     if (decoded.kind !== 'response') return;
     if (msg.readUInt16BE(0) !== opts.ids.mdns(ip)) {
-      error('mdns', ip, { code: 'MDNS_ID_MISMATCH', message: 'reply does not echo the message ID of the query sent to this address' });
+      error('mdns', ip, { code: ERR.MDNS_ID_MISMATCH, message: 'reply does not echo the message ID of the query sent to this address' });
       return;
     }
     if (decoded.problems.length > 0) {
-      error('mdns', ip, { code: 'MDNS_INVALID', message: `reply partly decoded: ${decoded.problems.slice(0, 3).join('; ')}` });
+      error('mdns', ip, { code: ERR.MDNS_INVALID, message: `reply partly decoded: ${decoded.problems.slice(0, 3).join('; ')}` });
     }
     let tracker = trackers.get(ip);
     if (!tracker && trackers.size < MAX_MDNS_HOSTS) {
@@ -149,12 +149,12 @@ export function createUnicastReplyHandler(opts: UnicastReplyOptions): UnicastRep
       try {
         if (!opts.wasProbed(ip)) {
           stats.unexpected += 1;
-          error(protocol, ip, { code: 'UNICAST_UNEXPECTED_SOURCE', message: `${protocol} reply from an address that was not probed: dropped` });
+          error(protocol, ip, { code: ERR.UNICAST_UNEXPECTED_SOURCE, message: `${protocol} reply from an address that was not probed: dropped` });
           return;
         }
         dispatch(protocol, msg, ip);
       } catch (err) {
-        error(protocol, ip, { code: errorCode(err, 'UNICAST_INTERNAL'), message: errorMessage(err) });
+        error(protocol, ip, { code: errorCode(err, ERR.UNICAST_INTERNAL), message: errorMessage(err) });
       }
     },
     mdnsFollowUps(ip) {

@@ -1,5 +1,5 @@
 import { evidenceList } from '../../domain/evidence.ts';
-import { CamsweepError, errorMessage } from '../../domain/errors.ts';
+import { ERR, CamsweepError, errorMessage } from '../../domain/errors.ts';
 import type { Observation } from '../../domain/types.ts';
 import { urlHost } from '../../util/ip.ts';
 import { cleanOptional, cleanText, normaliseMac } from '../../util/text.ts';
@@ -97,13 +97,13 @@ function recoverCutList(text: string, matches: ProbeMatch[]): void {
  */
 export function decodeProbeMatches(text: string): DecodedWsd {
   if (/<!DOCTYPE/iu.test(text)) {
-    throw new CamsweepError('WSD_INVALID', 'SOAP message with a DOCTYPE (forbidden by SOAP 1.2)');
+    throw new CamsweepError(ERR.WSD_INVALID, 'SOAP message with a DOCTYPE (forbidden by SOAP 1.2)');
   }
   let doc;
   try {
     doc = parseXml(text, WSD_LIMITS.maxBytes);
   } catch (err) {
-    throw new CamsweepError('WSD_INVALID', `not a WS-Discovery message: ${errorMessage(err)}`, { cause: err });
+    throw new CamsweepError(ERR.WSD_INVALID, `not a WS-Discovery message: ${errorMessage(err)}`, { cause: err });
   }
   const envelope = child(doc, 'Envelope') ?? doc;
   const header = child(envelope, 'Header');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { errorMessage } from '../../domain/errors.ts';
+import { ERR, errorMessage } from '../../domain/errors.ts';
 import { aborted, jitter, sleep } from '../../util/time.ts';
 import { REPLY_MARGIN_MS, type Discoverer, type DiscoveryContext } from '../types.ts';
 import { linkLocalSocket, type UdpSocket } from '../udp.ts';
@@ -45,7 +45,7 @@ export function createWsDiscovery(options: WsDiscoveryOptions = {}): Discoverer 
             await socket.send(probe, WSD_PORT, group);
           } catch (err) {
             ctx.error({
-              code: 'WSD_SEND_FAILED',
+              code: ERR.WSD_SEND_FAILED,
               message: `probe to ${group}:${WSD_PORT} failed: ${errorMessage(err)}`,
               protocol: 'wsd',
               interface: ctx.iface.name,
@@ -78,7 +78,7 @@ export function createWsDiscovery(options: WsDiscoveryOptions = {}): Discoverer 
         audit: ctx.audit,
         onMessage,
         onError: (err) =>
-          ctx.error({ code: 'WSD_SOCKET', message: errorMessage(err), protocol: 'wsd', interface: ctx.iface.name }),
+          ctx.error({ code: ERR.WSD_SOCKET, message: errorMessage(err), protocol: 'wsd', interface: ctx.iface.name }),
       });
       socket6 = await openIpv6(ctx, onMessage);
       log.debug({ iface: ctx.iface.name, port: socket.port, ipv6: socket6 !== undefined }, 'ws-discovery probing');
@@ -87,7 +87,7 @@ export function createWsDiscovery(options: WsDiscoveryOptions = {}): Discoverer 
       await aborted(ctx.signal);
     } catch (err) {
       ctx.error({
-        code: 'WSD_SOCKET',
+        code: ERR.WSD_SOCKET,
         message: `ws-discovery on ${ctx.iface.address}: ${errorMessage(err)}`,
         protocol: 'wsd',
         interface: ctx.iface.name,
@@ -115,11 +115,11 @@ async function openIpv6(ctx: DiscoveryContext, onMessage: (msg: Buffer, from: { 
       audit: ctx.audit,
       onMessage,
       onError: (err) =>
-        ctx.error({ code: 'WSD_SOCKET', message: errorMessage(err), protocol: 'wsd', interface: ctx.iface.name }),
+        ctx.error({ code: ERR.WSD_SOCKET, message: errorMessage(err), protocol: 'wsd', interface: ctx.iface.name }),
     });
   } catch (err) {
     ctx.error({
-      code: 'WSD_IPV6_SOCKET_FAILED',
+      code: ERR.WSD_IPV6_SOCKET_FAILED,
       message: `ws-discovery over IPv6 on ${v6.address}%${v6.scopeId}: ${errorMessage(err)}`,
       protocol: 'wsd',
       interface: ctx.iface.name,

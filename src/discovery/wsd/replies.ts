@@ -1,4 +1,4 @@
-import { errorCode, errorMessage } from '../../domain/errors.ts';
+import { ERR, errorCode, errorMessage } from '../../domain/errors.ts';
 import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { xmlNamespaces } from '../../util/xml.ts';
@@ -47,7 +47,7 @@ export function createReplyHandler(opts: ReplyHandlerOptions): (msg: Buffer, fro
       try {
         decoded = decodeProbeMatches(text);
       } catch (err) {
-        error({ ...base, ip, code: 'WSD_INVALID', message: errorMessage(err) });
+        error({ ...base, ip, code: ERR.WSD_INVALID, message: errorMessage(err) });
         opts.log.debug({ device: { ip, bytes: msg.length } }, 'undecodable WS-Discovery reply');
         return;
       }
@@ -56,15 +56,15 @@ export function createReplyHandler(opts: ReplyHandlerOptions): (msg: Buffer, fro
         error({
           ...base,
           ip,
-          code: 'WSD_RELATES_TO_MISMATCH',
+          code: ERR.WSD_RELATES_TO_MISMATCH,
           message: decoded.relatesTo === undefined ? 'reply without RelatesTo' : 'reply RelatesTo names no probe we sent',
         });
         return;
       }
       if (decoded.truncated) {
-        error({ ...base, ip, code: 'WSD_TRUNCATED', message: 'reply ends inside an element; kept what was whole' });
+        error({ ...base, ip, code: ERR.WSD_TRUNCATED, message: 'reply ends inside an element; kept what was whole' });
       } else if (decoded.matches.length === 0) {
-        error({ ...base, ip, code: 'WSD_INVALID', message: `${decoded.kind} reply without a usable ProbeMatch` });
+        error({ ...base, ip, code: ERR.WSD_INVALID, message: `${decoded.kind} reply without a usable ProbeMatch` });
         return;
       }
       const namespaces = xmlNamespaces(text);
@@ -73,7 +73,7 @@ export function createReplyHandler(opts: ReplyHandlerOptions): (msg: Buffer, fro
         opts.emit(probeMatchToObservation(match, { ip, iface: opts.iface }, namespaces));
       }
     } catch (err) {
-      error({ ...base, ip, code: errorCode(err, 'WSD_INTERNAL'), message: errorMessage(err) });
+      error({ ...base, ip, code: errorCode(err, ERR.WSD_INTERNAL), message: errorMessage(err) });
     }
   };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { CamsweepError } from '../../../src/domain/errors.ts';
+import { CamsweepError, type ErrorCode } from '../../../src/domain/errors.ts';
 import { MAX_DEVICES, enrichUpnp, parseUpnpDescription } from '../../../src/enrich/upnp.ts';
 import { boundedRequest, type HttpClient } from '../../../src/util/http.ts';
 import { pumpEndlessly } from '../../helpers/endless-body.ts';
@@ -99,7 +99,7 @@ describe('enrichUpnp failures become codes, never throws', () => {
 
   it('maps transport failures', async () => {
     const fail = (code: string): HttpClient => async () => {
-      throw new CamsweepError(code, 'x');
+      throw new CamsweepError(code as ErrorCode, 'x');
     };
     expect(await codeFor(fail('HTTP_TIMEOUT'))).toEqual(['UPNP_TIMEOUT']);
     expect(await codeFor(fail('HTTP_ABORTED'))).toEqual(['UPNP_ABORTED']);
