@@ -3,7 +3,7 @@ import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { onSubnet } from '../../util/ip.ts';
 import type { NetInterface } from '../interfaces.ts';
-import { capErrorsPerSource } from '../../domain/error-log.ts';
+import { replyErrors } from '../reply-errors.ts';
 import { seenOnce } from '../seen.ts';
 import { dahuaV1ToObservation, decodeDahua, dhipToObservation } from './decode.ts';
 
@@ -51,12 +51,7 @@ export function createDahuaReplyHandler(opts: DahuaReplyOptions): {
 } {
   const stats: DahuaReplyStats = { received: 0, emitted: 0, duplicates: 0, searches: 0, other: 0, offSubnet: 0, invalid: 0 };
   const seen = seenOnce(MAX_TRACKED);
-  const base = { protocol: 'dhip' as const, interface: opts.iface.name };
-  const capped = capErrorsPerSource({
-    record: (err) => opts.error(err),
-    onCapped: (err) => opts.log.debug({ device: { ip: err.ip, code: err.code } }, 'dhip: error not recorded (per-host cap)'),
-  });
-  const report = (ip: string, code: string, message: string): void => capped(ip, { ...base, ip, code, message });
+  const report = replyErrors({ protocol: 'dhip', iface: opts.iface.name, error: (e) => opts.error(e), log: opts.log });
 
   const firstTime = (key: string): boolean => {
     if (seen(key)) return true;

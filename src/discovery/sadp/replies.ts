@@ -3,7 +3,7 @@ import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
 import { onSubnet } from '../../util/ip.ts';
 import type { NetInterface } from '../interfaces.ts';
-import { capErrorsPerSource } from '../../domain/error-log.ts';
+import { replyErrors } from '../reply-errors.ts';
 import { seenOnce } from '../seen.ts';
 import { decodeSadp, sadpToObservation, type SadpProbeMatch } from './decode.ts';
 
@@ -55,12 +55,7 @@ export function createSadpReplyHandler(opts: SadpReplyOptions): {
 } {
   const stats: SadpReplyStats = { received: 0, emitted: 0, duplicates: 0, probes: 0, foreign: 0, offSubnet: 0, invalid: 0 };
   const firstTime = seenOnce(MAX_TRACKED);
-  const base = { protocol: 'sadp' as const, interface: opts.iface.name };
-  const capped = capErrorsPerSource({
-    record: (err) => opts.error(err),
-    onCapped: (err) => opts.log.debug({ device: { ip: err.ip, code: err.code } }, 'sadp: error not recorded (per-host cap)'),
-  });
-  const report = (ip: string, code: string, message: string): void => capped(ip, { ...base, ip, code, message });
+  const report = replyErrors({ protocol: 'sadp', iface: opts.iface.name, error: (e) => opts.error(e), log: opts.log });
 
   const accept = (match: SadpProbeMatch, ip: string): void => {
     const { uuid: _uuid, ...content } = match;

@@ -1,7 +1,8 @@
 import { ERR, errorCode, errorMessage } from '../../domain/errors.ts';
 import type { Observation, SweepError } from '../../domain/types.ts';
 import type { Logger } from '../../util/log.ts';
-import { capErrorsPerSource, MAX_ERROR_SOURCES } from '../../domain/error-log.ts';
+import { MAX_ERROR_SOURCES } from '../../domain/error-log.ts';
+import { replyErrors } from '../reply-errors.ts';
 import { parseSsdpMessage, ssdpToObservation } from './decode.ts';
 
 /**
@@ -35,11 +36,7 @@ const MAX_HOSTS = MAX_ERROR_SOURCES;
 export function createSsdpReplyHandler(opts: SsdpReplyOptions): { onMessage(msg: Buffer, ip: string): void; readonly stats: SsdpReplyStats } {
   const stats: SsdpReplyStats = { received: 0, emitted: 0, capped: 0, invalid: 0 };
   const replies = new Map<string, number>();
-  const base = { protocol: 'ssdp' as const, interface: opts.iface };
-  const report = capErrorsPerSource({
-    record: (err) => opts.error(err),
-    onCapped: (err) => opts.log.debug({ device: { ip: err.ip } }, 'ssdp: undecodable reply not recorded (per-host error cap)'),
-  });
+  const report = replyErrors({ protocol: 'ssdp', iface: opts.iface, error: (e) => opts.error(e), log: opts.log });
 
   const onMessage = (msg: Buffer, ip: string): void => {
     stats.received += 1;
@@ -48,7 +45,7 @@ export function createSsdpReplyHandler(opts: SsdpReplyOptions): { onMessage(msg:
       obs = ssdpToObservation(parseSsdpMessage(msg), { ip, iface: opts.iface });
     } catch (err) {
       stats.invalid += 1;
-      report(ip, { ...base, code: errorCode(err, ERR.SSDP_INVALID), message: errorMessage(err), ip });
+      report(ip, errorCode(err, ERR.SSDP_INVALID), errorMessage(err));
       return;
     }
     if (!replies.has(ip) && replies.size >= MAX_HOSTS) {
@@ -71,7 +68,7 @@ export function createSsdpReplyHandler(opts: SsdpReplyOptions): { onMessage(msg:
       try {
         onMessage(msg, ip);
       } catch (err) {
-        report(ip, { ...base, code: errorCode(err, ERR.SSDP_INTERNAL), message: errorMessage(err), ip });
+        report(ip, errorCode(err, ERR.SSDP_INTERNAL), errorMessage(err));
       }
     },
     stats,
