@@ -20,12 +20,13 @@ import { createDaemonStores } from './stores.ts';
 import { createDaemonSweeps, type SweepRunner } from './sweeps.ts';
 
 /**
- * `camsweep daemon`: sweeps on a schedule (never two at once), stores each sweep in the
- * inventory, logs and counts the changes, queues the sweep's report with its change events in
- * the outbox and keeps delivering in the background (a new restricted device at once), serves
- * /healthz and /metrics, reloads its configuration on SIGHUP and stops within a bound.
- * Everything that touches the outside (sweeps, clock, signals, exit, HTTP transport, the
- * databases) is injected; the CLI (src/cli/commands/daemon.ts) only builds these pieces.
+ * `camsweep daemon`: sweeps on a schedule (never two at once: sweeps.ts), and after each the
+ * one after-sweep pipeline (after-sweep.ts: the inventory, the change events logged and
+ * counted, the report queued with its events) while delivery goes on in the background (a new
+ * restricted device at once); serves /healthz and /metrics, reloads its configuration on
+ * SIGHUP and stops within a bound. Everything that touches the outside (sweeps, clock,
+ * signals, exit, HTTP transport, the databases: stores.ts) is injected; the CLI
+ * (src/cli/commands/daemon.ts) only builds these pieces.
  */
 
 export type { SweepRunner } from './sweeps.ts';
@@ -119,7 +120,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     running: () => sweeps.status.runningSinceMs !== null,
   });
   const outboxCounts = (): { pending: number; dead: number } | null => {
-    const box = stores.openOutbox();
+    const box = stores.outboxIfOpen();
     return box === null ? null : { pending: box.pendingCount(), dead: box.deadCount() };
   };
 
@@ -211,7 +212,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
       cancel?.();
       if (timedOut) log.warn('the running sweep did not finish within daemon.shutdownTimeout: abandoned, not recorded');
     }
-    const outbox = stores.openOutbox();
+    const outbox = stores.outboxIfOpen();
     const worker = outbox === null ? null : getDelivery();
     if (worker !== null) {
       const flushMs = Math.max(deadline - clock.now() - 250, 0);
@@ -304,7 +305,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     },
     async runOnce() {
       const result = await sweeps.run({ reason: 'manual', slotMs: null, startedMs: clock.now() });
-      const worker = stores.openOutbox() === null ? null : getDelivery();
+      const worker = stores.outboxIfOpen() === null ? null : getDelivery();
       if (worker !== null) await worker.flush(reportCfg.deliverForMs);
       await close();
       return result === null ? 1 : 0;

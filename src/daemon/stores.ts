@@ -12,7 +12,7 @@ export interface DaemonStores {
   /** Null without an endpoint, or once closed. */
   outbox(): Outbox | null;
   /** The outbox if it is open now (for health and metrics), else null; never opens it. */
-  openOutbox(): Outbox | null;
+  outboxIfOpen(): Outbox | null;
   readonly closed: boolean;
   close(): void;
 }
@@ -39,7 +39,7 @@ export function createDaemonStores(options: DaemonStoresOptions): DaemonStores {
       if (outbox === null && options.reporting() && !closed) outbox = options.openOutbox(options.dataDir);
       return outbox;
     },
-    openOutbox: () => (closed ? null : outbox),
+    outboxIfOpen: () => (closed ? null : outbox),
     get closed() {
       return closed;
     },
