@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   NO_INTERFACE: 'no up, non-loopback interface with an IPv4 address to probe from',
   AUDIT_FILE: 'the audit file cannot be opened for appending',
   DAEMON_LISTEN: 'the daemon cannot listen on daemon.http.listen for /healthz and /metrics',
+  IDENTIFY_UNKNOWN_FORMAT: '`camsweep identify`: a capture in no format it reads (name one with --as)',
+  IDENTIFY_UNREADABLE: '`camsweep identify`: a capture that cannot be read as the format it was taken for',
 
   // The sweep and its bounds
   DISCOVERY_FAILED: 'a discoverer failed on one interface; the others went on',

@@ -1,5 +1,5 @@
-import { errorCode, errorMessage } from '../domain/errors.ts';
-import type { Device, Observation, SweepError } from '../domain/types.ts';
+import { ERR, errorCode, errorMessage } from '../domain/errors.ts';
+import type { Device, MergedDevice, Observation, SweepError } from '../domain/types.ts';
 import { STATEMENT_FIELDS } from '../fingerprint/statements.ts';
 import type { FingerprintDb } from '../fingerprint/types.ts';
 import { judgeDevice, type Judge } from '../sweep/judge.ts';
@@ -58,7 +58,7 @@ export function identify(captures: readonly Capture[], judge: Judge, options: Id
     const format = capture.as ?? detectFormat(capture.bytes);
     if (format === undefined) {
       read.push({ name });
-      errors.push({ code: 'IDENTIFY_UNKNOWN_FORMAT', message: `${name}: not a format identify reads (name it with --as)` });
+      errors.push({ code: ERR.IDENTIFY_UNKNOWN_FORMAT, message: `${name}: not a format identify reads (name it with --as)` });
       continue;
     }
     try {
@@ -66,34 +66,18 @@ export function identify(captures: readonly Capture[], judge: Judge, options: Id
       read.push({ name, format });
     } catch (err) {
       read.push({ name });
-      errors.push({ code: errorCode(err, 'IDENTIFY_UNREADABLE'), message: `${name} (as ${format}): ${cleanText(errorMessage(err), 300)}` });
+      errors.push({ code: errorCode(err, ERR.IDENTIFY_UNREADABLE), message: `${name} (as ${format}): ${cleanText(errorMessage(err), 300)}` });
     }
   }
   const ip = options.ip ?? parts.flatMap((p) => p.addresses)[0] ?? DOCUMENTATION_ADDRESS;
   // One device: every observation from the same address (an mDNS reply read from its own A record included).
   const observations = parts.flatMap((p) => p.observations).map((o) => ({ ...o, ip }));
   const merged = mergeObservations({ observations });
-  const base: Device = merged[0] ?? emptyDevice(ip);
+  const base: MergedDevice = merged[0] ?? emptyDevice(ip);
   return { device: judgeDevice(base, judge, options.asOf), read, errors };
 }
 
-function emptyDevice(ip: string): Device {
-  return {
-    ip,
-    addresses: [ip],
-    mac: null,
-    manufacturer: null,
-    brand: null,
-    model: null,
-    firmware: null,
-    serial: null,
-    kind: 'other',
-    status: 'review',
-    confidence: 0,
-    protocols: [],
-    interfaces: [],
-    identifiers: {},
-    evidence: [],
-    verdict: { status: 'review', reason: 'nothing was read' },
-  };
+/** Nothing was read: a device with no evidence, which the judge judges like any other. */
+function emptyDevice(ip: string): MergedDevice {
+  return { ip, addresses: [ip], mac: null, model: null, firmware: null, serial: null, protocols: [], interfaces: [], identifiers: {}, evidence: [] };
 }

@@ -1,5 +1,5 @@
 import { evidenceList } from '../domain/evidence.ts';
-import { CamsweepError, errorMessage } from '../domain/errors.ts';
+import { ERR, CamsweepError, errorMessage } from '../domain/errors.ts';
 import { PROTOCOLS, type Evidence, type Observation, type Protocol } from '../domain/types.ts';
 import { dahuaV1ToObservation, decodeDahua, dhipToObservation } from '../discovery/dhip/decode.ts';
 import { decodeDhipBody } from '../discovery/dhip/device-info.ts';
@@ -122,7 +122,7 @@ function mdns(bytes: Buffer, ip: string): Observation[] {
 
 function sadp(bytes: Buffer, ip: string): Observation[] {
   const d = decodeSadp(bytes);
-  if (d.kind !== 'match') throw new CamsweepError('IDENTIFY_UNREADABLE', `not a SADP reply: ${d.kind === 'invalid' ? d.reason : d.kind}`);
+  if (d.kind !== 'match') throw new CamsweepError(ERR.IDENTIFY_UNREADABLE, `not a SADP reply: ${d.kind === 'invalid' ? d.reason : d.kind}`);
   return [sadpToObservation(d.match, { ip })];
 }
 
@@ -130,18 +130,18 @@ function dahua(bytes: Buffer, ip: string): Observation[] {
   const text = bytes.toString('utf8').trim();
   if (text.startsWith('{')) {
     const body = decodeDhipBody(text);
-    if (body.kind !== 'notify') throw new CamsweepError('IDENTIFY_UNREADABLE', 'a DHIP body that is not client.notifyDevInfo');
+    if (body.kind !== 'notify') throw new CamsweepError(ERR.IDENTIFY_UNREADABLE, 'a DHIP body that is not client.notifyDevInfo');
     return [dhipToObservation(body.info, { ip })];
   }
   const d = decodeDahua(bytes);
   if (d.kind === 'dhip') return [dhipToObservation(d.info, { ip })];
   if (d.kind === 'v1') return [dahuaV1ToObservation(d.info, { ip })];
-  throw new CamsweepError('IDENTIFY_UNREADABLE', `not a Dahua discovery reply: ${d.kind === 'invalid' ? d.reason : d.kind}`);
+  throw new CamsweepError(ERR.IDENTIFY_UNREADABLE, `not a Dahua discovery reply: ${d.kind === 'invalid' ? d.reason : d.kind}`);
 }
 
 function http(bytes: Buffer, ip: string): Observation[] {
   const head = parseResponseHead(bytes);
-  if (!head) throw new CamsweepError('IDENTIFY_UNREADABLE', 'not an HTTP response head');
+  if (!head) throw new CamsweepError(ERR.IDENTIFY_UNREADABLE, 'not an HTTP response head');
   const body = head.body.subarray(0, MAX_CAPTURE_BYTES);
   const evidence = bannerEvidence({ status: head.status, headers: head.headers, body, truncated: false }, 80);
   return [{ protocol: 'http', ip, evidence }];
@@ -149,13 +149,13 @@ function http(bytes: Buffer, ip: string): Observation[] {
 
 function rtsp(bytes: Buffer, ip: string): Observation[] {
   const heads = parseResponseHeads(bytes);
-  if (heads.length === 0) throw new CamsweepError('IDENTIFY_UNREADABLE', 'not an RTSP response head');
+  if (heads.length === 0) throw new CamsweepError(ERR.IDENTIFY_UNREADABLE, 'not an RTSP response head');
   return heads.map((head) => ({ protocol: 'rtsp' as const, ip, evidence: rtspEvidence(head, 554) }));
 }
 
 function tls(text: string, ip: string): Observation[] {
   const certs = certificatesFromPem(text);
-  if (certs.length === 0) throw new CamsweepError('IDENTIFY_UNREADABLE', 'no certificate in the PEM text');
+  if (certs.length === 0) throw new CamsweepError(ERR.IDENTIFY_UNREADABLE, 'no certificate in the PEM text');
   // The first certificate is the device's own (a chain lists the leaf first).
   return [{ protocol: 'tls', ip, evidence: certificateEvidence(certs[0]!, 443) }];
 }
@@ -175,10 +175,10 @@ function observationsJson(text: string, ip: string, knownFields: ReadonlyMap<str
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new CamsweepError('IDENTIFY_UNREADABLE', `not JSON: ${cleanText(errorMessage(err), 120)}`);
+    throw new CamsweepError(ERR.IDENTIFY_UNREADABLE, `not JSON: ${cleanText(errorMessage(err), 120)}`);
   }
   const list = Array.isArray(raw) ? raw : raw !== null && typeof raw === 'object' && Array.isArray((raw as { observations?: unknown }).observations) ? (raw as { observations: unknown[] }).observations : undefined;
-  if (!list) throw new CamsweepError('IDENTIFY_UNREADABLE', 'expected a JSON list of {protocol, field, value}');
+  if (!list) throw new CamsweepError(ERR.IDENTIFY_UNREADABLE, 'expected a JSON list of {protocol, field, value}');
   const byProtocol = new Map<Protocol, Evidence[]>();
   let mac: string | undefined;
   for (const item of list.slice(0, MAX_JSON_OBSERVATIONS)) {
