@@ -1,3 +1,5 @@
+import type { SweepStatus } from './sweeps.ts';
+
 /**
  * What `GET /healthz` says, as a pure function of the daemon's state: healthy (200) while it
  * runs and sweeps keep succeeding; 503 while it stops, or when no sweep has succeeded for two
@@ -6,15 +8,11 @@
  * a daemon that is up but no longer sweeps.
  */
 
-export interface HealthState {
+export interface HealthState extends SweepStatus {
   nowMs: number;
   version: string;
   startedMs: number;
   stopping: boolean;
-  runningSinceMs: number | null;
-  lastSuccessMs: number | null;
-  lastFinishedMs: number | null;
-  lastError: string | null;
   nextAtMs: number | null;
   /** The schedule's gap between sweeps. */
   periodMs: number;
