@@ -1,6 +1,6 @@
 import { evidenceList, MAX_EVIDENCE } from '../domain/evidence.ts';
 import { PROTOCOLS, type Evidence, type Identifiers, type MergedDevice, type Observation, type Protocol } from '../domain/types.ts';
-import { compareIp, isIpv4, withoutZone } from '../util/ip.ts';
+import { compareIp, isIpv4, macFromEui64, urlHost, withoutZone } from '../util/ip.ts';
 
 /** Bounds that hold a device's record to a fixed size, whatever a host sends. */
 export const MAX_EVIDENCE_PER_DEVICE = MAX_EVIDENCE;
@@ -11,7 +11,7 @@ export interface MergeInput {
   neighbours?: ReadonlyMap<string, string>;
 }
 
-interface HostGroup {
+export interface HostGroup {
   ips: string[];
   mac: string | null;
   observations: Observation[];
@@ -47,8 +47,73 @@ export function mergeObservations(input: MergeInput): MergedDevice[] {
     }
   }
 
-  const devices = [...byKey.values()].map((g) => buildDevice(g, input.neighbours));
+  const devices = joinAcrossFamilies([...byKey.values()]).map((g) => buildDevice(g, input.neighbours));
   return devices.sort((a, b) => compareIp(a.ip, b.ip));
+}
+
+/** Addresses a group's replies advertise for the host itself (XAddrs, LOCATION), without zones. */
+function advertised(group: HostGroup): Set<string> {
+  const out = new Set<string>();
+  for (const obs of group.observations) {
+    for (const url of [...(obs.endpoints?.xaddrs ?? []), ...(obs.endpoints?.location === undefined ? [] : [obs.endpoints.location])]) {
+      try {
+        out.add(withoutZone(urlHost(new URL(url))).toLowerCase());
+      } catch {
+        // not a URL: names no address
+      }
+    }
+  }
+  return out;
+}
+
+function identifierSet(group: HostGroup): Set<string> {
+  const out = new Set<string>();
+  for (const obs of group.observations) {
+    for (const key of ['epr', 'udn', 'serial', 'hostname'] as const) {
+      const v = obs.identifiers?.[key];
+      if (v !== undefined && v !== '') out.add(`${key}:${v.toLowerCase()}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * One device, one row. A host that answered only over IPv6 link-local, whose MAC the
+ * neighbour table does not know (the camera already knew ours and never asked for it: a first
+ * sweep, or after entries expire), joins its IPv4 record by evidence that does not depend on
+ * the cache, in this order: the MAC its EUI-64 address was built from; an identifier both
+ * records carry (WS-Discovery EPR, UPnP UDN, serial, mDNS host name); an address one record
+ * advertises for itself (an XAddr or LOCATION naming the other's address). A rule joins only
+ * when it names exactly one IPv4 record: two IPv4 hosts are two devices (cloned cameras share
+ * identifiers), and an ambiguous reply stays its own row rather than hide a device.
+ */
+export function joinAcrossFamilies(groups: HostGroup[]): HostGroup[] {
+  const v4 = groups.filter((g) => g.ips.some(isIpv4));
+  const joined = new Set<HostGroup>();
+  for (const g6 of groups) {
+    if (g6.ips.some(isIpv4)) continue;
+    const own = g6.ips.map((ip) => withoutZone(ip).toLowerCase());
+    const eui = own.map(macFromEui64).find((m) => m !== undefined);
+    const ids = identifierSet(g6);
+    const mine = advertised(g6);
+    const rules: Array<(g4: HostGroup) => boolean> = [
+      (g4) => eui !== undefined && g4.mac === eui,
+      (g4) => g6.mac !== null && g4.mac === g6.mac,
+      (g4) => [...identifierSet(g4)].some((id) => ids.has(id)),
+      (g4) => g4.ips.some((ip) => mine.has(ip)) || own.some((ip) => advertised(g4).has(ip)),
+    ];
+    for (const rule of rules) {
+      const partners = v4.filter(rule);
+      if (partners.length !== 1) continue;
+      const g4 = partners[0]!;
+      g4.ips.push(...g6.ips);
+      g4.observations.push(...g6.observations);
+      g4.mac ??= g6.mac ?? eui ?? null;
+      joined.add(g6);
+      break;
+    }
+  }
+  return groups.filter((g) => !joined.has(g));
 }
 
 function buildDevice(group: HostGroup, neighbours: ReadonlyMap<string, string> | undefined): MergedDevice {

@@ -102,3 +102,25 @@ export function parseListenAddress(text: string, options: { emptyHost?: string }
   if (bracketed !== undefined ? isIP(host) !== 6 : host !== 'localhost' && isIP(host) !== 4) return undefined;
   return { host, port };
 }
+
+/**
+ * The MAC an IPv6 address was built from (modified EUI-64, RFC 4291 appendix A: `ff:fe` in the
+ * middle of the interface identifier, the universal/local bit flipped back), or undefined for
+ * an address with a random or stable-privacy identifier.
+ */
+export function macFromEui64(ip: string): string | undefined {
+  const bare = withoutZone(ip).toLowerCase();
+  if (!bare.includes(':')) return undefined;
+  const [head, tail] = bare.split('::');
+  const parse = (s: string | undefined): string[] => (s === undefined || s === '' ? [] : s.split(':'));
+  const left = parse(head);
+  const right = parse(tail);
+  if (tail === undefined && left.length !== 8) return undefined;
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  if (groups.length !== 8 || !groups.every((g) => /^[0-9a-f]{1,4}$/u.test(g))) return undefined;
+  const iid = groups.slice(4).map((g) => g.padStart(4, '0')).join('');
+  if (iid.slice(6, 10) !== 'fffe') return undefined;
+  const first = (Number.parseInt(iid.slice(0, 2), 16) ^ 0x02).toString(16).padStart(2, '0');
+  const hex = `${first}${iid.slice(2, 6)}${iid.slice(10, 16)}`;
+  return hex.match(/../gu)!.join(':');
+}

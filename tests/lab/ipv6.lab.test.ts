@@ -99,3 +99,50 @@ describe('camsweep sweep over IPv6 link-local', () => {
     }
   });
 });
+
+/**
+ * The phantom row: a camera that already knows the agent's MAC answers over IPv6 without a
+ * neighbour solicitation, so the agent's kernel never learns the camera's fe80 address (a
+ * first sweep, or after entries expire). Each device gets a permanent neighbour entry for the
+ * agent before it answers, and the agent's table is emptied; the sweep must still list each
+ * camera once, joined by evidence that does not depend on the cache (EUI-64, EPR, UDN, XAddr).
+ */
+describe('camsweep sweep over IPv6 when the agent\'s neighbour table does not know the cameras', () => {
+  let result: SweepResult;
+  let agentTable: string;
+
+  beforeAll(async () => {
+    const agent6 = await linkLocal((cmd) => lab.execAgent(cmd));
+    const agentMac = standardLab().agent.mac!;
+    for (const name of NAMES) {
+      const r = await lab.execDevice(name, ['ip', '-6', 'neigh', 'replace', agent6, 'lladdr', agentMac, 'dev', 'eth0', 'nud', 'permanent']);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    for (const family of ['-4', '-6']) {
+      const r = await lab.execAgent(['ip', family, 'neigh', 'flush', 'dev', 'eth0']);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const run = await lab.execAgent(
+      [process.execPath, CLI, 'sweep', '--interface', 'eth0', '--timeout', '3', '--format', 'json', '--log-level', 'warn'],
+      { timeoutMs: 30_000 },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    result = JSON.parse(run.stdout) as SweepResult;
+    agentTable = (await lab.execAgent(['ip', '-6', 'neigh', 'show', 'dev', 'eth0'])).stdout;
+  }, 60_000);
+
+  it('the scenario holds: the agent never learnt the cameras\' fe80 addresses', () => {
+    for (const name of NAMES) expect(agentTable, name).not.toContain(device6.get(name)!);
+  });
+
+  it('lists each camera once, with both its addresses, and no fe80 row of its own', () => {
+    for (const name of NAMES) {
+      const spec = STANDARD_DEVICES.find((d) => d.name === name)!;
+      const rows = result.devices.filter((d) => d.addresses.some((a) => a === spec.ip || a.startsWith(device6.get(name)!)));
+      expect(rows.map((d) => d.ip), name).toEqual([spec.ip]);
+      expect(rows[0]!.addresses, name).toEqual([spec.ip, `${device6.get(name)}%eth0`]);
+    }
+    expect(result.devices.filter((d) => d.ip.startsWith('fe80:'))).toEqual([]);
+    expect(result.devices).toHaveLength(NAMES.length);
+  });
+});

@@ -37,3 +37,48 @@ describe('merging IPv6 link-local replies', () => {
     expect(devices.map((d) => [d.ip, d.mac])).toEqual([['fe80::9%eth0', null]]);
   });
 });
+
+describe('one device, one row, when the neighbour table knows only the IPv4 address', () => {
+  // The camera already knew the agent's MAC and answered without a neighbour solicitation:
+  // the agent's table holds its IPv4 entry (from ARP) and nothing for its fe80 address.
+  const neighbours = new Map([['10.66.0.12', '4c:11:bf:22:28:0c']]);
+  const wsd = (ip: string, over: Partial<Observation> = {}): Observation => ({
+    protocol: 'wsd',
+    ip,
+    interface: 'eth0',
+    evidence: [{ protocol: 'wsd', field: 'wsd.type', value: 'dn:NetworkVideoTransmitter' }],
+    ...over,
+  });
+
+  it('joins by the MAC an EUI-64 address was built from', () => {
+    const devices = mergeObservations({ observations: [wsd('10.66.0.12'), wsd('fe80::4e11:bfff:fe22:280c%eth0')], neighbours });
+    expect(devices.map((d) => [d.ip, d.addresses, d.mac])).toEqual([['10.66.0.12', ['10.66.0.12', 'fe80::4e11:bfff:fe22:280c%eth0'], '4c:11:bf:22:28:0c']]);
+  });
+
+  it('joins a random-identifier address by the WS-Discovery EPR both replies carry', () => {
+    const epr = { identifiers: { epr: 'uuid:8f2c61d4-0a7e-4b93-b5c1-2e9d7a4f6c03' } };
+    const devices = mergeObservations({ observations: [wsd('10.66.0.12', epr), wsd('fe80::1c2d:3e4f:5a6b:7c8d%eth0', epr)], neighbours });
+    expect(devices).toHaveLength(1);
+    expect(devices[0]!.addresses).toEqual(['10.66.0.12', 'fe80::1c2d:3e4f:5a6b:7c8d%eth0']);
+  });
+
+  it('joins by an XAddr one reply advertises for the other address', () => {
+    const v4 = wsd('10.66.0.12', { endpoints: { xaddrs: ['http://10.66.0.12/onvif/device_service', 'http://[fe80::1c2d:3e4f:5a6b:7c8d]/onvif/device_service'] } });
+    const devices = mergeObservations({ observations: [v4, wsd('fe80::1c2d:3e4f:5a6b:7c8d%eth0')], neighbours });
+    expect(devices).toHaveLength(1);
+  });
+
+  it('never joins when the evidence names two IPv4 hosts (cloned cameras share an EPR): no device is hidden', () => {
+    const epr = { identifiers: { epr: 'uuid:00000000-0000-0000-0000-000000000001' } };
+    const devices = mergeObservations({
+      observations: [wsd('10.66.0.12', epr), wsd('10.66.0.13', epr), wsd('fe80::1c2d:3e4f:5a6b:7c8d%eth0', epr)],
+      neighbours,
+    });
+    expect(devices.map((d) => d.ip)).toEqual(['10.66.0.12', '10.66.0.13', 'fe80::1c2d:3e4f:5a6b:7c8d%eth0']);
+  });
+
+  it('never joins two IPv4 hosts by an identifier', () => {
+    const serial = { identifiers: { serial: 'ABC' } };
+    expect(mergeObservations({ observations: [wsd('10.66.0.12', serial), wsd('10.66.0.14', serial)], neighbours })).toHaveLength(2);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareIp, compressIpv6, isLoopbackHost, onSubnet, parseListenAddress, urlHost, urlNamesHost, withoutZone } from '../../../src/util/ip.ts';
+import { compareIp, compressIpv6, isLoopbackHost, macFromEui64, onSubnet, parseListenAddress, urlHost, urlNamesHost, withoutZone } from '../../../src/util/ip.ts';
 
 describe('compareIp', () => {
   it('orders IPv4 numerically and anything else lexically', () => {
@@ -58,5 +58,17 @@ describe('parseListenAddress', () => {
 
   it('takes `:PORT` only when given a host for it', () => {
     expect(parseListenAddress(':9000', { emptyHost: '127.0.0.1' })).toEqual({ host: '127.0.0.1', port: 9000 });
+  });
+});
+
+describe('macFromEui64', () => {
+  it('reads the MAC back from a modified EUI-64 interface identifier', () => {
+    expect(macFromEui64('fe80::4619:b6ff:fe21:420b%eth0')).toBe('44:19:b6:21:42:0b');
+    expect(macFromEui64('fe80:0:0:0:4e11:bfff:fe22:280c')).toBe('4c:11:bf:22:28:0c');
+    expect(macFromEui64('fe80::aecc:8eff:fe20:360d')).toBe('ac:cc:8e:20:36:0d');
+    // Random (RFC 4941) and stable-privacy (RFC 7217) identifiers carry no MAC.
+    expect(macFromEui64('fe80::1c2d:3e4f:5a6b:7c8d')).toBeUndefined();
+    expect(macFromEui64('10.66.0.11')).toBeUndefined();
+    expect(macFromEui64('fe80::zzzz')).toBeUndefined();
   });
 });
