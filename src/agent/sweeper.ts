@@ -9,6 +9,7 @@ import { createSadpDiscovery } from '../discovery/sadp/index.ts';
 import { createDhipDiscovery } from '../discovery/dhip/index.ts';
 import { ENRICHERS } from '../enrich/registry.ts';
 import { boundedRequest } from '../util/http.ts';
+import { boundedStream } from '../util/stream.ts';
 import type { Logger } from '../util/log.ts';
 import { runSweep } from '../sweep/sweep.ts';
 import { createAuditSink } from '../sweep/audit-file.ts';
@@ -110,6 +111,7 @@ export function createSweeper(config: Config, log: Logger, overrides: SweepOverr
           maxBodyBytes: config.enrich.maxBodyBytes,
           enrichConcurrency: config.enrich.concurrency,
           http: boundedRequest,
+          stream: boundedStream,
           credentialsFor: (ip) => credentialsFor(config, ip),
           neighbours: () => readNeighbours(),
           log,

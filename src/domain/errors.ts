@@ -116,6 +116,14 @@ export const ERROR_CODES = {
   UPNP_ABORTED: 'a UPnP description fetch aborted (the host\'s budget or the grace ran out)',
   UPNP_FETCH_FAILED: 'a UPnP description fetch failed in transport',
 
+  // RTSP OPTIONS, TLS certificate, favicon (read-only identity queries)
+  RTSP_INVALID: 'an answer on the RTSP port that is not an RTSP response head',
+  RTSP_TIMEOUT: 'no complete RTSP answer within enrich.requestTimeout',
+  RTSP_FAILED: 'the RTSP exchange failed in transport (a closed port is an answer, not recorded)',
+  TLS_TIMEOUT: 'no TLS handshake within enrich.requestTimeout',
+  TLS_FAILED: 'the TLS handshake failed (a closed port is an answer, not recorded)',
+  FAVICON_FAILED: 'the favicon fetch failed in transport (a missing favicon is an answer, not recorded)',
+
   // XML (shared by the parsers)
   XML_INVALID: 'not an XML document, or one with a DOCTYPE or entities',
   XML_TOO_LARGE: 'an XML document larger than its bound',

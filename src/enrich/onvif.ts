@@ -2,6 +2,7 @@ import { evidenceList } from '../domain/evidence.ts';
 import { CamsweepError, ERR, errorCode, errorMessage, httpStatusCode } from '../domain/errors.ts';
 import type { Observation, SweepError } from '../domain/types.ts';
 import { cleanOptional, cleanText } from '../util/text.ts';
+import { parseWwwAuthenticate } from './banner.ts';
 import { child, parseXml, textAt, textOf, xmlNamespaces, type XmlNode } from '../util/xml.ts';
 import { speaksOnvif } from '../discovery/wsd/onvif.ts';
 import type { EnrichContext, EnrichResult, Enricher } from './types.ts';
@@ -152,7 +153,7 @@ export function parseDeviceInformation(body: XmlNode | undefined): DeviceInforma
 
 type Outcome =
   | { kind: 'ok'; reply: SoapReply; receivedAt: Date }
-  | { kind: 'notAuthorized'; reply?: SoapReply }
+  | { kind: 'notAuthorized'; reply?: SoapReply; realm?: string }
   | { kind: 'fault'; reply: SoapReply; fault: SoapFault }
   | { kind: 'error'; error: SweepError; reply?: SoapReply; transport: boolean };
 
@@ -195,7 +196,11 @@ async function exchange(ex: Exchange, operation: Operation, security?: string): 
   }
   const receivedAt = ctx.now();
   ctx.log.debug({ device: { ip, operation, status: res.status, bytes: res.body.length } }, 'onvif reply');
-  if (res.status === 401) return { kind: 'notAuthorized' };
+  if (res.status === 401) {
+    // The HTTP challenge names the device's realm: many makers put their name, model or serial there.
+    const realm = parseWwwAuthenticate(res.headers['www-authenticate'] ?? '').find((c) => c.realm !== undefined)?.realm;
+    return realm === undefined ? { kind: 'notAuthorized' } : { kind: 'notAuthorized', realm };
+  }
   if (res.truncated) return fail(ERR.ONVIF_INVALID, `${where}: reply larger than ${ctx.maxBodyBytes} bytes`, false);
 
   let reply: SoapReply | undefined;
@@ -284,8 +289,15 @@ export async function enrichOnvif(
 
   /** A NotAuthorized answer or another SOAP fault is a fact about the device, not an error. */
   const recordOutcome = (outcome: Outcome, operation: Operation): void => {
-    if (outcome.kind === 'notAuthorized') add(`${FIELD[operation]}.fault`, 'NotAuthorized');
-    if (outcome.kind === 'fault') add(`${FIELD[operation]}.fault`, outcome.fault.code);
+    if (outcome.kind === 'notAuthorized') {
+      add(`${FIELD[operation]}.fault`, 'NotAuthorized');
+      add('onvif.realm', outcome.realm);
+      add('onvif.fault.reason', outcome.reply?.fault?.reason);
+    }
+    if (outcome.kind === 'fault') {
+      add(`${FIELD[operation]}.fault`, outcome.fault.code);
+      add('onvif.fault.reason', outcome.fault.reason);
+    }
     if (outcome.kind === 'error') errors.push(outcome.error);
     addNamespaces(outcome.reply);
   };

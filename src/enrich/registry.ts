@@ -1,4 +1,7 @@
 import { bannerEnricher } from './banner.ts';
+import { faviconEnricher } from './favicon.ts';
+import { rtspEnricher } from './rtsp.ts';
+import { tlsEnricher } from './tls.ts';
 import { onvifEnricher } from './onvif.ts';
 import type { Enricher } from './types.ts';
 import { upnpEnricher } from './upnp.ts';
@@ -8,4 +11,4 @@ import { upnpEnricher } from './upnp.ts';
  * are queued for a host. A new read-only query (RTSP OPTIONS, a TLS handshake, GET
  * /favicon.ico) is a module that exports an Enricher, and one line here.
  */
-export const ENRICHERS: readonly Enricher[] = [onvifEnricher(), upnpEnricher(), bannerEnricher()];
+export const ENRICHERS: readonly Enricher[] = [onvifEnricher(), upnpEnricher(), bannerEnricher(), faviconEnricher(), rtspEnricher(), tlsEnricher()];

@@ -1,5 +1,6 @@
 import type { Logger } from '../util/log.ts';
 import type { HttpClient } from '../util/http.ts';
+import type { StreamClient } from '../util/stream.ts';
 import type { Observation, Protocol, SweepError } from '../domain/types.ts';
 import { urlNamesHost } from '../util/ip.ts';
 
@@ -22,6 +23,8 @@ export interface EnrichContext {
   /** Present only when the operator configured credentials for this address. */
   credentials?: Credentials;
   now: () => Date;
+  /** One bounded TCP exchange or TLS handshake (RTSP OPTIONS, a certificate), audited; absent in contexts without it. */
+  stream?: StreamClient;
 }
 
 /** What an enricher found: observations to merge, problems to record. Never throws. */

@@ -1,6 +1,8 @@
 import type { AuditSink, DatagramAudit } from '../domain/audit.ts';
 import type { Protocol } from '../domain/types.ts';
 import type { HttpClient } from '../util/http.ts';
+import type { StreamClient } from '../util/stream.ts';
+import { cleanText } from '../util/text.ts';
 import { urlHost } from '../util/ip.ts';
 import { describeDatagram } from './describe.ts';
 
@@ -17,6 +19,24 @@ export function auditDatagrams(audit: AuditSink | undefined, now: () => Date, pr
       message: describeDatagram(protocol, payload),
       bytes: payload.length,
     });
+}
+
+/** A stream client that records each exchange (an RTSP request line, a TLS handshake) before it starts. */
+export function auditStream(audit: AuditSink | undefined, now: () => Date, protocol: Protocol, stream: StreamClient): StreamClient {
+  if (!audit) return stream;
+  return (req) => {
+    const firstLine = req.send === undefined ? '' : (req.send.subarray(0, 256).toString('latin1').split(/\r?\n/u, 1)[0] ?? '');
+    audit({
+      at: now().toISOString(),
+      transport: 'tcp',
+      protocol,
+      destination: req.host,
+      port: req.port,
+      message: req.tls === true ? 'TLS handshake (certificate only)' : cleanText(firstLine, 200),
+      bytes: req.send?.length ?? 0,
+    });
+    return stream(req);
+  };
 }
 
 /** An HTTP client that records each request (method, path, SOAP operation) before sending it. */

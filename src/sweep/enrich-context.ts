@@ -5,10 +5,13 @@ import type { Credentials, EnrichContext } from '../enrich/types.ts';
 import type { HttpClient } from '../util/http.ts';
 import type { Logger } from '../util/log.ts';
 import type { RateLimiter } from '../util/rate.ts';
-import { auditHttp } from './audit-hooks.ts';
+import type { StreamClient } from '../util/stream.ts';
+import { auditHttp, auditStream } from './audit-hooks.ts';
 
 export interface EnrichContextOptions {
   http: HttpClient;
+  /** TCP exchanges and TLS handshakes (RTSP OPTIONS, certificates); none when absent. */
+  stream?: StreamClient | undefined;
   /** Told about every request before it is sent. */
   audit?: AuditSink | undefined;
   now: () => Date;
@@ -38,9 +41,18 @@ export function createEnrichContexts(options: EnrichContextOptions): (ip: string
             if (!(await rate.take(stopped))) throw new CamsweepError(ERR.HTTP_ABORTED, 'request aborted');
             return audited(req);
           };
+    const stream = options.stream === undefined ? undefined : auditStream(options.audit, options.now, protocol, options.stream);
+    const paced: StreamClient | undefined =
+      stream === undefined || rate === undefined
+        ? stream
+        : async (req) => {
+            if (!(await rate.take(stopped))) throw new CamsweepError(ERR.HTTP_ABORTED, 'exchange aborted');
+            return stream(req);
+          };
     return {
       signal,
       http,
+      ...(paced === undefined ? {} : { stream: paced }),
       log,
       requestTimeoutMs: options.requestTimeoutMs,
       maxBodyBytes: options.maxBodyBytes,

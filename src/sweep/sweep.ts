@@ -13,6 +13,7 @@ import { createEnrichScheduler } from '../enrich/scheduler.ts';
 import type { Credentials, Enricher } from '../enrich/types.ts';
 import type { Cidr } from '../util/cidr.ts';
 import type { HttpClient } from '../util/http.ts';
+import type { StreamClient } from '../util/stream.ts';
 import type { Logger } from '../util/log.ts';
 import { createRateLimiter, type RateLimiter } from '../util/rate.ts';
 import { auditDatagrams } from './audit-hooks.ts';
@@ -65,6 +66,8 @@ export interface SweepOptions {
   maxBodyBytes: number;
   enrichConcurrency: number;
   http: HttpClient;
+  /** TCP exchanges and TLS handshakes for the RTSP and certificate enrichers (none when absent). */
+  stream?: StreamClient;
   credentialsFor: (ip: string) => Credentials | undefined;
   neighbours: () => Promise<ReadonlyMap<string, string>>;
   log: Logger;

@@ -182,6 +182,22 @@ describe('camsweep sweep on OEM units and traps (ONVIF credentials configured fo
     expect(hits.filter((h) => h.proto === 'dhip').map((h) => h.kind)).toContain('DHDiscover.search');
   });
 
+  it('Imou-labelled Dahua: RTSP OPTIONS (no credentials) gets Dahua\'s realm; the name scope keeps the label', async () => {
+    const d = deviceIn(result, 'imou');
+    expect(values(d, 'rtsp.realm')).toEqual(['Login to 7J05C2DPAZ4B1C9']);
+    expect(values(d, 'onvif.scope.name')).toEqual(['Imou']);
+    expect(support(d, 'Dahua')).toEqual(expect.arrayContaining(['dahua.realm.login-to', 'dahua.dhip.reply']));
+    const rtsp = (await lab.deviceHits('imou')).filter((h) => h.proto === 'rtsp');
+    expect(rtsp.map((h) => h.kind)).toEqual(['OPTIONS']);
+  });
+
+  it('ANNKE unit: the TLS handshake reads the certificate and sends nothing over it; its subject names the label', async () => {
+    const d = deviceIn(result, 'annke-onvif');
+    expect(values(d, 'tls.subject.o')).toEqual(['ANNKE']);
+    const tlsHits = (await lab.deviceHits('annke-onvif')).filter((h) => h.proto === 'tls');
+    expect(tlsHits.map((h) => h.kind)).toEqual(['handshake']);
+  });
+
   it('Amcrest: the label everywhere, Dahua\'s 2.800 firmware behind the configured credentials', async () => {
     const d = deviceIn(result, 'amcrest');
     expect(values(d, 'onvif.auth')).toEqual(['wsse']);

@@ -8,6 +8,7 @@ import { startSsdpResponder } from './ssdp-responder.ts';
 import { startMdnsResponder } from './mdns-responder.ts';
 import { startSadpResponder } from './sadp-responder.ts';
 import { startDhipResponder } from './dhip-responder.ts';
+import { startRtspResponder, startTlsResponder } from './stream-responders.ts';
 
 export interface SimulatedDevice {
   services: RunningService[];
@@ -45,6 +46,8 @@ export async function startDevice(options: DeviceOptions): Promise<SimulatedDevi
     if (profile.mdns !== undefined) services.push(await startMdnsResponder(ctx, profile.mdns));
     if (profile.sadp !== undefined) services.push(await startSadpResponder(ctx, profile.sadp));
     if (profile.dhip !== undefined) services.push(await startDhipResponder(ctx, profile.dhip));
+    if (profile.rtsp !== undefined) services.push(await startRtspResponder(ctx, profile.rtsp));
+    if (profile.tls !== undefined) services.push(await startTlsResponder(ctx, profile.tls));
   } catch (err) {
     await close();
     throw err;

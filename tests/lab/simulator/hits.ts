@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 export interface DeviceHit {
   /** ms since the epoch. */
   t: number;
-  proto: 'wsd' | 'ssdp' | 'mdns' | 'http' | 'onvif' | 'sadp' | 'dhip';
+  proto: 'wsd' | 'ssdp' | 'mdns' | 'http' | 'onvif' | 'sadp' | 'dhip' | 'rtsp' | 'tls';
   from: string;
   port: number;
   /**

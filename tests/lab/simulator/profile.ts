@@ -182,6 +182,20 @@ const dhip = z.strictObject({
   v1: dahuaV1.optional(),
 });
 
+const rtsp = z.strictObject({
+  port: z.number().int().min(1).max(65_535).default(554),
+  status: z.number().int().min(100).max(599).default(200),
+  reason: z.string().default('OK'),
+  /** Response headers after CSeq (which echoes the request's), in order, exactly as sent. */
+  headers: z.array(header).default([]),
+});
+
+const tlsProfile = z.strictObject({
+  port: z.number().int().min(1).max(65_535).default(443),
+  /** The self-signed certificate's subject, as openssl -subj takes it: /C=CN/O=.../CN=... */
+  subject: z.string().regex(/^(?:\/[A-Za-z]{1,20}=[^/]{1,64}){1,8}$/u),
+});
+
 export const profileSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/u),
   description: z.string(),
@@ -195,6 +209,8 @@ export const profileSchema = z.strictObject({
   http: http.optional(),
   sadp: sadp.optional(),
   dhip: dhip.optional(),
+  rtsp: rtsp.optional(),
+  tls: tlsProfile.optional(),
 });
 
 /** A profile as written in a JSON file (defaults may be omitted). */
@@ -212,6 +228,8 @@ export type HttpProfile = z.output<typeof http>;
 export type SadpProfile = z.output<typeof sadp>;
 export type DhipProfile = z.output<typeof dhip>;
 export type DahuaV1Profile = z.output<typeof dahuaV1>;
+export type RtspProfile = z.output<typeof rtsp>;
+export type TlsProfile = z.output<typeof tlsProfile>;
 export type SoapStyle = (typeof soapStyles)[number];
 
 export const PROFILES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'profiles');

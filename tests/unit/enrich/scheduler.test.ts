@@ -93,9 +93,11 @@ describe('createEnrichScheduler', () => {
     const t = setup(ENRICHERS, { maxHostMs: 200 });
     t.scheduler.offer(reply('10.66.0.11', { endpoints: { location: 'http://10.66.0.11:49152/d.xml', httpPorts: [8080] } }));
     const outcome = await t.scheduler.finish(2000);
-    // UPnP description and two banner ports, all refused by the fake HTTP client: recorded, not fatal.
-    expect(outcome.tasks).toBe(3);
-    expect(t.errors.map((e) => e.ip)).toEqual(['10.66.0.11', '10.66.0.11', '10.66.0.11']);
+    // UPnP description, two banner ports, the favicon, RTSP OPTIONS and the TLS handshake. The
+    // fake HTTP client refuses the first four (recorded, not fatal); this context has no stream
+    // client, so RTSP and TLS have nothing to send and record nothing.
+    expect(outcome.tasks).toBe(6);
+    expect(t.errors.map((e) => e.ip)).toEqual(['10.66.0.11', '10.66.0.11', '10.66.0.11', '10.66.0.11']);
   });
 
   it('leaves unsent what the grace did not reach, and aborts what still runs', async () => {
