@@ -47,20 +47,30 @@ export const RESTRICTED_ENTRIES: readonly Entry[] = [
     ),
   ]),
   entry('hikvision/onvif-GetNTP-1.xml', 'onvif/hikvision.unknown.GetNTP.xml', '9b0660c7a50481e5', [
-    judged('GetNTP reply (its namespaces)', { kind: 'onvif', answers: 'GetSystemDateAndTime' }, {
-      manufacturer: 'Hikvision',
-      kind: 'camera',
-      status: 'restricted',
-      why: 'Hikvision namespace fingerprint: tnshik=http://www.hikvision.com/2011/event/topics, hikwsd/hikxsd=http://www.onvifext.com/... (INDEX.md)',
-    }),
+    judged(
+      'GetNTP reply (its namespaces)',
+      { kind: 'onvif', answers: 'GetSystemDateAndTime' },
+      {
+        manufacturer: null,
+        kind: 'camera',
+        status: 'review',
+        why: 'only Hikvision\'s namespace declarations (tnshik, hikwsd/hikxsd at onvifext.com): OEM SDKs copy them into other makers\' firmware, so alone they are a lead, not a maker; the camera is held for review naming the Hikvision rule',
+      },
+      { truth: 'Hikvision' },
+    ),
   ]),
   entry('hikvision/onvif-GetNetworkInterfaces-1.xml', 'onvif/hikvision.unknown.GetNetworkInterfaces.xml', 'e1a94c599e48a2c0', [
-    judged('GetNetworkInterfaces reply (its namespaces)', { kind: 'onvif', answers: 'GetSystemDateAndTime' }, {
-      manufacturer: 'Hikvision',
-      kind: 'camera',
-      status: 'restricted',
-      why: 'tnshik/hikxsd namespaces (INDEX.md); the HwAddress 28:57:be (Hikvision OUI) is in an operation camsweep does not send',
-    }),
+    judged(
+      'GetNetworkInterfaces reply (its namespaces)',
+      { kind: 'onvif', answers: 'GetSystemDateAndTime' },
+      {
+        manufacturer: null,
+        kind: 'camera',
+        status: 'review',
+        why: 'tnshik/hikxsd namespaces only (the HwAddress 28:57:be, a Hikvision OUI, is in an operation camsweep does not send): shared tells OEM SDKs copy, a lead held for review naming the Hikvision rule',
+      },
+      { truth: 'Hikvision' },
+    ),
   ]),
   entry('hikvision/recog-banners-1.xml', 'corpus/hikvision.various.recog-banners.xml', 'cf5cd72bd3cb7eba', [
     ...['Hikvision-Webs', 'DVRDVS-Webs', 'DNVRS-Webs'].map((server, i) =>

@@ -214,9 +214,13 @@ describe('attribute', () => {
       ],
       db,
     );
-    expect(once.confidence).toBe(0.8);
-    expect(twice.confidence).toBe(0.8); // the same fingerprint three times is one tell
+    // Vendor namespaces are shared (OEM SDKs copy them): alone they are a lead, never the maker.
+    expect(once).toMatchObject({ manufacturer: null, confidence: 0, corroborated: false });
+    expect(once.candidates.map((c) => [c.manufacturer, c.score])).toEqual([['Hikvision', 0.8]]);
+    expect(twice.candidates.map((c) => [c.manufacturer, c.score])).toEqual([['Hikvision', 0.8]]); // the same fingerprint three times is one tell
+    // An exclusive tell corroborates the lead, and the two combine.
     const two = attribute([e('wsd', 'wsd.namespace', 'tnshik=http://www.hikvision.com/2011/event/topics'), e('http', 'http.realm', 'hikvision')], db);
+    expect(two.manufacturer).toBe('Hikvision');
     expect(two.confidence).toBeCloseTo(1 - 0.2 * 0.25, 5);
   });
 
