@@ -10,16 +10,24 @@
 // semi-spaces while a large sweep allocates, ~100 MB of RSS for garbage at 1,000 devices, for
 // no measurable CPU gain (docs/decisions/window.md). Run as `node bin/camsweep.js`, pass the
 // flag yourself (the Dockerfile and the systemd unit do; tests/unit/deploy/node-flags.test.ts checks).
-import { existsSync } from 'node:fs';
-
+// Nothing is imported before the version check: an older Node must get this message, not a
+// syntax or module error from code written for Node 24. Exit 5 ("this Node cannot run
+// camsweep") is listed in the systemd unit's RestartPreventExitStatus: restarting cannot help.
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 24) {
   process.stderr.write(
     `camsweep needs Node.js 24 or later (this is ${process.version}). ` +
       'In a checkout, `npm ci` installs Node 24 locally and `npx camsweep` uses it.\n',
   );
-  process.exit(1);
+  process.exit(5);
 }
+// Node's compile cache (its default directory under the OS temporary directory) keeps the
+// compiled code, and the type-stripped TypeScript, between runs: start-up then costs no
+// stripping and no compiling (docs/decisions/startup.md; NODE_DISABLE_COMPILE_CACHE=1 turns it
+// off). A cache that cannot be written is no error: the run is only slower.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
+const { existsSync } = await import('node:fs');
 const src = new URL('../src/cli/main.ts', import.meta.url);
 const entry = existsSync(src) ? src : new URL('../dist/cli/main.js', import.meta.url);
 const { main } = await import(entry.href);

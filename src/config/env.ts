@@ -24,12 +24,28 @@ import { configSchema } from './schema.ts';
  * `CAMSWEEP_REPORT_HMAC_SECRET`, and whatever report.tokenEnv, report.hmacSecretEnv or a
  * credential's passwordEnv name); `report.token` (the token variable is the way to pass it);
  * `credentials` (a list of objects: write it in the file, secrets via passwordEnv/passwordFile);
- * and any `CAMSWEEP_*` variable whose first word names no section (e.g. CAMSWEEP_RECEIVER_TOKEN,
- * which belongs to `camsweep receive`). A variable that names a section but no key of it is an
- * error: a typo must not pass silently.
+ * and the variables of OTHER_VARIABLES below (CAMSWEEP_CONFIG, the receiver's secrets, the
+ * test harness's). Any other `CAMSWEEP_*` variable is an error, with the nearest known name:
+ * a typo (CAMSWEEP_REPROT_ENDPOINT) must not pass silently and leave the agent never reporting.
  */
 
 export const ENV_PREFIX = 'CAMSWEEP_';
+
+/**
+ * `CAMSWEEP_*` variables that are not configuration overrides but are read by some part of
+ * camsweep (or set around it by its own scripts). A command that reads a new variable adds it
+ * here, or every command would refuse it as unknown.
+ */
+export const OTHER_VARIABLES: ReadonlyMap<string, string> = new Map([
+  ['CAMSWEEP_CONFIG', 'the configuration file of `camsweep daemon` and `camsweep health`'],
+  ['CAMSWEEP_REPORT_TOKEN', 'the report endpoint\'s bearer token (report.tokenEnv)'],
+  ['CAMSWEEP_REPORT_HMAC_SECRET', 'the report HMAC secret (report.hmacSecretEnv)'],
+  ['CAMSWEEP_RECEIVER_TOKEN', 'the token `camsweep receive` requires'],
+  ['CAMSWEEP_RECEIVER_HMAC_SECRET', 'the HMAC secret `camsweep receive` checks'],
+  ['CAMSWEEP_PRIVATE_NETNS', 'set by scripts/private-netns.sh inside its private network namespace'],
+  ['CAMSWEEP_LAB_KEEP', 'keeps a test lab\'s directory (tests/lab)'],
+  ['CAMSWEEP_KILL_SEED', 'seed of the kill test (tests/lab)'],
+]);
 
 /** How a variable's text becomes a value for the schema. */
 export type EnvValueKind = 'string' | 'number' | 'boolean' | 'list' | 'string-or-false';
@@ -208,18 +224,16 @@ export function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv, options:
 
   for (const name of Object.keys(env).filter((n) => n.startsWith(ENV_PREFIX)).sort()) {
     const text = env[name];
-    if (text === undefined || text === '' || secrets.has(name)) continue;
+    if (text === undefined || text === '' || secrets.has(name) || OTHER_VARIABLES.has(name)) continue;
     const variable = byName.get(name);
     if (variable === undefined) {
       const refusal = table.refused.get(name) ?? [...table.refused].find(([prefix]) => name.startsWith(`${prefix}_`))?.[1];
-      const word = name.slice(ENV_PREFIX.length).split('_')[0] ?? '';
-      const section = table.sections.get(word);
       if (refusal !== undefined) {
         if (within(refusal.top)) problems.push(`$${name}: ${refusal.message}`);
-      } else if (section !== undefined && within(section)) {
-        const known = table.variables.filter((v) => v.path[0] === section).map((v) => v.name);
-        problems.push(`$${name}: no such setting in ${section} (known: ${known.join(', ')})`);
+        continue;
       }
+      // Unknown whatever section the caller reads: a typo is an error for every command.
+      problems.push(unknownVariable(name, table, secrets));
       continue;
     }
     if (!within(variable.path[0] ?? '')) continue;
@@ -227,6 +241,69 @@ export function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv, options:
     if (setPath(out, variable.path, envValue(variable.kind, text))) applied.push({ variable: name, path: variable.path });
   }
   return { raw: out ?? raw, applied, problems };
+}
+
+/** Every `CAMSWEEP_*` name camsweep knows: the overrides, the secrets, OTHER_VARIABLES. */
+export function knownVariables(table: EnvTable = envTable(), secrets: ReadonlySet<string> = secretVariables(undefined)): string[] {
+  return [...new Set([...table.variables.map((v) => v.name), ...secrets, ...OTHER_VARIABLES.keys()])].filter((n) => n.startsWith(ENV_PREFIX)).sort();
+}
+
+/** The problem line for an unknown `CAMSWEEP_*` variable, with the nearest known name. */
+export function unknownVariable(name: string, table: EnvTable = envTable(), secrets: ReadonlySet<string> = secretVariables(undefined)): string {
+  const known = knownVariables(table, secrets);
+  const near = nearest(name, known);
+  const word = name.slice(ENV_PREFIX.length).split('_')[0] ?? '';
+  const section = table.sections.get(word);
+  const what = section === undefined ? 'not a camsweep variable' : `no such setting in ${section}`;
+  if (near !== undefined) return `$${name}: ${what} (did you mean $${near}?)`;
+  const sectionNames = section === undefined ? [] : table.variables.filter((v) => v.path[0] === section).map((v) => v.name);
+  return `$${name}: ${what} (known: ${(sectionNames.length > 0 ? sectionNames : known).join(', ')})`;
+}
+
+/**
+ * Only the unknown `CAMSWEEP_*` variables, for commands that read no configuration file
+ * (`fingerprints verify`, `receive`, the inventory commands given --data-dir).
+ */
+export function unknownVariableProblems(env: NodeJS.ProcessEnv, raw?: unknown): string[] {
+  const table = envTable();
+  const secrets = secretVariables(raw);
+  const known = new Set(knownVariables(table, secrets));
+  return Object.keys(env)
+    .filter((n) => n.startsWith(ENV_PREFIX) && env[n] !== undefined && env[n] !== '' && !known.has(n))
+    .filter((n) => !table.refused.has(n) && ![...table.refused.keys()].some((prefix) => n.startsWith(`${prefix}_`)))
+    .sort()
+    .map((n) => unknownVariable(n, table, secrets));
+}
+
+/** The closest name within a small edit distance (a typo), or undefined. */
+export function nearest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const limit = Math.max(2, Math.floor((name.length - ENV_PREFIX.length) / 4));
+  for (const c of candidates) {
+    const d = editDistance(name, c);
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return bestDistance <= limit ? best : undefined;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps (REPROT -> REPORT is 1). */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[] = new Array<number>(rows * cols).fill(0);
+  const at = (i: number, j: number): number => d[i * cols + j]!;
+  for (let i = 0; i < rows; i += 1) d[i * cols] = i;
+  for (let j = 0; j < cols; j += 1) d[j] = j;
+  for (let i = 1; i < rows; i += 1) {
+    for (let j = 1; j < cols; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
+      d[i * cols + j] = v;
+    }
+  }
+  return at(a.length, b.length);
 }
 
 /** The variable that set `path` (or a parent of it), for error messages. */

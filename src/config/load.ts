@@ -8,7 +8,8 @@ import { resolveTargets } from '../discovery/unicast/targets.ts';
 import { configSchema, type ConfigFile } from './schema.ts';
 import type { ReportSettingsInput } from '../report/config.ts';
 import { resolveDaemonConfig, type DaemonSettings } from '../daemon/config.ts';
-import { applyEnvOverrides, overrideFor } from './env.ts';
+import { applyEnvOverrides, overrideFor, type AppliedOverride } from './env.ts';
+import type { z } from 'zod';
 
 export { cidrContains, parseCidr, type Cidr } from '../util/cidr.ts';
 
@@ -57,6 +58,17 @@ export interface LoadOptions {
   readFile?: (path: string) => string;
 }
 
+/** What checkConfig found: the configuration when it is valid, else every problem. */
+export interface ConfigCheck {
+  config: Config | undefined;
+  /** Each problem on its own line; empty when `config` is set. */
+  problems: string[];
+  /** The parsed document with the environment merged in (secret variables it names are not unknown). */
+  raw: unknown;
+  /** The sections that are valid on their own (all of them when `config` is set), for the checks a command adds. */
+  sections: Partial<ConfigFile>;
+}
+
 /**
  * Reads, validates and resolves the configuration. `CAMSWEEP_<SECTION>_<KEY>` variables
  * override the file (src/config/env.ts) and go through the same schema. Every problem is
@@ -64,36 +76,69 @@ export interface LoadOptions {
  * of the bad value (and the variable, when it came from the environment).
  */
 export function loadConfig(options: LoadOptions = {}): Config {
+  const checked = check(options);
+  if (checked.config === undefined) {
+    throw new UsageError(configProblems(options.file, checked.problems), { problems: checked.problems.map((p) => inFile(options.file, p)) });
+  }
+  return checked.config;
+}
+
+/** A problem line with the file it is about, for lists that mix sources. */
+const inFile = (file: string | undefined, problem: string): string => (file === undefined || problem.startsWith('$') || problem.includes(' (from $') ? problem : `${file}: ${problem}`);
+
+/**
+ * loadConfig without throwing, in one pass: the file (unreadable, not YAML), the environment
+ * (unknown variables too), the schema of every section, and the checks that need parsing
+ * (credential and target CIDRs, secret files, the target plan) on every section that parsed,
+ * so the operator sees every problem at once, not one stage after another.
+ */
+export function checkConfig(options: LoadOptions = {}): ConfigCheck {
+  const checked = check(options);
+  return { ...checked, problems: checked.problems.map((p) => inFile(options.file, p)) };
+}
+
+function check(options: LoadOptions): ConfigCheck {
   const read = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
   const env = options.env ?? process.env;
+  const problems: string[] = [];
   let raw: unknown = {};
   if (options.file !== undefined) {
-    let text: string;
+    let text: string | undefined;
     try {
       text = read(options.file);
     } catch (err) {
-      throw new UsageError(`cannot read config file ${options.file}: ${(err as Error).message}`);
+      problems.push(`cannot read config file ${options.file}: ${(err as Error).message}`);
     }
-    try {
-      raw = parseYaml(text, { maxAliasCount: 100 }) ?? {};
-    } catch (err) {
-      throw new UsageError(`config file ${options.file} is not valid YAML: ${(err as Error).message}`);
+    if (text !== undefined) {
+      try {
+        raw = parseYaml(text, { maxAliasCount: 100 }) ?? {};
+      } catch (err) {
+        problems.push(`config file ${options.file} is not valid YAML: ${(err as Error).message}`);
+      }
     }
   }
   const overrides = applyEnvOverrides(raw, env);
+  problems.push(...overrides.problems);
   const parsed = configSchema.safeParse(overrides.raw);
-  const problems: string[] = [...overrides.problems];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const variable = overrideFor(overrides.applied, issue.path);
       problems.push(`${issue.path.join('.') || '(root)'}${variable === undefined ? '' : ` (from $${variable})`}: ${issue.message}`);
     }
   }
-  if (!parsed.success || problems.length > 0) throw new UsageError(configProblems(options.file, problems));
-  const file = parsed.data;
+  // The sections that parsed on their own, for the checks that need parsing.
+  const sections = parsed.success ? parsed.data : parseSections(overrides.raw);
 
   const credentials: Config['credentials'] = [];
-  file.credentials.forEach((c, i) => {
+  if (sections.credentials === undefined) {
+    // The list has problems the schema reported; its CIDRs are checked now all the same.
+    const list = asRecord(overrides.raw)?.credentials;
+    (Array.isArray(list) ? list : []).forEach((c: unknown, i) => {
+      const match = asRecord(c)?.match;
+      if (typeof match === 'string' && !parseCidr(match)) problems.push(`credentials.${i}.match: not an IPv4 address or CIDR range: ${match}`);
+    });
+  }
+  sections.credentials?.forEach((c, i) => {
     const match = parseCidr(c.match);
     if (!match) problems.push(`credentials.${i}.match: not an IPv4 address or CIDR range: ${c.match}`);
     let password: string | undefined = c.password;
@@ -110,26 +155,32 @@ export function loadConfig(options: LoadOptions = {}): Config {
     }
     if (match && password) credentials.push({ match, username: c.username, password });
   });
-  const rangeProblems = problems.length;
+  let rangesOk = true;
+  // From the raw document when the section has other problems: its ranges are still checked now.
+  const rangeTexts = (key: 'targets' | 'exclude'): string[] => sections.sweep?.[key] ?? stringList(asRecord(asRecord(overrides.raw)?.sweep)?.[key]);
   const ranges = (key: 'targets' | 'exclude'): Cidr[] =>
-    file.sweep[key].flatMap((text, i) => {
+    rangeTexts(key).flatMap((text, i) => {
       const cidr = parseCidr(text);
-      if (!cidr) problems.push(`sweep.${key}.${i}: not an IPv4 address or CIDR range: ${text}`);
+      if (!cidr) {
+        rangesOk = false;
+        problems.push(`sweep.${key}.${i}${fromVariable(overrides.applied, ['sweep', key])}: not an IPv4 address or CIDR range: ${text}`);
+      }
       return cidr ? [cidr] : [];
     });
   const targets = ranges('targets');
   const exclude = ranges('exclude');
-  if (problems.length === rangeProblems && targets.length > 0) {
+  if (rangesOk && sections.sweep !== undefined && targets.length > 0) {
     try {
-      resolveTargets({ targets, exclude, maxAddresses: file.sweep.maxTargetAddresses });
+      resolveTargets({ targets, exclude, maxAddresses: sections.sweep.maxTargetAddresses });
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       problems.push(`sweep.targets: ${err.message}`);
     }
   }
-  if (problems.length > 0) throw new UsageError(configProblems(options.file, problems));
+  if (!parsed.success || problems.length > 0) return { config: undefined, problems, raw: overrides.raw, sections };
+  const file = parsed.data;
 
-  return deepFreeze({
+  const config = deepFreeze<Config>({
     sweep: {
       interfaces: file.sweep.interfaces,
       windowMs: Math.round(file.sweep.timeout * 1000),
@@ -164,6 +215,29 @@ export function loadConfig(options: LoadOptions = {}): Config {
     daemon: resolveDaemonConfig(file.daemon),
     fromEnv: overrides.applied.map((a) => a.variable),
   });
+  return { config, problems: [], raw: overrides.raw, sections };
+}
+
+const fromVariable = (applied: readonly AppliedOverride[], path: string[]): string => {
+  const variable = overrideFor(applied, path);
+  return variable === undefined ? '' : ` (from $${variable})`;
+};
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+const stringList = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+/** Each top-level section parsed on its own: the valid ones, when the whole document is not. */
+function parseSections(raw: unknown): Partial<ConfigFile> {
+  const doc = asRecord(raw) ?? {};
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(configSchema.shape)) {
+    const r = (schema as z.ZodType).safeParse(doc[key]);
+    if (r.success) out[key] = r.data;
+  }
+  return out as Partial<ConfigFile>;
 }
 
 function configProblems(file: string | undefined, problems: string[]): string {

@@ -64,7 +64,9 @@ const scheduleSchema = z
       if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['cron'], message: `not a usable cron expression: ${problem}` });
     }
     const interval = s.cron === undefined ? (s.interval ?? DEFAULT_INTERVAL_S) : undefined;
-    if (interval !== undefined && s.jitter >= interval) {
+    // An interval out of range is reported by its own check: comparing the jitter with it
+    // would blame a jitter nobody set.
+    if (interval !== undefined && interval >= 1 && s.jitter >= interval) {
       ctx.addIssue({ code: 'custom', path: ['jitter'], message: `must be shorter than the interval (${interval} s)` });
     }
   });

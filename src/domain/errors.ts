@@ -186,11 +186,18 @@ export class CamsweepError extends Error {
   }
 }
 
-/** Usage or configuration problems: the CLI exits 2. */
+/**
+ * Usage or configuration problems: the CLI exits 2. `problems` holds each problem on its own
+ * (one, the message, unless the error lists several), so a caller that checks several sources
+ * (flags, file, environment, the checks that need parsing) can report them all at once.
+ */
 export class UsageError extends CamsweepError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly problems: readonly string[];
+
+  constructor(message: string, options?: { cause?: unknown; problems?: readonly string[] }) {
     super(ERR.USAGE, message, options);
     this.name = 'UsageError';
+    this.problems = options?.problems ?? [message];
   }
 }
 

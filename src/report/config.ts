@@ -98,12 +98,9 @@ export interface ReportSettingsInput {
 
 /** A configuration problem list: UsageError (exit 2) with each problem on its own line. */
 export class ReportConfigError extends UsageError {
-  readonly problems: readonly string[];
-
   constructor(problems: string[], source?: string) {
-    super(`invalid configuration${source ? ` in ${source}` : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`invalid configuration${source ? ` in ${source}` : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { problems });
     this.name = 'ReportConfigError';
-    this.problems = problems;
   }
 }
 

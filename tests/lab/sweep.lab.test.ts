@@ -267,6 +267,20 @@ describe('camsweep sweep with configured ONVIF credentials', () => {
   }, 60_000);
 });
 
+describe('camsweep sweep --report-to an endpoint that does not answer', () => {
+  it('prints the sweep, keeps the report queued, says so even with -q, and exits 4', async () => {
+    const token = path.join(lab.dir, 'queued.token');
+    const config = path.join(lab.dir, 'queued.yaml');
+    writeFileSync(token, 'lab-token-queued\n', { mode: 0o600 });
+    // Nothing listens on port 9 of the agent's loopback: every attempt is refused at once.
+    writeFileSync(config, `dataDir: ${path.join(lab.dir, 'queued-data')}\nreport:\n  deliverFor: 1\n`);
+    const run = await sweep(['--format', 'json', '--no-enrich', '--quiet', '--config', config, '--report-to', 'http://127.0.0.1:9/v1/reports', '--report-token-file', token]);
+    expect(run.code, run.stderr).toBe(4);
+    expect((JSON.parse(run.stdout) as SweepResult).devices.length).toBeGreaterThanOrEqual(5);
+    expect(run.stderr).toMatch(/^camsweep: the report is queued, not delivered: 1 report\(s\) wait in the outbox/mu);
+  }, 60_000);
+});
+
 describe('camsweep sweep --record and the review commands', () => {
   it('keeps devices across sweeps; devices, show, sweeps and diff read them back', async () => {
     const env = { CAMSWEEP_DATA_DIR: path.join(lab.dir, 'inventory') };

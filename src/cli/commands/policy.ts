@@ -1,27 +1,7 @@
-import { Option, type Command } from 'commander';
-import { loadPolicy } from '../../policy/load.ts';
-import { loadConfig } from '../../config/load.ts';
-import { formatPolicyJson, formatPolicyTable } from '../../policy/format.ts';
-import { EXIT, type CliIo, type CommandModule, collect } from '../context.ts';
-
-export interface PolicyListOptions {
-  config?: string;
-  pack: string[];
-  policyFile: string[];
-  format?: 'table' | 'json';
-}
-
-/** `camsweep policy list`: loads the selected packs (every problem is a usage error) and prints them. */
-export function runPolicyList(opts: PolicyListOptions, io: CliIo): number {
-  const config = loadConfig(opts.config === undefined ? {} : { file: opts.config });
-  const policy = loadPolicy({
-    packs: opts.pack.length > 0 ? opts.pack : config.policy.packs,
-    customFiles: [...config.policy.files, ...opts.policyFile],
-  });
-  const { threshold } = config.policy;
-  io.stdout(opts.format === 'json' ? formatPolicyJson(policy, threshold) : formatPolicyTable(policy, threshold));
-  return EXIT.ok;
-}
+import { type Command } from 'commander';
+import { type CommandModule, collect } from '../context.ts';
+import { choiceOption } from '../flags.ts';
+import type { PolicyListOptions } from '../run/policy.ts';
 
 export const policyCommand: CommandModule = {
   register(program: Command, ctx) {
@@ -32,9 +12,10 @@ export const policyCommand: CommandModule = {
       .option('-c, --config <file>', 'YAML configuration file (its policy section: packs, files, threshold)')
       .option('--pack <id>', 'shipped pack to use (repeatable, in order; default: us-ndaa-889, uk-2022-sensitive-sites)', collect, [])
       .option('--policy-file <file>', 'custom pack file, after the shipped packs (repeatable)', collect, [])
-      .addOption(new Option('-f, --format <format>', 'output format (default: table)').choices(['table', 'json']))
-      .action((opts: PolicyListOptions) => {
-        ctx.exit(runPolicyList(opts, ctx.io));
+      .addOption(choiceOption(ctx.problems, '-f, --format <format>', 'output format (default: table)', ['table', 'json']))
+      .action(async (opts: PolicyListOptions) => {
+        const { runPolicyList } = await import('../run/policy.ts');
+        ctx.exit(runPolicyList(opts, ctx.io, ctx.problems));
       });
   },
 };

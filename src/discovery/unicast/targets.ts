@@ -69,6 +69,6 @@ export function resolveTargets(input: ResolveTargetsInput): TargetPlan {
       problems.push(`targets: ${err.message} (raise sweep.maxTargetAddresses in the configuration to allow it, at most ${MAX_TARGET_ADDRESSES})`);
     }
   }
-  if (problems.length > 0) throw new UsageError(problems.length === 1 ? problems[0]! : `bad targets:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length > 0) throw new UsageError(problems.length === 1 ? problems[0]! : `bad targets:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { problems });
   return { ranges, exclude, addresses };
 }

@@ -1,5 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
+import { RATE_BOUNDS } from '../../../src/cli/commands/sweep.ts';
+import { MAX_PACKETS_PER_SECOND, MIN_PACKETS_PER_SECOND } from '../../../src/discovery/unicast/probes.ts';
 import { VERSION } from '../../../src/version.ts';
 import { captureIo, type CapturedIo } from '../../helpers/cli.ts';
 
@@ -65,5 +70,60 @@ describe('camsweep sweep with nothing to probe from', () => {
     expect(await main(['sweep', '--timeout', '0.5', '--quiet'], s)).toBe(1);
     expect(s.err).toMatch(/no up, non-loopback interface/u);
     expect(s.out).toBe('');
+  });
+});
+
+describe('one validation pass: every problem at once, exit 2', () => {
+  it('lists every bad flag of a sweep, not only the first', async () => {
+    const s = io();
+    expect(await main(['sweep', '--target', '10.0.0.300/24', '--exclude', 'foo', '--rate', '0', '--timeout', '999', '--mx', '9', '--format', 'xml'], s)).toBe(2);
+    expect(s.err).toMatch(/^camsweep: 6 problems:\n/u);
+    for (const p of ['--rate must be', '--timeout must be', '--mx must be', '--format must be one of table, json, csv (got xml)', '--target: not an IPv4 address or CIDR range: 10.0.0.300/24', '--exclude: not an IPv4 address or CIDR range: foo']) {
+      expect(s.err).toContain(p);
+    }
+    expect(s.out).toBe('');
+  });
+
+  it('adds the file, the environment, the interfaces and the report settings to the same list', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'camsweep-cli-'));
+    const config = path.join(dir, 'c.yaml');
+    writeFileSync(config, 'sweep:\n  timeout: 999\ncredentials:\n  - { match: 10.1.2.0/33, username: a, password: b }\n');
+    const s = captureIo({ CAMSWEEP_REPROT_ENDPOINT: 'https://c/v1' });
+    const code = await main(['sweep', '--config', config, '--interface', 'nosuch0', '--rate', '0', '--report-to', 'ftp://x', '--target-file', path.join(dir, 'missing.txt')], s);
+    expect(code).toBe(2);
+    for (const p of [
+      '--rate must be',
+      `${config}: sweep.timeout`,
+      `${config}: credentials.0.match: not an IPv4 address or CIDR range: 10.1.2.0/33`,
+      '$CAMSWEEP_REPROT_ENDPOINT: not a camsweep variable (did you mean $CAMSWEEP_REPORT_ENDPOINT?)',
+      'no IPv4 interface named nosuch0',
+      '--report-to: ',
+      `--target-file: cannot read ${path.join(dir, 'missing.txt')}`,
+    ]) {
+      expect(s.err).toContain(p);
+    }
+    expect(s.err).toMatch(/^camsweep: 7 problems:/u);
+  });
+
+  it('reads --target-file and --exclude-file line by line, naming the bad lines', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'camsweep-cli-'));
+    const targets = path.join(dir, 'targets.txt');
+    writeFileSync(targets, '# routed cameras\n10.20.0.0/30\n10.21.0.1, 10.21.0.2  # two more\n\nnot-a-range\n');
+    const s = io();
+    expect(await main(['sweep', '--target-file', targets, '--exclude-file', targets, '--interface', 'nosuch0'], s)).toBe(2);
+    expect(s.err).toContain(`--target-file ${targets}:5: not an IPv4 address or CIDR range: not-a-range`);
+    expect(s.err).toContain(`--exclude-file ${targets}:5: not an IPv4 address or CIDR range: not-a-range`);
+    expect(s.err).not.toContain('10.21.0.1');
+  });
+
+  it('keeps the bad values found before commander stops at an unknown option', async () => {
+    const s = io();
+    expect(await main(['sweep', '--rate', '0', '--bogus'], s)).toBe(2);
+    expect(s.err).toContain('--rate must be');
+    expect(s.err).toContain("unknown option '--bogus'");
+  });
+
+  it('uses the same rate bounds as the unicast prober', () => {
+    expect(RATE_BOUNDS).toEqual({ min: MIN_PACKETS_PER_SECOND, max: MAX_PACKETS_PER_SECOND });
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyEnvOverrides, envTable, envValue, envWord } from '../../../src/config/env.ts';
+import { applyEnvOverrides, envTable, envValue, envWord, unknownVariableProblems } from '../../../src/config/env.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import { UsageError } from '../../../src/domain/errors.ts';
 import { loadReportSettings } from '../../../src/report/settings-file.ts';
@@ -108,13 +108,25 @@ describe('applyEnvOverrides', () => {
     const r = applyEnvOverrides({}, { CAMSWEEP_SWEEP_TIMOUT: '5', CAMSWEEP_CREDENTIALS_0_PASSWORD: 'x' });
     expect(r.problems).toHaveLength(2);
     expect(r.problems[0]).toMatch(/^\$CAMSWEEP_CREDENTIALS_0_PASSWORD: credentials cannot be set from the environment/u);
-    expect(r.problems[1]).toMatch(/^\$CAMSWEEP_SWEEP_TIMOUT: no such setting in sweep \(known: .*CAMSWEEP_SWEEP_TIMEOUT/u);
+    expect(r.problems[1]).toMatch(/^\$CAMSWEEP_SWEEP_TIMOUT: no such setting in sweep \(did you mean \$CAMSWEEP_SWEEP_TIMEOUT\?\)/u);
   });
 
   it('keeps to the sections asked for', () => {
-    const r = applyEnvOverrides({}, { CAMSWEEP_SWEEP_TIMOUT: '5', CAMSWEEP_SWEEP_MX: '3', CAMSWEEP_REPORT_SITE: 'HQ', CAMSWEEP_DATA_DIR: '/d' }, { only: ['report', 'dataDir'] });
+    const r = applyEnvOverrides({}, { CAMSWEEP_SWEEP_TIMEOUT: 'soon', CAMSWEEP_SWEEP_MX: '3', CAMSWEEP_REPORT_SITE: 'HQ', CAMSWEEP_DATA_DIR: '/d' }, { only: ['report', 'dataDir'] });
     expect(r.raw).toEqual({ report: { site: 'HQ' }, dataDir: '/d' });
     expect(r.problems).toEqual([]);
+  });
+
+  it('refuses an unknown CAMSWEEP_* variable whatever the sections asked for, naming the nearest known one', () => {
+    const r = applyEnvOverrides({}, { CAMSWEEP_REPROT_ENDPOINT: 'https://c/v1', CAMSWEEP_SWEEP_TIMOUT: '5', CAMSWEEP_FROBNICATE: '1' }, { only: ['report', 'dataDir'] });
+    expect(r.problems).toEqual([
+      expect.stringMatching(/^\$CAMSWEEP_FROBNICATE: not a camsweep variable \(known: .*CAMSWEEP_CONFIG/u),
+      '$CAMSWEEP_REPROT_ENDPOINT: not a camsweep variable (did you mean $CAMSWEEP_REPORT_ENDPOINT?)',
+      '$CAMSWEEP_SWEEP_TIMOUT: no such setting in sweep (did you mean $CAMSWEEP_SWEEP_TIMEOUT?)',
+    ]);
+    expect(unknownVariableProblems({ CAMSWEEP_REPROT_ENDPOINT: 'x', CAMSWEEP_CONFIG: '/c.yaml', CAMSWEEP_PRIVATE_NETNS: '1', CAMSWEEP_REPORT_TOKEN: 't' })).toEqual([
+      '$CAMSWEEP_REPROT_ENDPOINT: not a camsweep variable (did you mean $CAMSWEEP_REPORT_ENDPOINT?)',
+    ]);
   });
 });
 
@@ -194,7 +206,7 @@ describe('the outbox commands\' report settings with environment overrides', () 
     const cfg = loadReportSettings({
       file: 'c.yaml',
       readFile: files({ 'c.yaml': yaml }),
-      env: { CAMSWEEP_REPORT_ENDPOINT: 'https://env.example/v1', CAMSWEEP_DATA_DIR: '/from/env', CAMSWEEP_SWEEP_TIMOUT: 'x' },
+      env: { CAMSWEEP_REPORT_ENDPOINT: 'https://env.example/v1', CAMSWEEP_DATA_DIR: '/from/env', CAMSWEEP_SWEEP_TIMEOUT: 'x' },
       host,
     });
     expect(cfg.endpoint).toBe('https://env.example/v1');

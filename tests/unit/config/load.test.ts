@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, credentialsFor, parseCidr } from '../../../src/config/load.ts';
+import { checkConfig, loadConfig, credentialsFor, parseCidr } from '../../../src/config/load.ts';
 import { UsageError } from '../../../src/domain/errors.ts';
 
 const files = (map: Record<string, string>) => (path: string): string => {
@@ -81,5 +81,35 @@ describe('config/camsweep.example.yaml', () => {
   it('is valid and states the defaults', () => {
     const file = new URL('../../../config/camsweep.example.yaml', import.meta.url).pathname;
     expect(loadConfig({ file })).toEqual(loadConfig({}));
+  });
+});
+
+describe('checkConfig: every problem in one pass', () => {
+  it('reports schema errors, bad CIDRs and environment typos together, not stage by stage', () => {
+    const yaml = 'sweep:\n  timeout: 999\n  targets: [10.0.0.300/24]\n  exclude: [foo]\ncredentials:\n  - { match: 10.1.2.0/33, username: a, password: b }\n';
+    const r = checkConfig({ file: 'c.yaml', readFile: () => yaml, env: { CAMSWEEP_REPROT_ENDPOINT: 'https://c/v1', CAMSWEEP_REPORT_GZIP: 'sometimes' } });
+    expect(r.config).toBeUndefined();
+    expect(r.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^c\.yaml: sweep\.timeout: /u),
+        'c.yaml: sweep.targets.0: not an IPv4 address or CIDR range: 10.0.0.300/24',
+        'c.yaml: sweep.exclude.0: not an IPv4 address or CIDR range: foo',
+        'c.yaml: credentials.0.match: not an IPv4 address or CIDR range: 10.1.2.0/33',
+        '$CAMSWEEP_REPROT_ENDPOINT: not a camsweep variable (did you mean $CAMSWEEP_REPORT_ENDPOINT?)',
+        expect.stringMatching(/^report\.gzip \(from \$CAMSWEEP_REPORT_GZIP\): /u),
+      ]),
+    );
+    expect(r.problems).toHaveLength(6);
+  });
+
+  it('names only what is wrong: a negative interval, not the jitter nobody set', () => {
+    const r = checkConfig({ env: { CAMSWEEP_DAEMON_SCHEDULE_INTERVAL: '-5' } });
+    expect(r.problems).toEqual([expect.stringMatching(/^daemon\.schedule\.interval \(from \$CAMSWEEP_DAEMON_SCHEDULE_INTERVAL\): /u)]);
+  });
+
+  it('returns the frozen configuration when all is well', () => {
+    const r = checkConfig({ env: {} });
+    expect(r.problems).toEqual([]);
+    expect(Object.isFrozen(r.config)).toBe(true);
   });
 });

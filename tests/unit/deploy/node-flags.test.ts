@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,4 +36,29 @@ describe('the Node flags of bin/camsweep.js', () => {
     const exec = /^ExecStart=(.*)$/mu.exec(read('deploy/systemd/camsweep.service'))?.[1] ?? '';
     expect(exec.startsWith(`/usr/bin/node ${flags.join(' ')} /opt/camsweep/bin/camsweep.js `)).toBe(true);
   });
+});
+
+describe('bin/camsweep.js on a Node older than 24', () => {
+  const bin = new URL('../../../bin/camsweep.js', import.meta.url).pathname;
+  const run = (node: string, args: string[]): { status: number | null; stderr: string } => {
+    const r = spawnSync(node, [...args, bin, '--version'], { encoding: 'utf8' });
+    return { status: r.status, stderr: r.stderr };
+  };
+
+  it('says what it needs and exits 5, the code the systemd unit does not restart on', () => {
+    const r = run(process.execPath, ['--import', 'data:text/javascript,Object.defineProperty(process.versions,"node",{value:"20.19.0"})']);
+    expect(r.status).toBe(5);
+    expect(r.stderr).toMatch(/^camsweep needs Node\.js 24 or later/u);
+    const unit = read('deploy/systemd/camsweep.service');
+    expect(/^RestartPreventExitStatus=(.*)$/mu.exec(unit)?.[1]?.split(/\s+/u)).toEqual(expect.arrayContaining(['2', '5']));
+  });
+
+  it.runIf(existsSync('/usr/bin/node') && Number(execFileSync('/usr/bin/node', ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' })) < 24)(
+    'does the same under the real older Node of this machine',
+    () => {
+      const r = run('/usr/bin/node', []);
+      expect(r.status).toBe(5);
+      expect(r.stderr).toMatch(/^camsweep needs Node\.js 24 or later \(this is v\d+/u);
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -110,12 +110,24 @@ describe('camsweep devices', () => {
 
   it('with no inventory yet prints an empty list and creates nothing', async () => {
     const empty = path.join(root, 'empty');
+    mkdirSync(empty);
     const json = await run(['devices', '--data-dir', empty]);
     expect([json.code, JSON.parse(json.out)]).toEqual([0, []]);
     const table = await run(['devices', '--data-dir', empty], {}, true);
     expect(table.err).toMatch(/no inventory at .* yet: record sweeps with `camsweep sweep --record`/u);
     expect(table.out).toMatch(/^0 device\(s\)/u);
-    expect(existsSync(empty)).toBe(false);
+    expect(existsSync(inventoryPath(empty))).toBe(false);
+  });
+
+  it('a data directory named but missing is a usage error, not an empty inventory (every problem at once)', async () => {
+    const missing = path.join(root, 'missing');
+    const r = await run(['devices', '--data-dir', missing, '--status', 'bogus', '--kind', 'bogus'], { CAMSWEEP_REPROT_ENDPOINT: 'https://c/v1' });
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toContain('4 problems');
+    for (const p of [`--data-dir: no directory ${missing}`, '--status must be one of', '--kind must be one of', 'did you mean $CAMSWEEP_REPORT_ENDPOINT?']) expect(r.err).toContain(p);
+    expect((await run(['devices'], { CAMSWEEP_DATA_DIR: missing })).err).toContain(`$CAMSWEEP_DATA_DIR: no directory ${missing}`);
+    expect(existsSync(missing)).toBe(false);
   });
 
   it('finds the data directory in the config file, or in $CAMSWEEP_DATA_DIR', async () => {
@@ -124,7 +136,9 @@ describe('camsweep devices', () => {
     expect(JSON.parse((await run(['devices', '--config', config])).out)).toHaveLength(4);
     expect(JSON.parse((await run(['devices'], { CAMSWEEP_DATA_DIR: dataDir })).out)).toHaveLength(4);
     // --data-dir wins over both.
-    expect(JSON.parse((await run(['devices', '--config', config, '--data-dir', path.join(root, 'none')], { CAMSWEEP_DATA_DIR: dataDir })).out)).toEqual([]);
+    const none = path.join(root, 'none');
+    mkdirSync(none);
+    expect(JSON.parse((await run(['devices', '--config', config, '--data-dir', none], { CAMSWEEP_DATA_DIR: dataDir })).out)).toEqual([]);
   });
 
   it('keeps hostile text off the terminal', async () => {
@@ -188,8 +202,10 @@ describe('camsweep show', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/no device 10\.9\.9\.9 in the inventory .*\[INVENTORY_UNKNOWN_DEVICE\]/u);
     expect(r.out).toBe('');
+    mkdirSync(path.join(root, 'none'));
     const none = await run(['show', '10.9.9.9', '--data-dir', path.join(root, 'none')]);
     expect(none.code).toBe(1);
+    expect((await run(['show', '10.9.9.9', '--data-dir', path.join(root, 'missing')])).code).toBe(2);
     expect((await run(['show', '--data-dir', dataDir])).code).toBe(2);
   });
 });
@@ -239,6 +255,7 @@ describe('camsweep diff', () => {
     const unknown = await run(['diff', 'ffffffff', '--data-dir', dataDir]);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/no sweep ffffffff .*\[INVENTORY_UNKNOWN_SWEEP\]/u);
+    mkdirSync(path.join(root, 'none'));
     const none = await run(['diff', '--data-dir', path.join(root, 'none')]);
     expect(none.code).toBe(1);
     expect(none.err).toMatch(/INVENTORY_NOT_ENOUGH_SWEEPS/u);
