@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import type { Problems } from './problems.ts';
+import type { ColorMode } from '../output/color.ts';
 
 /**
  * Option-argument parsers that record a bad value as a problem instead of throwing, so one run
@@ -65,5 +66,8 @@ export function checkedFlag<T>(problems: Problems, parse: (value: string) => T |
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
-export const COLOR_MODES = ['auto', 'always', 'never'] as const;
-export type ColorMode = (typeof COLOR_MODES)[number];
+export const COLOR_MODES: readonly ColorMode[] = ['auto', 'always', 'never'];
+
+/** `--color auto|always|never` (src/output/color.ts says how auto decides: NO_COLOR, FORCE_COLOR, a terminal). */
+export const colorOption = (problems: Problems): Option =>
+  choiceOption<ColorMode>(problems, '--color <when>', 'colour the status on the terminal (default: auto; NO_COLOR and FORCE_COLOR are honoured)', COLOR_MODES);

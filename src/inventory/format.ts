@@ -1,4 +1,6 @@
 import { csvCell } from '../output/format.ts';
+import { renderTable, type Column } from '../output/table.ts';
+import { PLAIN_VIEW, type View } from '../output/view.ts';
 import { cleanText } from '../util/text.ts';
 import type { ChangeEvent, InventoryDevice, SweepSummary } from './types.ts';
 
@@ -12,21 +14,10 @@ import type { ChangeEvent, InventoryDevice, SweepSummary } from './types.ts';
 export type ListFormat = 'table' | 'json' | 'csv';
 export const LIST_FORMATS: readonly ListFormat[] = ['table', 'json', 'csv'];
 
-interface Column<T> {
-  title: string;
-  get: (row: T) => string;
-  /** Width cap in the table. */
-  max: number;
-}
-
 const time = (iso: string): string => iso.replace(/\.\d{3}Z$/u, 'Z');
 
-function table<T>(columns: ReadonlyArray<Column<T>>, rows: readonly T[]): string[] {
-  const cells = rows.map((r) => columns.map((c) => cleanText(c.get(r), c.max) || '-'));
-  const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i]!.length)));
-  const line = (row: string[]): string => row.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(columns.map((c) => c.title)), ...cells.map(line)];
-}
+const table = <T>(columns: ReadonlyArray<Column<T>>, rows: readonly T[], view: View): string[] =>
+  renderTable(columns, rows, { ...(view.width === undefined ? {} : { width: view.width }), bold: view.color.bold });
 
 /** CSV columns: header name and cell. */
 type CsvColumns<T> = ReadonlyArray<readonly [string, (row: T) => string]>;
@@ -38,17 +29,18 @@ function csv<T>(columns: CsvColumns<T>, rows: readonly T[]): string {
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-const DEVICE_TABLE: ReadonlyArray<Column<InventoryDevice>> = [
+/** On an 80-column terminal BRAND, SWEEPS, MAC, then LAST SEEN give way. */
+const deviceTable = (view: View): ReadonlyArray<Column<InventoryDevice>> => [
   { title: 'ID', get: (d) => d.id, max: 12 },
   { title: 'IP', get: (d) => d.latest.ip, max: 39 },
-  { title: 'MAC', get: (d) => d.latest.mac ?? '', max: 17 },
+  { title: 'MAC', get: (d) => d.latest.mac ?? '', max: 17, drop: 3 },
   { title: 'KIND', get: (d) => d.latest.kind, max: 9 },
-  { title: 'STATUS', get: (d) => d.latest.verdict.status, max: 10 },
-  { title: 'MANUFACTURER', get: (d) => d.latest.manufacturer ?? '', max: 20 },
-  { title: 'BRAND', get: (d) => d.latest.brand ?? '', max: 20 },
-  { title: 'MODEL', get: (d) => d.latest.model ?? '', max: 24 },
-  { title: 'LAST SEEN', get: (d) => time(d.lastSeen), max: 20 },
-  { title: 'SWEEPS', get: (d) => String(d.sweeps), max: 7 },
+  { title: 'STATUS', get: (d) => d.latest.verdict.status, max: 10, paint: (d, t) => view.color.status(d.latest.verdict.status, t) },
+  { title: 'MANUFACTURER', get: (d) => d.latest.manufacturer ?? '', max: 20, min: 9 },
+  { title: 'BRAND', get: (d) => d.latest.brand ?? '', max: 20, min: 8, drop: 1 },
+  { title: 'MODEL', get: (d) => d.latest.model ?? '', max: 24, min: 10 },
+  { title: 'LAST SEEN', get: (d) => time(d.lastSeen), max: 20, drop: 4 },
+  { title: 'SWEEPS', get: (d) => String(d.sweeps), max: 7, drop: 2, align: 'right' },
   { title: 'PRESENT', get: (d) => (d.present === false ? 'gone' : 'yes'), max: 7 },
 ];
 
@@ -72,13 +64,13 @@ const DEVICE_CSV: CsvColumns<InventoryDevice> = [
   ['interfaces', (d) => d.latest.interfaces.join(';')],
 ];
 
-export function formatDevices(devices: readonly InventoryDevice[], format: ListFormat, file: string): string {
+export function formatDevices(devices: readonly InventoryDevice[], format: ListFormat, file: string, view: View = PLAIN_VIEW): string {
   if (format === 'json') return json(devices);
   if (format === 'csv') return csv(DEVICE_CSV, devices);
   const counts = { restricted: 0, review: 0, clear: 0 };
   for (const d of devices) counts[d.latest.verdict.status] += 1;
   const gone = devices.filter((d) => d.present === false).length;
-  const lines = devices.length > 0 ? [...table(DEVICE_TABLE, devices), ''] : [];
+  const lines = devices.length > 0 ? [...table(deviceTable(view), devices, view), ''] : [];
   lines.push(
     `${devices.length} device(s): ${counts.restricted} restricted, ${counts.review} review, ${counts.clear} clear; ${gone} gone (${cleanText(file, 300)})`,
   );
@@ -88,7 +80,7 @@ export function formatDevices(devices: readonly InventoryDevice[], format: ListF
 const seconds = (s: SweepSummary): string => ((Date.parse(s.finishedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1);
 
 const SWEEP_COLUMNS: ReadonlyArray<Column<SweepSummary>> = [
-  { title: 'ID', get: (s) => s.id, max: 36 },
+  { title: 'ID', get: (s) => s.id, max: 36, min: 8 },
   { title: 'STARTED', get: (s) => time(s.startedAt), max: 20 },
   { title: 'SECONDS', get: seconds, max: 8 },
   { title: 'DEVICES', get: (s) => String(s.devices), max: 8 },
@@ -97,7 +89,7 @@ const SWEEP_COLUMNS: ReadonlyArray<Column<SweepSummary>> = [
   { title: 'CLEAR', get: (s) => String(s.clear), max: 8 },
   { title: 'ERRORS', get: (s) => String(s.errors), max: 8 },
   { title: 'CHANGES', get: (s) => (s.changes === undefined ? '' : String(s.changes)), max: 8 },
-  { title: 'INTERFACES', get: (s) => s.interfaces.join(','), max: 40 },
+  { title: 'INTERFACES', get: (s) => s.interfaces.join(','), max: 40, min: 6, drop: 1 },
 ];
 
 const SWEEP_CSV: CsvColumns<SweepSummary> = [
@@ -114,10 +106,10 @@ const SWEEP_CSV: CsvColumns<SweepSummary> = [
 ];
 
 /** Newest first, as the store returns them. */
-export function formatSweeps(sweeps: readonly SweepSummary[], format: ListFormat): string {
+export function formatSweeps(sweeps: readonly SweepSummary[], format: ListFormat, view: View = PLAIN_VIEW): string {
   if (format === 'json') return json(sweeps);
   if (format === 'csv') return csv(SWEEP_CSV, sweeps);
-  const lines = sweeps.length > 0 ? [...table(SWEEP_COLUMNS, sweeps), ''] : [];
+  const lines = sweeps.length > 0 ? [...table(SWEEP_COLUMNS, sweeps, view), ''] : [];
   lines.push(`${sweeps.length} sweep(s)${sweeps.length > 1 ? '; compare two with `camsweep diff <older> <newer>`' : ''}`);
   return `${lines.join('\n')}\n`;
 }
@@ -129,15 +121,15 @@ const maker = (e: ChangeEvent): string => {
   return manufacturer ?? brand ?? '';
 };
 
-const CHANGE_COLUMNS: ReadonlyArray<Column<ChangeEvent>> = [
+const changeColumns = (view: View): ReadonlyArray<Column<ChangeEvent>> => [
   { title: 'CHANGE', get: (e) => e.type, max: 16 },
   { title: 'IP', get: (e) => e.device.ip, max: 39 },
-  { title: 'DEVICE', get: (e) => e.deviceId, max: 12 },
-  { title: 'KIND', get: (e) => e.device.kind, max: 9 },
-  { title: 'STATUS', get: (e) => e.device.status, max: 10 },
-  { title: 'MAKER', get: (e) => maker(e), max: 32 },
-  { title: 'MODEL', get: (e) => e.device.model ?? '', max: 24 },
-  { title: 'BEFORE -> AFTER', get: change, max: 80 },
+  { title: 'DEVICE', get: (e) => e.deviceId, max: 12, drop: 2 },
+  { title: 'KIND', get: (e) => e.device.kind, max: 9, drop: 1 },
+  { title: 'STATUS', get: (e) => e.device.status, max: 10, paint: (e, t) => view.color.status(e.device.status, t) },
+  { title: 'MAKER', get: (e) => maker(e), max: 32, min: 9 },
+  { title: 'MODEL', get: (e) => e.device.model ?? '', max: 24, min: 8, drop: 3 },
+  { title: 'BEFORE -> AFTER', get: change, max: 80, min: 12 },
 ];
 
 const CHANGE_CSV: CsvColumns<ChangeEvent> = [
@@ -156,12 +148,12 @@ const CHANGE_CSV: CsvColumns<ChangeEvent> = [
   ['at', (e) => e.at],
 ];
 
-export function formatDiff(from: SweepSummary, to: SweepSummary, changes: readonly ChangeEvent[], format: ListFormat): string {
+export function formatDiff(from: SweepSummary, to: SweepSummary, changes: readonly ChangeEvent[], format: ListFormat, view: View = PLAIN_VIEW): string {
   if (format === 'json') return json({ from, to, changes });
   if (format === 'csv') return csv(CHANGE_CSV, changes);
   const head = `changes from sweep ${cleanText(from.id, 200)} (${time(from.startedAt)}) to ${cleanText(to.id, 200)} (${time(to.startedAt)})`;
   const lines = [head, ''];
-  if (changes.length > 0) lines.push(...table(CHANGE_COLUMNS, changes), '');
+  if (changes.length > 0) lines.push(...table(changeColumns(view), changes, view), '');
   const counts = new Map<string, number>();
   for (const e of changes) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
   lines.push(changes.length === 0 ? 'no changes' : `${changes.length} change(s): ${[...counts].map(([t, n]) => `${n} ${t}`).join(', ')}`);

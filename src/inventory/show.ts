@@ -1,6 +1,8 @@
 import { PROTOCOLS, type Evidence } from '../domain/types.ts';
 import type { Claims } from '../domain/verdict.ts';
 import { cleanText } from '../util/text.ts';
+import { displayWidth } from '../output/table.ts';
+import { PLAIN_VIEW, type View } from '../output/view.ts';
 import type { StoredDevice } from './device-json.ts';
 import type { InventoryDevice } from './types.ts';
 
@@ -17,7 +19,54 @@ export const SHOW_FORMATS: readonly ShowFormat[] = ['text', 'json'];
 const c = (value: unknown, max = 512): string => cleanText(value, max) || '-';
 const time = (iso: string): string => iso.replace(/\.\d{3}Z$/u, 'Z');
 const LABEL = 14;
-const row = (label: string, value: string): string => `  ${label.padEnd(LABEL)}${value}`;
+
+/** Width the text view is laid out for when the terminal's is not known (a pipe, a file). */
+export const SHOW_WIDTH = 80;
+
+/**
+ * `text` in lines of at most `width` display columns, broken at spaces (a word longer than a
+ * line is cut where it must be), the first line after `first`, the others after `indent`.
+ */
+export function wrap(text: string, width: number, first: string, indent: string): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  const room = (prefix: string): number => Math.max(10, width - displayWidth(prefix));
+  const flush = (): void => {
+    lines.push(line.trimEnd());
+    line = indent;
+    empty = true;
+  };
+  for (let word of text.split(' ')) {
+    while (displayWidth(word) > room(indent)) {
+      // Too long for any line: fill this one (or a fresh one) and go on with the rest.
+      if (!empty) flush();
+      const head = cutPlain(word, room(line === first ? first : indent));
+      line += head;
+      word = word.slice(head.length);
+      flush();
+    }
+    const next = empty ? word : ` ${word}`;
+    if (!empty && displayWidth(line) + displayWidth(next) > width) flush();
+    line += empty ? word : next;
+    empty = false;
+  }
+  if (!empty || lines.length === 0) lines.push(line.trimEnd());
+  return lines;
+}
+
+/** The longest start of `text` that fits `width` display columns (no ellipsis: wrap goes on). */
+function cutPlain(text: string, width: number): string {
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const w = displayWidth(ch);
+    if (used + w > width) break;
+    out += ch;
+    used += w;
+  }
+  return out === '' ? [...text][0] ?? '' : out;
+}
 
 function claims(k: Claims): string {
   const parts: string[] = [];
@@ -29,24 +78,26 @@ function claims(k: Claims): string {
   return parts.length === 0 ? 'nothing' : parts.join(', ');
 }
 
-function aligned(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]!.length))) ?? [];
-  return rows.map((r) => `  ${r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]!))).join('  ')}`.trimEnd());
-}
-
-function evidenceByProtocol(evidence: readonly Evidence[]): string[] {
+function evidenceByProtocol(evidence: readonly Evidence[], width: number): string[] {
   const order = [...PROTOCOLS, ...new Set(evidence.map((e) => e.protocol).filter((p) => !PROTOCOLS.includes(p)))];
   const lines: string[] = [];
   for (const protocol of order) {
     const items = evidence.filter((e) => e.protocol === protocol);
     if (items.length === 0) continue;
     lines.push(`  ${c(protocol, 16)}`);
-    for (const e of items) lines.push(`    ${c(e.field, 128)} = ${c(e.value)}`);
+    for (const e of items) lines.push(...wrap(`${c(e.field, 128)} = ${c(e.value)}`, width, '    ', '        '));
   }
   return lines;
 }
 
-export function formatShowText(item: InventoryDevice): string {
+/**
+ * The text view, laid out for `view.width` columns (80 when unknown): every value wraps under
+ * its label, fingerprint matches and history entries take a line each with their details
+ * indented below, the verdict's status in its colour.
+ */
+export function formatShowText(item: InventoryDevice, view: View = PLAIN_VIEW): string {
+  const width = Math.max(40, view.width ?? SHOW_WIDTH);
+  const row = (label: string, value: string): string => wrap(value, width, `  ${label.padEnd(LABEL)}`, ' '.repeat(LABEL + 2)).join('\n');
   const d = item.latest as StoredDevice;
   const v = d.verdict;
   const ids = d.identifiers;
@@ -67,7 +118,7 @@ export function formatShowText(item: InventoryDevice): string {
     row('Last seen', `${time(item.lastSeen)}${item.present === false ? ' (gone since: a later sweep missed it)' : ''}`),
     row('Sweeps', String(item.sweeps)),
     '',
-    `Verdict: ${v.status.toUpperCase()}`,
+    `Verdict: ${view.color.status(v.status, v.status.toUpperCase())}`,
     row('Reason', c(v.reason, 2000)),
   ];
   if (v.pack !== undefined) out.push(row('Pack', c(v.pack, 64)));
@@ -95,28 +146,25 @@ export function formatShowText(item: InventoryDevice): string {
       ...a.conflicts.slice(1).map((x) => row('', c(x, 1000))),
     );
     out.push('', `Fingerprints (${a.matches.length})`);
-    if (a.matches.length > 0) {
-      out.push(...aligned(a.matches.map((m) => [c(m.fingerprint, 80), `${c(m.field, 80)} = ${c(m.value, 200)}`, `weight ${m.weight.toFixed(2)}`, `claims ${claims(m.claims)}`])));
+    for (const m of a.matches) {
+      out.push(`  ${c(m.fingerprint, 80)}  weight ${m.weight.toFixed(2)}`);
+      out.push(...wrap(`${c(m.field, 80)} = ${c(m.value, 200)}`, width, '      ', '          '));
+      out.push(...wrap(`claims ${claims(m.claims)}`, width, '      ', '          '));
     }
   }
 
-  out.push('', `Evidence (${d.evidence.length}${d.evidenceTruncated === true ? ', truncated when stored' : ''})`, ...evidenceByProtocol(d.evidence));
+  out.push('', `Evidence (${d.evidence.length}${d.evidenceTruncated === true ? ', truncated when stored' : ''})`, ...evidenceByProtocol(d.evidence, width));
 
   out.push('', `Verdict history (${item.verdicts.length})`);
-  out.push(
-    ...aligned(
-      item.verdicts.map((h) => [
-        time(h.at),
-        h.status,
-        h.pack !== undefined || h.rule !== undefined ? `${c(h.pack, 64)}/${c(h.rule, 64)}` : '-',
-        `sweep ${c(h.sweepId, 64)}`,
-        c(h.reason, 1000),
-      ]),
-    ),
-  );
+  for (const h of item.verdicts) {
+    const rule = h.pack !== undefined || h.rule !== undefined ? `${c(h.pack, 64)}/${c(h.rule, 64)}` : '-';
+    out.push(`  ${time(h.at)}  ${view.color.status(h.status, h.status)}  ${rule}`);
+    out.push(...wrap(`sweep ${c(h.sweepId, 64)}`, width, '      ', '      '));
+    out.push(...wrap(c(h.reason, 1000), width, '      ', '      '));
+  }
   return `${out.join('\n')}\n`;
 }
 
-export function formatShow(item: InventoryDevice, format: ShowFormat): string {
-  return format === 'json' ? `${JSON.stringify(item, null, 2)}\n` : formatShowText(item);
+export function formatShow(item: InventoryDevice, format: ShowFormat, view: View = PLAIN_VIEW): string {
+  return format === 'json' ? `${JSON.stringify(item, null, 2)}\n` : formatShowText(item, view);
 }

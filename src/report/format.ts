@@ -1,21 +1,13 @@
-import { cleanText } from '../util/text.ts';
+import { renderTable, type Column } from '../output/table.ts';
+import { PLAIN_VIEW, type View } from '../output/view.ts';
+import type { DeviceStatus } from '../domain/types.ts';
 import type { DeadReport, PendingReport } from './outbox.ts';
 import type { ReceiverCounts, StoredDevice, StoredEvent } from './receiver/store.ts';
 
 /** Plain-text tables and JSON for `camsweep outbox list` and `camsweep receive --list`. */
 
-interface Column<T> {
-  title: string;
-  get: (row: T) => string;
-  max: number;
-}
-
-function table<T>(columns: ReadonlyArray<Column<T>>, rows: readonly T[]): string[] {
-  const cells = rows.map((r) => columns.map((c) => cleanText(c.get(r), c.max) || '-'));
-  const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i]!.length)));
-  const line = (row: string[]): string => row.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(columns.map((c) => c.title)), ...cells.map(line)];
-}
+const table = <T>(columns: ReadonlyArray<Column<T>>, rows: readonly T[], view: View): string[] =>
+  renderTable(columns, rows, { ...(view.width === undefined ? {} : { width: view.width }), bold: view.color.bold });
 
 const iso = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/u, 'Z'));
 
@@ -26,7 +18,7 @@ const PENDING_COLUMNS: ReadonlyArray<Column<PendingReport>> = [
   { title: 'ATTEMPTS', get: (r) => String(r.attempts), max: 8 },
   { title: 'QUEUED', get: (r) => iso(r.createdAt), max: 20 },
   { title: 'NEXT/DEAD AT', get: (r) => iso(r.nextAttemptAt), max: 20 },
-  { title: 'LAST RESULT', get: (r) => r.lastError ?? '', max: 80 },
+  { title: 'LAST RESULT', get: (r) => r.lastError ?? '', max: 80, min: 12 },
 ];
 
 const DEAD_COLUMNS: ReadonlyArray<Column<DeadReport>> = [
@@ -36,16 +28,16 @@ const DEAD_COLUMNS: ReadonlyArray<Column<DeadReport>> = [
   { title: 'ATTEMPTS', get: (r) => String(r.attempts), max: 8 },
   { title: 'QUEUED', get: (r) => iso(r.createdAt), max: 20 },
   { title: 'NEXT/DEAD AT', get: (r) => iso(r.deadAt), max: 20 },
-  { title: 'LAST RESULT', get: (r) => r.reason, max: 80 },
+  { title: 'LAST RESULT', get: (r) => r.reason, max: 80, min: 12 },
 ];
 
-export function formatOutboxTable(pending: readonly PendingReport[], dead: readonly DeadReport[], file: string): string {
+export function formatOutboxTable(pending: readonly PendingReport[], dead: readonly DeadReport[], file: string, view: View = PLAIN_VIEW): string {
   const lines: string[] = [];
   if (pending.length > 0 || dead.length > 0) {
     // One table, pending first; both kinds share the column titles so the widths line up.
     const rows = [...pending.map((p) => PENDING_COLUMNS.map((c) => c.get(p))), ...dead.map((d) => DEAD_COLUMNS.map((c) => c.get(d)))];
-    const columns = PENDING_COLUMNS.map((c, i): Column<string[]> => ({ title: c.title, get: (r) => r[i] ?? '', max: c.max }));
-    lines.push(...table(columns, rows), '');
+    const columns = PENDING_COLUMNS.map(({ paint: _paint, ...c }, i): Column<string[]> => ({ ...c, get: (r) => r[i] ?? '' }));
+    lines.push(...table(columns, rows, view), '');
   }
   lines.push(`${pending.length} pending, ${dead.length} dead letter(s) in ${file}`);
   if (dead.length > 0) lines.push('resend dead letters with `camsweep outbox retry <id>...|--all`; drop them with `camsweep outbox purge <id>...|--all`');
@@ -71,20 +63,22 @@ export function formatOutboxJson(pending: readonly PendingReport[], dead: readon
   )}\n`;
 }
 
-const DEVICE_COLUMNS: ReadonlyArray<Column<StoredDevice>> = [
-  { title: 'RECEIVED', get: (d) => iso(d.receivedAt), max: 20 },
-  { title: 'AGENT', get: (d) => d.agentId, max: 24 },
-  { title: 'SITE', get: (d) => d.site ?? '', max: 20 },
+const deviceColumns = (view: View): ReadonlyArray<Column<StoredDevice>> => [
+  { title: 'RECEIVED', get: (d) => iso(d.receivedAt), max: 20, drop: 3 },
+  { title: 'AGENT', get: (d) => d.agentId, max: 24, min: 8 },
+  { title: 'SITE', get: (d) => d.site ?? '', max: 20, min: 6, drop: 2 },
   { title: 'IP', get: (d) => d.ip, max: 39 },
-  { title: 'MAC', get: (d) => d.mac ?? '', max: 17 },
-  { title: 'STATUS', get: (d) => d.status, max: 10 },
-  { title: 'MANUFACTURER', get: (d) => d.manufacturer ?? '', max: 24 },
-  { title: 'MODEL', get: (d) => d.model ?? '', max: 24 },
-  { title: 'RULE', get: (d) => [d.pack, d.rule].filter((v) => v !== null).join('/'), max: 40 },
+  { title: 'MAC', get: (d) => d.mac ?? '', max: 17, drop: 1 },
+  { title: 'STATUS', get: (d) => d.status, max: 10, paint: (d, t) => (isStatus(d.status) ? view.color.status(d.status, t) : t) },
+  { title: 'MANUFACTURER', get: (d) => d.manufacturer ?? '', max: 24, min: 9 },
+  { title: 'MODEL', get: (d) => d.model ?? '', max: 24, min: 8, drop: 4 },
+  { title: 'RULE', get: (d) => [d.pack, d.rule].filter((v) => v !== null).join('/'), max: 40, min: 10 },
 ];
 
-export function formatReceivedTable(devices: readonly StoredDevice[], counts: ReceiverCounts, file: string): string {
-  const lines = devices.length > 0 ? [...table(DEVICE_COLUMNS, devices), ''] : [];
+const isStatus = (s: string): s is DeviceStatus => s === 'restricted' || s === 'review' || s === 'clear';
+
+export function formatReceivedTable(devices: readonly StoredDevice[], counts: ReceiverCounts, file: string, view: View = PLAIN_VIEW): string {
+  const lines = devices.length > 0 ? [...table(deviceColumns(view), devices, view), ''] : [];
   lines.push(
     `${counts.devices} device(s) from ${counts.sweeps} sweep(s) in ${file}; ${counts.requests} request(s) accepted, ` +
       `${counts.deviceReceipts - counts.devices} repeated device entr${counts.deviceReceipts - counts.devices === 1 ? 'y' : 'ies'} dropped by key`,
@@ -96,21 +90,21 @@ export function formatReceivedJson(devices: readonly StoredDevice[], counts: Rec
   return `${JSON.stringify({ counts, devices: devices.map((d) => ({ ...d, receivedAt: iso(d.receivedAt) })) }, null, 2)}\n`;
 }
 
-const EVENT_COLUMNS: ReadonlyArray<Column<StoredEvent>> = [
+const eventColumns = (view: View): ReadonlyArray<Column<StoredEvent>> => [
   { title: 'AT', get: (e) => e.at.replace(/\.\d{3}Z$/u, 'Z'), max: 24 },
-  { title: 'AGENT', get: (e) => e.agentId, max: 24 },
+  { title: 'AGENT', get: (e) => e.agentId, max: 24, min: 8, drop: 2 },
   { title: 'EVENT', get: (e) => e.type, max: 18 },
   { title: 'IP', get: (e) => e.ip, max: 39 },
-  { title: 'MAC', get: (e) => e.mac ?? '', max: 17 },
-  { title: 'STATUS', get: (e) => e.status, max: 10 },
-  { title: 'MANUFACTURER', get: (e) => e.manufacturer ?? '', max: 24 },
-  { title: 'MODEL', get: (e) => e.model ?? '', max: 24 },
-  { title: 'CHANGE', get: (e) => (e.before === null && e.after === null ? '' : `${e.before ?? '-'} -> ${e.after ?? '-'}`), max: 60 },
+  { title: 'MAC', get: (e) => e.mac ?? '', max: 17, drop: 1 },
+  { title: 'STATUS', get: (e) => e.status, max: 10, paint: (e, t) => (isStatus(e.status) ? view.color.status(e.status, t) : t) },
+  { title: 'MANUFACTURER', get: (e) => e.manufacturer ?? '', max: 24, min: 9 },
+  { title: 'MODEL', get: (e) => e.model ?? '', max: 24, min: 8, drop: 3 },
+  { title: 'CHANGE', get: (e) => (e.before === null && e.after === null ? '' : `${e.before ?? '-'} -> ${e.after ?? '-'}`), max: 60, min: 12 },
 ];
 
 /** `camsweep receive --list --events`: the change events received from daemons. */
-export function formatReceivedEventsTable(events: readonly StoredEvent[], file: string): string {
-  const lines = events.length > 0 ? [...table(EVENT_COLUMNS, events), ''] : [];
+export function formatReceivedEventsTable(events: readonly StoredEvent[], file: string, view: View = PLAIN_VIEW): string {
+  const lines = events.length > 0 ? [...table(eventColumns(view), events, view), ''] : [];
   lines.push(`${events.length} event(s) in ${file}`);
   return `${lines.join('\n')}\n`;
 }

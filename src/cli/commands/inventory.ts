@@ -2,7 +2,7 @@ import { type Command } from 'commander';
 import type { DeviceKind, DeviceStatus } from '../../domain/types.ts';
 import { DEVICE_KINDS, DEVICE_STATUSES } from '../../domain/kinds.ts';
 import type { CommandContext, CommandModule } from '../context.ts';
-import { choiceList, choiceOption } from '../flags.ts';
+import { choiceList, choiceOption, colorOption } from '../flags.ts';
 import type { CommonFlags, DevicesFlags, ListFormat, ShowFormat } from '../run/inventory.ts';
 
 /**
@@ -23,8 +23,9 @@ function limit(ctx: CommandContext) {
   };
 }
 
-const common = (cmd: Command): Command =>
+const common = (cmd: Command, ctx: CommandContext): Command =>
   cmd
+    .addOption(colorOption(ctx.problems))
     .option('-c, --config <file>', 'YAML configuration file (its dataDir)')
     .option('--data-dir <dir>', 'data directory holding inventory.db (default: dataDir from the config, $CAMSWEEP_DATA_DIR, /var/lib/camsweep or ~/.local/state/camsweep)');
 
@@ -32,7 +33,7 @@ const listFormat = (ctx: CommandContext) => choiceOption<ListFormat>(ctx.problem
 
 export const devicesCommand: CommandModule = {
   register(program, ctx) {
-    common(program.command('devices').description('list every device the inventory holds across sweeps, with filters'))
+    common(program.command('devices').description('list every device the inventory holds across sweeps, with filters'), ctx)
       .option('--status <status>', `only these statuses (${STATUSES.join(', ')}; repeatable or comma-separated)`, choiceList(ctx.problems, '--status', STATUSES))
       .option('--manufacturer <name>', 'only devices with this manufacturer of record or brand (case-insensitive)')
       .option('--kind <kind>', `only these kinds (${KINDS.join(', ')}; repeatable or comma-separated)`, choiceList(ctx.problems, '--kind', KINDS))
@@ -48,7 +49,7 @@ export const devicesCommand: CommandModule = {
 
 export const showCommand: CommandModule = {
   register(program, ctx) {
-    common(program.command('show').description('print one device with every piece of evidence, the fingerprints and the policy rule behind its verdict'))
+    common(program.command('show').description('print one device with every piece of evidence, the fingerprints and the policy rule behind its verdict'), ctx)
       .argument('<device>', 'inventory id (or a unique prefix of it), IP address or MAC address')
       .addOption(choiceOption<ShowFormat>(ctx.problems, '-f, --format <format>', 'output format (default: text on a terminal, json otherwise)', ['text', 'json']))
       .action(async (ref: string, opts: CommonFlags & { format?: ShowFormat }) => {
@@ -60,7 +61,7 @@ export const showCommand: CommandModule = {
 
 export const sweepsCommand: CommandModule = {
   register(program, ctx) {
-    common(program.command('sweeps').description('list the sweeps recorded in the inventory, newest first'))
+    common(program.command('sweeps').description('list the sweeps recorded in the inventory, newest first'), ctx)
       .option('-n, --limit <n>', 'at most this many (default 20)', limit(ctx))
       .addOption(listFormat(ctx))
       .action(async (opts: CommonFlags & { limit?: number; format?: ListFormat }) => {
@@ -72,7 +73,7 @@ export const sweepsCommand: CommandModule = {
 
 export const diffCommand: CommandModule = {
   register(program, ctx) {
-    common(program.command('diff').description('what changed between two recorded sweeps (default: the last two; one sweep: from it to the latest)'))
+    common(program.command('diff').description('what changed between two recorded sweeps (default: the last two; one sweep: from it to the latest)'), ctx)
       .argument('[from]', 'the earlier sweep: id or unique id prefix')
       .argument('[to]', 'the later sweep (default: the latest)')
       .addOption(listFormat(ctx))

@@ -1,8 +1,9 @@
 import { type Command } from 'commander';
 import { type CommandModule } from '../context.ts';
-import { LOG_LEVELS, choiceOption, numberFlag } from '../flags.ts';
+import { LOG_LEVELS, choiceOption, colorOption, numberFlag } from '../flags.ts';
 import type { Problems } from '../problems.ts';
 import type { OutboxFlags } from '../run/outbox.ts';
+import type { ColorMode } from '../../output/color.ts';
 import type { ReceiveOpts } from '../run/receive.ts';
 
 /**
@@ -29,7 +30,8 @@ export const outboxCommand: CommandModule = {
       .option('--dead', 'only dead letters')
       .option('--pending', 'only pending reports')
       .addOption(choiceOption(ctx.problems, '-f, --format <format>', 'output format (json includes every body)', ['table', 'json']))
-      .action(async (opts: OutboxFlags & { dead?: boolean; pending?: boolean; format?: 'table' | 'json' }) => {
+      .addOption(colorOption(ctx.problems))
+      .action(async (opts: OutboxFlags & { dead?: boolean; pending?: boolean; format?: 'table' | 'json'; color?: ColorMode }) => {
         const { runOutboxList } = await import('../run/outbox.ts');
         runOutboxList(opts, ctx.io, ctx.problems);
       });
@@ -76,6 +78,7 @@ export const receiveCommand: CommandModule = {
       .option('--max-body-bytes <n>', 'largest request body, compressed or not (default 1048576)', numberFlag(ctx.problems, '--max-body-bytes', { min: 1024, max: 256 * 1024 * 1024, integer: true }))
       .option('--allow-anonymous', 'accept reports without a token (not recommended)')
       .addOption(choiceOption(ctx.problems, '-f, --format <format>', 'output format of --list', ['table', 'json']))
+      .addOption(colorOption(ctx.problems))
       .addOption(choiceOption(ctx.problems, '--log-level <level>', 'log level on stderr', LOG_LEVELS))
       .action(async (opts: ReceiveOpts) => {
         const { runReceiver } = await import('../run/receive.ts');

@@ -1,6 +1,6 @@
 import { type Command } from 'commander';
 import { type CommandModule, collect } from '../context.ts';
-import { LOG_LEVELS, choiceOption, numberFlag } from '../flags.ts';
+import { LOG_LEVELS, choiceOption, colorOption, numberFlag } from '../flags.ts';
 import type { SweepCliOptions } from '../run/sweep.ts';
 
 export type { SweepCliOptions } from '../run/sweep.ts';
@@ -50,6 +50,7 @@ export const sweepCommand: CommandModule = {
         'unicast datagrams per second (default 100, or sweep.rate.packetsPerSecond)',
         numberFlag(problems, '--rate', { ...RATE_BOUNDS, unit: 'datagrams per second' }),
       )
+      .addOption(colorOption(problems))
       .option('-q, --quiet', 'log only errors (a report left queued is still said)')
       .action(async (opts: SweepCliOptions) => {
         const { runSweepCommand } = await import('../run/sweep.ts');

@@ -10,6 +10,8 @@ import { formatDevices, formatDiff, formatSweeps, type ListFormat } from '../../
 import { formatShow, type ShowFormat } from '../../inventory/show.ts';
 import type { DeviceFilter } from '../../inventory/types.ts';
 import type { CliIo } from '../context.ts';
+import { stdoutView } from '../../output/view.ts';
+import type { ColorMode } from '../../output/color.ts';
 import { Problems } from '../problems.ts';
 
 export type { ListFormat } from '../../inventory/format.ts';
@@ -25,6 +27,7 @@ export type { ShowFormat } from '../../inventory/show.ts';
 export interface CommonFlags {
   config?: string;
   dataDir?: string;
+  color?: ColorMode;
 }
 
 export interface DevicesFlags extends CommonFlags {
@@ -105,7 +108,7 @@ export function runDevices(opts: DevicesFlags, io: CliIo, problems: Problems = n
   const format = opts.format ?? (io.isTty ? 'table' : 'json');
   withInventory(dir, (inventory, file) => {
     if (inventory === null && format === 'table') io.stderr(noInventory(file));
-    io.stdout(formatDevices(inventory?.devices(filter) ?? [], format, file));
+    io.stdout(formatDevices(inventory?.devices(filter) ?? [], format, file, stdoutView(io, opts.color)));
   });
 }
 
@@ -117,7 +120,7 @@ export function runShow(ref: string, opts: CommonFlags & { format?: ShowFormat }
     if (device === undefined) {
       throw new CamsweepError(ERR.INVENTORY_UNKNOWN_DEVICE, `no device ${ref} in the inventory (${file}); see \`camsweep devices\``);
     }
-    io.stdout(formatShow(device, format));
+    io.stdout(formatShow(device, format, stdoutView(io, opts.color)));
   });
 }
 
@@ -126,7 +129,7 @@ export function runSweeps(opts: CommonFlags & { limit?: number; format?: ListFor
   const format = opts.format ?? (io.isTty ? 'table' : 'json');
   withInventory(dir, (inventory, file) => {
     if (inventory === null && format === 'table') io.stderr(noInventory(file));
-    io.stdout(formatSweeps(inventory?.sweeps(opts.limit ?? 20) ?? [], format));
+    io.stdout(formatSweeps(inventory?.sweeps(opts.limit ?? 20) ?? [], format, stdoutView(io, opts.color)));
   });
 }
 
@@ -136,6 +139,6 @@ export function runDiff(from: string | undefined, to: string | undefined, opts: 
   withInventory(dir, (inventory, file) => {
     if (inventory === null) throw new CamsweepError(ERR.INVENTORY_NOT_ENOUGH_SWEEPS, noInventory(file).trimEnd());
     const diff = inventory.diffSweeps(from, to);
-    io.stdout(formatDiff(diff.from, diff.to, diff.changes, format));
+    io.stdout(formatDiff(diff.from, diff.to, diff.changes, format, stdoutView(io, opts.color)));
   });
 }

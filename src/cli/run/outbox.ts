@@ -7,6 +7,8 @@ import { deliverOutbox, type DeliveryStats } from '../../report/deliver.ts';
 import type { ReportConfig } from '../../report/config.ts';
 import { formatOutboxJson, formatOutboxTable } from '../../report/format.ts';
 import { EXIT, type CliIo } from '../context.ts';
+import { stdoutView } from '../../output/view.ts';
+import type { ColorMode } from '../../output/color.ts';
 import { Problems } from '../problems.ts';
 
 /** `camsweep outbox list|send|retry|purge`: the agent's queue of reports. Thin: options in, src/report does the work. */
@@ -67,14 +69,14 @@ function statsLine(s: DeliveryStats): string {
 }
 
 
-export function runOutboxList(opts: OutboxFlags & { dead?: boolean; pending?: boolean; format?: 'table' | 'json' }, io: CliIo, problems: Problems = new Problems()): void {
+export function runOutboxList(opts: OutboxFlags & { dead?: boolean; pending?: boolean; format?: 'table' | 'json'; color?: ColorMode }, io: CliIo, problems: Problems = new Problems()): void {
   const cfg = settings(opts, io, problems);
   const box = openOutbox(cfg.dataDir);
   try {
     const pending = opts.dead === true && opts.pending !== true ? [] : box.listPending();
     const dead = opts.pending === true && opts.dead !== true ? [] : box.listDead();
     const format = opts.format ?? (io.isTty ? 'table' : 'json');
-    io.stdout(format === 'json' ? formatOutboxJson(pending, dead) : formatOutboxTable(pending, dead, box.file));
+    io.stdout(format === 'json' ? formatOutboxJson(pending, dead) : formatOutboxTable(pending, dead, box.file, stdoutView(io, opts.color)));
   } finally {
     box.close();
   }

@@ -8,13 +8,15 @@ import { openReceiverStore, receiverPath } from '../../report/receiver/store.ts'
 import { startReceiver } from '../../report/receiver/server.ts';
 import { resolveReceiverSettings, type ReceiverFlags } from '../../report/receiver/settings.ts';
 import { EXIT, type CliIo } from '../context.ts';
+import { stdoutView } from '../../output/view.ts';
+import type { ColorMode } from '../../output/color.ts';
 import { Problems } from '../problems.ts';
 
 /** `camsweep receive`: the reference endpoint, or --list of what it received. */
 
 const read = (p: string): string => readFileSync(p, 'utf8');
 
-export type ReceiveOpts = ReceiverFlags & { list?: boolean; events?: boolean; format?: 'table' | 'json'; logLevel?: LevelWithSilent };
+export type ReceiveOpts = ReceiverFlags & { list?: boolean; events?: boolean; format?: 'table' | 'json'; logLevel?: LevelWithSilent; color?: ColorMode };
 
 export async function runReceiver(opts: ReceiveOpts, io: CliIo, problems: Problems = new Problems()): Promise<number> {
   const settings = problems.check(() => resolveReceiverSettings(opts, io.env, read));
@@ -26,20 +28,21 @@ export async function runReceiver(opts: ReceiveOpts, io: CliIo, problems: Proble
   const s = settings!;
   if (opts.list === true) {
     const format = opts.format ?? (io.isTty ? 'table' : 'json');
+    const view = stdoutView(io, opts.color);
     if (opts.events === true) {
       const events = existsSync(receiverPath(s.dataDir)) ? readEvents(s.dataDir) : [];
-      io.stdout(format === 'json' ? formatReceivedEventsJson(events) : formatReceivedEventsTable(events, receiverPath(s.dataDir)));
+      io.stdout(format === 'json' ? formatReceivedEventsJson(events) : formatReceivedEventsTable(events, receiverPath(s.dataDir), view));
       return EXIT.ok;
     }
     if (!existsSync(receiverPath(s.dataDir))) {
       const none = { requests: 0, deviceReceipts: 0, devices: 0, sweeps: 0 };
-      io.stdout(format === 'json' ? formatReceivedJson([], none) : formatReceivedTable([], none, receiverPath(s.dataDir)));
+      io.stdout(format === 'json' ? formatReceivedJson([], none) : formatReceivedTable([], none, receiverPath(s.dataDir), view));
       return EXIT.ok;
     }
     const store = openReceiverStore(s.dataDir, { readOnly: true });
     try {
       const devices = store.listDevices();
-      io.stdout(format === 'json' ? formatReceivedJson(devices, store.counts()) : formatReceivedTable(devices, store.counts(), store.file));
+      io.stdout(format === 'json' ? formatReceivedJson(devices, store.counts()) : formatReceivedTable(devices, store.counts(), store.file, view));
     } finally {
       store.close();
     }

@@ -7,6 +7,8 @@ import { afterSweepFromCli, reportOverrides, type ReportCliFlags } from '../afte
 import { resolveReportConfig } from '../../report/config.ts';
 import { resolveDataDir } from '../../config/data-dir.ts';
 import { formatChunks, type OutputFormat } from '../../output/format.ts';
+import { stdoutView } from '../../output/view.ts';
+import type { ColorMode } from '../../output/color.ts';
 import type { DeviceStatus } from '../../domain/types.ts';
 import { selectInterfaces } from '../../discovery/interfaces.ts';
 import { resolveTargets } from '../../discovery/unicast/targets.ts';
@@ -38,6 +40,7 @@ export interface SweepCliOptions {
   exclude: string[];
   excludeFile?: string[];
   rate?: number;
+  color?: ColorMode;
 }
 
 /** Statuses that trip `--fail-on X`: X and anything more severe. */
@@ -110,7 +113,7 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo, problems
   const result = await sweeper.run();
   const format: OutputFormat = opts.format ?? (io.isTty ? 'table' : 'json');
   // In pieces: the JSON of a sweep of thousands of devices is never held as one string.
-  for (const chunk of formatChunks(result, format)) io.stdout(chunk);
+  for (const chunk of formatChunks(result, format, stdoutView(io, opts.color))) io.stdout(chunk);
   // The inventory keeps every device across sweeps (`camsweep devices`, `show`, `sweeps`, `diff`);
   // the report is queued in the outbox before any send, and what cannot be delivered now stays queued.
   const { report } = await afterSweepFromCli(result, {

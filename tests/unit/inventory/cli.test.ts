@@ -8,6 +8,7 @@ import type { ChangeEvent, InventoryDevice, SweepSummary } from '../../../src/in
 import type { SweepResult } from '../../../src/domain/types.ts';
 import { amcrestDevice, device, sweep } from './sample.ts';
 import { captureIo } from '../../helpers/cli.ts';
+import { displayWidth } from '../../../src/output/table.ts';
 
 const io = captureIo;
 
@@ -35,7 +36,8 @@ afterEach(() => {
 });
 
 const run = async (argv: string[], env: NodeJS.ProcessEnv = {}, isTty = false) => {
-  const s = io(env, isTty);
+  // On a terminal colour is on by default: these tests read the layout, one below the colours.
+  const s = io(isTty && env.FORCE_COLOR === undefined ? { NO_COLOR: '1', ...env } : env, isTty);
   const code = await main(argv, s);
   return { code, out: s.out, err: s.err };
 };
@@ -167,23 +169,35 @@ describe('camsweep show', () => {
     expect(out).toMatch(/^ {2}Serial {8}AMC094B09882D5F152$/mu);
     expect(out).toMatch(/^ {2}Firmware {6}V2\.800\.00AC003\.0\.R$/mu);
     expect(out).toMatch(/^Verdict: RESTRICTED$/mu);
-    expect(out).toMatch(/^ {2}Reason {8}made by Dahua .*covered by us-ndaa-889 rule dahua/mu);
+    expect(out.replaceAll(/\n {16}/gu, ' ')).toMatch(/^ {2}Reason {8}made by Dahua .*covered by us-ndaa-889 rule dahua/mu);
     expect(out).toMatch(/^ {2}Pack {10}us-ndaa-889$/mu);
     expect(out).toMatch(/^ {2}Rule {10}dahua$/mu);
-    expect(out).toMatch(/^ {2}Source {8}Public Law 115-232, section 889 \(2018-08-13\) https:\/\//mu);
+    expect(out.replaceAll(/\n {16}/gu, ' ')).toMatch(/^ {2}Source {8}Public Law 115-232, section 889 \(2018-08-13\) https:\/\//mu);
     expect(out).toMatch(/^ {2}Manufacturer {2}Dahua \(manufacturer of record\)$/mu);
     expect(out).toMatch(/^ {2}Brand {9}Amcrest \(the label\)$/mu);
     expect(out).toMatch(/^ {2}Confidence {4}0\.80$/mu);
     expect(out).toMatch(/^ {2}Candidates {4}Dahua 0\.80 \(dahua\.firmware\.r-build\)$/mu);
     expect(out).toMatch(/^Fingerprints \(\d+\)$/mu);
-    expect(out).toMatch(/^ {2}dahua\.firmware\.r-build\s+onvif\.firmware = V2\.800\.00AC003\.0\.R\s+weight 0\.80\s+claims manufacturer Dahua, firmware Dahua 2\.800$/mu);
-    expect(out).toMatch(/^ {2}amcrest\.onvif\.manufacturer\s+onvif\.manufacturer = Amcrest\s+weight 0\.90\s+claims brand Amcrest$/mu);
+    expect(out).toMatch(/^ {2}dahua\.firmware\.r-build {2}weight 0\.80\n {6}onvif\.firmware = V2\.800\.00AC003\.0\.R\n {6}claims manufacturer Dahua, firmware Dahua 2\.800$/mu);
+    expect(out).toMatch(/^ {2}amcrest\.onvif\.manufacturer {2}weight 0\.90\n {6}onvif\.manufacturer = Amcrest\n {6}claims brand Amcrest$/mu);
     // Evidence grouped by protocol, in protocol order.
     const groups = [...out.matchAll(/^ {2}(wsd|onvif|arp|mac)$/gmu)].map((m) => m[1]);
     expect(groups).toEqual(['wsd', 'onvif', 'arp', 'mac']);
     expect(out).toMatch(/^ {4}onvif\.manufacturer = Amcrest$/mu);
     expect(out).toMatch(/^ {4}mac\.oui = Amcrest Technologies$/mu);
-    expect(out).toMatch(/^Verdict history \(1\)\n {2}2026-11-20T10:00:03Z {2}restricted {2}us-ndaa-889\/dahua {2}sweep 1f0c5e2a-0b1d-4c2e-9a7f-000000000001 {2}made by Dahua/mu);
+    expect(out).toMatch(/^Verdict history \(1\)\n {2}2026-11-20T10:00:03Z {2}restricted {2}us-ndaa-889\/dahua\n {6}sweep 1f0c5e2a-0b1d-4c2e-9a7f-000000000001\n {6}made by Dahua/mu);
+    // Readable at 80 columns: every line fits, long values wrap under their label.
+    for (const line of out.split('\n')) expect(displayWidth(line), line).toBeLessThanOrEqual(80);
+  });
+
+  it('colours the verdict and the status column on a terminal unless NO_COLOR or --color never says no', async () => {
+    const coloured = await run(['show', '9c:8e:cd:0a:1b:2c', '--data-dir', dataDir, '--format', 'text'], { FORCE_COLOR: '1' }, true);
+    expect(coloured.out).toContain('Verdict: \u001b[1m\u001b[31mRESTRICTED');
+    const forced = await run(['devices', '--data-dir', dataDir, '--format', 'table', '--color', 'always']);
+    expect(forced.out).toContain('\u001b[1m\u001b[31mrestricted\u001b[39m\u001b[22m');
+    const never = await run(['devices', '--data-dir', dataDir, '--color', 'never'], { FORCE_COLOR: '1' }, true);
+    expect(never.out).not.toContain('\u001b');
+    expect((await run(['devices', '--data-dir', dataDir, '--color', 'sometimes'])).err).toContain('--color must be one of auto, always, never (got sometimes)');
   });
 
   it('finds the same device by IP, id and id prefix, and prints valid JSON', async () => {

@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { schemaValidator } from '../../helpers/json-schema.ts';
 import { csvCell, formatChunks, formatCsv, formatJson, formatTable, jsonChunks } from '../../../src/output/format.ts';
 import type { Device, SweepResult } from '../../../src/domain/types.ts';
+import { COLORS, PLAIN, colorEnabled } from '../../../src/output/color.ts';
+import { displayWidth } from '../../../src/output/table.ts';
 
 const device = (over: Partial<Device> = {}): Device => ({
   ip: '10.66.0.11',
@@ -113,6 +115,62 @@ describe('formatTable', () => {
     expect(lines[0]).toMatch(/^IP\s+MAC\s+KIND\s+STATUS\s+MANUFACTURER\s+MODEL\s+FIRMWARE\s+PROTOCOLS$/u);
     expect(lines[1]).toContain('10.66.0.11');
     expect(lines[1]).toContain('EVIL [2J MODEL');
-    expect(lines.at(-1)).toBe('1 device(s) on eth0 in 3.3 s: 0 restricted, 1 review, 0 clear; 1 problem(s) recorded (see --format json)');
+    expect(lines.at(-1)).toBe('1 device(s) in 3.3 s: 1 on eth0; 0 restricted, 1 review, 0 clear; 1 problem(s) recorded (see --format json)');
+  });
+
+  it('counts devices beyond a router as routed, not as on the interface their replies came in by', () => {
+    const routed = ['10.70.0.5', '10.70.0.6', '10.71.3.4', '10.72.0.9'].map((ip) => device({ ip, status: 'clear' }));
+    const line = formatTable(result([device(), ...routed])).trimEnd().split('\n').at(-1);
+    expect(line).toMatch(/^5 device\(s\) in 3\.3 s: 1 on eth0, 4 on routed segments; 0 restricted, 1 review, 4 clear/u);
+  });
+
+  it('fits an 80-column terminal without wrapping: PROTOCOLS, then FIRMWARE give way, long cells are cut with an ellipsis', () => {
+    const devices = [
+      device({ model: 'IPC-HFW2228M-I1-V2-extra-long', manufacturer: 'Zhejiang Dahua Technology', protocols: ['wsd', 'onvif', 'ssdp', 'upnp', 'http', 'dhip', 'arp', 'mac'] }),
+      device({ ip: '10.66.0.200', model: '海康威视网络摄像机DS-2CD', status: 'restricted' }),
+    ];
+    const wide = formatTable(result(devices)).split('\n');
+    expect(Math.max(...wide.map((l) => displayWidth(l)))).toBeGreaterThan(120);
+    for (const width of [80, 100, 60]) {
+      const lines = formatTable(result(devices), { width, color: PLAIN }).trimEnd().split('\n');
+      const table = lines.slice(0, 3);
+      for (const l of table) expect(displayWidth(l), `${width}: ${l}`).toBeLessThanOrEqual(width);
+      expect(table[0]).not.toContain('PROTOCOLS');
+      expect(table[0]).toMatch(/^IP\s+/u);
+      expect(table[2]).toContain('restricted');
+    }
+    const at80 = formatTable(result(devices), { width: 80, color: PLAIN }).split('\n');
+    expect(at80[0]).toMatch(/^IP\s+KIND\s+STATUS\s+MANUFACTURER\s+MODEL$/u);
+    // Typical values keep the MAC at 80 columns.
+    expect(formatTable(result([device()]), { width: 80, color: PLAIN }).split('\n')[0]).toMatch(/^IP\s+MAC\s+KIND\s+STATUS\s+MANUFACTURER\s+MODEL$/u);
+    expect(at80[1]).toContain('…');
+  });
+
+  it('colours the status (restricted red, review yellow, clear green) only when asked, after cleaning', () => {
+    const devices = [device({ status: 'restricted', model: 'X\u001b[31mY' }), device({ ip: '10.66.0.12', status: 'clear' })];
+    const plain = formatTable(result(devices));
+    expect(plain).not.toContain('\u001b');
+    const coloured = formatTable(result(devices), { color: COLORS });
+    expect(coloured).toContain('\u001b[1m\u001b[31mrestricted\u001b[39m\u001b[22m');
+    expect(coloured).toContain('\u001b[32mclear\u001b[39m');
+    // The device's own escape never reaches the terminal, colour on or off.
+    expect(coloured).not.toContain('X\u001b[31mY');
+  });
+});
+
+describe('colorEnabled', () => {
+  it.each([
+    ['never', {}, true, false],
+    ['always', { NO_COLOR: '1' }, false, true],
+    [undefined, {}, true, true],
+    [undefined, {}, false, false],
+    [undefined, { NO_COLOR: '1' }, true, false],
+    [undefined, { NO_COLOR: '' }, true, true],
+    [undefined, { FORCE_COLOR: '1' }, false, true],
+    [undefined, { FORCE_COLOR: '0' }, true, false],
+    [undefined, { FORCE_COLOR: '1', NO_COLOR: '1' }, false, true],
+    [undefined, { TERM: 'dumb' }, true, false],
+  ] as const)('--color %s with %j, terminal %s: %s', (mode, env, tty, expected) => {
+    expect(colorEnabled(mode, env, tty)).toBe(expected);
   });
 });
