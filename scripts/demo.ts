@@ -51,9 +51,10 @@ try {
 process.exit(code);
 
 async function waitForListener(port: number): Promise<void> {
+  // A TCP connection from the agent's namespace means it listens (Node itself: the demo needs no curl).
+  const connect = `require('net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
   for (let i = 0; i < 100; i += 1) {
-    // Any HTTP answer (401 without a token) means it listens.
-    const probe = await lab.execAgent(['curl', '-s', '-o', '/dev/null', `http://127.0.0.1:${port}/`], { timeoutMs: 2000 }).catch(() => undefined);
+    const probe = await lab.execAgent([process.execPath, '-e', connect], { timeoutMs: 2000 }).catch(() => undefined);
     if (probe?.code === 0) return;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -1,13 +1,17 @@
 /**
- * Checks the system tools the test suite needs (run by `npm test` before vitest): the private
- * network namespace (unshare, setpriv from util-linux; ip from iproute2) and the independent
- * clients the lab tests use (nmap, gssdp-discover, curl, /usr/bin/python3 with zeroconf).
- * When something is missing and we are root with apt-get, installs the Debian packages
+ * Checks the system tools a script needs before it runs: the private network namespace
+ * (unshare, setpriv from util-linux; ip from iproute2) for everything, and, for the test suite
+ * and the nmap comparison and benchmarks (`--for test`, the default), the independent clients
+ * the lab tests use (nmap, gssdp-discover, curl, /usr/bin/python3 with zeroconf). `npm run demo`
+ * asks `--for demo`: only the namespace tools, so it starts without root on a machine that has
+ * them. When something is missing and we are root with apt-get, installs the Debian packages
  * non-interactively; otherwise exits 1 naming the packages.
  */
 import { accessSync, constants } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+
+export type Purpose = 'demo' | 'test';
 
 export interface Requirement {
   /** What the suite runs. */
@@ -15,6 +19,8 @@ export interface Requirement {
   /** The Debian package that provides it. */
   pkg: string;
   present: () => boolean;
+  /** Only the test suite (and the comparisons) need it; the demo does not. */
+  testsOnly?: boolean;
 }
 
 export function onPath(tool: string, pathEnv = process.env.PATH ?? ''): boolean {
@@ -40,11 +46,14 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { what: 'unshare', pkg: 'util-linux', present: () => onPath('unshare') },
   { what: 'setpriv', pkg: 'util-linux', present: () => onPath('setpriv') },
   { what: 'ip', pkg: 'iproute2', present: () => onPath('ip') },
-  { what: 'nmap', pkg: 'nmap', present: () => onPath('nmap') },
-  { what: 'gssdp-discover', pkg: 'gupnp-tools', present: () => onPath('gssdp-discover') },
-  { what: 'curl', pkg: 'curl', present: () => onPath('curl') },
-  { what: '/usr/bin/python3 with zeroconf', pkg: 'python3-zeroconf', present: pythonHasZeroconf },
+  { what: 'nmap', pkg: 'nmap', present: () => onPath('nmap'), testsOnly: true },
+  { what: 'gssdp-discover', pkg: 'gupnp-tools', present: () => onPath('gssdp-discover'), testsOnly: true },
+  { what: 'curl', pkg: 'curl', present: () => onPath('curl'), testsOnly: true },
+  { what: '/usr/bin/python3 with zeroconf', pkg: 'python3-zeroconf', present: pythonHasZeroconf, testsOnly: true },
 ];
+
+/** What `purpose` needs: the demo only the namespace tools. */
+export const requirementsFor = (purpose: Purpose): readonly Requirement[] => (purpose === 'demo' ? REQUIREMENTS.filter((r) => r.testsOnly !== true) : REQUIREMENTS);
 
 export type Plan =
   | { action: 'ok' }
@@ -70,11 +79,18 @@ function run(cmd: string, args: string[]): boolean {
   return r.status === 0;
 }
 
-function main(): number {
-  const missing = REQUIREMENTS.filter((r) => !r.present());
+function main(argv: readonly string[]): number {
+  const at = argv.indexOf('--for');
+  const purpose = at >= 0 ? argv[at + 1] : 'test';
+  if (purpose !== 'demo' && purpose !== 'test') {
+    process.stderr.write(`system-deps: --for demo|test (got ${purpose ?? 'nothing'})\n`);
+    return 2;
+  }
+  const needed = requirementsFor(purpose);
+  const missing = needed.filter((r) => !r.present());
   const plan = planFor(missing, { isRoot: process.getuid?.() === 0, hasApt: onPath('apt-get') });
   if (plan.action === 'ok') {
-    process.stdout.write(`system-deps: ok (${REQUIREMENTS.map((r) => r.what).join(', ')})\n`);
+    process.stdout.write(`system-deps: ok (${needed.map((r) => r.what).join(', ')})\n`);
     return 0;
   }
   if (plan.action === 'fail') {
@@ -85,7 +101,7 @@ function main(): number {
   const installed =
     run('apt-get', ['update']) &&
     run('apt-get', ['install', '-y', '--no-install-recommends', '-o', 'Dpkg::Options::=--force-confold', ...plan.packages]);
-  const still = REQUIREMENTS.filter((r) => !r.present());
+  const still = needed.filter((r) => !r.present());
   if (!installed || still.length > 0) {
     process.stderr.write(
       `system-deps: still missing ${still.map((r) => r.what).join(', ') || '(apt-get failed)'}; install: ${plan.packages.join(' ')}\n`,
@@ -96,4 +112,4 @@ function main(): number {
   return 0;
 }
 
-if (import.meta.main) process.exitCode = main();
+if (import.meta.main) process.exitCode = main(process.argv.slice(2));

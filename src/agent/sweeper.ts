@@ -11,7 +11,7 @@ import { ENRICHERS } from '../enrich/registry.ts';
 import { boundedRequest } from '../util/http.ts';
 import { boundedStream } from '../util/stream.ts';
 import type { Logger } from '../util/log.ts';
-import { runSweep } from '../sweep/sweep.ts';
+import { runSweep, type SweepProgress } from '../sweep/sweep.ts';
 import { createAuditSink } from '../sweep/audit-file.ts';
 import { judgeDevice, type Judge } from '../sweep/judge.ts';
 import { loadFingerprintDb } from '../fingerprint/index.ts';
@@ -40,6 +40,8 @@ export interface SweepOverrides {
   rate?: number;
   /** Told after each target address's probes went out (a progress line on a terminal). */
   onProgress?: (probed: number, total: number) => void;
+  /** Counters the sweep keeps up to date (phase, hosts, enrichment), for a progress display. */
+  progress?: SweepProgress;
 }
 
 /** A sweep, ready to run as often as wanted with the same loaded database, policy and settings. */
@@ -122,6 +124,7 @@ export function createSweeper(config: Config, log: Logger, overrides: SweepOverr
           rate: { packetsPerSecond, concurrency: config.unicast.concurrency },
           unicastProtocols: config.sweep.protocols,
           ...(overrides.onProgress === undefined ? {} : { onProgress: overrides.onProgress }),
+          ...(overrides.progress === undefined ? {} : { progress: overrides.progress }),
         });
       } finally {
         audit.close();

@@ -94,10 +94,25 @@ export interface SweepOptions {
   unicastProtocols?: readonly UnicastProtocol[];
   /** Told after each target address's probes went out (the CLI's progress line). */
   onProgress?: (probed: number, total: number) => void;
+  /** Counters the sweep keeps up to date as it goes, for a progress display to read. */
+  progress?: SweepProgress;
   /** The unicast prober; injectable for tests. */
   probeUnicast?: (ctx: UnicastContext) => Promise<UnicastStats>;
   /** Opens the discovery sockets (default: the host's, openUdpSocket). */
   udp?: UdpFactory;
+}
+
+/**
+ * Where a sweep is, for a progress display (the CLI reads it on a timer; the sweep only writes
+ * plain numbers): the phase, the hosts that answered, enrichment requests started and finished.
+ */
+export interface SweepProgress {
+  phase: 'listen' | 'enrich' | 'judge' | 'done';
+  /** When the phase began (performance.now()). */
+  phaseAt: number;
+  hosts: number;
+  enrichScheduled: number;
+  enrichFinished: number;
 }
 
 /**
@@ -115,6 +130,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const phase = phaseLogger(log);
   const startedAt = now();
   phase('start');
+  const progress = options.progress;
+  const progressPhase = (name: SweepProgress['phase']): void => {
+    if (progress === undefined) return;
+    progress.phase = name;
+    progress.phaseAt = performance.now();
+  };
+  progressPhase('listen');
 
   const errors = createErrorLog({ maxErrors: limits.maxErrors });
   const record = (err: SweepError): void => errors.record(err);
@@ -124,7 +146,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const pacing = options.rate ?? DEFAULT_UNICAST_RATE;
   const rate: RateLimiter | undefined = options.targets ? createRateLimiter({ perSecond: pacing.packetsPerSecond }) : undefined;
   const enrichment = createEnrichScheduler({
-    enrichers: options.enrichers,
+    enrichers: progress === undefined ? options.enrichers : counted(options.enrichers, progress),
     concurrency: options.enrichConcurrency,
     maxConcurrentPerHost: limits.maxConcurrentPerHost,
     maxHostMs: limits.maxHostMs,
@@ -146,7 +168,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       excludedReplies += 1;
       return;
     }
-    if (!observations.add(obs) || !fromDiscovery) return;
+    if (!observations.add(obs)) return;
+    if (progress) progress.hosts = observations.hosts;
+    if (!fromDiscovery) return;
     listen.activity();
     enrichment.offer(obs);
   };
@@ -163,6 +187,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   await unicastRun;
 
   // Enrichment that started late in the window gets a bounded grace period, then is aborted.
+  progressPhase('enrich');
   const enriched = await enrichment.finish(options.enrichGraceMs);
   phase('enriched', () => ({ tasks: enriched.tasks, observations: observations.size }));
 
@@ -179,11 +204,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   }
   if (excludedReplies > 0) log.info({ excluded: excludedReplies }, 'replies from excluded addresses dropped');
 
+  progressPhase('judge');
   const neighbours = await options.neighbours();
   const merged = mergeObservations({ observations: observations.all(), neighbours });
   phase('merged', () => ({ devices: merged.length }));
   const devices = merged.map((d) => options.judge(d, startedAt));
   phase('judged');
+  progressPhase('done');
   const finishedAt = now();
   const kept = errors.close(summaries);
   log.info({ sweep: { devices: devices.length, errors: kept.length, ms: finishedAt.getTime() - startedAt.getTime() } }, 'sweep finished');
@@ -281,4 +308,23 @@ function phaseLogger(log: Logger): (name: string, fields?: () => Record<string, 
     const { rss, heapUsed } = process.memoryUsage();
     log.debug({ phase: { name, atMs: Math.round(performance.now() - t0), rssMb: Math.round(rss / 2 ** 20), heapMb: Math.round(heapUsed / 2 ** 20), ...fields() } }, 'sweep phase');
   };
+}
+
+/** The enrichers with each task counted when it starts and when it ends, for a progress display. */
+function counted(enrichers: readonly Enricher[], progress: SweepProgress): Enricher[] {
+  return enrichers.map((e) => ({
+    ...e,
+    plan: (obs) =>
+      e.plan(obs).map((task) => ({
+        ...task,
+        run: async (ctx) => {
+          progress.enrichScheduled += 1;
+          try {
+            return await task.run(ctx);
+          } finally {
+            progress.enrichFinished += 1;
+          }
+        },
+      })),
+  }));
 }

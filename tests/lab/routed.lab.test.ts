@@ -231,14 +231,18 @@ describe('the CLI around targets', () => {
     expect(badRate.stderr).toContain('--rate must be');
   });
 
-  it('shows `probed N/M addresses` on a terminal, and not with --quiet', async () => {
-    const args = [process.execPath, CLI, 'sweep', '--interface', 'eth0', '--timeout', '0.5', '--format', 'json', '--no-enrich', '--target', '10.68.0.8/29', '--rate', '1000'];
+  it('shows progress on a terminal (probing with rate and time left, then listening), cleared before the output, and not with --quiet', async () => {
+    const args = [process.execPath, CLI, 'sweep', '--interface', 'eth0', '--timeout', '0.5', '--format', 'json', '--no-enrich', '--target', '10.68.0.8/29', '--rate', '30'];
     const shell = (a: string[]): string => a.map((x) => `'${x}'`).join(' ');
     const onTty = await lab.execAgent(['script', '-qefc', `${shell(args)} 2>&1 >/dev/null`, '/dev/null'], { timeoutMs: 30_000 });
     expect(onTty.code, onTty.stdout).toBe(0);
-    expect(onTty.stdout).toContain('\rprobed 6/6 addresses');
+    // eslint-disable-next-line no-control-regex -- the terminal's own escape: clear the line
+    expect(onTty.stdout).toMatch(/\r\u001b\[Kprobing \d\/6 addresses · \d+\/s/u);
+    // eslint-disable-next-line no-control-regex -- as above
+    expect(onTty.stdout).toMatch(/\r\u001b\[Klistening \d\.\d s · ≤\d\.\d s left/u);
+    expect(onTty.stdout.endsWith('\r\u001b[K')).toBe(true);
     const quiet = await lab.execAgent(['script', '-qefc', `${shell([...args, '--quiet'])} 2>&1 >/dev/null`, '/dev/null'], { timeoutMs: 30_000 });
     expect(quiet.code, quiet.stdout).toBe(0);
-    expect(quiet.stdout).not.toContain('probed');
+    expect(quiet.stdout).not.toMatch(/probing|listening/u);
   });
 });

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { REQUIREMENTS, onPath, planFor } from '../../scripts/system-deps.ts';
+import { REQUIREMENTS, onPath, planFor, requirementsFor } from '../../scripts/system-deps.ts';
 
 const fake = (what: string, pkg: string): (typeof REQUIREMENTS)[number] => ({ what, pkg, present: () => false });
 
@@ -19,6 +19,13 @@ describe('scripts/system-deps.ts', () => {
     expect([...new Set(REQUIREMENTS.map((r) => r.pkg))].sort()).toEqual(['curl', 'gupnp-tools', 'iproute2', 'nmap', 'python3-zeroconf', 'util-linux']);
     expect(onPath('definitely-not-a-tool-xyz')).toBe(false);
     expect(onPath('sh', '/nonexistent:/bin')).toBe(true);
+  });
+
+  it('asks only the namespace tools for the demo: nmap, gupnp-tools, curl and python3-zeroconf are for the tests', () => {
+    expect([...new Set(requirementsFor('demo').map((r) => r.pkg))].sort()).toEqual(['iproute2', 'util-linux']);
+    expect(requirementsFor('test')).toEqual(REQUIREMENTS);
+    const out = execFileSync(process.execPath, [new URL('../../scripts/system-deps.ts', import.meta.url).pathname, '--for', 'demo'], { encoding: 'utf8' });
+    expect(out).toBe('system-deps: ok (unshare, setpriv, ip)\n');
   });
 
   it('prints one ok line on this machine', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { LevelWithSilent } from 'pino';
 import { checkConfig, loadConfig } from '../../config/load.ts';
 import { unknownVariableProblems } from '../../config/env.ts';
-import { createLogger } from '../../util/log.ts';
+import { cliLogger } from '../log.ts';
 import { boundedRequest, type HttpClient } from '../../util/http.ts';
 import { createSweeper } from '../../agent/sweeper.ts';
 import { openInventory } from '../../inventory/store.ts';
@@ -43,7 +43,7 @@ export async function runDaemonCommand(opts: DaemonCliOptions, io: CliIo, proc: 
   problems.add(...checked.problems);
   problems.throwIfAny();
   const config = checked.config!;
-  const log = createLogger({ level: opts.logLevel ?? config.log.level });
+  const log = cliLogger(opts.logLevel ?? config.log.level, io);
   const daemon = createDaemon({
     config,
     loadConfig: load,

@@ -1,6 +1,7 @@
 import type { LevelWithSilent } from 'pino';
 import { UsageError } from '../../domain/errors.ts';
-import { createLogger, type Logger } from '../../util/log.ts';
+import type { Logger } from '../../util/log.ts';
+import { cliLogger } from '../log.ts';
 import { loadReportSettings } from '../../report/settings-file.ts';
 import { openOutbox, type Selection } from '../../report/outbox.ts';
 import { deliverOutbox, type DeliveryStats } from '../../report/deliver.ts';
@@ -85,7 +86,7 @@ export function runOutboxList(opts: OutboxFlags & { dead?: boolean; pending?: bo
 export async function runOutboxSend(opts: OutboxFlags, io: CliIo, problems: Problems = new Problems()): Promise<number> {
   const cfg = settings(opts, io, problems);
   if (cfg.endpoint === null) throw new UsageError('no endpoint: set report.endpoint in the config or give --report-to');
-  const stats = await deliverNow(cfg, opts.for, createLogger({ level: opts.logLevel ?? 'info' }));
+  const stats = await deliverNow(cfg, opts.for, cliLogger(opts.logLevel ?? 'info', io));
   io.stdout(statsLine(stats));
   return stats.pending > 0 || stats.deadLettered > 0 ? EXIT.failure : EXIT.ok;
 }
@@ -103,7 +104,7 @@ export async function runOutboxRetry(values: string[], opts: OutboxFlags & { all
   io.stdout(`${moved} dead letter(s) moved back to the queue\n`);
   if (!opts.send || moved === 0) return EXIT.ok;
   if (cfg.endpoint === null) throw new UsageError('no endpoint to send to: set report.endpoint or give --report-to (or use --no-send)');
-  const stats = await deliverNow(cfg, opts.for, createLogger({ level: opts.logLevel ?? 'info' }));
+  const stats = await deliverNow(cfg, opts.for, cliLogger(opts.logLevel ?? 'info', io));
   io.stdout(statsLine(stats));
   return stats.pending > 0 || stats.deadLettered > 0 ? EXIT.failure : EXIT.ok;
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { LevelWithSilent } from 'pino';
 import { UsageError } from '../../domain/errors.ts';
 import { unknownVariableProblems } from '../../config/env.ts';
-import { createLogger } from '../../util/log.ts';
+import { cliLogger } from '../log.ts';
 import { formatReceivedEventsJson, formatReceivedEventsTable, formatReceivedJson, formatReceivedTable } from '../../report/format.ts';
 import { openReceiverStore, receiverPath } from '../../report/receiver/store.ts';
 import { startReceiver } from '../../report/receiver/server.ts';
@@ -49,7 +49,7 @@ export async function runReceiver(opts: ReceiveOpts, io: CliIo, problems: Proble
     return EXIT.ok;
   }
   if (s.listen === null) throw new UsageError('give --listen HOST:PORT to receive reports, or --list to show what was received');
-  const log = createLogger({ level: opts.logLevel ?? 'info' });
+  const log = cliLogger(opts.logLevel ?? 'info', io);
   const store = openReceiverStore(s.dataDir);
   try {
     const running = await startReceiver(

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { LevelWithSilent } from 'pino';
 import { checkConfig } from '../../config/load.ts';
-import { createLogger } from '../../util/log.ts';
 import { createSweeper } from '../../agent/sweeper.ts';
 import { afterSweepFromCli, reportOverrides, type ReportCliFlags } from '../after-sweep.ts';
 import { resolveReportConfig } from '../../report/config.ts';
@@ -9,11 +8,12 @@ import { resolveDataDir } from '../../config/data-dir.ts';
 import { formatChunks, type OutputFormat } from '../../output/format.ts';
 import { stdoutView } from '../../output/view.ts';
 import type { ColorMode } from '../../output/color.ts';
-import type { DeviceStatus } from '../../domain/types.ts';
+import type { DeviceStatus, SweepResult } from '../../domain/types.ts';
 import { selectInterfaces } from '../../discovery/interfaces.ts';
 import { resolveTargets } from '../../discovery/unicast/targets.ts';
 import { loadPolicy } from '../../policy/load.ts';
-import { progressLine } from '../../discovery/unicast/progress.ts';
+import { statusLine, sweepProgressDisplay } from '../terminal.ts';
+import { cliLogger } from '../log.ts';
 import { EXIT, type CliIo } from '../context.ts';
 import { Problems } from '../problems.ts';
 import { rangesFrom } from './ranges.ts';
@@ -96,21 +96,34 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo, problems
   if (config === undefined) return problems.throwIfAny() as never;
 
   const level: LevelWithSilent = opts.quiet ? 'error' : (opts.logLevel ?? config.log.level);
-  const log = createLogger({ level });
-  const sweeper = createSweeper(config, log, {
-    interfaces: opts.interface,
-    enrich: opts.enrich,
-    ...(opts.timeout === undefined ? {} : { windowMs: Math.round(opts.timeout * 1000) }),
-    ...(opts.fullWindow === true ? { fullWindow: true } : {}),
-    ...(opts.idle === undefined ? {} : { idleMs: Math.round(opts.idle * 1000) }),
-    ...(opts.mx === undefined ? {} : { mx: opts.mx }),
-    ...(opts.auditFile === undefined ? {} : { auditFile: opts.auditFile }),
-    targets,
-    exclude,
-    ...(opts.rate === undefined ? {} : { rate: opts.rate }),
-    ...(!opts.quiet && (io.stderrIsTty ?? io.isTty) ? { onProgress: progressLine((t) => io.stderr(t)) } : {}),
-  });
-  const result = await sweeper.run();
+  // On a terminal: short log lines above a progress line (phase, count, rate, time left).
+  const status = statusLine(io.stderr, (io.stderrIsTty ?? io.isTty) && opts.quiet !== true);
+  const log = cliLogger(level, io, { ...(opts.color === undefined ? {} : { color: opts.color }), status });
+  const display = status.enabled
+    ? sweepProgressDisplay(status, {
+        windowMs: opts.timeout === undefined ? config.sweep.windowMs : Math.round(opts.timeout * 1000),
+        graceMs: config.enrich.graceMs,
+      })
+    : undefined;
+  let result: SweepResult;
+  try {
+    const sweeper = createSweeper(config, log, {
+      interfaces: opts.interface,
+      enrich: opts.enrich,
+      ...(opts.timeout === undefined ? {} : { windowMs: Math.round(opts.timeout * 1000) }),
+      ...(opts.fullWindow === true ? { fullWindow: true } : {}),
+      ...(opts.idle === undefined ? {} : { idleMs: Math.round(opts.idle * 1000) }),
+      ...(opts.mx === undefined ? {} : { mx: opts.mx }),
+      ...(opts.auditFile === undefined ? {} : { auditFile: opts.auditFile }),
+      targets,
+      exclude,
+      ...(opts.rate === undefined ? {} : { rate: opts.rate }),
+      ...(display === undefined ? {} : { onProgress: (probed, total) => display.onProbe(probed, total), progress: display.progress }),
+    });
+    result = await sweeper.run();
+  } finally {
+    display?.stop();
+  }
   const format: OutputFormat = opts.format ?? (io.isTty ? 'table' : 'json');
   // In pieces: the JSON of a sweep of thousands of devices is never held as one string.
   for (const chunk of formatChunks(result, format, stdoutView(io, opts.color))) io.stdout(chunk);
