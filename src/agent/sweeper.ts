@@ -1,4 +1,7 @@
+import { hostname } from 'node:os';
 import { credentialsFor, type Config } from '../config/load.ts';
+import { defaultAgentId } from '../report/config.ts';
+import { VERSION } from '../version.ts';
 import { selectInterfaces } from '../discovery/interfaces.ts';
 import { readNeighbours } from '../discovery/neighbours.ts';
 import type { Discoverer } from '../discovery/types.ts';
@@ -97,12 +100,19 @@ export function createSweeper(config: Config, log: Logger, overrides: SweepOverr
     throw new UsageError(`the rate must be from ${MIN_PACKETS_PER_SECOND} to ${MAX_PACKETS_PER_SECOND} datagrams per second (got ${packetsPerSecond})`);
   }
 
+  // What the sweep document says about who swept and by which rules (the report's agent id).
+  const about = {
+    agent: { id: config.reportSettings.report?.agentId ?? defaultAgentId(hostname()), site: config.reportSettings.report?.site ?? null },
+    camsweep: { version: VERSION },
+    policy: { packs: judge.policy.packs.map((p) => ({ id: p.id, version: p.version })) },
+  };
+
   return {
     judge,
     async run() {
       const audit = createAuditSink(log, auditFile);
       try {
-        return await runSweep({
+        const result = await runSweep({
           interfaces: pickInterfaces(),
           discoverers: buildDiscoverers(config.sweep.protocols, mx),
           enrichers,
@@ -126,6 +136,7 @@ export function createSweeper(config: Config, log: Logger, overrides: SweepOverr
           ...(overrides.onProgress === undefined ? {} : { onProgress: overrides.onProgress }),
           ...(overrides.progress === undefined ? {} : { progress: overrides.progress }),
         });
+        return { ...result, ...about };
       } finally {
         audit.close();
       }

@@ -145,4 +145,12 @@ export interface SweepResult {
    * recorded before it existed.
    */
   window?: { reason: 'settled' | 'timeout'; ms: number; maxMs: number };
+  /** Who swept: the agent's id and site, as its reports name them (optional: absent from older sweeps). */
+  agent?: { id: string; site: string | null };
+  /** The camsweep that swept (optional: absent from older sweeps). */
+  camsweep?: { version: string };
+  /** The policy packs the verdicts were judged by, in order, with their versions (optional). */
+  policy?: { packs: Array<{ id: string; version: string }> };
+  /** Evidence rows left out of this document (namespace declarations no fingerprint used; `--evidence full` keeps them). */
+  evidenceOmitted?: number;
 }

@@ -62,6 +62,9 @@ const DEVICE_CSV: CsvColumns<InventoryDevice> = [
   ['sweeps', (d) => String(d.sweeps)],
   ['present', (d) => String(d.present !== false)],
   ['interfaces', (d) => d.latest.interfaces.join(';')],
+  // The camelCase names JSON uses, added after the snake_case ones they repeat (kept: scripts read them).
+  ['firstSeen', (d) => d.firstSeen],
+  ['lastSeen', (d) => d.lastSeen],
 ];
 
 export function formatDevices(devices: readonly InventoryDevice[], format: ListFormat, file: string, view: View = PLAIN_VIEW): string {
@@ -103,6 +106,8 @@ const SWEEP_CSV: CsvColumns<SweepSummary> = [
   ['errors', (s) => String(s.errors)],
   ['changes', (s) => (s.changes === undefined ? '' : String(s.changes))],
   ['interfaces', (s) => s.interfaces.join(';')],
+  ['startedAt', (s) => s.startedAt],
+  ['finishedAt', (s) => s.finishedAt],
 ];
 
 /** Newest first, as the store returns them. */
@@ -146,6 +151,8 @@ const CHANGE_CSV: CsvColumns<ChangeEvent> = [
   ['after', (e) => e.after ?? ''],
   ['sweep_id', (e) => e.sweepId],
   ['at', (e) => e.at],
+  ['deviceId', (e) => e.deviceId],
+  ['sweepId', (e) => e.sweepId],
 ];
 
 export function formatDiff(from: SweepSummary, to: SweepSummary, changes: readonly ChangeEvent[], format: ListFormat, view: View = PLAIN_VIEW): string {

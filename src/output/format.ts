@@ -71,6 +71,10 @@ export const CSV_COLUMNS = [
   'confidence',
   'protocols',
   'interfaces',
+  // Added after the first twelve (whose order scripts may rely on): the verdict behind the status.
+  'pack',
+  'rule',
+  'reason',
 ] as const;
 
 /**
@@ -93,6 +97,12 @@ function deviceCell(d: Device, column: (typeof CSV_COLUMNS)[number]): string {
       return d.interfaces.join(';');
     case 'confidence':
       return d.confidence.toFixed(2);
+    case 'pack':
+      return d.verdict.pack ?? '';
+    case 'rule':
+      return d.verdict.rule ?? '';
+    case 'reason':
+      return d.verdict.reason;
     default: {
       const v = d[column];
       return v === null ? '' : String(v);

@@ -261,9 +261,31 @@ describe('camsweep sweep with configured ONVIF credentials', () => {
     const run = await sweep(['--format', 'csv', '--no-enrich']);
     expect(run.code, run.stderr).toBe(0);
     const rows = run.stdout.trimEnd().split('\r\n');
-    expect(rows[0]).toBe('ip,mac,manufacturer,brand,model,firmware,serial,kind,status,confidence,protocols,interfaces');
+    expect(rows[0]).toBe('ip,mac,manufacturer,brand,model,firmware,serial,kind,status,confidence,protocols,interfaces,pack,rule,reason');
     expect(rows.length).toBeGreaterThanOrEqual(11);
     expect(rows.some((r) => r.startsWith(`${ip('hikvision')},44:19:b6:21:42:0b,`))).toBe(true);
+    const hikvision = rows.find((r) => r.startsWith(`${ip('hikvision')},`))!;
+    expect(hikvision).toMatch(/,restricted,1\.00,[^,]*,eth0,us-ndaa-889,hikvision,"?made by Hikvision/u);
+  }, 60_000);
+});
+
+describe('camsweep sweep --output FILE', () => {
+  it('writes the document to the file in the format its extension names, and nothing to a pipe', async () => {
+    const file = path.join(lab.dir, 'sweep.csv');
+    const run = await sweep(['--no-enrich', '--output', file]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('');
+    const rows = readFileSync(file, 'utf8').trimEnd().split('\r\n');
+    expect(rows[0]).toBe('ip,mac,manufacturer,brand,model,firmware,serial,kind,status,confidence,protocols,interfaces,pack,rule,reason');
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    const json = path.join(lab.dir, 'sweep.out');
+    const asJson = await sweep(['--no-enrich', '--output', json, '--format', 'json', '--evidence', 'full']);
+    expect(asJson.code, asJson.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as SweepResult;
+    expect(schemaValidator('sweep.v1.schema.json')(doc)).toBe(true);
+    expect(doc.agent?.id).toMatch(/\S/u);
+    expect(doc.camsweep?.version).toMatch(/^\d+\.\d+\.\d+/u);
+    expect(doc.policy?.packs.map((p) => p.id)).toEqual(['us-ndaa-889', 'uk-2022-sensitive-sites']);
   }, 60_000);
 });
 

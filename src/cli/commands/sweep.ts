@@ -30,7 +30,9 @@ export const sweepCommand: CommandModule = {
         'close the window once every reply is due and none has come for this long (default 0.3, or sweep.idle)',
         numberFlag(problems, '--idle', { min: 0.05, max: 10, unit: 'seconds' }),
       )
-      .addOption(choiceOption(problems, '-f, --format <format>', 'output format (default: table on a terminal, json otherwise)', ['table', 'json', 'csv']))
+      .addOption(choiceOption(problems, '-f, --format <format>', 'output format (default: table on a terminal, json otherwise; with --output, from its extension)', ['table', 'json', 'csv']))
+      .option('-o, --output <file>', 'write the output to this file (format from --format or the extension: .json, .csv, .txt); a terminal still shows the table')
+      .addOption(choiceOption(problems, '--evidence <which>', 'evidence in the JSON document: useful leaves out XML namespace declarations no fingerprint used (default useful)', ['useful', 'full']))
       .option('-c, --config <file>', 'YAML configuration file')
       .addOption(choiceOption(problems, '--fail-on <status>', 'exit 3 when a device has this status (review also counts restricted)', ['restricted', 'review']))
       .option('--mx <seconds>', 'SSDP MX: the longest a device may wait before answering (1-5, default 1, or sweep.mx)', numberFlag(problems, '--mx', { min: 1, max: 5, integer: true }))

@@ -6,7 +6,9 @@ import { afterSweepFromCli, reportOverrides, type ReportCliFlags } from '../afte
 import { resolveReportConfig } from '../../report/config.ts';
 import { resolveDataDir } from '../../config/data-dir.ts';
 import { formatChunks, type OutputFormat } from '../../output/format.ts';
-import { stdoutView } from '../../output/view.ts';
+import { PLAIN_VIEW, stdoutView } from '../../output/view.ts';
+import { withEvidence, type EvidenceMode } from '../../output/evidence.ts';
+import { outputTarget, writeOutput } from './output-file.ts';
 import type { ColorMode } from '../../output/color.ts';
 import type { DeviceStatus, SweepResult } from '../../domain/types.ts';
 import { selectInterfaces } from '../../discovery/interfaces.ts';
@@ -41,6 +43,8 @@ export interface SweepCliOptions {
   excludeFile?: string[];
   rate?: number;
   color?: ColorMode;
+  output?: string;
+  evidence?: EvidenceMode;
 }
 
 /** Statuses that trip `--fail-on X`: X and anything more severe. */
@@ -62,6 +66,7 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo, problems
   problems.add(...checked.problems);
   const { config, sections } = checked;
 
+  const output = opts.output === undefined ? undefined : outputTarget(opts.output, opts.format, problems);
   const targets = rangesFrom('--target', opts.target, '--target-file', opts.targetFile ?? [], read, problems);
   const exclude = rangesFrom('--exclude', opts.exclude, '--exclude-file', opts.excludeFile ?? [], read, problems);
   if (!problems.any && config !== undefined) {
@@ -124,9 +129,16 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo, problems
   } finally {
     display?.stop();
   }
-  const format: OutputFormat = opts.format ?? (io.isTty ? 'table' : 'json');
-  // In pieces: the JSON of a sweep of thousands of devices is never held as one string.
-  for (const chunk of formatChunks(result, format, stdoutView(io, opts.color))) io.stdout(chunk);
+  const shown = withEvidence(result, opts.evidence ?? 'useful');
+  if (output !== undefined) {
+    writeOutput(output, shown, opts.color === 'always' ? stdoutView({ isTty: false, env: {} }, 'always') : PLAIN_VIEW);
+    // People at a terminal still see the table; a pipe gets nothing it did not ask for.
+    if (io.isTty) for (const chunk of formatChunks(shown, 'table', stdoutView(io, opts.color))) io.stdout(chunk);
+  } else {
+    const format: OutputFormat = opts.format ?? (io.isTty ? 'table' : 'json');
+    // In pieces: the JSON of a sweep of thousands of devices is never held as one string.
+    for (const chunk of formatChunks(shown, format, stdoutView(io, opts.color))) io.stdout(chunk);
+  }
   // The inventory keeps every device across sweeps (`camsweep devices`, `show`, `sweeps`, `diff`);
   // the report is queued in the outbox before any send, and what cannot be delivered now stays queued.
   const { report } = await afterSweepFromCli(result, {

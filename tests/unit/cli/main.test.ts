@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -125,5 +125,33 @@ describe('one validation pass: every problem at once, exit 2', () => {
 
   it('uses the same rate bounds as the unicast prober', () => {
     expect(RATE_BOUNDS).toEqual({ min: MIN_PACKETS_PER_SECOND, max: MAX_PACKETS_PER_SECOND });
+  });
+});
+
+describe('sweep --output FILE', () => {
+  it('takes the format from --format or the extension, and checks the directory before anything is sent', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'camsweep-out-'));
+    const s = io();
+    expect(await main(['sweep', '--output', path.join(dir, 'sweep.xml'), '--interface', 'nosuch0'], s)).toBe(2);
+    expect(s.err).toContain('cannot tell the format from the extension');
+    const t = io();
+    expect(await main(['sweep', '--output', path.join(dir, 'missing', 'sweep.json'), '--interface', 'nosuch0'], t)).toBe(2);
+    expect(t.err).toContain(`no directory ${path.join(dir, 'missing')}`);
+    expect(t.err).not.toContain('cannot tell the format');
+  });
+
+  it('replaces the file whole, in the format asked', async () => {
+    const { outputTarget, writeOutput } = await import('../../../src/cli/run/output-file.ts');
+    const { Problems } = await import('../../../src/cli/problems.ts');
+    const { PLAIN_VIEW } = await import('../../../src/output/view.ts');
+    const dir = mkdtempSync(path.join(tmpdir(), 'camsweep-out-'));
+    const problems = new Problems();
+    const target = outputTarget(path.join(dir, 'sweep.csv'), undefined, problems);
+    expect([target?.format, problems.list]).toEqual(['csv', []]);
+    const result = { schema: 'camsweep.sweep/v1', id: 'x', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', interfaces: [], devices: [], errors: [] } as const;
+    writeFileSync(path.join(dir, 'sweep.csv'), 'old');
+    writeOutput(target!, { ...result, interfaces: [], devices: [], errors: [] }, PLAIN_VIEW);
+    expect(readFileSync(path.join(dir, 'sweep.csv'), 'utf8')).toMatch(/^ip,mac,/u);
+    expect(outputTarget(path.join(dir, 'x.txt'), 'json', problems)?.format).toBe('json');
   });
 });

@@ -92,7 +92,8 @@ describe('camsweep devices', () => {
     const r = await run(['devices', '--data-dir', dataDir, '--format', 'csv']);
     expect(r.code).toBe(0);
     const rows = r.out.split('\r\n');
-    expect(rows[0]).toBe('id,ip,mac,manufacturer,brand,model,firmware,kind,status,pack,rule,confidence,first_seen,last_seen,sweeps,present,interfaces');
+    // The documented columns first, in their order; then the camelCase names of the snake_case ones.
+    expect(rows[0]).toBe('id,ip,mac,manufacturer,brand,model,firmware,kind,status,pack,rule,confidence,first_seen,last_seen,sweeps,present,interfaces,firstSeen,lastSeen');
     expect(r.out).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(rows.find((l) => l.includes('192.168.1.108'))).toMatch(/,192\.168\.1\.108,9c:8e:cd:0a:1b:2c,Dahua,Amcrest,IP5M-T1277EW-AI,V2\.800\.00AC003\.0\.R,camera,restricted,us-ndaa-889,dahua,0\.80,/u);
     expect(rows).toHaveLength(6);
@@ -233,8 +234,8 @@ describe('camsweep sweeps', () => {
     expect(json.map((s) => s.id)).toEqual([sweeps[1]!.id, sweeps[0]!.id]);
     const csv = await run(['sweeps', '--data-dir', dataDir, '-f', 'csv', '--limit', '1']);
     expect(csv.out).toBe(
-      'id,started_at,finished_at,devices,restricted,review,clear,errors,changes,interfaces\r\n' +
-        '2b7d9e4c-5a6f-4e3d-8c1b-000000000002,2026-11-26T10:00:00.000Z,2026-11-26T10:00:03.000Z,3,2,1,0,0,3,eth0\r\n',
+      'id,started_at,finished_at,devices,restricted,review,clear,errors,changes,interfaces,startedAt,finishedAt\r\n' +
+        '2b7d9e4c-5a6f-4e3d-8c1b-000000000002,2026-11-26T10:00:00.000Z,2026-11-26T10:00:03.000Z,3,2,1,0,0,3,eth0,2026-11-26T10:00:00.000Z,2026-11-26T10:00:03.000Z\r\n',
     );
     expect((await run(['sweeps', '--data-dir', dataDir, '--limit', '0'])).code).toBe(2);
   });
@@ -259,7 +260,7 @@ describe('camsweep diff', () => {
     expect([d.from.id, d.to.id]).toEqual([sweeps[0]!.id, sweeps[1]!.id]);
     expect(d.changes.map((e) => e.type)).toEqual(['restricted-new', 'device-gone', 'ip-changed']);
     const csv = await run(['diff', sweeps[0]!.id, '--data-dir', dataDir, '-f', 'csv']);
-    expect(csv.out.split('\r\n')[0]).toBe('type,device_id,ip,mac,manufacturer,brand,model,kind,status,before,after,sweep_id,at');
+    expect(csv.out.split('\r\n')[0]).toBe('type,device_id,ip,mac,manufacturer,brand,model,kind,status,before,after,sweep_id,at,deviceId,sweepId');
     expect(csv.out.split('\r\n')).toHaveLength(5);
     const same = await run(['diff', sweeps[1]!.id, '--data-dir', dataDir], {}, true);
     expect(same.out.trimEnd().split('\n').at(-1)).toBe('no changes');

@@ -5,6 +5,7 @@ import { csvCell, formatChunks, formatCsv, formatJson, formatTable, jsonChunks }
 import type { Device, SweepResult } from '../../../src/domain/types.ts';
 import { COLORS, PLAIN, colorEnabled } from '../../../src/output/color.ts';
 import { displayWidth } from '../../../src/output/table.ts';
+import { withEvidence } from '../../../src/output/evidence.ts';
 
 const device = (over: Partial<Device> = {}): Device => ({
   ip: '10.66.0.11',
@@ -87,10 +88,13 @@ describe('formatCsv', () => {
   it('has a header row and one row per device with CRLF endings', () => {
     const csv = formatCsv(result([device()]));
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('ip,mac,manufacturer,brand,model,firmware,serial,kind,status,confidence,protocols,interfaces');
+    // The twelve documented columns in their order, then the verdict's pack, rule and reason.
+    expect(lines[0]).toBe('ip,mac,manufacturer,brand,model,firmware,serial,kind,status,confidence,protocols,interfaces,pack,rule,reason');
     expect(lines[1]).toBe(
-      '10.66.0.11,44:19:b6:12:34:56,HIKVISION,HIKVISION,DS-2CD2142FWD-I,V5.4.5 build 170124,DS-2CD2142FWD-I20170314AAWR000000001,camera,review,0.60,wsd;onvif;arp,eth0',
+      '10.66.0.11,44:19:b6:12:34:56,HIKVISION,HIKVISION,DS-2CD2142FWD-I,V5.4.5 build 170124,DS-2CD2142FWD-I20170314AAWR000000001,camera,review,0.60,wsd;onvif;arp,eth0,,,a camera whose maker is not established',
     );
+    const restricted = formatCsv(result([device({ status: 'restricted', verdict: { status: 'restricted', pack: 'us-ndaa-889', rule: 'hikvision', reason: 'made by Hikvision, covered' } })]));
+    expect(restricted.split('\r\n')[1]).toMatch(/,eth0,us-ndaa-889,hikvision,"made by Hikvision, covered"$/u);
     expect(lines[2]).toBe('');
   });
 
@@ -103,6 +107,34 @@ describe('formatCsv', () => {
     ['plain', 'plain'],
   ])('neutralises %s', (input, expected) => {
     expect(csvCell(input)).toBe(expected);
+  });
+});
+
+describe('evidence in the sweep document', () => {
+  const noisy = device({
+    evidence: [
+      { protocol: 'onvif', field: 'onvif.manufacturer', value: 'HIKVISION' },
+      { protocol: 'onvif', field: 'onvif.namespace', value: 'tds=http://www.onvif.org/ver10/device/wsdl' },
+      { protocol: 'wsd', field: 'wsd.namespace', value: 'hik=http://www.hikvision.com/ver10/schema' },
+      { protocol: 'upnp', field: 'upnp.namespace', value: 'urn:schemas-upnp-org:device-1-0' },
+    ],
+    attribution: {
+      manufacturer: 'Hikvision', brand: 'Hikvision', model: null, firmwareFamily: null, kind: 'camera', confidence: 0.9, candidates: [], conflicts: [],
+      matches: [{ fingerprint: 'hikvision.namespace', protocol: 'wsd', field: 'wsd.namespace', value: 'hik=http://www.hikvision.com/ver10/schema', weight: 0.6, claims: { manufacturer: 'Hikvision' } }],
+    },
+  } as Partial<Device>);
+
+  it('leaves out the namespace declarations no fingerprint used, counted, unless --evidence full', () => {
+    const useful = withEvidence(result([noisy, device({ ip: '10.66.0.12' })]), 'useful');
+    expect(useful.devices[0]!.evidence.map((e) => e.field)).toEqual(['onvif.manufacturer', 'wsd.namespace']);
+    expect(useful.evidenceOmitted).toBe(2);
+    expect(schemaValidator('sweep.v1.schema.json')(JSON.parse(formatJson(useful)))).toBe(true);
+    const full = withEvidence(result([noisy]), 'full');
+    expect(full.devices[0]!.evidence).toHaveLength(4);
+    expect(full.evidenceOmitted).toBeUndefined();
+    // Nothing to leave out: the same document.
+    const plain = result([device()]);
+    expect(withEvidence(plain, 'useful')).toBe(plain);
   });
 });
 
