@@ -9,8 +9,15 @@
 # The image runs as an unprivileged user; plain UDP/HTTP discovery needs no capabilities
 # (run it with --cap-drop ALL --read-only --security-opt no-new-privileges).
 
+# The base image of both stages, in one place. Pin it by digest for a release (the tag stays
+# for people, the digest decides what is built): `sh scripts/pin-base-image.sh` resolves the
+# current node:24-bookworm-slim index digest and writes it here, e.g.
+#   ARG NODE_IMAGE=node:24-bookworm-slim@sha256:<64 hex digits>
+# (tests/unit/deploy/docker.test.ts accepts the tag alone or the tag with a digest, nothing else).
+ARG NODE_IMAGE=node:24-bookworm-slim
+
 # ---- build: compile TypeScript to dist/ and keep only production dependencies ----
-FROM node:24-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # The `node` devDependency (a local Node 24 for checkouts on older hosts) is not needed here:
@@ -21,7 +28,22 @@ COPY src ./src
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --ignore-scripts
 
 # ---- runtime ----
-FROM node:24-bookworm-slim
+FROM ${NODE_IMAGE}
+ARG NODE_IMAGE
+# Set by the build (docs/deploy.md): docker build --build-arg VERSION=$(node -p "require('./package.json').version") \
+#   --build-arg REVISION=$(git rev-parse HEAD) --build-arg CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ) .
+ARG VERSION=unknown
+ARG REVISION=unknown
+ARG CREATED=unknown
+LABEL org.opencontainers.image.title="camsweep" \
+      org.opencontainers.image.description="Finds surveillance devices of restricted makers on building networks (ONVIF WS-Discovery, SSDP/UPnP, mDNS, SADP, DHIP) and reports them" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.source="https://github.com/camsweep/camsweep" \
+      org.opencontainers.image.documentation="https://github.com/camsweep/camsweep/blob/main/docs/deploy.md" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.base.name="${NODE_IMAGE}"
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini iproute2 \
  && rm -rf /var/lib/apt/lists/*
