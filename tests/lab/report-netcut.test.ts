@@ -112,7 +112,8 @@ describe('reporting across a network cut', () => {
       expect(s.result.devices.length).toBeGreaterThanOrEqual(2);
       expect(s.report.delivery).toMatchObject({ delivered: 0, dead: 0, stoppedBy: 'deadline' });
       expect(s.report.delivery.pending).toBe(n - 1);
-      expect(s.ms).toBeLessThan(8000);
+      // Gave up after report.deliverFor (2 s), far from the 30 s default: the behaviour, not a timing.
+      expect(s.ms).toBeLessThan(20_000);
     }
 
     const restore = await lab.execDevice('central', ['ip', 'link', 'set', 'eth0', 'up']);

@@ -16,12 +16,15 @@ const CLI = new URL('../../bin/camsweep.js', import.meta.url).pathname;
 
 const WINDOW_S = 3;
 /**
- * The sweep itself: listen window + 2 s for enrichment (tighter than the 5 s grace: the lab's
- * slowest request, the endless body, ends at 256 KiB) + merging and judging.
+ * Bounds that say what the design promises, not how fast this machine is (timings belong to
+ * `npm run bench` and `npm run compare:nmap`; a loaded 2-core machine must not fail these):
+ * the listen window, then at most the enrichment grace (enrich.grace, 5 s), then merging and
+ * judging, with a wide margin.
  */
-const MAX_SWEEP_MS = (WINDOW_S + 2) * 1000 + 500;
-/** The whole process, start-up and output included (generous: CI machines may be loaded). */
-const MAX_WALL_MS = MAX_SWEEP_MS + 4000;
+const GRACE_S = 5;
+const MAX_SWEEP_MS = (WINDOW_S + GRACE_S) * 1000 + 3000;
+/** The whole process, start-up and output included. */
+const MAX_WALL_MS = MAX_SWEEP_MS + 10_000;
 
 let lab: Lab;
 
@@ -68,10 +71,11 @@ describe('camsweep sweep on the standard lab', () => {
   });
 
   it('closes the listen window once every protocol\'s replies are due, well before --timeout, having lost nothing', () => {
-    // Last SSDP round at ~0.3-0.5 s + MX 1 s + 0.1 s margin + 0.3 s idle: about 1.6-2 s.
+    // Last SSDP round at ~0.3-0.5 s + MX 1 s + 0.1 s margin + 0.3 s idle: about 1.6-2 s (timed by
+    // the benchmarks). The behaviour: it settled, before --timeout, and not before the replies were due.
     expect(result.window).toMatchObject({ reason: 'settled', maxMs: WINDOW_S * 1000 });
     expect(result.window!.ms).toBeGreaterThanOrEqual(1400);
-    expect(result.window!.ms).toBeLessThan(2600);
+    expect(result.window!.ms).toBeLessThan(WINDOW_S * 1000);
   });
 
   it('with --full-window listens for the whole --timeout and finds exactly the same devices', async () => {

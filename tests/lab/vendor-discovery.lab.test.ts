@@ -78,7 +78,8 @@ describe('SADP and DHIP discovery on the standard lab (ordinary devices)', () =>
     it('finds exactly the Hikvision and the Dahua camera, within its window, without errors', () => {
       expect(result.devices.map((d) => d.ip)).toEqual([ip('hikvision'), ip('dahua')]);
       expect(result.errors).toEqual([]);
-      expect(ms).toBeLessThan(WINDOW_MS + 2000);
+      // Within the window and the enrichment grace (5 s), with a margin for a loaded machine.
+      expect(ms).toBeLessThan(WINDOW_MS + 5000 + 3000);
       for (const d of result.devices) expect(d.interfaces).toEqual(['eth0']);
     });
 

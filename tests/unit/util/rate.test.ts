@@ -96,7 +96,8 @@ describe('createRateLimiter', () => {
     for (let i = 0; i < 20; i += 1) await rate.take();
     const ms = performance.now() - t0;
     expect(ms).toBeGreaterThanOrEqual(90);
-    expect(ms).toBeLessThan(400);
+    // Not stuck: the upper bound is far from the ~100 ms it takes (a loaded machine stalls timers).
+    expect(ms).toBeLessThan(2000);
   });
 
   it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('refuses a rate of %s', (perSecond) => {

@@ -68,7 +68,7 @@ describe('createDhipDiscovery on loopback (private namespace only)', () => {
 
     const { observations, errors, ms, audited } = await run(LO, 1500);
     expect(ms).toBeGreaterThanOrEqual(1450);
-    expect(ms).toBeLessThan(2300);
+    expect(ms).toBeLessThan(1500 + 3000); // resolved after the window, not hung
 
     const search = frame(SEARCH_BODY).toString('hex');
     expect(heard.map((h) => [h.ear, h.hex])).toEqual([

@@ -76,7 +76,7 @@ describe('createSadpDiscovery on loopback (private namespace only)', () => {
     const sent: string[] = [];
     const { observations, errors, ms, audited } = await run(LO, 1200, sent);
     expect(ms).toBeGreaterThanOrEqual(1150);
-    expect(ms).toBeLessThan(2000);
+    expect(ms).toBeLessThan(1200 + 3000); // resolved after the window, not hung
 
     // Exactly four datagrams, each the inquiry with a fresh Uuid: group, broadcast, group, broadcast.
     expect(heard.map((h) => h.via)).toEqual(['group', 'broadcast', 'group', 'broadcast']);
@@ -132,7 +132,7 @@ describe('createSadpDiscovery on loopback (private namespace only)', () => {
   it('reports an interface it cannot bind as SADP_SOCKET_FAILED and resolves without throwing', async () => {
     const { errors, ms } = await run({ ...LO, name: 'ghost0', address: '10.99.99.99' }, 1000);
     expect(errors.map((e) => [e.code, e.interface, e.protocol])).toEqual([['SADP_SOCKET_FAILED', 'ghost0', 'sadp']]);
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(900); // at once: it did not wait out the 1 s window
   });
 
   it('resolves at once when the window is already closed', async () => {

@@ -154,7 +154,7 @@ describe('createSsdpDiscovery over loopback multicast', () => {
     for (const err of errors) {
       expect(err).toMatchObject({ code: 'SSDP_INVALID', ip: '127.0.0.1', protocol: 'ssdp', interface: 'lo' });
     }
-    expect(stoppedAfterMs).toBeLessThan(200);
+    expect(stoppedAfterMs).toBeLessThan(2000); // stopped when aborted, not at the end of the 4 s window
   });
 
   it('lowers MX to what the listen window leaves', async () => {

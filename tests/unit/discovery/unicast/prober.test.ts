@@ -187,11 +187,11 @@ describe('runUnicastProbe on loopback (private namespace only)', () => {
     const r = await run({ addresses: ['127.0.0.2', '127.0.0.3', '127.0.0.4'], rate: createRateLimiter({ perSecond: 40, burst: 1 }), listenMs: 400 });
     // 18 datagrams at 40/s: the first at once, 17 more 25 ms apart.
     expect(r.stats.sendMs).toBeGreaterThanOrEqual(17 * 25 - 10);
-    expect(r.stats.sendMs).toBeLessThan(17 * 25 + 300);
+    expect(r.stats.sendMs).toBeLessThan(17 * 25 + 1500); // paced, not stalled (a loaded machine delays timers)
     for (let i = 1; i < r.audited.length; i += 1) expect(r.audited[i]!.at - r.audited[i - 1]!.at).toBeGreaterThanOrEqual(20);
     const last = r.audited.at(-1)!.at;
     expect(r.ms).toBeGreaterThanOrEqual(r.stats.sendMs + 400 - 5);
-    expect(r.ms - (last - r.audited[0]!.at)).toBeLessThan(400 + 300);
+    expect(r.ms - (last - r.audited[0]!.at)).toBeLessThan(400 + 1500);
   });
 
   it('probes one address after another with concurrency 1, interleaves them with more', async () => {
@@ -230,7 +230,7 @@ describe('runUnicastProbe on loopback (private namespace only)', () => {
     const r = await run({ addresses: ['127.0.0.2', '127.0.0.4'], listenMs: 8000, idleMs: 100 });
     // Replies to the last probe due within UNICAST_REPLY_MS (1.1 s), then 100 ms of quiet.
     expect(r.ms).toBeGreaterThanOrEqual(UNICAST_REPLY_MS - 50);
-    expect(r.ms).toBeLessThan(UNICAST_REPLY_MS + 1500);
+    expect(r.ms).toBeLessThan(8000 / 2); // long before listenMs
     expect([...new Set(r.observations.map((o) => o.protocol))].sort()).toEqual(['dhip', 'mdns', 'sadp', 'ssdp', 'wsd']);
   });
 
@@ -239,7 +239,7 @@ describe('runUnicastProbe on loopback (private namespace only)', () => {
     const addresses = Array.from({ length: 50 }, (_, i) => `127.0.1.${i + 1}`);
     setTimeout(() => controller.abort(), 100);
     const r = await run({ addresses, rate: createRateLimiter({ perSecond: 50 }), signal: controller.signal, listenMs: 10_000 });
-    expect(r.ms).toBeLessThan(1000);
+    expect(r.ms).toBeLessThan(5000); // at once, not after the 10 s listen
     expect(r.stats.probed).toBeLessThan(5);
     expect(r.audited.length).toBeLessThanOrEqual(8);
   });
