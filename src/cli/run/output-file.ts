@@ -1,8 +1,6 @@
 import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { SweepResult } from '../../domain/types.ts';
-import { formatChunks, type OutputFormat } from '../../output/format.ts';
-import type { View } from '../../output/view.ts';
+import type { OutputFormat } from '../../output/format.ts';
 import type { Problems } from '../problems.ts';
 
 /** `--output FILE` (nmap's -oN/-oX habit): where, and in which format. */
@@ -41,11 +39,11 @@ export function outputTarget(file: string, format: OutputFormat | undefined, pro
  * target at the end: a reader never sees half a document, and a failed write leaves any
  * earlier file whole.
  */
-export function writeOutput(target: OutputTarget, result: SweepResult, view: View): void {
+export function writeOutput(target: OutputTarget, chunks: Iterable<string>): void {
   const tmp = `${target.file}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w', 0o644);
   try {
-    for (const chunk of formatChunks(result, target.format, view)) writeSync(fd, chunk);
+    for (const chunk of chunks) writeSync(fd, chunk);
     closeSync(fd);
     renameSync(tmp, target.file);
   } catch (err) {

@@ -5,9 +5,9 @@ import { createSweeper } from '../../agent/sweeper.ts';
 import { afterSweepFromCli, reportOverrides, type ReportCliFlags } from '../after-sweep.ts';
 import { resolveReportConfig } from '../../report/config.ts';
 import { resolveDataDir } from '../../config/data-dir.ts';
-import { formatChunks, type OutputFormat } from '../../output/format.ts';
+import type { OutputFormat } from '../../output/format.ts';
 import { PLAIN_VIEW, stdoutView } from '../../output/view.ts';
-import { withEvidence, type EvidenceMode } from '../../output/evidence.ts';
+import type { EvidenceMode } from '../../output/evidence.ts';
 import { outputTarget, writeOutput } from './output-file.ts';
 import type { ColorMode } from '../../output/color.ts';
 import type { DeviceStatus, SweepResult } from '../../domain/types.ts';
@@ -110,6 +110,10 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo, problems
         graceMs: config.enrich.graceMs,
       })
     : undefined;
+  // The output's modules (the table's width tables among them) are loaded while the sweep
+  // listens, not before its first probe: the window is mostly waiting.
+  const formatting = Promise.all([import('../../output/format.ts'), import('../../output/evidence.ts')]);
+  formatting.catch(() => undefined); // awaited below; a sweep that fails first must not leave it unhandled
   let result: SweepResult;
   try {
     const sweeper = createSweeper(config, log, {
@@ -129,9 +133,10 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo, problems
   } finally {
     display?.stop();
   }
+  const [{ formatChunks }, { withEvidence }] = await formatting;
   const shown = withEvidence(result, opts.evidence ?? 'useful');
   if (output !== undefined) {
-    writeOutput(output, shown, opts.color === 'always' ? stdoutView({ isTty: false, env: {} }, 'always') : PLAIN_VIEW);
+    writeOutput(output, formatChunks(shown, output.format, opts.color === 'always' ? stdoutView({ isTty: false, env: {} }, 'always') : PLAIN_VIEW));
     // People at a terminal still see the table; a pipe gets nothing it did not ask for.
     if (io.isTty) for (const chunk of formatChunks(shown, 'table', stdoutView(io, opts.color))) io.stdout(chunk);
   } else {

@@ -150,7 +150,8 @@ describe('sweep --output FILE', () => {
     expect([target?.format, problems.list]).toEqual(['csv', []]);
     const result = { schema: 'camsweep.sweep/v1', id: 'x', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', interfaces: [], devices: [], errors: [] } as const;
     writeFileSync(path.join(dir, 'sweep.csv'), 'old');
-    writeOutput(target!, { ...result, interfaces: [], devices: [], errors: [] }, PLAIN_VIEW);
+    const { formatChunks } = await import('../../../src/output/format.ts');
+    writeOutput(target!, formatChunks({ ...result, interfaces: [], devices: [], errors: [] }, target!.format, PLAIN_VIEW));
     expect(readFileSync(path.join(dir, 'sweep.csv'), 'utf8')).toMatch(/^ip,mac,/u);
     expect(outputTarget(path.join(dir, 'x.txt'), 'json', problems)?.format).toBe('json');
   });
