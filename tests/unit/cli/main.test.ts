@@ -156,3 +156,18 @@ describe('sweep --output FILE', () => {
     expect(outputTarget(path.join(dir, 'x.txt'), 'json', problems)?.format).toBe('json');
   });
 });
+
+describe('camsweep identify, loaded lazily', () => {
+  it('offers the capture formats the detector knows', async () => {
+    const { CAPTURE_FORMATS: offered } = await import('../../../src/cli/commands/identify.ts');
+    const { CAPTURE_FORMATS: known } = await import('../../../src/identify/detect.ts');
+    expect(offered).toEqual(known);
+  });
+
+  it('reports its bad flags with the rest, exit 2', async () => {
+    const s = io();
+    expect(await main(['identify', '--as', 'gopher', '--threshold', '7', 'x.xml'], s)).toBe(2);
+    expect(s.err).toContain('--as must be one of');
+    expect(s.err).toContain('--threshold 7');
+  });
+});
