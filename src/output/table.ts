@@ -78,25 +78,29 @@ export function fitColumns(natural: readonly number[], mins: readonly number[], 
 /** The table's lines (title row first), without trailing spaces. */
 export function renderTable<T>(columns: ReadonlyArray<Column<T>>, rows: readonly T[], options: TableOptions = {}): string[] {
   const cells = rows.map((r) => columns.map((c) => cleanText(c.get(r), c.max) || '-'));
-  const natural = columns.map((c, i) => Math.max(displayWidth(c.title), ...cells.map((row) => displayWidth(row[i]!))));
+  // Each cell is measured once: the natural widths, the cut and the padding use it.
+  const measured = cells.map((row) => row.map(displayWidth));
+  const titles = columns.map((c) => displayWidth(c.title));
+  const natural = columns.map((_, i) => measured.reduce((w, row) => Math.max(w, row[i]!), titles[i]!));
   const mins = columns.map((c, i) => Math.min(natural[i]!, Math.max(c.min ?? natural[i]!, 1)));
   const { widths, keep } = fitColumns(natural, mins, columns.map((c) => c.drop), options.width);
   const shown = columns.map((_, i) => i).filter((i) => keep[i]);
   const bold = options.bold ?? ((t: string) => t);
-  const line = (texts: readonly string[], paint: (i: number, text: string) => string): string =>
+  const line = (texts: readonly string[], sizes: readonly number[], paint: (i: number, text: string) => string): string =>
     shown
       .map((i, k) => {
-        const text = cutToWidth(texts[i]!, widths[i]!);
-        const pad = ' '.repeat(Math.max(0, widths[i]! - displayWidth(text)));
+        const fits = sizes[i]! <= widths[i]!;
+        const text = fits ? texts[i]! : cutToWidth(texts[i]!, widths[i]!);
+        const pad = ' '.repeat(Math.max(0, widths[i]! - (fits ? sizes[i]! : displayWidth(text))));
         const painted = paint(i, text);
         if (columns[i]!.align === 'right') return `${pad}${painted}`;
         return k === shown.length - 1 ? painted : `${painted}${pad}`;
       })
       .join(' '.repeat(GAP))
       .trimEnd();
-  const lines = [line(columns.map((c) => c.title), (_, t) => bold(t))];
+  const lines = [line(columns.map((c) => c.title), titles, (_, t) => bold(t))];
   rows.forEach((row, r) => {
-    lines.push(line(cells[r]!, (i, t) => columns[i]!.paint?.(row, t) ?? t));
+    lines.push(line(cells[r]!, measured[r]!, (i, t) => columns[i]!.paint?.(row, t) ?? t));
   });
   return lines;
 }
@@ -107,10 +111,11 @@ export function renderTable<T>(columns: ReadonlyArray<Column<T>>, rows: readonly
  */
 export function cutToWidth(text: string, width: number): string {
   if (displayWidth(text) <= width) return text;
+  if (PRINTABLE_ASCII.test(text)) return `${text.slice(0, Math.max(0, width - 1))}…`;
   let out = '';
   let used = 0;
   for (const ch of text) {
-    const w = displayWidth(ch);
+    const w = PRINTABLE_ASCII.test(ch) ? 1 : stringWidth(ch);
     if (used + w > width - 1) break;
     out += ch;
     used += w;

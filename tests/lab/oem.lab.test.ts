@@ -101,7 +101,8 @@ const support = (d: Device, manufacturer: string): string[] =>
 
 async function sweep(extra: string[], env: Record<string, string> = {}): Promise<{ result: SweepResult; stdout: string; stderr: string }> {
   const run = await lab.execAgent(
-    [process.execPath, CLI, 'sweep', '--interface', 'eth0', '--timeout', String(WINDOW_S), '--log-level', 'warn', '--format', 'json', ...extra],
+    // --evidence full: these tests read every observation, the namespace declarations included.
+    [process.execPath, CLI, 'sweep', '--interface', 'eth0', '--timeout', String(WINDOW_S), '--log-level', 'warn', '--format', 'json', '--evidence', 'full', ...extra],
     { timeoutMs: 30_000, env },
   );
   expect(run.code, run.stderr).toBe(0);
