@@ -13,6 +13,7 @@ describe('device profiles', () => {
       [
         'amcrest-ip5m-t1277ew-ai',
         'annke-c800-i91bm',
+        'annke-nc400-onvif',
         'axis-m2036-le',
         'chromecast',
         'dahua-ipc-hfw2228m',
@@ -25,6 +26,7 @@ describe('device profiles', () => {
         'hostile-not-xml',
         'hostile-two-matches',
         'hostile-xml-bomb',
+        'imou-ipc-a22e',
         'lorex-w461asc',
         'trap-dahua-scale-mac',
         'trap-generic-hangzhou',
