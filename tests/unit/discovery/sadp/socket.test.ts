@@ -140,6 +140,6 @@ describe('createSadpDiscovery on loopback (private namespace only)', () => {
     controller.abort();
     const started = performance.now();
     await createSadpDiscovery().run({ iface: LO, signal: controller.signal, udp: openUdpSocket, windowMs: 0, log: silentLogger(), emit: () => undefined, error: () => undefined });
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(performance.now() - started).toBeLessThan(1000); // at once, not after a window and a retry
   });
 });

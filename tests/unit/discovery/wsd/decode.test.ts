@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { cpuMs } from '../../../helpers/cpu-time.ts';
 import { CamsweepError } from '../../../../src/domain/errors.ts';
 import { decodeProbeMatches, macFromUuid, probeMatchToObservation, WSD_LIMITS, type ProbeMatch } from '../../../../src/discovery/wsd/decode.ts';
 import { xmlNamespaces } from '../../../../src/util/xml.ts';
@@ -235,9 +236,8 @@ describe('decodeProbeMatches on hostile input', () => {
     let dtd = '<!ENTITY lol0 "lol">';
     for (let i = 1; i <= 9; i += 1) dtd += `<!ENTITY lol${i} "${lol(i - 1)}">`;
     const bomb = `<?xml version="1.0"?><!DOCTYPE s:Envelope [${dtd}]>${envelope(probeMatch({ epr: 'urn:uuid:x', scopes: '&lol9;' }))}`;
-    const started = performance.now();
-    expectCode(() => decodeProbeMatches(bomb), 'WSD_INVALID');
-    expect(performance.now() - started).toBeLessThan(100);
+    const { ms } = cpuMs(() => expectCode(() => decodeProbeMatches(bomb), 'WSD_INVALID'));
+    expect(ms).toBeLessThan(100);
   });
 
   it('keeps both ProbeMatch elements of one message', () => {
@@ -305,9 +305,8 @@ describe('decodeProbeMatches on hostile input', () => {
 
   it('stays linear on a long NUL run inside a datagram (found by tests/fuzz: 1.1 s for 60 KB before)', () => {
     const text = envelope(probeMatch({ epr: 'urn:uuid:x', types: `${'\0'.repeat(60_000)}dn:NetworkVideoTransmitter` }));
-    const started = performance.now();
-    const decoded = decodeProbeMatches(text);
-    expect(performance.now() - started).toBeLessThan(100);
+    const { ms, value: decoded } = cpuMs(() => decodeProbeMatches(text));
+    expect(ms).toBeLessThan(100);
     expect(decoded.truncated).toBe(false);
     expect(decoded.matches).toHaveLength(1);
   });
