@@ -268,16 +268,43 @@ function chooseBrand(matches: readonly FingerprintMatch[], manufacturer: string 
   );
 }
 
-/** The family corroborated platform evidence names best (only exclusive platform tells count), if any. */
-function platformAnchor(families: ReadonlyMap<string, Family>, db: FingerprintDb): Family | undefined {
-  let best: { fam: Family; score: number } | undefined;
-  for (const fam of families.values()) {
-    const platform = [...fam.members.values()].flat().filter((m) => m.tell === 'platform' && m.shared !== true);
-    const score = support(platform, db);
-    if (score > 0 && (!best || score > best.score)) best = { fam, score };
-  }
-  return best?.fam;
+/**
+ * A model code: a platform tell read from a field naming the product (ONVIF Model, a scope's
+ * hardware, UPnP modelName) that gives the model. Whoever sells a box names its model, so a
+ * model code says whose catalogue the box is in (the label's), not whose firmware it runs.
+ */
+function isModelCode(m: FingerprintMatch): boolean {
+  return m.tell === 'platform' && m.claims.model !== undefined && statementClass(m.field) === 'product';
 }
+
+/** Exclusive platform evidence below the label: firmware, serial and protocol schemes. */
+function isDeep(m: FingerprintMatch): boolean {
+  return m.tell === 'platform' && m.shared !== true && !isModelCode(m);
+}
+
+/** Independence groups among a family's deep tells. */
+function deepGroups(fam: Family, db: FingerprintDb): number {
+  return new Set([...fam.members.values()].flat().filter(isDeep).map((m) => groupOf(m, db))).size;
+}
+
+/**
+ * The family corroborated platform evidence names best, if any: firmware, serial and protocol
+ * schemes first; model codes only where no family has those. Shared tells never anchor.
+ */
+function platformAnchor(families: ReadonlyMap<string, Family>, db: FingerprintDb): Family | undefined {
+  for (const tells of [isDeep, (m: FingerprintMatch) => m.tell === 'platform' && m.shared !== true]) {
+    let best: { fam: Family; score: number } | undefined;
+    for (const fam of families.values()) {
+      const score = support([...fam.members.values()].flat().filter(tells), db);
+      if (score > 0 && (!best || score > best.score)) best = { fam, score };
+    }
+    if (best) return best.fam;
+  }
+  return undefined;
+}
+
+/** Deep groups a platform anchor needs to read a rival with no deep tell of its own as the label. */
+export const RELABEL_DEEP_GROUPS = 2;
 
 /** Whether devices of `anchor`'s family are sold under the name `name` (vocabulary madeBy). */
 function soldUnder(name: string, anchor: Family, db: FingerprintDb): boolean {
@@ -317,13 +344,17 @@ export function attribute(evidence: readonly Evidence[], db: FingerprintDb): Att
   // Rule 7: companies known to sell the platform maker's devices are labels, not rivals.
   const relabels = new Set<string>();
   const anchor = platformAnchor(families, db);
+  const anchorDeep = anchor ? deepGroups(anchor, db) : 0;
   if (anchor) {
     for (const [root, fam] of families) {
       if (fam === anchor) continue;
       const all = [...fam.members.values()].flat();
-      const onlyWords = all.every((m) => m.tell === 'statement' || m.tell === 'registry' || m.tell === 'label');
+      // Words and catalogue codes name a label; firmware, serial and protocol schemes a maker.
+      const labelOnly = all.every((m) => m.tell === 'statement' || m.tell === 'registry' || m.tell === 'label' || isModelCode(m));
       const sold = [...fam.members.keys()].every((name) => soldUnder(name, anchor, db));
-      if (!onlyWords || !sold) continue;
+      // Rule 7b: without a known link, two independent deep tells of the anchor (its firmware
+      // scheme and its serial scheme, say) outweigh a rival that only names and numbers the box.
+      if (!labelOnly || !(sold || anchorDeep >= RELABEL_DEEP_GROUPS)) continue;
       families.delete(root);
       for (const name of fam.members.keys()) relabels.add(name);
     }

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadFingerprintDb } from '../../src/fingerprint/index.ts';
-import { loadProjectCases } from './project/cases.ts';
+import { loadProjectCases, readCaseFile } from './project/cases.ts';
 import { sharedSourceKeys } from './score.ts';
 import { sourceKeyOf, splitOf } from './split.ts';
 
@@ -46,6 +47,20 @@ describe('the fitting / held-out split', () => {
     expect(project.problems).toEqual([]);
     const ids = project.cases.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('one device is one case: no two cases of a source hold the same captures', () => {
+    const seen = new Map<string, string>();
+    const twice: string[] = [];
+    for (const c of project.cases) {
+      const digest = createHash('sha256');
+      for (const f of [...c.files].sort((a, b) => a.path.localeCompare(b.path))) digest.update(readCaseFile(c, f.path)).update('\u0000');
+      const key = `${c.source.key}\u0000${digest.digest('hex')}`;
+      const first = seen.get(key);
+      if (first !== undefined) twice.push(`${c.id} repeats ${first}`);
+      else seen.set(key, c.id);
+    }
+    expect(twice).toEqual([]);
   });
 
   it('no fingerprint example comes from a held-out source', () => {

@@ -190,6 +190,23 @@ describe('attribute', () => {
     expect(a).toMatchObject({ manufacturer: 'Dahua', brand: 'Imou', model: 'IPC-A22E', conflicts: [] });
   });
 
+  it('an unlinked label that only names and numbers the box yields to two independent firmware-level tells (rule 7b)', () => {
+    // corpus hikvision/onvifnvt-trendnet-tv-ip320pi.onvif-device-info.xml: TRENDnet states itself and its own model
+    // code, the firmware and serial follow Hikvision's schemes; vendors.yaml has no TRENDnet -> Hikvision link.
+    const label = [e('onvif', 'onvif.manufacturer', 'TRENDnet'), e('onvif', 'onvif.model', 'TV-IP320PI')];
+    const firmware = e('onvif', 'onvif.firmware', 'V5.3.4 build 160830');
+    const serial = e('onvif', 'onvif.serial', 'TV-IP320PI20161206AAWR863642784');
+    const both = attribute([...label, firmware, serial], db);
+    expect(both).toMatchObject({ manufacturer: 'Hikvision', brand: 'Trendnet', model: 'TV-IP320PI', conflicts: [] });
+    expect(both.candidates.map((c) => c.manufacturer)).toEqual(['Hikvision']);
+    // One firmware-level tell against the label's words and code: a contradiction, written down, not a relabel.
+    const one = attribute([...label, firmware], db);
+    expect(one.conflicts).toHaveLength(1);
+    expect(one.candidates.map((c) => c.manufacturer).sort()).toEqual(['Hikvision', 'Trendnet']);
+    // The label alone is the maker it states.
+    expect(attribute(label, db)).toMatchObject({ manufacturer: 'Trendnet', brand: 'Trendnet' });
+  });
+
   it('conflicting evidence lowers confidence and is written down', () => {
     const alone = attribute([e('onvif', 'onvif.manufacturer', 'HIKVISION')], db);
     const contradicted = attribute(withMacEvidence([e('onvif', 'onvif.manufacturer', 'HIKVISION')], '4c:11:bf:c2:0b:9d'), db);
