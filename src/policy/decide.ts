@@ -24,6 +24,8 @@ import { appliesToKind, hitsFor, labelRelation, makerRelation, rulesInForce, typ
  * 4. review, naming a rule: the maker is not established (or the evidence conflicts) and a
  *    candidate maker is covered; or the device names a covered company anywhere. A device
  *    that names a covered entity, subsidiary or brand is never clear.
+ *    A device of unknown kind (`other`) is never outside a rule's kinds: where steps 1 and 3
+ *    would restrict it under a rule that lists only other kinds, it is held for review.
  * 5. review: a camera, recorder or intercom whose maker is not established, or whose evidence
  *    conflicts.
  * 6. clear: anything else, saying what it was checked against.
@@ -64,7 +66,9 @@ export function decide(input: DecideInput, policy: Policy, options: DecideOption
         : `the maker is not established (${maker} at confidence ${fmt(a.confidence)}, below the threshold ${fmt(threshold)})`;
   const conflicts = a.conflicts.map((c) => cleanText(c, 200)).filter((c) => c !== '');
   const conflictText = conflicts.slice(0, 3).join('; ') + (conflicts.length > 3 ? `; and ${conflicts.length - 3} more` : '');
-  const usable = (h: RelationHit) => h.position !== 'before' && appliesToKind(h.rule, kind);
+  // A device of unknown kind may be one a rule covers: such a rule still holds it for review.
+  const kindUnknown = (h: RelationHit) => kind === 'other' && !appliesToKind(h.rule, kind);
+  const usable = (h: RelationHit) => h.position !== 'before' && (appliesToKind(h.rule, kind) || kindUnknown(h));
 
   // 1. and 2: the established maker.
   const makerHits = established ? hitsFor(refs, maker, asOf, makerRelation) : [];
@@ -83,6 +87,15 @@ export function decide(input: DecideInput, policy: Policy, options: DecideOption
     );
   }
 
+  const unknownScope = makerHits.find((h) => h.position === 'within' && kindUnknown(h));
+  if (unknownScope) {
+    return verdict(
+      'review',
+      `made by ${evidence}${tie(unknownScope)}, covered by ${ruleName(unknownScope)} (${unknownScope.rule.legalName}) for ${unknownScope.rule.appliesTo.kinds.join(', ')}; what kind of device this is is not known: check it`,
+      unknownScope,
+    );
+  }
+
   // 3. the label the device states (a brand only inferred from the maker is no label).
   const label = a.brand === null ? '' : name(a.brand);
   const stated = label !== '' && (a.named ?? []).some((n) => name(n.vendor).toLowerCase() === label.toLowerCase());
@@ -91,13 +104,15 @@ export function decide(input: DecideInput, policy: Policy, options: DecideOption
     if (hit) {
       const listed = labelListing(hit, label);
       // An established maker outside the label's rule contradicts the label (a covered maker inside it was step 1).
-      if (hit.position === 'within' && !established) {
+      if (hit.position === 'within' && !established && !kindUnknown(hit)) {
         return verdict('restricted', `labelled ${listed}; ${unestablished}, and the label it states is covered`, hit);
       }
       const why =
         hit.position === 'after'
           ? `the tie ended (${hit.entry?.until ?? 'date not given'}), and the device may predate it`
-          : `the evidence names ${evidence} as maker, which contradicts the label: check who made it`;
+          : !established && kindUnknown(hit)
+            ? `${unestablished}, and what kind of device this is (${ruleName(hit)} covers ${hit.rule.appliesTo.kinds.join(', ')}) is not known: check it`
+            : `the evidence names ${evidence} as maker, which contradicts the label: check who made it`;
       return verdict('review', `labelled ${listed}; ${why}`, hit);
     }
   }

@@ -90,6 +90,17 @@ describe('decide: device kinds outside a rule', () => {
   it('a Uniview media player is outside the UK pack (visual surveillance only)', () => {
     expect(run('media', made('Uniview', 0.9)).status).toBe('clear');
   });
+
+  it('a Uniview device of unknown kind is not outside the UK pack: it may be a camera, so review naming the rule', () => {
+    const v = run('other', made('Uniview', 0.95));
+    expect(v).toMatchObject({ status: 'review', pack: 'uk-2022-sensitive-sites', rule: 'uniview' });
+    expect(v.reason).toContain('what kind of device this is is not known');
+  });
+
+  it('a covered label on a device of unknown kind is held for review, not restricted or cleared', () => {
+    const v = run('other', attribution({ brand: 'Uniview', named: [{ vendor: 'Uniview', field: 'http.title', value: 'Uniview' }] }));
+    expect(v).toMatchObject({ status: 'review', rule: 'uniview' });
+  });
 });
 
 describe('decide: review', () => {
