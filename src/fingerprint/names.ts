@@ -73,6 +73,48 @@ export function nameTokens(value: string, options: { camel?: boolean } = {}): st
   return words.slice(0, MAX_TOKENS);
 }
 
+/**
+ * Words of `value` as nameTokens gives them, with where each stands: `chunkStart` for the first
+ * word of a chunk (chunks are separated by white space and by / ; , ( ) [ ] | and quotes:
+ * "Linux/3.10 UPnP/1.0" is four chunks, a model code "AV1145DN-3310-D-LG" one), `glued` when the
+ * next word was split off the same run of letters and digits ("avm" in "AVM80"), and
+ * `codeChunk` when the word's chunk holds a digit (a model code, a version).
+ */
+export interface TokenInfo {
+  tokens: string[];
+  chunkStart: boolean[];
+  glued: boolean[];
+  codeChunk: boolean[];
+}
+
+const CHUNK_SEPARATOR = /[\s/;,()[\]|"'`]+/u;
+
+export function tokenInfo(value: string, options: { camel?: boolean } = {}): TokenInfo {
+  const out: TokenInfo = { tokens: [], chunkStart: [], glued: [], codeChunk: [] };
+  const nfkc = value.slice(0, MAX_VALUE_CHARS).normalize('NFKC');
+  for (const chunk of nfkc.split(CHUNK_SEPARATOR)) {
+    if (chunk === '') continue;
+    const code = /\p{N}/u.test(chunk);
+    let first = true;
+    for (const run of chunk.split(/[^\p{L}\p{N}]+/u)) {
+      if (run === '') continue;
+      const words = nameTokens(run, options);
+      words.forEach((w, i) => {
+        if (out.tokens.length >= MAX_TOKENS) return;
+        out.tokens.push(w);
+        out.chunkStart.push(first && i === 0);
+        out.glued.push(i < words.length - 1);
+        out.codeChunk.push(code);
+      });
+      first = false;
+    }
+  }
+  return out;
+}
+
+/** Spellings this short (letters and digits) are read only where they cannot be part of a code. */
+export const SHORT_NAME = 3;
+
 /** `tokens` without the legal suffixes at its end ("acme industries co ltd" -> "acme industries"). */
 export function withoutLegalSuffix(tokens: readonly string[]): readonly string[] {
   let end = tokens.length;
@@ -122,13 +164,26 @@ export function buildNameIndex(vocabulary: Vocabulary): NameIndex {
   }
   for (const list of byFirst.values()) list.sort((a, b) => b.tokens.length - a.tokens.length);
 
+  /**
+   * Whether a short spelling at [start, end) stands as a name, not as a piece of a code: it
+   * opens its chunk and is not glued to the next word ("LG" in "AV1145DN-3310-D-LG", "2N" in
+   * "DS-3WF1000-EI-2N", "HP" in "IP816A-HP" and "AVM" in "AVM80" are parts of model codes).
+   */
+  const standsAlone = (info: TokenInfo, start: number, end: number, s: Spelling): boolean => {
+    if (s.tokens.join('').length > SHORT_NAME) return true;
+    if (info.glued[end - 1] === true) return false;
+    return info.chunkStart[start] === true || info.codeChunk[start] !== true;
+  };
+
   /** Vendors named in one tokenisation of a value: longest spellings first, no overlaps. */
-  const findIn = (tokens: readonly string[], options: FindOptions): NameMatch[] => {
+  const findIn = (info: TokenInfo, options: FindOptions): NameMatch[] => {
+    const { tokens } = info;
     const core = withoutLegalSuffix(tokens);
     const hits: Array<{ start: number; end: number; spelling: Spelling }> = [];
     for (let i = 0; i < tokens.length; i += 1) {
       for (const s of byFirst.get(tokens[i]!) ?? []) {
         if (!sameTokens(tokens, s.tokens, i)) continue;
+        if (!standsAlone(info, i, i + s.tokens.length, s)) continue;
         if (s.wholeOnly && !(i === 0 && (s.tokens.length === core.length || (options.prefix === true && !s.exact)))) continue;
         hits.push({ start: i, end: i + s.tokens.length, spelling: s });
       }
@@ -151,7 +206,7 @@ export function buildNameIndex(vocabulary: Vocabulary): NameIndex {
     find(value: string, options: FindOptions = {}): NameMatch[] {
       const out: NameMatch[] = [];
       for (const camel of [true, false]) {
-        for (const m of findIn(nameTokens(value, { camel }), options)) if (!out.some((o) => o.vendor === m.vendor)) out.push(m);
+        for (const m of findIn(tokenInfo(value, { camel }), options)) if (!out.some((o) => o.vendor === m.vendor)) out.push(m);
       }
       for (const host of hostNames(value)) {
         for (const d of domains) {
