@@ -4,11 +4,9 @@
  * (a version this list does not know) is refused rather than misread. Never edit a released
  * migration: add the next one.
  */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from '../storage/migrations.ts';
+
+export type { Migration } from '../storage/migrations.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   {

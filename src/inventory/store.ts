@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import type { DeviceStatus, SweepResult } from '../domain/types.ts';
 import { ERR, CamsweepError, errorMessage } from '../domain/errors.ts';
-import { transaction } from '../report/sqlite.ts';
+import { transaction } from '../storage/sqlite.ts';
 import { normaliseMac } from '../util/text.ts';
 import { isIP } from 'node:net';
 import { compareIp } from '../util/ip.ts';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import { openDatabase, transaction } from './sqlite.ts';
+import { integrityCheck, openSqlite, query, transaction } from '../storage/sqlite.ts';
+import type { RowOf } from '../storage/rows.ts';
 
 /**
  * The durable outbox: every report is committed here before the first byte is sent and deleted
@@ -104,32 +105,34 @@ export interface Outbox {
   close(): void;
 }
 
-interface PendingRow {
-  id: number;
-  key: string;
-  sweep_id: string;
-  body: string;
-  devices: number;
-  created_at: number;
-  attempts: number;
-  next_attempt_at: number;
-  last_attempt_at: number | null;
-  last_status: number | null;
-  last_error: string | null;
-}
+const PENDING_ROW = {
+  id: 'int',
+  key: 'text',
+  sweep_id: 'text',
+  body: 'text',
+  devices: 'int',
+  created_at: 'int',
+  attempts: 'int',
+  next_attempt_at: 'int',
+  last_attempt_at: 'int?',
+  last_status: 'int?',
+  last_error: 'text?',
+} as const;
+type PendingRow = RowOf<typeof PENDING_ROW>;
 
-interface DeadRow {
-  id: number;
-  key: string;
-  sweep_id: string;
-  body: string;
-  devices: number;
-  created_at: number;
-  attempts: number;
-  dead_at: number;
-  status: number | null;
-  reason: string;
-}
+const DEAD_ROW = {
+  id: 'int',
+  key: 'text',
+  sweep_id: 'text',
+  body: 'text',
+  devices: 'int',
+  created_at: 'int',
+  attempts: 'int',
+  dead_at: 'int',
+  status: 'int?',
+  reason: 'text',
+} as const;
+type DeadRow = RowOf<typeof DEAD_ROW>;
 
 const pending = (r: PendingRow): PendingReport => ({
   id: r.id,
@@ -171,26 +174,28 @@ export function outboxPath(dataDir: string): string {
 
 export function openOutbox(dataDir: string): Outbox {
   const file = outboxPath(dataDir);
-  const db: DatabaseSync = openDatabase(file, SCHEMA);
+  const db: DatabaseSync = openSqlite(file, { codePrefix: 'REPORT', schema: SCHEMA });
   const stmt = {
     insert: db.prepare(
       `INSERT INTO outbox (key, sweep_id, body, devices, created_at, next_attempt_at)
        SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM dead_letter WHERE key = ?)
        ON CONFLICT (key) DO NOTHING`,
     ),
-    nextDue: db.prepare('SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1'),
-    wake: db.prepare('SELECT MIN(next_attempt_at) AS t FROM outbox'),
-    countPending: db.prepare('SELECT COUNT(*) AS n FROM outbox'),
-    countDead: db.prepare('SELECT COUNT(*) AS n FROM dead_letter'),
+    nextDue: query(db, 'SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1', PENDING_ROW),
+    wake: query(db, 'SELECT MIN(next_attempt_at) AS t FROM outbox', { t: 'int?' }),
+    countPending: query(db, 'SELECT COUNT(*) AS n FROM outbox', { n: 'int' }),
+    countDead: query(db, 'SELECT COUNT(*) AS n FROM dead_letter', { n: 'int' }),
     attempt: db.prepare('UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?'),
     remove: db.prepare('DELETE FROM outbox WHERE id = ?'),
     reschedule: db.prepare('UPDATE outbox SET next_attempt_at = ?, last_status = ?, last_error = ? WHERE id = ?'),
-    get: db.prepare('SELECT * FROM outbox WHERE id = ?'),
+    get: query(db, 'SELECT * FROM outbox WHERE id = ?', PENDING_ROW),
+    listPending: query(db, 'SELECT * FROM outbox ORDER BY id', PENDING_ROW),
+    listDead: query(db, 'SELECT * FROM dead_letter ORDER BY id', DEAD_ROW),
     toDead: db.prepare(
       `INSERT INTO dead_letter (id, key, sweep_id, body, devices, created_at, attempts, dead_at, status, reason)
        SELECT id, key, sweep_id, body, devices, created_at, attempts, ?, ?, ? FROM outbox WHERE id = ?`,
     ),
-    getMeta: db.prepare('SELECT v FROM meta WHERE k = ?'),
+    getMeta: query(db, 'SELECT v FROM meta WHERE k = ?', { v: 'text' }),
     setMeta: db.prepare('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v'),
   };
 
@@ -206,15 +211,14 @@ export function openOutbox(dataDir: string): Outbox {
       });
     },
     nextDue(now) {
-      const row = stmt.nextDue.get(now) as PendingRow | undefined;
+      const row = stmt.nextDue.get(now);
       return row ? pending(row) : undefined;
     },
     nextWakeAt() {
-      const row = stmt.wake.get() as { t: number | null };
-      return row.t ?? undefined;
+      return stmt.wake.get()?.t ?? undefined;
     },
-    pendingCount: () => (stmt.countPending.get() as { n: number }).n,
-    deadCount: () => (stmt.countDead.get() as { n: number }).n,
+    pendingCount: () => stmt.countPending.get()?.n ?? 0,
+    deadCount: () => stmt.countDead.get()?.n ?? 0,
     recordAttempt(id, now) {
       stmt.attempt.run(now, id);
     },
@@ -232,16 +236,16 @@ export function openOutbox(dataDir: string): Outbox {
     },
     replace(id, parts, now) {
       transaction(db, () => {
-        const row = stmt.get.get(id) as PendingRow | undefined;
+        const row = stmt.get.get(id);
         if (!row) return;
         stmt.remove.run(id);
         for (const p of parts) stmt.insert.run(p.key, p.sweepId, p.body, p.devices, row.created_at, now, p.key);
       });
     },
-    listPending: () => (db.prepare('SELECT * FROM outbox ORDER BY id').all() as unknown as PendingRow[]).map(pending),
-    listDead: () => (db.prepare('SELECT * FROM dead_letter ORDER BY id').all() as unknown as DeadRow[]).map(dead),
+    listPending: () => stmt.listPending.all().map(pending),
+    listDead: () => stmt.listDead.all().map(dead),
     getPending(id) {
-      const row = stmt.get.get(id) as PendingRow | undefined;
+      const row = stmt.get.get(id);
       return row ? pending(row) : undefined;
     },
     retryDead(selection, now) {
@@ -268,16 +272,12 @@ export function openOutbox(dataDir: string): Outbox {
       return Number(db.prepare(`DELETE FROM outbox${w.sql}`).run(...w.params).changes);
     },
     getMeta(key) {
-      const row = stmt.getMeta.get(key) as { v: string } | undefined;
-      return row?.v;
+      return stmt.getMeta.get(key)?.v;
     },
     setMeta(key, value) {
       stmt.setMeta.run(key, value);
     },
-    integrityCheck() {
-      const row = db.prepare('PRAGMA integrity_check').get() as { integrity_check: string };
-      return row.integrity_check;
-    },
+    integrityCheck: () => integrityCheck(db),
     close() {
       if (db.isOpen) db.close();
     },
