@@ -2,12 +2,14 @@
  * Checks the system tools a script needs before it runs: the private network namespace
  * (unshare, setpriv from util-linux; ip from iproute2) for everything, and, for the test suite
  * and the nmap comparison and benchmarks (`--for test`, the default), the independent clients
- * the lab tests use (nmap, gssdp-discover, curl, /usr/bin/python3 with zeroconf). `npm run demo`
+ * the lab tests use (nmap, gssdp-discover, curl, /usr/bin/python3 with zeroconf) and the PostgreSQL
+ * server the central service's tests start a throwaway cluster of (Debian's `postgresql`:
+ * docs/decisions/postgresql.md). `npm run demo`
  * asks `--for demo`: only the namespace tools, so it starts without root on a machine that has
  * them. When something is missing and we are root with apt-get, installs the Debian packages
  * non-interactively; otherwise exits 1 naming the packages.
  */
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -37,6 +39,41 @@ export function onPath(tool: string, pathEnv = process.env.PATH ?? ''): boolean 
     });
 }
 
+/** The oldest PostgreSQL the central service supports. */
+export const MIN_POSTGRES_MAJOR = 15;
+
+/**
+ * The bin directory of the newest PostgreSQL server installed (`initdb` and `postgres` in it,
+ * major >= 15): $CAMSWEEP_PG_BINDIR, else Debian's /usr/lib/postgresql/<major>/bin; null when none.
+ */
+export function postgresBinDir(env: NodeJS.ProcessEnv = process.env, root = '/usr/lib/postgresql'): string | null {
+  const usable = (dir: string): boolean => {
+    try {
+      accessSync(path.join(dir, 'initdb'), constants.X_OK);
+      accessSync(path.join(dir, 'postgres'), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (env.CAMSWEEP_PG_BINDIR) return usable(env.CAMSWEEP_PG_BINDIR) ? env.CAMSWEEP_PG_BINDIR : null;
+  let majors: number[];
+  try {
+    majors = readdirSync(root)
+      .filter((d) => /^\d+$/u.test(d))
+      .map(Number)
+      .filter((m) => m >= MIN_POSTGRES_MAJOR)
+      .sort((a, b) => b - a);
+  } catch {
+    return null;
+  }
+  for (const m of majors) {
+    const dir = path.join(root, String(m), 'bin');
+    if (usable(dir)) return dir;
+  }
+  return null;
+}
+
 function pythonHasZeroconf(): boolean {
   const r = spawnSync('/usr/bin/python3', ['-c', 'import zeroconf'], { stdio: 'ignore' });
   return r.status === 0;
@@ -50,6 +87,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { what: 'gssdp-discover', pkg: 'gupnp-tools', present: () => onPath('gssdp-discover'), testsOnly: true },
   { what: 'curl', pkg: 'curl', present: () => onPath('curl'), testsOnly: true },
   { what: '/usr/bin/python3 with zeroconf', pkg: 'python3-zeroconf', present: pythonHasZeroconf, testsOnly: true },
+  { what: `PostgreSQL ${MIN_POSTGRES_MAJOR}+ server`, pkg: 'postgresql', present: () => postgresBinDir() !== null, testsOnly: true },
 ];
 
 /** What `purpose` needs: the demo only the namespace tools. */

@@ -16,7 +16,7 @@ describe('scripts/system-deps.ts', () => {
   });
 
   it('covers the packages the lab needs', () => {
-    expect([...new Set(REQUIREMENTS.map((r) => r.pkg))].sort()).toEqual(['curl', 'gupnp-tools', 'iproute2', 'nmap', 'python3-zeroconf', 'util-linux']);
+    expect([...new Set(REQUIREMENTS.map((r) => r.pkg))].sort()).toEqual(['curl', 'gupnp-tools', 'iproute2', 'nmap', 'postgresql', 'python3-zeroconf', 'util-linux']);
     expect(onPath('definitely-not-a-tool-xyz')).toBe(false);
     expect(onPath('sh', '/nonexistent:/bin')).toBe(true);
   });
@@ -30,6 +30,6 @@ describe('scripts/system-deps.ts', () => {
 
   it('prints one ok line on this machine', () => {
     const out = execFileSync(process.execPath, [new URL('../../scripts/system-deps.ts', import.meta.url).pathname], { encoding: 'utf8' });
-    expect(out).toMatch(/^system-deps: ok \(unshare, setpriv, ip, nmap, gssdp-discover, curl, \/usr\/bin\/python3 with zeroconf\)\n$/u);
+    expect(out).toMatch(/^system-deps: ok \(unshare, setpriv, ip, nmap, gssdp-discover, curl, \/usr\/bin\/python3 with zeroconf, PostgreSQL 15\+ server\)\n$/u);
   });
 });

@@ -21,6 +21,11 @@ const device = z.looseObject({
   manufacturer: nullableText(1024),
   brand: nullableText(1024),
   model: nullableText(1024),
+  firmware: nullableText(1024).optional(),
+  serial: nullableText(1024).optional(),
+  identifiers: z
+    .looseObject({ epr: text(1024).optional(), udn: text(1024).optional(), serial: text(1024).optional(), hostname: text(1024).optional() })
+    .optional(),
   kind: text(32),
   status,
   verdict: z.looseObject({

@@ -1,0 +1,339 @@
+import path from 'node:path';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import { rowsOf, type RowOf } from '../../storage/rows.ts';
+import { integrityCheck, openSqlite, query } from '../../storage/sqlite.ts';
+import type { ForwardItem } from '../types.ts';
+import { SQLITE_MIGRATIONS } from './schema-sqlite.ts';
+import { createSqlStore, DEVICE_COLUMNS, DEVICE_ROW, stateParams, toStateRow, UPSERT_DEVICE_SET, type Dialect, type Param, type Tx } from './sql-store.ts';
+import type { CentralStore, ForwardSettings } from './store.ts';
+
+/**
+ * The embedded store: node:sqlite in the data directory (`receiver.db`, the name the reference
+ * receiver always used, so an existing receiver's data directory upgrades in place), through
+ * the shared SQLite helper (private files from creation, WAL, versioned migrations). One
+ * connection per process; transactions are serialised in-process (a promise chain) and across
+ * processes by SQLite's write lock (BEGIN IMMEDIATE).
+ *
+ * It also keeps the reference receiver's synchronous read API (counts, listDevices per report
+ * key, listEvents, integrityCheck) used by the agent's delivery tests and the lab.
+ */
+
+export const EMBEDDED_FILE = 'receiver.db';
+
+export function embeddedPath(dataDir: string): string {
+  return path.join(dataDir, EMBEDDED_FILE);
+}
+
+/** A device report as stored, one row per device key (the reference receiver's view). */
+export interface StoredDevice {
+  key: string;
+  receivedAt: number;
+  agentId: string;
+  site: string | null;
+  sweepId: string;
+  sweepStartedAt: string;
+  identity: string;
+  ip: string;
+  mac: string | null;
+  manufacturer: string | null;
+  brand: string | null;
+  model: string | null;
+  kind: string;
+  status: string;
+  pack: string | null;
+  rule: string | null;
+  reason: string;
+  /** How many times this key arrived (1 = never repeated). */
+  receipts: number;
+  /** The central device it was applied to. */
+  deviceId: string | null;
+}
+
+/** A change event from an agent's daemon, as stored (one row per event key). */
+export interface StoredEvent {
+  key: string;
+  receivedAt: number;
+  agentId: string;
+  site: string | null;
+  sweepId: string;
+  type: string;
+  deviceId: string;
+  at: string;
+  ip: string;
+  mac: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  status: string;
+  before: string | null;
+  after: string | null;
+  receipts: number;
+}
+
+export interface ReceiverCounts {
+  requests: number;
+  deviceReceipts: number;
+  devices: number;
+  sweeps: number;
+}
+
+export interface EmbeddedStore extends CentralStore {
+  readonly file: string;
+  counts(): ReceiverCounts;
+  listDevices(options?: { limit?: number }): StoredDevice[];
+  listEvents(options?: { limit?: number }): StoredEvent[];
+  integrityCheck(): string;
+}
+
+const REPORT_ROW = {
+  key: 'text',
+  received_at: 'int',
+  agent_id: 'text',
+  site: 'text?',
+  sweep_id: 'text',
+  sweep_started_at: 'text',
+  identity: 'text',
+  ip: 'text',
+  mac: 'text?',
+  manufacturer: 'text?',
+  brand: 'text?',
+  model: 'text?',
+  kind: 'text',
+  status: 'text',
+  pack: 'text?',
+  rule: 'text?',
+  reason: 'text',
+  receipts: 'int',
+  device_id: 'text?',
+} as const;
+
+const EVENT_ROW = {
+  key: 'text',
+  received_at: 'int',
+  agent_id: 'text',
+  site: 'text?',
+  sweep_id: 'text',
+  type: 'text',
+  device_id: 'text',
+  at: 'text',
+  ip: 'text',
+  mac: 'text?',
+  manufacturer: 'text?',
+  model: 'text?',
+  status: 'text',
+  before: 'text?',
+  after: 'text?',
+  receipts: 'int',
+} as const;
+
+const FORWARD_ROW = { id: 'int', sink: 'text', key: 'text', body: 'text', attempts: 'int', created_at: 'int' } as const;
+
+export function openEmbeddedStore(dataDir: string, options: { forward?: ForwardSettings; now?: () => Date } = {}): EmbeddedStore {
+  const file = embeddedPath(dataDir);
+  const db: DatabaseSync = openSqlite(file, { codePrefix: 'CENTRAL', migrations: SQLITE_MIGRATIONS, ...(options.now === undefined ? {} : { now: options.now }) });
+  const cache = new Map<string, StatementSync>();
+  const prepared = (sql: string): StatementSync => {
+    let s = cache.get(sql);
+    if (s === undefined) {
+      s = db.prepare(sql);
+      cache.set(sql, s);
+    }
+    return s;
+  };
+  const scalars = (params: readonly Param[]): SQLInputValue[] =>
+    params.map((p) => {
+      if (typeof p === 'object' && p !== null) throw new TypeError('array parameters are for the PostgreSQL dialect only');
+      return p;
+    });
+  const tx: Tx = {
+    all: (sql, params, shape) => Promise.resolve(rowsOf(shape, prepared(sql).all(...scalars(params)))),
+    run: (sql, params) => Promise.resolve(Number(prepared(sql).run(...scalars(params)).changes)),
+  };
+  // One transaction at a time on this connection, whatever awaits happen inside it.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = chain.then(fn, fn);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  const runTx = <T>(fn: (t: Tx) => Promise<T>): Promise<T> =>
+    serial(async () => {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const out = await fn(tx);
+        db.exec('COMMIT');
+        return out;
+      } catch (err) {
+        if (db.isTransaction) db.exec('ROLLBACK');
+        throw err;
+      }
+    });
+
+  const upsertDevice = `INSERT INTO devices (${DEVICE_COLUMNS.join(', ')}) VALUES (${DEVICE_COLUMNS.map(() => '?').join(', ')})
+    ON CONFLICT (id) DO UPDATE SET ${UPSERT_DEVICE_SET}`;
+
+  const dialect: Dialect = {
+    kind: 'embedded',
+    location: file,
+    read: {
+      all: (sql, params, shape) => serial(() => tx.all(sql, params, shape)),
+      run: (sql, params) => serial(() => tx.run(sql, params)),
+    },
+    transaction: runTx,
+    lockKeys: () => Promise.resolve(),
+    async insertDeviceReports(t, rows) {
+      const fresh = new Set<string>();
+      for (const r of rows) {
+        const added = await t.run(
+          `INSERT INTO device_reports (key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, json)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '') ON CONFLICT (key) DO NOTHING`,
+          [r.key, r.receivedAt, r.agentId, r.site, r.sweepId, r.sweepStartedAt, r.identity, r.ip, r.mac, r.manufacturer, r.brand, r.model, r.kind, r.status, r.pack, r.rule, r.reason],
+        );
+        if (added === 1) fresh.add(r.key);
+        else await t.run('UPDATE device_reports SET receipts = receipts + 1 WHERE key = ?', [r.key]);
+      }
+      return fresh;
+    },
+    async findByIdentifiers(t, site, pairs) {
+      const seen = new Set<string>();
+      const out = [];
+      for (const p of pairs) {
+        const rows = await t.all(
+          `SELECT ${DEVICE_COLUMNS.map((c) => `d.${c}`).join(', ')} FROM device_identifiers i JOIN devices d ON d.id = i.device_id WHERE i.site = ? AND i.kind = ? AND i.value = ?`,
+          [site, p.kind, p.value],
+          DEVICE_ROW,
+        );
+        for (const r of rows) {
+          if (seen.has(r.id)) continue;
+          seen.add(r.id);
+          out.push(toStateRow(r));
+        }
+      }
+      return out;
+    },
+    async upsertDevices(t, rows) {
+      for (const r of rows) await t.run(upsertDevice, stateParams(r));
+    },
+    async upsertIdentifiers(t, rows) {
+      for (const r of rows) {
+        await t.run('INSERT INTO device_identifiers (site, kind, value, device_id) VALUES (?, ?, ?, ?) ON CONFLICT (site, kind, value) DO UPDATE SET device_id = excluded.device_id', [
+          r.site,
+          r.kind,
+          r.value,
+          r.deviceId,
+        ]);
+      }
+    },
+    async upsertDeviceAgents(t, rows) {
+      for (const r of rows) {
+        await t.run(
+          `INSERT INTO device_agents (device_id, agent_id, first_seen, last_seen) VALUES (?, ?, ?, ?)
+           ON CONFLICT (device_id, agent_id) DO UPDATE SET
+             first_seen = CASE WHEN excluded.first_seen < device_agents.first_seen THEN excluded.first_seen ELSE device_agents.first_seen END,
+             last_seen = CASE WHEN excluded.last_seen > device_agents.last_seen THEN excluded.last_seen ELSE device_agents.last_seen END`,
+          [r.deviceId, r.agentId, r.seen, r.seen],
+        );
+      }
+    },
+    async insertHistory(t, rows) {
+      for (const r of rows) {
+        await t.run('INSERT INTO device_history (device_id, at, agent_id, sweep_id, change, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+          r.deviceId,
+          r.at,
+          r.agentId,
+          r.sweepId,
+          r.change,
+          r.before,
+          r.after,
+        ]);
+      }
+    },
+    async enqueueForward(t, rows) {
+      for (const r of rows) {
+        await t.run('INSERT INTO forward_queue (sink, key, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sink, key) DO NOTHING', [
+          r.sink,
+          r.key,
+          r.body,
+          r.createdAt,
+          r.createdAt,
+        ]);
+      }
+    },
+    async setReportDevices(t, rows) {
+      for (const r of rows) await t.run('UPDATE device_reports SET device_id = ? WHERE key = ?', [r.deviceId, r.key]);
+    },
+    claimForward(sinks, now, leaseMs, limit) {
+      return runTx(async (t): Promise<ForwardItem[]> => {
+        const rows = await t.all(
+          `SELECT id, sink, key, body, attempts, created_at FROM forward_queue
+           WHERE delivered_at IS NULL AND dead_at IS NULL AND next_attempt_at <= ? AND sink IN (${sinks.map(() => '?').join(', ')})
+           ORDER BY next_attempt_at, id LIMIT ?`,
+          [now, ...sinks, limit],
+          FORWARD_ROW,
+        );
+        for (const r of rows) await t.run('UPDATE forward_queue SET next_attempt_at = ? WHERE id = ?', [now + leaseMs, r.id]);
+        return rows.map((r) => ({ id: r.id, sink: r.sink, key: r.key, body: r.body, attempts: r.attempts, createdAt: r.created_at }));
+      });
+    },
+    close() {
+      if (db.isOpen) db.close();
+      return Promise.resolve();
+    },
+  };
+
+  const store = createSqlStore(dialect, options.forward ?? { sinks: [], consoleUrl: null });
+  const listReports = query(db, 'SELECT * FROM device_reports ORDER BY received_at DESC, agent_id, ip LIMIT ?', REPORT_ROW);
+  const listEvents = query(db, 'SELECT * FROM events ORDER BY received_at, rowid LIMIT ?', EVENT_ROW);
+  const one = (sql: string): number => query(db, sql, { n: 'int?' }).get()?.n ?? 0;
+  const toStored = (r: RowOf<typeof REPORT_ROW>): StoredDevice => ({
+    key: r.key,
+    receivedAt: r.received_at,
+    agentId: r.agent_id,
+    site: r.site,
+    sweepId: r.sweep_id,
+    sweepStartedAt: r.sweep_started_at,
+    identity: r.identity,
+    ip: r.ip,
+    mac: r.mac,
+    manufacturer: r.manufacturer,
+    brand: r.brand,
+    model: r.model,
+    kind: r.kind,
+    status: r.status,
+    pack: r.pack,
+    rule: r.rule,
+    reason: r.reason,
+    receipts: r.receipts,
+    deviceId: r.device_id,
+  });
+  return {
+    ...store,
+    file,
+    counts: () => ({
+      requests: one('SELECT COUNT(*) AS n FROM receipts'),
+      deviceReceipts: one('SELECT SUM(devices) AS n FROM receipts'),
+      devices: one('SELECT COUNT(*) AS n FROM device_reports'),
+      sweeps: one('SELECT COUNT(*) AS n FROM sweeps'),
+    }),
+    listDevices: (o = {}) => listReports.all(o.limit ?? 1_000_000).map(toStored),
+    listEvents: (o = {}) =>
+      listEvents.all(o.limit ?? 1_000_000).map((r) => ({
+        key: r.key,
+        receivedAt: r.received_at,
+        agentId: r.agent_id,
+        site: r.site,
+        sweepId: r.sweep_id,
+        type: r.type,
+        deviceId: r.device_id,
+        at: r.at,
+        ip: r.ip,
+        mac: r.mac,
+        manufacturer: r.manufacturer,
+        model: r.model,
+        status: r.status,
+        before: r.before,
+        after: r.after,
+        receipts: r.receipts,
+      })),
+    integrityCheck: () => integrityCheck(db),
+  };
+}

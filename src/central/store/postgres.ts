@@ -1,0 +1,305 @@
+import pg from 'pg';
+import { CamsweepError, errorMessage } from '../../domain/errors.ts';
+import { latestVersion, type Migration } from '../../storage/migrations.ts';
+import { rowsOf } from '../../storage/rows.ts';
+import type { Logger } from '../../util/log.ts';
+import type { ForwardItem } from '../types.ts';
+import { POSTGRES_MIGRATIONS } from './schema-postgres.ts';
+import { createSqlStore, DEVICE_COLUMNS, DEVICE_ROW, toStateRow, UPSERT_DEVICE_SET, type Dialect, type Param, type Tx } from './sql-store.ts';
+import type { CentralStore, ForwardSettings } from './store.ts';
+
+/**
+ * The PostgreSQL store (15+), through node-postgres (`pg`: docs/decisions/postgresql.md).
+ * Several `central serve` processes may share one database: what must hold across them is a
+ * constraint (one row per device report key, signature, identifier, sink and event key) or a
+ * transaction (one report, one review), and two transactions touching the same device
+ * serialise on advisory locks over its identifiers. Migrations are numbered and applied once,
+ * under an advisory lock, by whichever process starts first.
+ *
+ * Batches go in one statement each (jsonb_populate_recordset), so a report costs about fifteen
+ * round trips whatever its size.
+ */
+
+const MIGRATION_LOCK = 0x63616d73; // 'cams'
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_TX_ATTEMPTS = 6;
+
+/** `?` placeholders to `$1..$n` (our SQL has no `?` inside literals). */
+const converted = new Map<string, string>();
+export function toDollar(sql: string): string {
+  let out = converted.get(sql);
+  if (out === undefined) {
+    let n = 0;
+    out = sql.replace(/\?/gu, () => `$${(n += 1)}`);
+    converted.set(sql, out);
+  }
+  return out;
+}
+
+/** The URL without its password, for logs and `location`. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = 'redacted';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+function txOn(client: Queryable): Tx {
+  return {
+    async all(sql, params, shape) {
+      const r = await client.query(toDollar(sql), params as Param[]);
+      return rowsOf(shape, r.rows);
+    },
+    async run(sql, params) {
+      const r = await client.query(toDollar(sql), params as Param[]);
+      return r.rowCount ?? 0;
+    },
+  };
+}
+
+async function migrate(pool: pg.Pool, migrations: readonly Migration[], now: () => Date): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+      const latest = latestVersion(migrations);
+      const current = rowsOf({ v: 'int?' }, (await client.query('SELECT MAX(version) AS v FROM schema_migrations')).rows)[0]?.v ?? 0;
+      if (current > latest) {
+        throw new CamsweepError('CENTRAL_SCHEMA_NEWER', `the database has schema version ${current}, newer than this camsweep knows (${latest}): upgrade camsweep`);
+      }
+      for (const m of migrations) {
+        if (m.version <= current) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(m.sql);
+          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, now().toISOString()]);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK');
+          throw err;
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+const FORWARD_ROW = { id: 'int', sink: 'text', key: 'text', body: 'text', attempts: 'int', created_at: 'int' } as const;
+
+export interface PostgresOptions {
+  forward?: ForwardSettings;
+  /** Connections in this process's pool (default 16). */
+  poolSize?: number;
+  log?: Logger;
+  now?: () => Date;
+}
+
+export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<CentralStore> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 16,
+    application_name: 'camsweep-central',
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle connection that breaks (server restart) must not crash the process: the pool drops it.
+  pool.on('error', (err) => options.log?.warn({ database: { error: errorMessage(err) } }, 'a PostgreSQL connection failed; the pool replaces it'));
+  try {
+    await migrate(pool, POSTGRES_MIGRATIONS, options.now ?? (() => new Date()));
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    if (err instanceof CamsweepError) throw err;
+    throw new CamsweepError('CENTRAL_DB_OPEN', `cannot open ${redactUrl(url)}: ${errorMessage(err)}`, { cause: err });
+  }
+
+  const transaction = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt += 1) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const out = await fn(txOn(client));
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        const code = (err as { code?: unknown }).code;
+        if (typeof code === 'string' && RETRYABLE.has(code) && attempt < MAX_TX_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+          continue;
+        }
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    }
+  };
+
+  const json = (rows: readonly object[]): string => JSON.stringify(rows);
+  const deviceCols = DEVICE_COLUMNS.join(', ');
+
+  const dialect: Dialect = {
+    kind: 'postgres',
+    location: redactUrl(url),
+    read: txOn(pool),
+    transaction,
+    async lockKeys(tx, keys) {
+      if (keys.length === 0) return;
+      // In the order given (sorted by the caller): two transactions never wait on each other in a cycle over these.
+      await tx.all('SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) AS n FROM unnest(?::text[]) AS u(k)', [keys], { n: 'int' });
+    },
+    async insertDeviceReports(tx, rows) {
+      const fresh = await tx.all(
+        `INSERT INTO device_reports (key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, json)
+         SELECT key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, ''
+         FROM jsonb_populate_recordset(NULL::device_reports, ?::jsonb)
+         ON CONFLICT (key) DO NOTHING RETURNING key`,
+        [
+          json(
+            rows.map((r) => ({
+              key: r.key,
+              received_at: r.receivedAt,
+              agent_id: r.agentId,
+              site: r.site,
+              sweep_id: r.sweepId,
+              sweep_started_at: r.sweepStartedAt,
+              identity: r.identity,
+              ip: r.ip,
+              mac: r.mac,
+              manufacturer: r.manufacturer,
+              brand: r.brand,
+              model: r.model,
+              kind: r.kind,
+              status: r.status,
+              pack: r.pack,
+              rule: r.rule,
+              reason: r.reason,
+            })),
+          ),
+        ],
+        { key: 'text' },
+      );
+      const keys = new Set(fresh.map((r) => r.key));
+      const repeats = rows.filter((r) => !keys.has(r.key)).map((r) => r.key);
+      if (repeats.length > 0) await tx.run('UPDATE device_reports SET receipts = receipts + 1 WHERE key = ANY(?::text[])', [repeats]);
+      return keys;
+    },
+    async findByIdentifiers(tx, site, pairs) {
+      const rows = await tx.all(
+        `SELECT ${deviceCols} FROM devices WHERE id IN (
+           SELECT i.device_id FROM device_identifiers i JOIN unnest(?::text[], ?::text[]) AS p(kind, value) ON i.kind = p.kind AND i.value = p.value
+           WHERE i.site = ?)`,
+        [pairs.map((p) => p.kind), pairs.map((p) => p.value), site],
+        DEVICE_ROW,
+      );
+      return rows.map(toStateRow);
+    },
+    async upsertDevices(tx, rows) {
+      if (rows.length === 0) return;
+      await tx.run(
+        `INSERT INTO devices (${deviceCols}) SELECT ${deviceCols} FROM jsonb_populate_recordset(NULL::devices, ?::jsonb)
+         ON CONFLICT (id) DO UPDATE SET ${UPSERT_DEVICE_SET}`,
+        [
+          json(
+            rows.map((r) => ({
+              id: r.id,
+              site: r.site,
+              mac: r.mac,
+              epr: r.epr,
+              udn: r.udn,
+              serial: r.serial,
+              ip: r.ip,
+              manufacturer: r.manufacturer,
+              brand: r.brand,
+              model: r.model,
+              firmware: r.firmware,
+              kind: r.kind,
+              verdict_status: r.verdictStatus,
+              status: r.status,
+              pack: r.pack,
+              rule: r.rule,
+              reason: r.reason,
+              first_seen: r.firstSeen,
+              last_seen: r.lastSeen,
+              last_observed: r.lastObserved,
+              last_agent: r.lastAgent,
+              review_state: r.reviewState,
+              review_until: r.reviewUntil,
+              review_by: r.reviewBy,
+              review_at: r.reviewAt,
+              document: r.document,
+            })),
+          ),
+        ],
+      );
+    },
+    async upsertIdentifiers(tx, rows) {
+      if (rows.length === 0) return;
+      await tx.run(
+        `INSERT INTO device_identifiers (site, kind, value, device_id) SELECT site, kind, value, device_id FROM jsonb_populate_recordset(NULL::device_identifiers, ?::jsonb)
+         ON CONFLICT (site, kind, value) DO UPDATE SET device_id = excluded.device_id`,
+        [json(rows.map((r) => ({ site: r.site, kind: r.kind, value: r.value, device_id: r.deviceId })))],
+      );
+    },
+    async upsertDeviceAgents(tx, rows) {
+      if (rows.length === 0) return;
+      await tx.run(
+        `INSERT INTO device_agents (device_id, agent_id, first_seen, last_seen) SELECT device_id, agent_id, first_seen, last_seen FROM jsonb_populate_recordset(NULL::device_agents, ?::jsonb)
+         ON CONFLICT (device_id, agent_id) DO UPDATE SET
+           first_seen = LEAST(device_agents.first_seen, excluded.first_seen),
+           last_seen = GREATEST(device_agents.last_seen, excluded.last_seen)`,
+        [json(rows.map((r) => ({ device_id: r.deviceId, agent_id: r.agentId, first_seen: r.seen, last_seen: r.seen })))],
+      );
+    },
+    async insertHistory(tx, rows) {
+      if (rows.length === 0) return;
+      await tx.run(
+        `INSERT INTO device_history (device_id, at, agent_id, sweep_id, change, before, after)
+         SELECT device_id, at, agent_id, sweep_id, change, before, after FROM jsonb_populate_recordset(NULL::device_history, ?::jsonb)`,
+        [json(rows.map((r) => ({ device_id: r.deviceId, at: r.at, agent_id: r.agentId, sweep_id: r.sweepId, change: r.change, before: r.before, after: r.after })))],
+      );
+    },
+    async enqueueForward(tx, rows) {
+      if (rows.length === 0) return;
+      await tx.run(
+        `INSERT INTO forward_queue (sink, key, body, created_at, next_attempt_at)
+         SELECT sink, key, body, created_at, created_at FROM jsonb_populate_recordset(NULL::forward_queue, ?::jsonb)
+         ON CONFLICT (sink, key) DO NOTHING`,
+        [json(rows.map((r) => ({ sink: r.sink, key: r.key, body: r.body, created_at: r.createdAt })))],
+      );
+    },
+    async setReportDevices(tx, rows) {
+      if (rows.length === 0) return;
+      await tx.run('UPDATE device_reports r SET device_id = u.id FROM unnest(?::text[], ?::text[]) AS u(key, id) WHERE r.key = u.key', [
+        rows.map((r) => r.key),
+        rows.map((r) => r.deviceId),
+      ]);
+    },
+    claimForward(sinks, now, leaseMs, limit) {
+      return transaction(async (tx): Promise<ForwardItem[]> => {
+        const rows = await tx.all(
+          `UPDATE forward_queue SET next_attempt_at = ? WHERE id IN (
+             SELECT id FROM forward_queue WHERE delivered_at IS NULL AND dead_at IS NULL AND next_attempt_at <= ? AND sink = ANY(?::text[])
+             ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+           RETURNING id, sink, key, body, attempts, created_at`,
+          [now + leaseMs, now, sinks, limit],
+          FORWARD_ROW,
+        );
+        return rows.map((r) => ({ id: r.id, sink: r.sink, key: r.key, body: r.body, attempts: r.attempts, createdAt: r.created_at }));
+      });
+    },
+    close: () => pool.end(),
+  };
+  return createSqlStore(dialect, options.forward ?? { sinks: [], consoleUrl: null });
+}

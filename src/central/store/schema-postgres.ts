@@ -1,0 +1,194 @@
+import type { Migration } from '../../storage/migrations.ts';
+
+/**
+ * The PostgreSQL store's schema (15+), as numbered migrations applied under an advisory lock
+ * (several `central serve` processes starting at once migrate once). The same tables as the
+ * embedded store; what must hold across processes is a constraint: one row per device report
+ * key, per signature, per (site, identifier), per (sink, event key). Never edit a released
+ * migration: add the next one.
+ */
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'central service: receipts, sweeps, device reports, signatures, events, agents, users, device state, reviews, forwarding',
+    sql: `
+CREATE TABLE receipts (
+  id BIGSERIAL PRIMARY KEY,
+  received_at BIGINT NOT NULL,
+  request_key TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  sweep_id TEXT NOT NULL,
+  devices INTEGER NOT NULL,
+  new_devices INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  remote TEXT
+);
+CREATE TABLE sweeps (
+  agent_id TEXT NOT NULL,
+  sweep_id TEXT NOT NULL,
+  site TEXT,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  devices_found INTEGER NOT NULL,
+  devices_reported INTEGER NOT NULL,
+  first_received_at BIGINT NOT NULL,
+  PRIMARY KEY (agent_id, sweep_id)
+);
+CREATE TABLE device_reports (
+  key TEXT PRIMARY KEY,
+  received_at BIGINT NOT NULL,
+  agent_id TEXT NOT NULL,
+  site TEXT,
+  sweep_id TEXT NOT NULL,
+  sweep_started_at TEXT NOT NULL,
+  identity TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  mac TEXT,
+  manufacturer TEXT,
+  brand TEXT,
+  model TEXT,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  pack TEXT,
+  rule TEXT,
+  reason TEXT NOT NULL,
+  receipts INTEGER NOT NULL DEFAULT 1,
+  json TEXT NOT NULL,
+  device_id TEXT
+);
+CREATE INDEX device_reports_sweep ON device_reports (agent_id, sweep_id);
+CREATE TABLE signatures (sig TEXT PRIMARY KEY, t BIGINT NOT NULL);
+CREATE INDEX signatures_t ON signatures (t);
+CREATE TABLE events (
+  key TEXT PRIMARY KEY,
+  received_at BIGINT NOT NULL,
+  agent_id TEXT NOT NULL,
+  site TEXT,
+  sweep_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  mac TEXT,
+  manufacturer TEXT,
+  model TEXT,
+  status TEXT NOT NULL,
+  before TEXT,
+  after TEXT,
+  receipts INTEGER NOT NULL DEFAULT 1,
+  json TEXT NOT NULL
+);
+CREATE INDEX events_sweep ON events (agent_id, sweep_id);
+CREATE TABLE agents (
+  id TEXT PRIMARY KEY,
+  site TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  cert_fingerprint TEXT,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT,
+  last_report_at TEXT
+);
+CREATE TABLE users (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'reviewer', 'admin')),
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE api_tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL REFERENCES users (name),
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE TABLE devices (
+  id TEXT PRIMARY KEY,
+  site TEXT NOT NULL,
+  mac TEXT,
+  epr TEXT,
+  udn TEXT,
+  serial TEXT,
+  ip TEXT NOT NULL,
+  manufacturer TEXT,
+  brand TEXT,
+  model TEXT,
+  firmware TEXT,
+  kind TEXT NOT NULL,
+  verdict_status TEXT NOT NULL,
+  status TEXT NOT NULL,
+  pack TEXT,
+  rule TEXT,
+  reason TEXT NOT NULL,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  last_observed TEXT NOT NULL,
+  last_agent TEXT NOT NULL,
+  review_state TEXT,
+  review_until TEXT,
+  review_by TEXT,
+  review_at TEXT,
+  document TEXT NOT NULL
+);
+CREATE INDEX devices_seen ON devices (last_seen DESC, id);
+CREATE INDEX devices_status_seen ON devices (status, last_seen DESC, id);
+CREATE INDEX devices_site_seen ON devices (site, last_seen DESC, id);
+CREATE INDEX devices_exceptions ON devices (review_until) WHERE review_state = 'exception';
+CREATE TABLE device_identifiers (
+  site TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  PRIMARY KEY (site, kind, value)
+);
+CREATE INDEX device_identifiers_device ON device_identifiers (device_id);
+CREATE TABLE device_agents (
+  device_id TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  PRIMARY KEY (device_id, agent_id)
+);
+CREATE INDEX device_agents_agent ON device_agents (agent_id, device_id);
+CREATE TABLE device_history (
+  id BIGSERIAL PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  sweep_id TEXT NOT NULL,
+  change TEXT NOT NULL,
+  before TEXT,
+  after TEXT
+);
+CREATE INDEX device_history_device ON device_history (device_id, id);
+CREATE TABLE reviews (
+  id BIGSERIAL PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('confirmed', 'exception', 'replaced', 'false-positive')),
+  note TEXT NOT NULL,
+  until TEXT,
+  user_name TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX reviews_device ON reviews (device_id, id);
+CREATE FUNCTION camsweep_reviews_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'reviews are append-only';
+END;
+$$;
+CREATE TRIGGER reviews_append_only BEFORE UPDATE OR DELETE ON reviews FOR EACH ROW EXECUTE FUNCTION camsweep_reviews_append_only();
+CREATE TABLE forward_queue (
+  id BIGSERIAL PRIMARY KEY,
+  sink TEXT NOT NULL,
+  key TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT,
+  delivered_at BIGINT,
+  dead_at BIGINT,
+  UNIQUE (sink, key)
+);
+CREATE INDEX forward_queue_due ON forward_queue (next_attempt_at) WHERE delivered_at IS NULL AND dead_at IS NULL;
+`,
+  },
+];

@@ -1,0 +1,197 @@
+import type { Migration } from '../../storage/migrations.ts';
+
+/**
+ * The embedded store's schema (node:sqlite), as numbered migrations. Version 1 is the reference
+ * receiver's schema as it shipped (receiver.db files written before the central service open
+ * and upgrade in place); version 2 adds the central service: agents, users and API tokens,
+ * the latest state of each device, its identifiers, agents, history and reviews, and the
+ * forwarding queue. Never edit a released migration: add the next one.
+ */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'reference receiver: receipts, sweeps, device keys, signatures, events',
+    sql: `
+CREATE TABLE IF NOT EXISTS receipts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  received_at INTEGER NOT NULL,
+  request_key TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  sweep_id TEXT NOT NULL,
+  devices INTEGER NOT NULL,
+  new_devices INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  remote TEXT
+);
+CREATE TABLE IF NOT EXISTS sweeps (
+  agent_id TEXT NOT NULL,
+  sweep_id TEXT NOT NULL,
+  site TEXT,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  devices_found INTEGER NOT NULL,
+  devices_reported INTEGER NOT NULL,
+  first_received_at INTEGER NOT NULL,
+  PRIMARY KEY (agent_id, sweep_id)
+);
+CREATE TABLE IF NOT EXISTS devices (
+  key TEXT PRIMARY KEY,
+  received_at INTEGER NOT NULL,
+  agent_id TEXT NOT NULL,
+  site TEXT,
+  sweep_id TEXT NOT NULL,
+  sweep_started_at TEXT NOT NULL,
+  identity TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  mac TEXT,
+  manufacturer TEXT,
+  brand TEXT,
+  model TEXT,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  pack TEXT,
+  rule TEXT,
+  reason TEXT NOT NULL,
+  receipts INTEGER NOT NULL DEFAULT 1,
+  json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS devices_sweep ON devices (agent_id, sweep_id);
+CREATE TABLE IF NOT EXISTS signatures (sig TEXT PRIMARY KEY, t INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+  key TEXT PRIMARY KEY,
+  received_at INTEGER NOT NULL,
+  agent_id TEXT NOT NULL,
+  site TEXT,
+  sweep_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  mac TEXT,
+  manufacturer TEXT,
+  model TEXT,
+  status TEXT NOT NULL,
+  before TEXT,
+  after TEXT,
+  receipts INTEGER NOT NULL DEFAULT 1,
+  json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_sweep ON events (agent_id, sweep_id);
+`,
+  },
+  {
+    version: 2,
+    name: 'central service: agents, users, device state, identifiers, history, reviews, forwarding',
+    sql: `
+ALTER TABLE devices RENAME TO device_reports;
+ALTER TABLE device_reports ADD COLUMN device_id TEXT;
+CREATE INDEX signatures_t ON signatures (t);
+CREATE TABLE agents (
+  id TEXT PRIMARY KEY,
+  site TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  cert_fingerprint TEXT,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT,
+  last_report_at TEXT
+);
+CREATE TABLE users (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'reviewer', 'admin')),
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE api_tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL REFERENCES users (name),
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE TABLE devices (
+  id TEXT PRIMARY KEY,
+  site TEXT NOT NULL,
+  mac TEXT,
+  epr TEXT,
+  udn TEXT,
+  serial TEXT,
+  ip TEXT NOT NULL,
+  manufacturer TEXT,
+  brand TEXT,
+  model TEXT,
+  firmware TEXT,
+  kind TEXT NOT NULL,
+  verdict_status TEXT NOT NULL,
+  status TEXT NOT NULL,
+  pack TEXT,
+  rule TEXT,
+  reason TEXT NOT NULL,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  last_observed TEXT NOT NULL,
+  last_agent TEXT NOT NULL,
+  review_state TEXT,
+  review_until TEXT,
+  review_by TEXT,
+  review_at TEXT,
+  document TEXT NOT NULL
+);
+CREATE INDEX devices_seen ON devices (last_seen DESC, id);
+CREATE INDEX devices_status_seen ON devices (status, last_seen DESC, id);
+CREATE INDEX devices_site_seen ON devices (site, last_seen DESC, id);
+CREATE INDEX devices_exceptions ON devices (review_until) WHERE review_state = 'exception';
+CREATE TABLE device_identifiers (
+  site TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  PRIMARY KEY (site, kind, value)
+);
+CREATE INDEX device_identifiers_device ON device_identifiers (device_id);
+CREATE TABLE device_agents (
+  device_id TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  PRIMARY KEY (device_id, agent_id)
+);
+CREATE INDEX device_agents_agent ON device_agents (agent_id, device_id);
+CREATE TABLE device_history (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  device_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  sweep_id TEXT NOT NULL,
+  change TEXT NOT NULL,
+  before TEXT,
+  after TEXT
+);
+CREATE INDEX device_history_device ON device_history (device_id, id);
+CREATE TABLE reviews (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  device_id TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('confirmed', 'exception', 'replaced', 'false-positive')),
+  note TEXT NOT NULL,
+  until TEXT,
+  user_name TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX reviews_device ON reviews (device_id, id);
+CREATE TRIGGER reviews_append_only_update BEFORE UPDATE ON reviews BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+CREATE TRIGGER reviews_append_only_delete BEFORE DELETE ON reviews BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+CREATE TABLE forward_queue (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  sink TEXT NOT NULL,
+  key TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT,
+  delivered_at INTEGER,
+  dead_at INTEGER,
+  UNIQUE (sink, key)
+);
+CREATE INDEX forward_queue_due ON forward_queue (next_attempt_at) WHERE delivered_at IS NULL AND dead_at IS NULL;
+`,
+  },
+];

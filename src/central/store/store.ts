@@ -1,0 +1,78 @@
+import type { ReceivedReport } from '../../report/receiver/validate.ts';
+import type {
+  AgentRecord,
+  CentralCounts,
+  DeviceDetail,
+  DevicePage,
+  DeviceQuery,
+  ForwardItem,
+  ReviewInput,
+  ReviewRecord,
+  Role,
+  UserRecord,
+} from '../types.ts';
+
+/**
+ * The one store interface of the central service. Two implementations share its logic
+ * (sql-store.ts) and differ in their dialect: the embedded store (node:sqlite in the data
+ * directory, the default) and PostgreSQL 15+ (several `central serve` processes on one
+ * database; what must hold across them is a constraint or a transaction, never an
+ * in-process map).
+ */
+
+export interface IngestMeta {
+  receivedAt: number;
+  bytes: number;
+  remote: string | null;
+  /** The request's signature, refused if seen within the replay window. */
+  signature?: { value: string; t: number; windowMs: number };
+  /** The agent whose credential sent it (per-agent tokens); absent for the shared token. */
+  agentId?: string;
+}
+
+export type IngestResult =
+  | { kind: 'stored'; accepted: number; duplicates: number; events?: { accepted: number; duplicates: number } }
+  | { kind: 'replay' };
+
+export interface CentralStore {
+  readonly kind: 'embedded' | 'postgres';
+  /** The file, or the database URL without its password. */
+  readonly location: string;
+
+  ingest(report: ReceivedReport, meta: IngestMeta): Promise<IngestResult>;
+
+  addAgent(agent: { id: string; site: string; tokenHash: string; certFingerprint: string | null; at: string }): Promise<void>;
+  listAgents(): Promise<AgentRecord[]>;
+  getAgent(id: string): Promise<AgentRecord | undefined>;
+  agentByTokenHash(hash: string): Promise<AgentRecord | undefined>;
+  revokeAgent(id: string, at: string): Promise<boolean>;
+
+  addUser(user: { name: string; role: Role; passwordHash: string; at: string }): Promise<void>;
+  getUser(name: string): Promise<UserRecord | undefined>;
+  listUsers(): Promise<UserRecord[]>;
+  addApiToken(token: { user: string; tokenHash: string; at: string }): Promise<void>;
+  userByTokenHash(hash: string): Promise<UserRecord | undefined>;
+
+  listDevicePage(query: DeviceQuery): Promise<DevicePage>;
+  getDevice(id: string): Promise<DeviceDetail | undefined>;
+  /** Records a review (append-only) and applies it to the device; undefined when there is no such device. */
+  review(deviceId: string, input: ReviewInput): Promise<ReviewRecord | undefined>;
+  /** Exceptions whose date has come: the device goes back to its verdict. Returns how many. */
+  expireExceptions(today: string, at: string): Promise<number>;
+
+  /** Claims up to `limit` due events for these sinks (leased for `leaseMs`, so another process skips them). */
+  claimForward(sinks: readonly string[], now: number, leaseMs: number, limit: number): Promise<ForwardItem[]>;
+  forwardDelivered(id: number, now: number): Promise<void>;
+  forwardRetry(id: number, nextAttemptAt: number, error: string): Promise<void>;
+  forwardDead(id: number, now: number, reason: string): Promise<void>;
+
+  stats(): Promise<CentralCounts>;
+  close(): Promise<void>;
+}
+
+/** Where events go: the sink ids are recorded with each queued event; the link names the console. */
+export interface ForwardSettings {
+  sinks: readonly string[];
+  /** Base URL of the console (links in events): e.g. https://central.example.org */
+  consoleUrl: string | null;
+}
