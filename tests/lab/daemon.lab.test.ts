@@ -240,7 +240,7 @@ describe('camsweep daemon on a changing lab', () => {
   });
 
   it('reported every sweep and its events to the receiver', async () => {
-    const received = JSON.parse(await cli('receive', '--list', '--data-dir', rxDir, '--format', 'json')) as { counts: { sweeps: number }; devices: Array<{ ip: string; status: string; sweepId: string }> };
+    const received = JSON.parse(await cli('receive', '--list', '--reports', '--data-dir', rxDir, '--format', 'json')) as { counts: { sweeps: number }; devices: Array<{ ip: string; status: string; sweepId: string }> };
     // Every sweep, the one finished during the stop included.
     expect(received.counts.sweeps).toBe(5);
     const sweepIds = new Set(sweepsDone().map((l) => l.sweep!.id));

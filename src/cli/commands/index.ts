@@ -6,6 +6,7 @@ import { outboxCommand, receiveCommand } from './report.ts';
 import { devicesCommand, diffCommand, showCommand, sweepsCommand } from './inventory.ts';
 import { daemonCommand } from './daemon.ts';
 import { identifyCommand } from './identify.ts';
+import { centralCommand } from './central.ts';
 
 /** Every CLI command, in the order `camsweep --help` lists them. */
-export const COMMANDS: readonly CommandModule[] = [sweepCommand, identifyCommand, fingerprintsCommand, policyCommand, outboxCommand, receiveCommand, devicesCommand, showCommand, sweepsCommand, diffCommand, daemonCommand];
+export const COMMANDS: readonly CommandModule[] = [sweepCommand, identifyCommand, fingerprintsCommand, policyCommand, outboxCommand, receiveCommand, centralCommand, devicesCommand, showCommand, sweepsCommand, diffCommand, daemonCommand];

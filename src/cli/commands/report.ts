@@ -65,11 +65,13 @@ export const receiveCommand: CommandModule = {
   register(program, ctx) {
     program
       .command('receive')
-      .description('a small reference endpoint: receive camsweep reports, de-duplicate them by key and store them (or --list them)')
+      .description('the central service with the reference receiver\'s options: receive camsweep reports, de-duplicate them by key, keep each device\'s latest state (or --list them)')
       .option('--listen <host:port>', 'address to listen on, e.g. 127.0.0.1:8443 or [::]:8443 (port 0: any free port)')
-      .option('--list', 'print the devices received so far and exit')
+      .option('--list', 'print every device received so far, its latest state, and exit')
       .option('--events', 'with --list: print the change events received from daemons instead of the devices')
+      .option('--reports', 'with --list: one row per device report key received (every sweep), instead of the latest state per device')
       .option('--data-dir <dir>', 'directory of receiver.db (default: $CAMSWEEP_DATA_DIR, /var/lib/camsweep or ~/.local/state/camsweep)')
+      .option('--database <url>', 'store in PostgreSQL: postgres://USER:PASS@HOST:PORT/DB (or $CAMSWEEP_CENTRAL_DATABASE)')
       .option('--token-file <file>', 'file holding the bearer token agents must send (or $CAMSWEEP_RECEIVER_TOKEN)')
       .option('--hmac-secret-file <file>', 'file holding the HMAC secret: signed requests only (or $CAMSWEEP_RECEIVER_HMAC_SECRET)')
       .option('--tls-cert <file>', 'PEM certificate (chain) to serve HTTPS')

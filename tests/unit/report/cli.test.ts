@@ -168,9 +168,15 @@ describe('camsweep receive', () => {
     expect(doc.devices.every((d) => d.status === 'restricted' && d.rule === 'hikvision')).toBe(true);
     const table = io();
     expect(await main(['receive', '--list', '--data-dir', rxDir, '--format', 'table'], table)).toBe(0);
-    expect(table.out).toMatch(/^RECEIVED\s+AGENT\s+SITE\s+IP/mu);
+    // The latest state of each device: the two sweeps saw the same devices.
+    expect(table.out).toMatch(/^LAST SEEN\s+SITE\s+IP\s+MAC\s+STATUS/mu);
     expect(table.out).toContain('us-ndaa-889/hikvision');
-    expect(table.out).toContain('4 device(s) from 2 sweep(s)');
+    expect(table.out).toMatch(/\n(\d+) device\(s\), latest state, from 2 sweep\(s\) in .*; 2 request\(s\) accepted, 4 device report\(s\)/u);
+    expect(doc.devices).toHaveLength(2);
+    const reports = io();
+    expect(await main(['receive', '--list', '--reports', '--data-dir', rxDir, '--format', 'table'], reports)).toBe(0);
+    expect(reports.out).toMatch(/^RECEIVED\s+AGENT\s+SITE\s+IP/mu);
+    expect(reports.out).toContain('4 device(s) from 2 sweep(s)');
   });
 
   it('refuses to listen without a token, or without --listen', async () => {

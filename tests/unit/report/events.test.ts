@@ -124,7 +124,7 @@ describe('events through the outbox and the receiver store', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('queueSweepReport carries the events; the receiver keeps one row per event key', () => {
+  it('queueSweepReport carries the events; the receiver keeps one row per event key', async () => {
     const cfg = config({ endpoint: 'https://central.example/v1/reports', include: 'all' }, path.join(dir, 'agent'));
     const box = openOutbox(cfg.dataDir);
     const store = openReceiverStore(path.join(dir, 'rx'));
@@ -136,8 +136,8 @@ describe('events through the outbox and the receiver store', () => {
       const v = validateReport(body);
       if (!v.ok) throw new Error(v.problems.join('; '));
       const meta = { receivedAt: 1, bytes: 1, remote: null };
-      expect(store.record(v.report, meta)).toEqual({ kind: 'stored', accepted: 2, duplicates: 0, events: { accepted: 2, duplicates: 0 } });
-      expect(store.record(v.report, meta)).toEqual({ kind: 'stored', accepted: 0, duplicates: 2, events: { accepted: 0, duplicates: 2 } });
+      expect(await store.ingest(v.report, meta)).toEqual({ kind: 'stored', accepted: 2, duplicates: 0, events: { accepted: 2, duplicates: 0 } });
+      expect(await store.ingest(v.report, meta)).toEqual({ kind: 'stored', accepted: 0, duplicates: 2, events: { accepted: 0, duplicates: 2 } });
       const stored = store.listEvents();
       expect(stored.map((e) => [e.type, e.deviceId, e.status, e.receipts])).toEqual([
         ['restricted-new', 'dev-1', 'restricted', 2],
@@ -146,7 +146,7 @@ describe('events through the outbox and the receiver store', () => {
       expect(stored[0]).toMatchObject({ agentId: 'agent-01.example', sweepId: result.id, ip: '10.66.0.11', manufacturer: 'Hikvision' });
     } finally {
       box.close();
-      store.close();
+      await store.close();
     }
   });
 

@@ -143,10 +143,10 @@ describe('receiver', () => {
     expect(store.counts().requests).toBe(0);
   });
 
-  it('cuts a sender that keeps streaming far beyond the cap', async () => {
-    const status = await new Promise<number | string>((resolve) => {
+  const stream = (headers: Record<string, string>): Promise<number | string> =>
+    new Promise<number | string>((resolve) => {
       const url = new URL(rx.url);
-      const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
+      const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...headers } });
       req.on('response', (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
@@ -166,7 +166,14 @@ describe('receiver', () => {
       };
       pump();
     });
-    expect([413, 'ECONNRESET', 'EPIPE']).toContain(status);
+
+  it('cuts a sender that keeps streaming far beyond the cap', async () => {
+    expect([413, 'ECONNRESET', 'EPIPE']).toContain(await stream({ authorization: `Bearer ${TOKEN}` }));
+  });
+
+  it('refuses a sender without the token before reading its body (401, connection closed)', async () => {
+    expect([401, 'ECONNRESET', 'EPIPE']).toContain(await stream({}));
+    expect(store.counts().requests).toBe(0);
   });
 
   it('refuses what is not a camsweep.report/v1 JSON body', async () => {

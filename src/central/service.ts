@@ -1,0 +1,122 @@
+import type { Secret } from '../report/secret.ts';
+import type { Logger } from '../util/log.ts';
+import { VERSION } from '../version.ts';
+import { utcDate } from './device-state.ts';
+import { createHecSink, createWebhookSink } from './forward/http-sinks.ts';
+import type { Sink } from './forward/sink.ts';
+import { createSyslogSink } from './forward/syslog.ts';
+import { startForwarder, type Forwarder } from './forward/worker.ts';
+import { CentralMetrics } from './metrics.ts';
+import { startCentral, type CentralTls, type Deadlines, type RunningCentral } from './server.ts';
+import { openCentralStore, type StoreLocation } from './store/open.ts';
+import type { CentralStore } from './store/store.ts';
+import { errorMessage } from '../domain/errors.ts';
+
+/**
+ * `camsweep central serve` (and `camsweep receive --listen`) put together: the store, the
+ * listener, the forwarder, and a timer that expires exceptions whose date has come. close()
+ * stops accepting, lets the forwarder finish its pass and closes the store.
+ */
+
+export type SinkSpec =
+  | { kind: 'syslog'; url: string }
+  | { kind: 'hec'; url: string; token: Secret }
+  | { kind: 'webhook'; url: string; secret: Secret | null };
+
+export interface ServiceOptions {
+  location: StoreLocation;
+  listen: { host: string; port: number; tls?: CentralTls };
+  sharedToken: Secret | null;
+  allowAnonymous?: boolean;
+  hmacSecret: Secret | null;
+  maxBodyBytes?: number;
+  maxConnections?: number;
+  deadlines?: Partial<Deadlines>;
+  sinks?: readonly SinkSpec[];
+  /** PEM CA bundle trusted by the TLS sinks (replaces the default roots). */
+  forwardCa?: string | null;
+  consoleUrl?: string | null;
+  log: Logger;
+  now?: () => number;
+  /** How often exceptions are checked for expiry (default 60 s). */
+  expiryEveryMs?: number;
+}
+
+export interface RunningService {
+  readonly url: string;
+  readonly port: number;
+  readonly store: CentralStore;
+  readonly server: RunningCentral;
+  readonly forwarder: Forwarder;
+  close(): Promise<void>;
+}
+
+export function buildSinks(specs: readonly SinkSpec[], ca: string | null, now?: () => number): Sink[] {
+  return specs.map((s) => {
+    switch (s.kind) {
+      case 'syslog':
+        return createSyslogSink({ url: s.url, ca, version: VERSION });
+      case 'hec':
+        return createHecSink({ url: s.url, token: s.token, ca, version: VERSION, ...(now === undefined ? {} : { now }) });
+      case 'webhook':
+        return createWebhookSink({ url: s.url, secret: s.secret, ca, version: VERSION, ...(now === undefined ? {} : { now }) });
+    }
+  });
+}
+
+export async function startService(o: ServiceOptions): Promise<RunningService> {
+  const now = o.now ?? Date.now;
+  const log = o.log;
+  const sinks = buildSinks(o.sinks ?? [], o.forwardCa ?? null, now);
+  const store = await openCentralStore(o.location, { forward: { sinks: sinks.map((s) => s.id), consoleUrl: o.consoleUrl ?? null }, log });
+  const metrics = new CentralMetrics();
+  const forwarder = startForwarder({ store, sinks, log, metrics, now });
+  const expire = async (): Promise<void> => {
+    try {
+      const n = await store.expireExceptions(utcDate(now()), new Date(now()).toISOString());
+      if (n > 0) {
+        log.info({ exceptions: { expired: n } }, 'exceptions expired: those devices are back to their verdict');
+        forwarder.wake();
+      }
+    } catch (err) {
+      log.error({ error: { message: errorMessage(err) } }, 'could not expire exceptions');
+    }
+  };
+  await expire();
+  const timer = setInterval(() => void expire(), o.expiryEveryMs ?? 60_000);
+  timer.unref();
+  let server: RunningCentral;
+  try {
+    server = await startCentral(o.listen, {
+      store,
+      sharedToken: o.sharedToken,
+      allowAnonymous: o.allowAnonymous === true,
+      hmacSecret: o.hmacSecret,
+      log,
+      metrics,
+      now,
+      onStored: () => forwarder.wake(),
+      ...(o.maxBodyBytes === undefined ? {} : { maxBodyBytes: o.maxBodyBytes }),
+      ...(o.maxConnections === undefined ? {} : { maxConnections: o.maxConnections }),
+      ...(o.deadlines === undefined ? {} : { deadlines: o.deadlines }),
+    });
+  } catch (err) {
+    clearInterval(timer);
+    await forwarder.close();
+    await store.close();
+    throw err;
+  }
+  return {
+    url: server.url,
+    port: server.port,
+    store,
+    server,
+    forwarder,
+    async close() {
+      clearInterval(timer);
+      await server.close();
+      await forwarder.close();
+      await store.close();
+    },
+  };
+}
