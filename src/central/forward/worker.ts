@@ -30,6 +30,8 @@ export interface ForwarderOptions {
   maxAttempts?: number;
   maxAgeMs?: number;
   batch?: number;
+  /** Start polling at once (default true); false: only runOnce() and wake() deliver (tests). */
+  start?: boolean;
 }
 
 export interface Forwarder {
@@ -109,11 +111,17 @@ export function startForwarder(o: ForwarderOptions): Forwarder {
       return handled;
     })();
   };
-  loop();
+  let started = o.start !== false;
+  if (started) loop();
 
   return {
     wake() {
       if (!running) return;
+      if (!started) {
+        started = true;
+        loop();
+        return;
+      }
       if (timer !== undefined) {
         clearTimeout(timer);
         loop();
