@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -10,6 +11,7 @@ import { checkReportBody } from '../../../src/central/validate.ts';
 import { openEmbeddedStore } from '../../../src/central/store/embedded.ts';
 import { openPostgresStore } from '../../../src/central/store/postgres.ts';
 import type { CentralStore, ForwardSettings } from '../../../src/central/store/store.ts';
+import type { TransportResponse } from '../../../src/report/transport.ts';
 import { devices, sweep } from '../report/sample.ts';
 
 export { device, devices, quiet } from '../report/sample.ts';
@@ -109,3 +111,18 @@ export const STORE_KINDS: StoreKind[] = [
     },
   },
 ];
+
+/** A plain HTTP request (any method) on loopback. */
+export function request(url: string, o: { method: string; headers: Record<string, string>; body?: string }): Promise<TransportResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: o.method, headers: o.headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body: text }));
+    });
+    req.on('error', reject);
+    req.end(o.body);
+  });
+}
+

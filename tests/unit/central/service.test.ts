@@ -1,6 +1,5 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
@@ -15,25 +14,11 @@ import { serializeReport, type ReportV1 } from '../../../src/report/payload.ts';
 import { Secret } from '../../../src/report/secret.ts';
 import { createReportTransport, type TransportResponse } from '../../../src/report/transport.ts';
 import { makeTlsMaterial, type TlsMaterial } from '../../lab/tls-certs.ts';
-import { agentReports, device, devices, freshPgDatabase, quiet } from './helpers.ts';
+import { agentReports, device, devices, freshPgDatabase, quiet, request } from './helpers.ts';
 
 const SHARED = 'shared-token-0001';
 const SECRET = 'central-hmac-secret-01';
 const transport = createReportTransport({ ca: null, cert: null, key: null });
-
-/** A plain HTTP request (any method) on loopback. */
-export function request(url: string, o: { method: string; headers: Record<string, string>; body?: string }): Promise<TransportResponse> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: o.method, headers: o.headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body: text }));
-    });
-    req.on('error', reject);
-    req.end(o.body);
-  });
-}
 
 interface Send {
   token?: string | null;
