@@ -39,13 +39,29 @@ export interface IntakeOptions {
   now: () => number;
   log: Logger;
   onStored?: (result: { accepted: number; duplicates: number; devices: number }) => void;
+  /** How long a found agent credential is reused without a lookup (revocation takes effect within it). */
+  credentialCacheMs: number;
+}
+
+/** Agents found by token hash, for `credentialCacheMs` (only found ones: a flood of wrong tokens cannot fill it). */
+export class CredentialCache {
+  readonly #entries = new Map<string, { agent: AgentRecord; at: number }>();
+  get(hash: string, now: number, ttlMs: number): AgentRecord | undefined {
+    const e = this.#entries.get(hash);
+    if (e === undefined || now - e.at >= ttlMs) return undefined;
+    return e.agent;
+  }
+  set(hash: string, agent: AgentRecord, now: number): void {
+    if (this.#entries.size >= 10_000) this.#entries.clear();
+    this.#entries.set(hash, { agent, at: now });
+  }
 }
 
 type Credential = { kind: 'agent'; agent: AgentRecord } | { kind: 'shared' } | { kind: 'anonymous' };
 
 const UNAUTHORIZED = { 'www-authenticate': 'Bearer realm="camsweep"' };
 
-async function credential(req: http.IncomingMessage, o: IntakeOptions): Promise<Credential | Reply> {
+async function credential(req: http.IncomingMessage, o: IntakeOptions, cache: CredentialCache): Promise<Credential | Reply> {
   const header = req.headers.authorization;
   const token = bearerToken(header);
   if (token === undefined) {
@@ -53,7 +69,13 @@ async function credential(req: http.IncomingMessage, o: IntakeOptions): Promise<
     return refuseUnread(401, 'missing or wrong bearer token', 'no-token', UNAUTHORIZED);
   }
   if (o.sharedToken !== null && secretsEqual(token, o.sharedToken.reveal())) return { kind: 'shared' };
-  const agent = await o.store.agentByTokenHash(hashToken(token));
+  const hash = hashToken(token);
+  const now = o.now();
+  let agent = o.credentialCacheMs > 0 ? cache.get(hash, now, o.credentialCacheMs) : undefined;
+  if (agent === undefined) {
+    agent = await o.store.agentByTokenHash(hash);
+    if (agent !== undefined && o.credentialCacheMs > 0) cache.set(hash, agent, now);
+  }
   if (agent === undefined) return refuseUnread(401, 'missing or wrong bearer token', 'bad-token', UNAUTHORIZED);
   if (agent.revokedAt !== null) return refuseUnread(401, `agent ${agent.id} was revoked`, 'revoked', UNAUTHORIZED);
   if (agent.certFingerprint !== null) {
@@ -65,8 +87,8 @@ async function credential(req: http.IncomingMessage, o: IntakeOptions): Promise<
   return { kind: 'agent', agent };
 }
 
-export async function handleReport(req: http.IncomingMessage, o: IntakeOptions): Promise<Reply> {
-  const cred = await credential(req, o);
+export async function handleReport(req: http.IncomingMessage, o: IntakeOptions, cache: CredentialCache): Promise<Reply> {
+  const cred = await credential(req, o, cache);
   if ('status' in cred) return cred;
 
   const max = o.maxBodyBytes;

@@ -7,7 +7,7 @@ import type { Secret } from '../report/secret.ts';
 import type { Logger } from '../util/log.ts';
 import { handleApi } from './api.ts';
 import { pathOf, refuseUnread, type Reply } from './http-util.ts';
-import { handleReport } from './intake.ts';
+import { CredentialCache, handleReport } from './intake.ts';
 import { CentralMetrics } from './metrics.ts';
 import { RefusalLog } from './refusals.ts';
 import type { CentralStore } from './store/store.ts';
@@ -48,6 +48,8 @@ export interface CentralServerOptions {
   metrics?: CentralMetrics;
   /** Called after a report was stored (the forwarder wakes up). */
   onStored?: () => void;
+  /** How long an agent credential found once is trusted without a lookup (default 2 s; revocation takes effect within it). */
+  credentialCacheMs?: number;
 }
 
 export interface CentralTls {
@@ -76,6 +78,7 @@ export function createCentralHandler(options: CentralServerOptions): { handler: 
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? new CentralMetrics();
   const refusals = new RefusalLog(log, { now });
+  const credentials = new CredentialCache();
   const countRequest = metrics.counter('camsweep_central_requests_total', 'HTTP requests answered, by route and status');
   const countRefused = metrics.counter('camsweep_central_refused_total', 'Requests refused, by reason');
   const countDevices = metrics.counter('camsweep_central_device_entries_total', 'Device entries in accepted reports, by outcome (stored or duplicate)');
@@ -88,6 +91,7 @@ export function createCentralHandler(options: CentralServerOptions): { handler: 
     replayWindowMs: options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS,
     now,
     log,
+    credentialCacheMs: options.credentialCacheMs ?? 2000,
     onStored: (r: { accepted: number; duplicates: number }) => {
       countDevices({ outcome: 'stored' }, r.accepted);
       countDevices({ outcome: 'duplicate' }, r.duplicates);
@@ -118,7 +122,7 @@ export function createCentralHandler(options: CentralServerOptions): { handler: 
     if (path.startsWith('/api/')) return { route: 'api', reply: await handleApi(req, path, query, { store: options.store, now }) };
     if (path === '/' || path === '/v1/reports') {
       if (method !== 'POST') return { route: 'reports', reply: refuseUnread(405, 'method not allowed', 'method', { allow: 'POST' }) };
-      return { route: 'reports', reply: await handleReport(req, intake) };
+      return { route: 'reports', reply: await handleReport(req, intake, credentials) };
     }
     return { route: 'other', reply: refuseUnread(404, 'not found: POST reports to /v1/reports', 'not-found') };
   };

@@ -40,6 +40,8 @@ export interface ServiceOptions {
   now?: () => number;
   /** How often exceptions are checked for expiry (default 60 s). */
   expiryEveryMs?: number;
+  /** How long a found agent credential is trusted without a lookup (default 2 s). */
+  credentialCacheMs?: number;
 }
 
 export interface RunningService {
@@ -99,6 +101,7 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
       ...(o.maxBodyBytes === undefined ? {} : { maxBodyBytes: o.maxBodyBytes }),
       ...(o.maxConnections === undefined ? {} : { maxConnections: o.maxConnections }),
       ...(o.deadlines === undefined ? {} : { deadlines: o.deadlines }),
+      ...(o.credentialCacheMs === undefined ? {} : { credentialCacheMs: o.credentialCacheMs }),
     });
   } catch (err) {
     clearInterval(timer);

@@ -4,7 +4,7 @@ import { rowsOf, type RowOf } from '../../storage/rows.ts';
 import { integrityCheck, openSqlite, query } from '../../storage/sqlite.ts';
 import type { ForwardItem } from '../types.ts';
 import { SQLITE_MIGRATIONS } from './schema-sqlite.ts';
-import { createSqlStore, DEVICE_COLUMNS, DEVICE_ROW, stateParams, toStateRow, UPSERT_DEVICE_SET, type Dialect, type Param, type Tx } from './sql-store.ts';
+import { changedColumns, createSqlStore, DEVICE_COLUMNS, DEVICE_ROW, stateParams, toStateRow, UPSERT_DEVICE_SET, type Dialect, type Param, type Tx } from './sql-store.ts';
 import type { CentralStore, ForwardSettings } from './store.ts';
 
 /**
@@ -19,6 +19,9 @@ import type { CentralStore, ForwardSettings } from './store.ts';
  */
 
 export const EMBEDDED_FILE = 'receiver.db';
+
+/** At most this many transactions share one commit. */
+const MAX_GROUP = 64;
 
 export function embeddedPath(dataDir: string): string {
   return path.join(dataDir, EMBEDDED_FILE);
@@ -130,6 +133,11 @@ const FORWARD_ROW = { id: 'int', sink: 'text', key: 'text', body: 'text', attemp
 export function openEmbeddedStore(dataDir: string, options: { forward?: ForwardSettings; now?: () => Date } = {}): EmbeddedStore {
   const file = embeddedPath(dataDir);
   const db: DatabaseSync = openSqlite(file, { codePrefix: 'CENTRAL', migrations: SQLITE_MIGRATIONS, ...(options.now === undefined ? {} : { now: options.now }) });
+  // 32 MiB of page cache (the default is 2 MiB): the device indexes of a large estate stay in memory.
+  db.exec('PRAGMA cache_size = -32768');
+  // Checkpoint every ~40 MiB of WAL instead of 4 MiB: the device rows every report rewrites are
+  // copied into the database once per checkpoint, not once per 4 MiB (measured: fewer writes per report).
+  db.exec('PRAGMA wal_autocheckpoint = 10000');
   const cache = new Map<string, StatementSync>();
   const prepared = (sql: string): StatementSync => {
     let s = cache.get(sql);
@@ -168,50 +176,97 @@ export function openEmbeddedStore(dataDir: string, options: { forward?: ForwardS
       }
     });
 
+  // Group commit: the transactions that arrive while one is being committed (requests parsed in
+  // the same turn of the event loop) share the next commit, each inside its own savepoint, so a
+  // burst of reports costs one fsync instead of one each. Each caller still learns its own
+  // outcome only after the commit that holds it (stored before acknowledged).
+  type Pending = { fn: (t: Tx) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+  const queue: Pending[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    const batch = queue.splice(0, MAX_GROUP);
+    if (queue.length > 0) schedule();
+    void serial(async () => {
+      const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        for (const p of batch) {
+          db.exec('SAVEPOINT one');
+          try {
+            outcomes.push({ ok: true, value: await p.fn(tx) });
+            db.exec('RELEASE one');
+          } catch (error) {
+            db.exec('ROLLBACK TO one');
+            db.exec('RELEASE one');
+            outcomes.push({ ok: false, error });
+          }
+        }
+        db.exec('COMMIT');
+      } catch (error) {
+        if (db.isTransaction) db.exec('ROLLBACK');
+        for (const p of batch) p.reject(error);
+        return;
+      }
+      batch.forEach((p, i) => {
+        const o = outcomes[i]!;
+        if (o.ok) p.resolve(o.value);
+        else p.reject(o.error);
+      });
+    });
+  };
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+  const groupTx = <T>(fn: (t: Tx) => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      schedule();
+    });
+
   const upsertDevice = `INSERT INTO devices (${DEVICE_COLUMNS.join(', ')}) VALUES (${DEVICE_COLUMNS.map(() => '?').join(', ')})
     ON CONFLICT (id) DO UPDATE SET ${UPSERT_DEVICE_SET}`;
 
   const dialect: Dialect = {
     kind: 'embedded',
     location: file,
-    read: {
-      all: (sql, params, shape) => serial(() => tx.all(sql, params, shape)),
-      run: (sql, params) => serial(() => tx.run(sql, params)),
-    },
-    transaction: runTx,
+    // node:sqlite is synchronous and a transaction's steps only await settled promises, so no
+    // request handler runs in the middle of one: a single statement outside a transaction can
+    // run at once instead of queueing behind the transactions waiting for their group commit.
+    read: tx,
+    transaction: groupTx,
     lockKeys: () => Promise.resolve(),
     async insertDeviceReports(t, rows) {
-      const fresh = new Set<string>();
       for (const r of rows) {
-        const added = await t.run(
-          `INSERT INTO device_reports (key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, json)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '') ON CONFLICT (key) DO NOTHING`,
-          [r.key, r.receivedAt, r.agentId, r.site, r.sweepId, r.sweepStartedAt, r.identity, r.ip, r.mac, r.manufacturer, r.brand, r.model, r.kind, r.status, r.pack, r.rule, r.reason],
+        await t.run(
+          `INSERT INTO device_reports (key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, json, device_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?) ON CONFLICT (key) DO NOTHING`,
+          [r.key, r.receivedAt, r.agentId, r.site, r.sweepId, r.sweepStartedAt, r.identity, r.ip, r.mac, r.manufacturer, r.brand, r.model, r.kind, r.status, r.pack, r.rule, r.reason, r.deviceId],
         );
-        if (added === 1) fresh.add(r.key);
-        else await t.run('UPDATE device_reports SET receipts = receipts + 1 WHERE key = ?', [r.key]);
       }
-      return fresh;
     },
     async findByIdentifiers(t, site, pairs) {
-      const seen = new Set<string>();
-      const out = [];
-      for (const p of pairs) {
-        const rows = await t.all(
-          `SELECT ${DEVICE_COLUMNS.map((c) => `d.${c}`).join(', ')} FROM device_identifiers i JOIN devices d ON d.id = i.device_id WHERE i.site = ? AND i.kind = ? AND i.value = ?`,
-          [site, p.kind, p.value],
-          DEVICE_ROW,
-        );
-        for (const r of rows) {
-          if (seen.has(r.id)) continue;
-          seen.add(r.id);
-          out.push(toStateRow(r));
-        }
-      }
-      return out;
+      // One query: SQLite answers each (site, kind, value) from the primary key.
+      const rows = await t.all(
+        `SELECT ${DEVICE_COLUMNS.map((c) => `d.${c}`).join(', ')} FROM devices d WHERE d.id IN (
+           SELECT i.device_id FROM device_identifiers i WHERE ${pairs.map(() => '(i.site = ? AND i.kind = ? AND i.value = ?)').join(' OR ')})`,
+        pairs.flatMap((p) => [site, p.kind, p.value]),
+        DEVICE_ROW,
+      );
+      return rows.map(toStateRow);
     },
     async upsertDevices(t, rows) {
-      for (const r of rows) await t.run(upsertDevice, stateParams(r));
+      for (const { row, before } of rows) {
+        if (before === undefined) {
+          await t.run(upsertDevice, stateParams(row));
+          continue;
+        }
+        // Only the columns that changed: an index whose columns did not change is not touched.
+        const changed = changedColumns(before, row);
+        if (changed.length > 0) await t.run(`UPDATE devices SET ${changed.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [...changed.map(([, v]) => v), row.id]);
+      }
     },
     async upsertIdentifiers(t, rows) {
       for (const r of rows) {
@@ -257,9 +312,6 @@ export function openEmbeddedStore(dataDir: string, options: { forward?: ForwardS
           r.createdAt,
         ]);
       }
-    },
-    async setReportDevices(t, rows) {
-      for (const r of rows) await t.run('UPDATE device_reports SET device_id = ? WHERE key = ?', [r.deviceId, r.key]);
     },
     claimForward(sinks, now, leaseMs, limit) {
       return runTx(async (t): Promise<ForwardItem[]> => {

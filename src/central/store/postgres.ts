@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { CamsweepError, errorMessage } from '../../domain/errors.ts';
 import { latestVersion, type Migration } from '../../storage/migrations.ts';
@@ -49,14 +50,28 @@ export function redactUrl(url: string): string {
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+/**
+ * Statements run as named prepared statements (parsed and planned once per connection, not per
+ * call): the name is a hash of the text, so the same statement gets the same name everywhere.
+ */
+const names = new Map<string, string>();
+function named(sql: string): { name: string; text: string } {
+  let name = names.get(sql);
+  if (name === undefined) {
+    name = `cs_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    names.set(sql, name);
+  }
+  return { name, text: toDollar(sql) };
+}
+
 function txOn(client: Queryable): Tx {
   return {
     async all(sql, params, shape) {
-      const r = await client.query(toDollar(sql), params as Param[]);
+      const r = await client.query({ ...named(sql), values: params as Param[] });
       return rowsOf(shape, r.rows);
     },
     async run(sql, params) {
-      const r = await client.query(toDollar(sql), params as Param[]);
+      const r = await client.query({ ...named(sql), values: params as Param[] });
       return r.rowCount ?? 0;
     },
   };
@@ -160,11 +175,11 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
       await tx.all('SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) AS n FROM unnest(?::text[]) AS u(k)', [keys], { n: 'int' });
     },
     async insertDeviceReports(tx, rows) {
-      const fresh = await tx.all(
-        `INSERT INTO device_reports (key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, json)
-         SELECT key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, ''
+      await tx.run(
+        `INSERT INTO device_reports (key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, json, device_id)
+         SELECT key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, '', device_id
          FROM jsonb_populate_recordset(NULL::device_reports, ?::jsonb)
-         ON CONFLICT (key) DO NOTHING RETURNING key`,
+         ON CONFLICT (key) DO NOTHING`,
         [
           json(
             rows.map((r) => ({
@@ -185,15 +200,11 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
               pack: r.pack,
               rule: r.rule,
               reason: r.reason,
+              device_id: r.deviceId,
             })),
           ),
         ],
-        { key: 'text' },
       );
-      const keys = new Set(fresh.map((r) => r.key));
-      const repeats = rows.filter((r) => !keys.has(r.key)).map((r) => r.key);
-      if (repeats.length > 0) await tx.run('UPDATE device_reports SET receipts = receipts + 1 WHERE key = ANY(?::text[])', [repeats]);
-      return keys;
     },
     async findByIdentifiers(tx, site, pairs) {
       const rows = await tx.all(
@@ -207,12 +218,13 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     },
     async upsertDevices(tx, rows) {
       if (rows.length === 0) return;
+      // PostgreSQL keeps an update whose indexed columns keep their values on the same page (HOT).
       await tx.run(
         `INSERT INTO devices (${deviceCols}) SELECT ${deviceCols} FROM jsonb_populate_recordset(NULL::devices, ?::jsonb)
          ON CONFLICT (id) DO UPDATE SET ${UPSERT_DEVICE_SET}`,
         [
           json(
-            rows.map((r) => ({
+            rows.map(({ row: r }) => ({
               id: r.id,
               site: r.site,
               mac: r.mac,
@@ -278,13 +290,6 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
          ON CONFLICT (sink, key) DO NOTHING`,
         [json(rows.map((r) => ({ sink: r.sink, key: r.key, body: r.body, created_at: r.createdAt })))],
       );
-    },
-    async setReportDevices(tx, rows) {
-      if (rows.length === 0) return;
-      await tx.run('UPDATE device_reports r SET device_id = u.id FROM unnest(?::text[], ?::text[]) AS u(key, id) WHERE r.key = u.key', [
-        rows.map((r) => r.key),
-        rows.map((r) => r.deviceId),
-      ]);
     },
     claimForward(sinks, now, leaseMs, limit) {
       return transaction(async (tx): Promise<ForwardItem[]> => {

@@ -128,9 +128,8 @@ CREATE TABLE devices (
   review_at TEXT,
   document TEXT NOT NULL
 );
-CREATE INDEX devices_seen ON devices (last_seen DESC, id);
-CREATE INDEX devices_status_seen ON devices (status, last_seen DESC, id);
-CREATE INDEX devices_site_seen ON devices (site, last_seen DESC, id);
+CREATE INDEX devices_status ON devices (status, id);
+CREATE INDEX devices_site ON devices (site, status, id);
 CREATE INDEX devices_exceptions ON devices (review_until) WHERE review_state = 'exception';
 CREATE TABLE device_identifiers (
   site TEXT NOT NULL,

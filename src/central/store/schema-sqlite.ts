@@ -3,7 +3,9 @@ import type { Migration } from '../../storage/migrations.ts';
 /**
  * The embedded store's schema (node:sqlite), as numbered migrations. Version 1 is the reference
  * receiver's schema as it shipped (receiver.db files written before the central service open
- * and upgrade in place); version 2 adds the central service: agents, users and API tokens,
+ * and upgrade in place); version 2 keeps its device rows as `device_reports` (one b-tree keyed
+ * by device key), rebuilds the replay table with an index on time, and adds the central
+ * service: agents, users and API tokens,
  * the latest state of each device, its identifiers, agents, history and reviews, and the
  * forwarding queue. Never edit a released migration: add the next one.
  */
@@ -83,8 +85,35 @@ CREATE INDEX IF NOT EXISTS events_sweep ON events (agent_id, sweep_id);
     version: 2,
     name: 'central service: agents, users, device state, identifiers, history, reviews, forwarding',
     sql: `
-ALTER TABLE devices RENAME TO device_reports;
-ALTER TABLE device_reports ADD COLUMN device_id TEXT;
+CREATE TABLE device_reports (
+  key TEXT PRIMARY KEY,
+  received_at INTEGER NOT NULL,
+  agent_id TEXT NOT NULL,
+  site TEXT,
+  sweep_id TEXT NOT NULL,
+  sweep_started_at TEXT NOT NULL,
+  identity TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  mac TEXT,
+  manufacturer TEXT,
+  brand TEXT,
+  model TEXT,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  pack TEXT,
+  rule TEXT,
+  reason TEXT NOT NULL,
+  receipts INTEGER NOT NULL DEFAULT 1,
+  json TEXT NOT NULL,
+  device_id TEXT
+) WITHOUT ROWID;
+INSERT INTO device_reports (key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, receipts, json)
+  SELECT key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, receipts, json FROM devices;
+DROP TABLE devices;
+CREATE INDEX device_reports_sweep ON device_reports (agent_id, sweep_id);
+-- Signatures live five minutes: the table is rebuilt keyed by signature alone (no rowid) with an index on time, so a prune visits only expired rows.
+DROP TABLE signatures;
+CREATE TABLE signatures (sig TEXT PRIMARY KEY, t INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX signatures_t ON signatures (t);
 CREATE TABLE agents (
   id TEXT PRIMARY KEY,
@@ -135,9 +164,8 @@ CREATE TABLE devices (
   review_at TEXT,
   document TEXT NOT NULL
 );
-CREATE INDEX devices_seen ON devices (last_seen DESC, id);
-CREATE INDEX devices_status_seen ON devices (status, last_seen DESC, id);
-CREATE INDEX devices_site_seen ON devices (site, last_seen DESC, id);
+CREATE INDEX devices_status ON devices (status, id);
+CREATE INDEX devices_site ON devices (site, status, id);
 CREATE INDEX devices_exceptions ON devices (review_until) WHERE review_state = 'exception';
 CREATE TABLE device_identifiers (
   site TEXT NOT NULL,

@@ -72,7 +72,7 @@ export interface DeviceReportRow {
   pack: string | null;
   rule: string | null;
   reason: string;
-  deviceId: string;
+  deviceId: string | null;
 }
 
 export interface IdentifierRow {
@@ -110,17 +110,16 @@ export interface Dialect {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Serialises transactions touching the same keys across processes (PostgreSQL); a no-op where a transaction locks the whole file. */
   lockKeys(tx: Tx, keys: readonly string[]): Promise<void>;
-  /** Inserts the rows whose key is new; returns those keys. Repeats get their receipt count bumped. */
-  insertDeviceReports(tx: Tx, rows: readonly DeviceReportRow[]): Promise<Set<string>>;
+  /** Inserts device report rows (keys already known to be new under the transaction's locks). */
+  insertDeviceReports(tx: Tx, rows: readonly DeviceReportRow[]): Promise<void>;
   /** The site's devices that hold any of these identifiers. */
   findByIdentifiers(tx: Tx, site: string, pairs: ReadonlyArray<{ kind: string; value: string }>): Promise<StateRow[]>;
-  upsertDevices(tx: Tx, rows: readonly StateRow[]): Promise<void>;
+  /** Writes device states: `before` is the row as read in this transaction (undefined: a new device). */
+  upsertDevices(tx: Tx, rows: ReadonlyArray<{ row: StateRow; before: StateRow | undefined }>): Promise<void>;
   upsertIdentifiers(tx: Tx, rows: readonly IdentifierRow[]): Promise<void>;
   upsertDeviceAgents(tx: Tx, rows: readonly DeviceAgentRow[]): Promise<void>;
   insertHistory(tx: Tx, rows: readonly HistoryRow[]): Promise<void>;
   enqueueForward(tx: Tx, rows: readonly ForwardRow[]): Promise<void>;
-  /** Records which central device each new report key was applied to. */
-  setReportDevices(tx: Tx, rows: ReadonlyArray<{ key: string; deviceId: string }>): Promise<void>;
   /** Claims due forward items (a lease: next_attempt_at moved ahead) in one transaction. */
   claimForward(sinks: readonly string[], now: number, leaseMs: number, limit: number): Promise<ForwardItem[]>;
   close(): Promise<void>;
@@ -220,6 +219,17 @@ export function stateParams(r: StateRow): Param[] {
   ];
 }
 
+/** The devices columns whose values differ between two states (in DEVICE_COLUMNS order), with the new values. */
+export function changedColumns(before: StateRow, after: StateRow): Array<[string, Param]> {
+  const a = stateParams(before);
+  const b = stateParams(after);
+  const out: Array<[string, Param]> = [];
+  DEVICE_COLUMNS.forEach((c, i) => {
+    if (a[i] !== b[i]) out.push([c, b[i]!]);
+  });
+  return out;
+}
+
 export const UPSERT_DEVICE_SET = DEVICE_COLUMNS.filter((c) => c !== 'id')
   .map((c) => `${c} = excluded.${c}`)
   .join(', ');
@@ -282,15 +292,19 @@ function summary(r: StateRow, agents: string[]): DeviceSummary {
   };
 }
 
-/** Keyset cursor: the (last_seen, id) of the last row of a page. */
-export function encodeCursor(lastSeen: string, id: string): string {
-  return Buffer.from(JSON.stringify([lastSeen, id])).toString('base64url');
+/**
+ * Keyset cursor: the id of the last row of a page. Pages are in device id order, which never
+ * changes as devices are seen again, so an index on (status, id) or (site, status, id) serves a
+ * filtered page, and a report that updates a device's last-seen time touches no index.
+ */
+export function encodeCursor(id: string): string {
+  return Buffer.from(JSON.stringify(['id', id])).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): { lastSeen: string; id: string } | undefined {
+export function decodeCursor(cursor: string): string | undefined {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') return { lastSeen: v[0], id: v[1] };
+    if (Array.isArray(v) && v.length === 2 && v[0] === 'id' && typeof v[1] === 'string' && /^[0-9a-f]{16}$/u.test(v[1])) return v[1];
   } catch {
     return undefined;
   }
@@ -306,6 +320,7 @@ const PRUNE_EVERY_MS = 1000;
 
 export function createSqlStore(dialect: Dialect, forward: ForwardSettings): CentralStore {
   let lastPrune = 0;
+  const lastReportWritten = new Map<string, number>();
 
   const enqueue = (spec: ForwardSpec, row: StateRow, at: number, agent: string, review?: CentralEvent['review']): ForwardRow[] => {
     if (forward.sinks.length === 0) return [];
@@ -364,17 +379,21 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
         }
       }
       const before = rows.get(id) ?? state.get(id);
-      const applied = applyObservation(id, before, d, k, obs, JSON.stringify(d));
+      // The latest report's device as sent, less its per-sweep key: unchanged devices keep an unchanged document.
+      const { idempotencyKey: _key, ...document } = d;
+      const applied = applyObservation(id, before, d, k, obs, JSON.stringify(document));
       rows.set(id, applied.row);
       ids.set(d.idempotencyKey, id);
-      for (const p of identifierPairs(k)) identifiers.push({ site, kind: p.kind, value: p.value, deviceId: id });
+      // Identifiers are written when the device is new or one of them changed (steady state: none).
+      const changed = before === undefined || k.ip !== before.ip || (['mac', 'epr', 'udn', 'serial'] as const).some((kind) => k[kind] !== null && k[kind] !== before[kind]);
+      if (changed) for (const p of identifierPairs(k)) identifiers.push({ site, kind: p.kind, value: p.value, deviceId: id });
       agents.push({ deviceId: id, agentId: obs.agent, seen: obs.observedAt });
       for (const h of applied.history) history.push({ deviceId: id, at: obs.observedAt, agentId: obs.agent, sweepId: obs.sweep, ...h });
       for (const f of applied.forward) outgoing.push(...enqueue(f, applied.row, receivedAt, obs.agent));
     }
-    await dialect.upsertDevices(tx, [...rows.values()]);
+    await dialect.upsertDevices(tx, [...rows.values()].map((row) => ({ row, before: state.get(row.id) })));
     // One row per identifier and per (device, agent) in a batch (two devices of one report at one IP: the last wins).
-    await dialect.upsertIdentifiers(tx, [...new Map(identifiers.map((r) => [`${r.kind}\u001f${r.value}`, r])).values()]);
+    if (identifiers.length > 0) await dialect.upsertIdentifiers(tx, [...new Map(identifiers.map((r) => [`${r.kind}\u001f${r.value}`, r])).values()]);
     await dialect.upsertDeviceAgents(tx, [...new Map(agents.map((r) => [`${r.deviceId}\u001f${r.agentId}`, r])).values()]);
     if (history.length > 0) await dialect.insertHistory(tx, history);
     if (outgoing.length > 0) await dialect.enqueueForward(tx, outgoing);
@@ -403,37 +422,49 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       [agent, sweep.id, report.site, sweep.startedAt, sweep.finishedAt, sweep.devicesFound, sweep.devicesReported, meta.receivedAt],
     );
-    const reportRows: DeviceReportRow[] = report.devices.map((d) => ({
-      key: d.idempotencyKey,
-      receivedAt: meta.receivedAt,
-      agentId: agent,
-      site: report.site,
-      sweepId: sweep.id,
-      sweepStartedAt: sweep.startedAt,
-      identity: d.identity,
-      ip: d.ip,
-      mac: d.mac,
-      manufacturer: d.manufacturer,
-      brand: d.brand,
-      model: d.model,
-      kind: d.kind,
-      status: d.verdict.status,
-      pack: d.verdict.pack ?? null,
-      rule: d.verdict.rule ?? null,
-      reason: d.verdict.reason,
-      deviceId: '',
-    }));
-    const fresh = report.devices.length === 0 ? new Set<string>() : await dialect.insertDeviceReports(tx, reportRows);
-    const accepted = report.devices.filter((d) => fresh.has(d.idempotencyKey));
+    // Which device keys are new: checked under the transaction's locks (the file's write lock,
+    // or the advisory locks on every identifier of these devices), so no other process can
+    // store one of them in between; the primary key would refuse it anyway.
+    const keys = report.devices.map((d) => d.idempotencyKey);
+    const marks = keys.map(() => '?').join(', ');
+    const known = keys.length === 0 ? new Set<string>() : new Set((await tx.all(`SELECT key FROM device_reports WHERE key IN (${marks})`, keys, { key: 'text' })).map((r) => r.key));
+    if (known.size > 0) await tx.run(`UPDATE device_reports SET receipts = receipts + 1 WHERE key IN (${[...known].map(() => '?').join(', ')})`, [...known]);
+    const accepted = report.devices.filter((d) => !known.has(d.idempotencyKey));
     if (accepted.length > 0) {
       const ids = await applyDevices(tx, report, accepted, meta.receivedAt);
-      await dialect.setReportDevices(tx, [...ids].map(([key, deviceId]) => ({ key, deviceId })));
+      await dialect.insertDeviceReports(
+        tx,
+        accepted.map((d) => ({
+          key: d.idempotencyKey,
+          receivedAt: meta.receivedAt,
+          agentId: agent,
+          site: report.site,
+          sweepId: sweep.id,
+          sweepStartedAt: sweep.startedAt,
+          identity: d.identity,
+          ip: d.ip,
+          mac: d.mac,
+          manufacturer: d.manufacturer,
+          brand: d.brand,
+          model: d.model,
+          kind: d.kind,
+          status: d.verdict.status,
+          pack: d.verdict.pack ?? null,
+          rule: d.verdict.rule ?? null,
+          reason: d.verdict.reason,
+          deviceId: ids.get(d.idempotencyKey) ?? null,
+        })),
+      );
     }
     await tx.run(
       'INSERT INTO receipts (received_at, request_key, agent_id, sweep_id, devices, new_devices, bytes, remote) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [meta.receivedAt, report.idempotencyKey, agent, sweep.id, report.devices.length, accepted.length, meta.bytes, meta.remote],
     );
-    if (meta.agentId !== undefined) await tx.run('UPDATE agents SET last_report_at = ? WHERE id = ?', [new Date(meta.receivedAt).toISOString(), meta.agentId]);
+    // An agent's last report time, to the nearest ten seconds (one write per agent per ten seconds, not one per report).
+    if (meta.agentId !== undefined && meta.receivedAt - (lastReportWritten.get(meta.agentId) ?? 0) >= 10_000) {
+      lastReportWritten.set(meta.agentId, meta.receivedAt);
+      await tx.run('UPDATE agents SET last_report_at = ? WHERE id = ?', [new Date(meta.receivedAt).toISOString(), meta.agentId]);
+    }
     const result: IngestResult = { kind: 'stored', accepted: accepted.length, duplicates: report.devices.length - accepted.length };
     if (report.events === undefined) return result;
     let eventsAccepted = 0;
@@ -556,12 +587,12 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
       }
       const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
       if (cursor !== undefined) {
-        where.push('(d.last_seen < ? OR (d.last_seen = ? AND d.id > ?))');
-        params.push(cursor.lastSeen, cursor.lastSeen, cursor.id);
+        where.push('d.id > ?');
+        params.push(cursor);
       }
       const rows = await dialect.read.all(
         `SELECT ${DEVICE_COLUMNS.map((c) => `d.${c}`).join(', ')} FROM devices d${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY d.last_seen DESC, d.id LIMIT ?`,
+         ORDER BY d.id LIMIT ?`,
         [...params, q.limit + 1],
         DEVICE_ROW,
       );
@@ -570,7 +601,7 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
       const last = page[page.length - 1];
       return {
         devices: page.map((r) => summary(r, agents.get(r.id) ?? [])),
-        nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last.lastSeen, last.id) : null,
+        nextCursor: rows.length > q.limit && last !== undefined ? encodeCursor(last.id) : null,
       };
     },
 

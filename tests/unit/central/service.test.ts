@@ -48,7 +48,7 @@ describe.each(LOCATIONS)('central service ($name)', ({ location }) => {
 
   beforeEach(async () => {
     ({ loc, cleanup } = await location());
-    svc = await startService({ location: loc, listen: { host: '127.0.0.1', port: 0 }, sharedToken: new Secret(SHARED), hmacSecret: new Secret(SECRET), log: quiet });
+    svc = await startService({ location: loc, listen: { host: '127.0.0.1', port: 0 }, sharedToken: new Secret(SHARED), hmacSecret: new Secret(SECRET), credentialCacheMs: 0, log: quiet });
   });
   afterEach(async () => {
     await svc.close();
