@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import type { DeviceStatus, SweepResult } from '../domain/types.ts';
 import { ERR, CamsweepError, errorMessage } from '../domain/errors.ts';
-import { transaction } from '../storage/sqlite.ts';
+import { integrityCheck, query, transaction } from '../storage/sqlite.ts';
+import type { RowOf } from '../storage/rows.ts';
 import { normaliseMac } from '../util/text.ts';
 import { isIP } from 'node:net';
 import { compareIp } from '../util/ip.ts';
@@ -68,51 +69,49 @@ export interface SweepDiff {
   changes: ChangeEvent[];
 }
 
-interface DeviceRow {
-  id: string;
-  mac: string | null;
-  epr: string | null;
-  udn: string | null;
-  serial: string | null;
-  ip: string;
-  first_seen: string;
-  last_seen: string;
-  first_seq: number;
-  last_seq: number;
-  sweeps: number;
-  present: number;
-  status: string;
-  snapshot: string;
-}
+const DEVICE_ROW = {
+  id: 'text',
+  mac: 'text?',
+  epr: 'text?',
+  udn: 'text?',
+  serial: 'text?',
+  ip: 'text',
+  first_seen: 'text',
+  last_seen: 'text',
+  first_seq: 'int',
+  last_seq: 'int',
+  sweeps: 'int',
+  present: 'int',
+  status: 'text',
+  snapshot: 'text',
+} as const;
 
 /** A device row with its latest record (the `records` table). */
-type FullRow = DeviceRow & { json: string };
+const FULL_ROW = { ...DEVICE_ROW, json: 'text' } as const;
+type FullRow = RowOf<typeof FULL_ROW>;
 
-type KnownRow = Pick<DeviceRow, 'id' | 'mac' | 'epr' | 'udn' | 'serial' | 'ip' | 'last_seen' | 'present' | 'status' | 'snapshot'>;
+const KNOWN_ROW = { id: 'text', mac: 'text?', epr: 'text?', udn: 'text?', serial: 'text?', ip: 'text', last_seen: 'text', present: 'int', status: 'text', snapshot: 'text' } as const;
+type KnownRow = RowOf<typeof KNOWN_ROW>;
 
-interface SweepRow {
-  seq: number;
-  id: string;
-  started_at: string;
-  finished_at: string;
-  devices: number;
-  restricted: number;
-  review: number;
-  clear: number;
-  errors: number;
-  changes: number;
-  interfaces: string;
-}
+const SWEEP_ROW = {
+  seq: 'int',
+  id: 'text',
+  started_at: 'text',
+  finished_at: 'text',
+  devices: 'int',
+  restricted: 'int',
+  review: 'int',
+  clear: 'int',
+  errors: 'int',
+  changes: 'int',
+  interfaces: 'text',
+} as const;
+type SweepRow = RowOf<typeof SWEEP_ROW>;
 
-interface VerdictRow {
-  device_id: string;
-  sweep_id: string;
-  at: string;
-  status: InventoryDevice['verdicts'][number]['status'];
-  reason: string;
-  pack: string | null;
-  rule: string | null;
-}
+const VERDICT_ROW = { device_id: 'text', sweep_id: 'text', at: 'text', status: 'text', reason: 'text', pack: 'text?', rule: 'text?' } as const;
+type VerdictRow = RowOf<typeof VERDICT_ROW>;
+
+const verdictStatus = (s: string): DeviceStatus => (s === 'restricted' || s === 'review' ? s : 'clear');
 
 export function inventoryPath(dataDir: string): string {
   return path.join(dataDir, INVENTORY_FILE);
@@ -193,29 +192,29 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
   });
 
   const q = {
-    sweepById: db.prepare('SELECT * FROM sweeps WHERE id = ?'),
-    sweepsByPrefix: db.prepare('SELECT * FROM sweeps WHERE substr(id, 1, length(?)) = ? ORDER BY seq DESC LIMIT 10'),
-    sweepsDesc: db.prepare('SELECT * FROM sweeps ORDER BY seq DESC LIMIT ?'),
-    sweepBefore: db.prepare('SELECT * FROM sweeps WHERE seq < ? ORDER BY seq DESC LIMIT 1'),
-    events: db.prepare('SELECT event FROM events WHERE sweep_seq = ? ORDER BY ord'),
-    allDevices: db.prepare(`${FULL} ORDER BY d.id`),
+    sweepById: query(db, 'SELECT * FROM sweeps WHERE id = ?', SWEEP_ROW),
+    sweepsByPrefix: query(db, 'SELECT * FROM sweeps WHERE substr(id, 1, length(?)) = ? ORDER BY seq DESC LIMIT 10', SWEEP_ROW),
+    sweepsDesc: query(db, 'SELECT * FROM sweeps ORDER BY seq DESC LIMIT ?', SWEEP_ROW),
+    sweepBefore: query(db, 'SELECT * FROM sweeps WHERE seq < ? ORDER BY seq DESC LIMIT 1', SWEEP_ROW),
+    events: query(db, 'SELECT event FROM events WHERE sweep_seq = ? ORDER BY ord', { event: 'text' }),
+    allDevices: query(db, `${FULL} ORDER BY d.id`, FULL_ROW),
     // What matching and change computation need: no device records.
-    knownDevices: db.prepare('SELECT id, mac, epr, udn, serial, ip, last_seen, present, status, snapshot FROM devices'),
-    deviceById: db.prepare(`${FULL} WHERE d.id = ?`),
-    devicesByMac: db.prepare(`${FULL} WHERE d.mac = ? ORDER BY d.last_seen DESC, d.id`),
-    devicesByIp: db.prepare(`${FULL} WHERE d.ip = ? ORDER BY d.last_seen DESC, d.id`),
-    devicesByAddress: db.prepare(
-      `${FULL} WHERE EXISTS (SELECT 1 FROM json_each(r.json, '$.addresses') a WHERE a.value = ?) ORDER BY d.last_seen DESC, d.id`,
-    ),
-    devicesByPrefix: db.prepare(`${FULL} WHERE substr(d.id, 1, length(?)) = ? ORDER BY d.id LIMIT 10`),
-    verdictsOf: db.prepare('SELECT * FROM verdicts WHERE device_id = ? ORDER BY id'),
-    allVerdicts: db.prepare('SELECT * FROM verdicts ORDER BY id'),
-    presenceAt: db.prepare('SELECT p.device_id, s.json AS snapshot FROM presence p JOIN snapshots s ON s.id = p.snapshot_id WHERE p.sweep_seq = ?'),
-    presenceBefore: db.prepare(
+    knownDevices: query(db, 'SELECT id, mac, epr, udn, serial, ip, last_seen, present, status, snapshot FROM devices', KNOWN_ROW),
+    deviceById: query(db, `${FULL} WHERE d.id = ?`, FULL_ROW),
+    devicesByMac: query(db, `${FULL} WHERE d.mac = ? ORDER BY d.last_seen DESC, d.id`, FULL_ROW),
+    devicesByIp: query(db, `${FULL} WHERE d.ip = ? ORDER BY d.last_seen DESC, d.id`, FULL_ROW),
+    devicesByAddress: query(db, `${FULL} WHERE EXISTS (SELECT 1 FROM json_each(r.json, '$.addresses') a WHERE a.value = ?) ORDER BY d.last_seen DESC, d.id`, FULL_ROW),
+    devicesByPrefix: query(db, `${FULL} WHERE substr(d.id, 1, length(?)) = ? ORDER BY d.id LIMIT 10`, FULL_ROW),
+    verdictsOf: query(db, 'SELECT * FROM verdicts WHERE device_id = ? ORDER BY id', VERDICT_ROW),
+    allVerdicts: query(db, 'SELECT * FROM verdicts ORDER BY id', VERDICT_ROW),
+    presenceAt: query(db, 'SELECT p.device_id, s.json AS snapshot FROM presence p JOIN snapshots s ON s.id = p.snapshot_id WHERE p.sweep_seq = ?', { device_id: 'text', snapshot: 'text' }),
+    presenceBefore: query(
+      db,
       'SELECT s.json AS snapshot FROM presence p JOIN snapshots s ON s.id = p.snapshot_id WHERE p.device_id = ? AND p.sweep_seq < ? ORDER BY p.sweep_seq DESC LIMIT 1',
+      { snapshot: 'text' },
     ),
-    firstSeqs: db.prepare('SELECT id, first_seq FROM devices'),
-    statusCounts: db.prepare('SELECT status, COUNT(*) AS n FROM devices GROUP BY status'),
+    firstSeqs: query(db, 'SELECT id, first_seq FROM devices', { id: 'text', first_seq: 'int' }),
+    statusCounts: query(db, 'SELECT status, COUNT(*) AS n FROM devices GROUP BY status', { status: 'text', n: 'int' }),
   };
   // Write statements need a writable handle.
   const w = readOnly
@@ -242,31 +241,31 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
            ON CONFLICT (device_id) DO UPDATE SET hash = excluded.hash, json = excluded.json WHERE records.hash <> excluded.hash`,
         ),
         snapshot: db.prepare('INSERT INTO snapshots (hash, json) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING'),
-        snapshotId: db.prepare('SELECT id FROM snapshots WHERE hash = ?'),
+        snapshotId: query(db, 'SELECT id FROM snapshots WHERE hash = ?', { id: 'int' }),
         dropSnapshots: db.prepare('DELETE FROM snapshots WHERE id NOT IN (SELECT snapshot_id FROM presence)'),
         gone: db.prepare('UPDATE devices SET present = 0 WHERE id = ?'),
         presence: db.prepare('INSERT INTO presence (sweep_seq, device_id, snapshot_id) VALUES (?, ?, ?)'),
         event: db.prepare('INSERT INTO events (sweep_seq, ord, type, device_id, event) VALUES (?, ?, ?, ?, ?)'),
-        lastVerdict: db.prepare('SELECT status, pack, rule FROM verdicts WHERE device_id = ? ORDER BY id DESC LIMIT 1'),
+        lastVerdict: query(db, 'SELECT status, pack, rule FROM verdicts WHERE device_id = ? ORDER BY id DESC LIMIT 1', { status: 'text', pack: 'text?', rule: 'text?' }),
         verdict: db.prepare('INSERT INTO verdicts (device_id, sweep_id, at, status, reason, pack, rule) VALUES (?, ?, ?, ?, ?, ?, ?)'),
         capVerdicts: db.prepare(
           `DELETE FROM verdicts WHERE device_id = ?
              AND id NOT IN (SELECT id FROM verdicts WHERE device_id = ? ORDER BY id DESC LIMIT ?)
              AND id <> (SELECT MIN(id) FROM verdicts WHERE device_id = ?)`,
         ),
-        oldestKept: db.prepare('SELECT seq FROM sweeps ORDER BY seq DESC LIMIT 1 OFFSET ?'),
+        oldestKept: query(db, 'SELECT seq FROM sweeps ORDER BY seq DESC LIMIT 1 OFFSET ?', { seq: 'int' }),
         pruneSweeps: db.prepare('DELETE FROM sweeps WHERE seq < ?'),
         prunePresence: db.prepare('DELETE FROM presence WHERE sweep_seq < ?'),
         pruneEvents: db.prepare('DELETE FROM events WHERE sweep_seq < ?'),
       };
 
   const storedEvents = (seq: number): ChangeEvent[] =>
-    (q.events.all(seq) as unknown as Array<{ event: string }>).map((r) => JSON.parse(r.event) as ChangeEvent);
+    q.events.all(seq).map((r) => JSON.parse(r.event) as ChangeEvent);
 
   const findSweep = (ref: string): SweepRow | undefined => {
-    const exact = q.sweepById.get(ref) as SweepRow | undefined;
+    const exact = q.sweepById.get(ref);
     if (exact !== undefined || ref.length < 4) return exact;
-    const rows = q.sweepsByPrefix.all(ref, ref) as unknown as SweepRow[];
+    const rows = q.sweepsByPrefix.all(ref, ref);
     if (rows.length > 1) throw new CamsweepError(ERR.INVENTORY_AMBIGUOUS, `sweep ${ref} is ambiguous: ${rows.map((r) => r.id).join(', ')}`);
     return rows[0];
   };
@@ -287,23 +286,23 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
     verdicts: verdicts.map((v) => ({
       sweepId: v.sweep_id,
       at: v.at,
-      status: v.status,
+      status: verdictStatus(v.status),
       reason: v.reason,
       ...(v.pack === null ? {} : { pack: v.pack }),
       ...(v.rule === null ? {} : { rule: v.rule }),
     })),
   });
 
-  const withVerdicts = (r: FullRow): InventoryDevice => toInventoryDevice(r, q.verdictsOf.all(r.id) as unknown as VerdictRow[]);
+  const withVerdicts = (r: FullRow): InventoryDevice => toInventoryDevice(r, q.verdictsOf.all(r.id));
 
   function record(result: SweepResult, partial: boolean): ChangeEvent[] {
     if (w === undefined) throw new CamsweepError(ERR.INVENTORY_READ_ONLY, `${file} is open read-only`);
-    const existing = q.sweepById.get(result.id) as SweepRow | undefined;
+    const existing = q.sweepById.get(result.id);
     if (existing !== undefined) return storedEvents(existing.seq);
 
     const recordedAt = now();
     const at = iso(result.finishedAt, recordedAt);
-    const rows = q.knownDevices.all() as unknown as KnownRow[];
+    const rows = q.knownDevices.all();
     const byId = new Map(rows.map((r) => [r.id, r]));
     const keys = withoutShared(result.devices.map(identityOf));
     const matched = matchDevices(
@@ -351,9 +350,9 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
       w.record.run(f.id, hash(json), json);
       const snapshotHash = hash(stored);
       w.snapshot.run(snapshotHash, stored);
-      w.presence.run(seq, f.id, (w.snapshotId.get(snapshotHash) as { id: number }).id);
+      w.presence.run(seq, f.id, w.snapshotId.get(snapshotHash)!.id);
       const v = device.verdict;
-      const last = w.lastVerdict.get(f.id) as { status: string; pack: string | null; rule: string | null } | undefined;
+      const last = w.lastVerdict.get(f.id);
       if (last === undefined || last.status !== v.status || last.pack !== (v.pack ?? null) || last.rule !== (v.rule ?? null)) {
         w.verdict.run(f.id, result.id, at, v.status, v.reason, v.pack ?? null, v.rule ?? null);
         w.capVerdicts.run(f.id, f.id, maxVerdicts - 1, f.id);
@@ -364,7 +363,7 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
       w.event.run(seq, ord, e.type, e.deviceId, JSON.stringify(e));
     });
 
-    const oldest = w.oldestKept.get(retain - 1) as { seq: number } | undefined;
+    const oldest = w.oldestKept.get(retain - 1);
     if (oldest !== undefined) {
       w.pruneSweeps.run(oldest.seq);
       w.prunePresence.run(oldest.seq);
@@ -377,7 +376,7 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
 
   const presence = (seq: number): Map<string, Snapshot> => {
     const out = new Map<string, Snapshot>();
-    for (const r of q.presenceAt.all(seq) as unknown as Array<{ device_id: string; snapshot: string }>) {
+    for (const r of q.presenceAt.all(seq)) {
       const s = parseSnapshot(r.snapshot);
       if (s !== undefined) out.set(r.device_id, s);
     }
@@ -389,7 +388,7 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
     if (a.seq === b.seq) return [];
     const [inA, inB] = [presence(a.seq), presence(b.seq)];
     const aInterfaces = stringList(a.interfaces);
-    const firstSeq = new Map((q.firstSeqs.all() as unknown as Array<{ id: string; first_seq: number }>).map((r) => [r.id, r.first_seq]));
+    const firstSeq = new Map(q.firstSeqs.all().map((r) => [r.id, r.first_seq]));
     const found: FoundDevice[] = [];
     for (const [id, snapshot] of inB) {
       const before = inA.get(id);
@@ -399,7 +398,7 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
         found.push({ id, snapshot });
       } else {
         // Seen before A but not in A: back, unless A did not look where it was.
-        const row = q.presenceBefore.get(id, a.seq) as { snapshot: string } | undefined;
+        const row = q.presenceBefore.get(id, a.seq);
         const last = row === undefined ? undefined : parseSnapshot(row.snapshot);
         found.push({ id, snapshot, known: last === undefined ? { snapshot, present: false } : { snapshot: last, present: !covers(aInterfaces, last.interfaces) } });
       }
@@ -412,9 +411,9 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
     let a: SweepRow | undefined;
     let b: SweepRow | undefined;
     if (to !== undefined) b = mustSweep(to.trim());
-    else [b] = q.sweepsDesc.all(1) as unknown as SweepRow[];
+    else [b] = q.sweepsDesc.all(1);
     if (from !== undefined) a = mustSweep(from.trim());
-    else if (b !== undefined) a = q.sweepBefore.get(b.seq) as SweepRow | undefined;
+    else if (b !== undefined) a = q.sweepBefore.get(b.seq);
     if (a === undefined || b === undefined) {
       throw new CamsweepError(ERR.INVENTORY_NOT_ENOUGH_SWEEPS, 'a diff needs two recorded sweeps (see `camsweep sweeps`)');
     }
@@ -436,12 +435,13 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
 
     devices(filter: DeviceFilter = {}) {
       const verdicts = new Map<string, VerdictRow[]>();
-      for (const v of q.allVerdicts.all() as unknown as VerdictRow[]) {
+      for (const v of q.allVerdicts.all()) {
         const list = verdicts.get(v.device_id);
         if (list) list.push(v);
         else verdicts.set(v.device_id, [v]);
       }
-      return (q.allDevices.all() as unknown as FullRow[])
+      return q.allDevices
+        .all()
         .map((r) => toInventoryDevice(r, verdicts.get(r.id) ?? []))
         .filter((d) => matchesFilter(d, filter))
         .sort((a, b) => compareIp(a.latest.ip, b.latest.ip) || (a.id < b.id ? -1 : 1));
@@ -450,20 +450,20 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
     device(ref) {
       const text = ref.trim();
       if (text === '') return undefined;
-      const exact = q.deviceById.get(text.toLowerCase()) as FullRow | undefined;
+      const exact = q.deviceById.get(text.toLowerCase());
       if (exact !== undefined) return withVerdicts(exact);
       if (isIP(text) !== 0) {
-        const row = (q.devicesByIp.all(text) as unknown as FullRow[])[0] ?? (q.devicesByAddress.all(text) as unknown as FullRow[])[0];
+        const row = q.devicesByIp.all(text)[0] ?? q.devicesByAddress.all(text)[0];
         return row === undefined ? undefined : withVerdicts(row);
       }
       const mac = normaliseMac(text);
       if (mac !== undefined) {
-        const row = (q.devicesByMac.all(mac) as unknown as FullRow[])[0];
+        const row = q.devicesByMac.all(mac)[0];
         return row === undefined ? undefined : withVerdicts(row);
       }
       if (/^[0-9a-f]{4,11}$/iu.test(text)) {
         const prefix = text.toLowerCase();
-        const rows = q.devicesByPrefix.all(prefix, prefix) as unknown as FullRow[];
+        const rows = q.devicesByPrefix.all(prefix, prefix);
         if (rows.length > 1) throw new CamsweepError(ERR.INVENTORY_AMBIGUOUS, `device ${prefix} is ambiguous: ${rows.map((r) => r.id).join(', ')}`);
         return rows[0] === undefined ? undefined : withVerdicts(rows[0]);
       }
@@ -472,7 +472,7 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
 
     sweeps(limit) {
       const n = limit === undefined || !Number.isFinite(limit) || limit <= 0 ? -1 : Math.floor(limit);
-      return (q.sweepsDesc.all(n) as unknown as SweepRow[]).map(summary);
+      return q.sweepsDesc.all(n).map(summary);
     },
 
     sweep(ref) {
@@ -492,16 +492,13 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
 
     statusCounts() {
       const counts: Record<DeviceStatus, number> = { restricted: 0, review: 0, clear: 0 };
-      for (const r of q.statusCounts.all() as unknown as Array<{ status: string; n: number }>) {
+      for (const r of q.statusCounts.all()) {
         if (r.status === 'restricted' || r.status === 'review' || r.status === 'clear') counts[r.status] = r.n;
       }
       return counts;
     },
 
-    integrityCheck() {
-      const row = db.prepare('PRAGMA integrity_check').get() as { integrity_check: string };
-      return row.integrity_check;
-    },
+    integrityCheck: () => integrityCheck(db),
 
     close() {
       if (db.isOpen) db.close();
