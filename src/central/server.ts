@@ -102,9 +102,9 @@ export function createCentralHandler(options: CentralServerOptions): { handler: 
   let statsCache: { at: number; text: Record<string, { help: string; value: number }> } | undefined;
   const storeGauges = async (): Promise<Record<string, { help: string; value: number }>> => {
     if (statsCache !== undefined && now() - statsCache.at < 10_000) return statsCache.text;
-    const s = await options.store.stats();
+    const s = await options.store.gauges();
     const text = {
-      camsweep_central_devices: { help: 'Devices known (latest state across agents and sites)', value: s.deviceStates },
+      camsweep_central_devices: { help: 'Devices known (latest state across agents and sites)', value: s.devices },
       camsweep_central_forward_pending: { help: 'Events waiting to be forwarded', value: s.forwardPending },
       camsweep_central_forward_dead: { help: 'Events that could not be forwarded (dead letters)', value: s.forwardDead },
     };

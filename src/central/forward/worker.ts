@@ -32,6 +32,8 @@ export interface ForwarderOptions {
   batch?: number;
   /** Start polling at once (default true); false: only runOnce() and wake() deliver (tests). */
   start?: boolean;
+  /** How long delivered events stay in the queue (default 30 days), pruned about once an hour. */
+  keepDeliveredMs?: number;
 }
 
 export interface Forwarder {
@@ -57,8 +59,14 @@ export function startForwarder(o: ForwarderOptions): Forwarder {
   let pass: Promise<number> = Promise.resolve(0);
   let again = false;
 
+  let lastPrune = 0;
   const runOnce = async (): Promise<number> => {
     if (ids.length === 0) return 0;
+    if (now() - lastPrune > 3600_000) {
+      lastPrune = now();
+      const pruned = await o.store.pruneForward(now() - (o.keepDeliveredMs ?? 30 * 24 * 3600_000));
+      if (pruned > 0) log.info({ forward: { pruned } }, 'delivered events pruned from the forwarding queue');
+    }
     const items = await o.store.claimForward(ids, now(), leaseMs, o.batch ?? 50);
     for (const item of items) {
       const sink = sinks.get(item.sink);

@@ -708,6 +708,16 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
       await dialect.read.run('UPDATE forward_queue SET attempts = attempts + 1, dead_at = ?, last_error = ? WHERE id = ?', [now, reason.slice(0, 1000), id]);
     },
 
+    pruneForward: (before) => dialect.read.run('DELETE FROM forward_queue WHERE delivered_at IS NOT NULL AND delivered_at < ?', [before]),
+
+    async gauges() {
+      return {
+        devices: await count('SELECT COUNT(*) AS n FROM devices'),
+        forwardPending: await count('SELECT COUNT(*) AS n FROM forward_queue WHERE delivered_at IS NULL AND dead_at IS NULL'),
+        forwardDead: await count('SELECT COUNT(*) AS n FROM forward_queue WHERE dead_at IS NOT NULL'),
+      };
+    },
+
     async stats() {
       return {
         requests: await count('SELECT COUNT(*) AS n FROM receipts'),

@@ -66,7 +66,12 @@ export interface CentralStore {
   forwardRetry(id: number, nextAttemptAt: number, error: string): Promise<void>;
   forwardDead(id: number, now: number, reason: string): Promise<void>;
 
+  /** Delivered events older than `before` leave the queue (their keys are never queued again: each names its device, sweep or review). */
+  pruneForward(before: number): Promise<number>;
+
   stats(): Promise<CentralCounts>;
+  /** What /metrics shows: cheap counts (no count over the per-report table). */
+  gauges(): Promise<{ devices: number; forwardPending: number; forwardDead: number }>;
   close(): Promise<void>;
 }
 

@@ -107,6 +107,9 @@ describe.each(STORE_KINDS)('central store ($name)', (kind) => {
     expect(await store.claimForward(['webhook:test'], AT, 60_000, 100)).toHaveLength(0);
     await store.forwardDelivered(items[0]!.id, AT);
     expect(await store.stats()).toMatchObject({ forwardPending: 0, forwardDead: 0 });
+    expect(await store.gauges()).toEqual({ devices: 2, forwardPending: 0, forwardDead: 0 });
+    expect(await store.pruneForward(AT)).toBe(0);
+    expect(await store.pruneForward(AT + 1)).toBe(1);
   });
 
   it('agents, users and API tokens', async () => {
