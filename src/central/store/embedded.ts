@@ -238,27 +238,39 @@ export function openEmbeddedStore(dataDir: string, options: { forward?: ForwardS
     read: tx,
     transaction: groupTx,
     lockKeys: () => Promise.resolve(),
-    async insertDeviceReports(t, rows) {
-      for (const r of rows) {
-        await t.run(
-          `INSERT INTO device_reports (key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, json, device_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?) ON CONFLICT (key) DO NOTHING`,
-          [r.key, r.receivedAt, r.agentId, r.site, r.sweepId, r.sweepStartedAt, r.identity, r.ip, r.mac, r.manufacturer, r.brand, r.model, r.kind, r.status, r.pack, r.rule, r.reason, r.deviceId],
-        );
+    async beginIngest(t, start) {
+      if (start.signature !== null) {
+        if (start.signature.pruneBefore !== null) await t.run('DELETE FROM signatures WHERE t < ?', [start.signature.pruneBefore]);
+        const fresh = await t.run('INSERT INTO signatures (sig, t) VALUES (?, ?) ON CONFLICT (sig) DO NOTHING', [start.signature.value, start.signature.t]);
+        if (fresh === 0) return false;
       }
-    },
-    async findByIdentifiers(t, site, pairs) {
-      // One query: SQLite answers each (site, kind, value) from the primary key.
-      const rows = await t.all(
-        `SELECT ${DEVICE_COLUMNS.map((c) => `d.${c}`).join(', ')} FROM devices d WHERE d.id IN (
-           SELECT i.device_id FROM device_identifiers i WHERE ${pairs.map(() => '(i.site = ? AND i.kind = ? AND i.value = ?)').join(' OR ')})`,
-        pairs.flatMap((p) => [site, p.kind, p.value]),
-        DEVICE_ROW,
+      const w = start.sweep;
+      await t.run(
+        `INSERT INTO sweeps (agent_id, sweep_id, site, started_at, finished_at, devices_found, devices_reported, first_received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        [w.agentId, w.sweepId, w.site, w.startedAt, w.finishedAt, w.devicesFound, w.devicesReported, w.receivedAt],
       );
-      return rows.map(toStateRow);
+      return true;
     },
-    async upsertDevices(t, rows) {
-      for (const { row, before } of rows) {
+    async readIngest(t, r) {
+      const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+      const known = r.keys.length === 0 ? [] : await t.all(`SELECT key FROM device_reports WHERE key IN (${marks(r.keys.length)})`, r.keys, { key: 'text' });
+      const taken = r.candidateIds.length === 0 ? [] : await t.all(`SELECT id FROM devices WHERE id IN (${marks(r.candidateIds.length)})`, r.candidateIds, { id: 'text' });
+      // One query: SQLite answers each (site, kind, value) from the primary key.
+      const found =
+        r.pairs.length === 0
+          ? []
+          : await t.all(
+              `SELECT ${DEVICE_COLUMNS.map((c) => `d.${c}`).join(', ')} FROM devices d WHERE d.id IN (
+                 SELECT i.device_id FROM device_identifiers i WHERE ${r.pairs.map(() => '(i.site = ? AND i.kind = ? AND i.value = ?)').join(' OR ')})`,
+              r.pairs.flatMap((p) => [r.site, p.kind, p.value]),
+              DEVICE_ROW,
+            );
+      return { known: new Set(known.map((k) => k.key)), taken: new Set(taken.map((k) => k.id)), found: found.map(toStateRow) };
+    },
+    async writeIngest(t, plan) {
+      if (plan.repeats.length > 0) await t.run(`UPDATE device_reports SET receipts = receipts + 1 WHERE key IN (${plan.repeats.map(() => '?').join(', ')})`, plan.repeats);
+      for (const { row, before } of plan.devices) {
         if (before === undefined) {
           await t.run(upsertDevice, stateParams(row));
           continue;
@@ -267,9 +279,7 @@ export function openEmbeddedStore(dataDir: string, options: { forward?: ForwardS
         const changed = changedColumns(before, row);
         if (changed.length > 0) await t.run(`UPDATE devices SET ${changed.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [...changed.map(([, v]) => v), row.id]);
       }
-    },
-    async upsertIdentifiers(t, rows) {
-      for (const r of rows) {
+      for (const r of plan.identifiers) {
         await t.run('INSERT INTO device_identifiers (site, kind, value, device_id) VALUES (?, ?, ?, ?) ON CONFLICT (site, kind, value) DO UPDATE SET device_id = excluded.device_id', [
           r.site,
           r.kind,
@@ -277,9 +287,7 @@ export function openEmbeddedStore(dataDir: string, options: { forward?: ForwardS
           r.deviceId,
         ]);
       }
-    },
-    async upsertDeviceAgents(t, rows) {
-      for (const r of rows) {
+      for (const r of plan.agents) {
         await t.run(
           `INSERT INTO device_agents (device_id, agent_id, first_seen, last_seen) VALUES (?, ?, ?, ?)
            ON CONFLICT (device_id, agent_id) DO UPDATE SET
@@ -288,6 +296,27 @@ export function openEmbeddedStore(dataDir: string, options: { forward?: ForwardS
           [r.deviceId, r.agentId, r.seen, r.seen],
         );
       }
+      await dialect.insertHistory(t, plan.history);
+      await dialect.enqueueForward(t, plan.forward);
+      for (const r of plan.reports) {
+        await t.run(
+          `INSERT INTO device_reports (key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, json, device_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?) ON CONFLICT (key) DO NOTHING`,
+          [r.key, r.receivedAt, r.agentId, r.site, r.sweepId, r.sweepStartedAt, r.identity, r.ip, r.mac, r.manufacturer, r.brand, r.model, r.kind, r.status, r.pack, r.rule, r.reason, r.deviceId],
+        );
+      }
+      const c = plan.receipt;
+      await t.run('INSERT INTO receipts (received_at, request_key, agent_id, sweep_id, devices, new_devices, bytes, remote) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+        c.receivedAt,
+        c.requestKey,
+        c.agentId,
+        c.sweepId,
+        c.devices,
+        c.newDevices,
+        c.bytes,
+        c.remote,
+      ]);
+      if (plan.agentSeen !== null) await t.run('UPDATE agents SET last_report_at = ? WHERE id = ?', [plan.agentSeen.at, plan.agentSeen.id]);
     },
     async insertHistory(t, rows) {
       for (const r of rows) {

@@ -4,6 +4,7 @@ import { CamsweepError, errorMessage } from '../../domain/errors.ts';
 import { latestVersion, type Migration } from '../../storage/migrations.ts';
 import { rowsOf } from '../../storage/rows.ts';
 import type { Logger } from '../../util/log.ts';
+import type { StateRow } from '../device-state.ts';
 import type { ForwardItem } from '../types.ts';
 import { POSTGRES_MIGRATIONS } from './schema-postgres.ts';
 import { createSqlStore, DEVICE_COLUMNS, DEVICE_ROW, toStateRow, UPSERT_DEVICE_SET, type Dialect, type Param, type Tx } from './sql-store.ts';
@@ -162,6 +163,34 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   };
 
   const json = (rows: readonly object[]): string => JSON.stringify(rows);
+  const deviceJson = (r: StateRow): Record<string, unknown> => ({
+    id: r.id,
+    site: r.site,
+    mac: r.mac,
+    epr: r.epr,
+    udn: r.udn,
+    serial: r.serial,
+    ip: r.ip,
+    manufacturer: r.manufacturer,
+    brand: r.brand,
+    model: r.model,
+    firmware: r.firmware,
+    kind: r.kind,
+    verdict_status: r.verdictStatus,
+    status: r.status,
+    pack: r.pack,
+    rule: r.rule,
+    reason: r.reason,
+    first_seen: r.firstSeen,
+    last_seen: r.lastSeen,
+    last_observed: r.lastObserved,
+    last_agent: r.lastAgent,
+    review_state: r.reviewState,
+    review_until: r.reviewUntil,
+    review_by: r.reviewBy,
+    review_at: r.reviewAt,
+    document: r.document,
+  });
   const deviceCols = DEVICE_COLUMNS.join(', ');
 
   const dialect: Dialect = {
@@ -174,15 +203,86 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
       // In the order given (sorted by the caller): two transactions never wait on each other in a cycle over these.
       await tx.all('SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) AS n FROM unnest(?::text[]) AS u(k)', [keys], { n: 'int' });
     },
-    async insertDeviceReports(tx, rows) {
-      await tx.run(
-        `INSERT INTO device_reports (key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, json, device_id)
-         SELECT key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, '', device_id
-         FROM jsonb_populate_recordset(NULL::device_reports, ?::jsonb)
-         ON CONFLICT (key) DO NOTHING`,
+    // A report costs five round trips: BEGIN, beginIngest, readIngest, writeIngest, COMMIT.
+    // The locks are taken in the statement before the reads, so the reads' snapshot (READ
+    // COMMITTED: one per statement) sees whatever another process committed under them.
+    async beginIngest(tx, start) {
+      const w = start.sweep;
+      const sig = start.signature;
+      const [r] = await tx.all(
+        `WITH pruned AS (DELETE FROM signatures WHERE t < ?::bigint),
+              sig AS (INSERT INTO signatures (sig, t) SELECT ?::text, ?::bigint WHERE ?::text IS NOT NULL ON CONFLICT (sig) DO NOTHING RETURNING 1),
+              sw AS (INSERT INTO sweeps (agent_id, sweep_id, site, started_at, finished_at, devices_found, devices_reported, first_received_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING)
+         SELECT (SELECT count(*) FROM sig) AS fresh,
+                (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest(?::text[]) AS u(k)) AS locks`,
         [
+          sig?.pruneBefore ?? -1,
+          sig?.value ?? null,
+          sig?.t ?? 0,
+          sig?.value ?? null,
+          w.agentId,
+          w.sweepId,
+          w.site,
+          w.startedAt,
+          w.finishedAt,
+          w.devicesFound,
+          w.devicesReported,
+          w.receivedAt,
+          start.lockKeys,
+        ],
+        { fresh: 'int', locks: 'int' },
+      );
+      return sig === null || r!.fresh === 1;
+    },
+    async readIngest(tx, q) {
+      const [r] = await tx.all(
+        `SELECT
+           (SELECT coalesce(json_agg(key), '[]')::text FROM device_reports WHERE key = ANY(?::text[])) AS known,
+           (SELECT coalesce(json_agg(id), '[]')::text FROM devices WHERE id = ANY(?::text[])) AS taken,
+           (SELECT coalesce(json_agg(d), '[]')::text FROM (SELECT ${deviceCols} FROM devices WHERE id IN (
+              SELECT i.device_id FROM device_identifiers i JOIN unnest(?::text[], ?::text[]) AS p(kind, value) ON i.kind = p.kind AND i.value = p.value
+              WHERE i.site = ?)) d) AS found`,
+        [q.keys, q.candidateIds, q.pairs.map((p) => p.kind), q.pairs.map((p) => p.value), q.site],
+        { known: 'text', taken: 'text', found: 'text' },
+      );
+      const strings = (text: string): Set<string> => new Set((JSON.parse(text) as unknown[]).filter((v): v is string => typeof v === 'string'));
+      return { known: strings(r!.known), taken: strings(r!.taken), found: rowsOf(DEVICE_ROW, JSON.parse(r!.found) as unknown[]).map(toStateRow) };
+    },
+    async writeIngest(tx, plan) {
+      const c = plan.receipt;
+      await tx.run(
+        `WITH
+           dv AS (INSERT INTO devices (${deviceCols}) SELECT ${deviceCols} FROM jsonb_populate_recordset(NULL::devices, ?::jsonb)
+                  ON CONFLICT (id) DO UPDATE SET ${UPSERT_DEVICE_SET}),
+           di AS (INSERT INTO device_identifiers (site, kind, value, device_id)
+                  SELECT site, kind, value, device_id FROM jsonb_populate_recordset(NULL::device_identifiers, ?::jsonb)
+                  ON CONFLICT (site, kind, value) DO UPDATE SET device_id = excluded.device_id),
+           da AS (INSERT INTO device_agents (device_id, agent_id, first_seen, last_seen)
+                  SELECT device_id, agent_id, first_seen, last_seen FROM jsonb_populate_recordset(NULL::device_agents, ?::jsonb)
+                  ON CONFLICT (device_id, agent_id) DO UPDATE SET
+                    first_seen = LEAST(device_agents.first_seen, excluded.first_seen),
+                    last_seen = GREATEST(device_agents.last_seen, excluded.last_seen)),
+           dh AS (INSERT INTO device_history (device_id, at, agent_id, sweep_id, change, before, after)
+                  SELECT device_id, at, agent_id, sweep_id, change, before, after FROM jsonb_populate_recordset(NULL::device_history, ?::jsonb)),
+           fq AS (INSERT INTO forward_queue (sink, key, body, created_at, next_attempt_at)
+                  SELECT sink, key, body, created_at, created_at FROM jsonb_populate_recordset(NULL::forward_queue, ?::jsonb)
+                  ON CONFLICT (sink, key) DO NOTHING),
+           dr AS (INSERT INTO device_reports (key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, json, device_id)
+                  SELECT key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, '', device_id
+                  FROM jsonb_populate_recordset(NULL::device_reports, ?::jsonb)
+                  ON CONFLICT (key) DO NOTHING),
+           rp AS (UPDATE device_reports SET receipts = receipts + 1 WHERE key = ANY(?::text[])),
+           ag AS (UPDATE agents SET last_report_at = ? WHERE id = ?)
+         INSERT INTO receipts (received_at, request_key, agent_id, sweep_id, devices, new_devices, bytes, remote) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          json(plan.devices.map(({ row }) => deviceJson(row))),
+          json(plan.identifiers.map((r) => ({ site: r.site, kind: r.kind, value: r.value, device_id: r.deviceId }))),
+          json(plan.agents.map((r) => ({ device_id: r.deviceId, agent_id: r.agentId, first_seen: r.seen, last_seen: r.seen }))),
+          json(plan.history.map((r) => ({ device_id: r.deviceId, at: r.at, agent_id: r.agentId, sweep_id: r.sweepId, change: r.change, before: r.before, after: r.after }))),
+          json(plan.forward.map((r) => ({ sink: r.sink, key: r.key, body: r.body, created_at: r.createdAt }))),
           json(
-            rows.map((r) => ({
+            plan.reports.map((r) => ({
               key: r.key,
               received_at: r.receivedAt,
               agent_id: r.agentId,
@@ -203,75 +303,18 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
               device_id: r.deviceId,
             })),
           ),
+          plan.repeats,
+          plan.agentSeen?.at ?? null,
+          plan.agentSeen?.id ?? null,
+          c.receivedAt,
+          c.requestKey,
+          c.agentId,
+          c.sweepId,
+          c.devices,
+          c.newDevices,
+          c.bytes,
+          c.remote,
         ],
-      );
-    },
-    async findByIdentifiers(tx, site, pairs) {
-      const rows = await tx.all(
-        `SELECT ${deviceCols} FROM devices WHERE id IN (
-           SELECT i.device_id FROM device_identifiers i JOIN unnest(?::text[], ?::text[]) AS p(kind, value) ON i.kind = p.kind AND i.value = p.value
-           WHERE i.site = ?)`,
-        [pairs.map((p) => p.kind), pairs.map((p) => p.value), site],
-        DEVICE_ROW,
-      );
-      return rows.map(toStateRow);
-    },
-    async upsertDevices(tx, rows) {
-      if (rows.length === 0) return;
-      // PostgreSQL keeps an update whose indexed columns keep their values on the same page (HOT).
-      await tx.run(
-        `INSERT INTO devices (${deviceCols}) SELECT ${deviceCols} FROM jsonb_populate_recordset(NULL::devices, ?::jsonb)
-         ON CONFLICT (id) DO UPDATE SET ${UPSERT_DEVICE_SET}`,
-        [
-          json(
-            rows.map(({ row: r }) => ({
-              id: r.id,
-              site: r.site,
-              mac: r.mac,
-              epr: r.epr,
-              udn: r.udn,
-              serial: r.serial,
-              ip: r.ip,
-              manufacturer: r.manufacturer,
-              brand: r.brand,
-              model: r.model,
-              firmware: r.firmware,
-              kind: r.kind,
-              verdict_status: r.verdictStatus,
-              status: r.status,
-              pack: r.pack,
-              rule: r.rule,
-              reason: r.reason,
-              first_seen: r.firstSeen,
-              last_seen: r.lastSeen,
-              last_observed: r.lastObserved,
-              last_agent: r.lastAgent,
-              review_state: r.reviewState,
-              review_until: r.reviewUntil,
-              review_by: r.reviewBy,
-              review_at: r.reviewAt,
-              document: r.document,
-            })),
-          ),
-        ],
-      );
-    },
-    async upsertIdentifiers(tx, rows) {
-      if (rows.length === 0) return;
-      await tx.run(
-        `INSERT INTO device_identifiers (site, kind, value, device_id) SELECT site, kind, value, device_id FROM jsonb_populate_recordset(NULL::device_identifiers, ?::jsonb)
-         ON CONFLICT (site, kind, value) DO UPDATE SET device_id = excluded.device_id`,
-        [json(rows.map((r) => ({ site: r.site, kind: r.kind, value: r.value, device_id: r.deviceId })))],
-      );
-    },
-    async upsertDeviceAgents(tx, rows) {
-      if (rows.length === 0) return;
-      await tx.run(
-        `INSERT INTO device_agents (device_id, agent_id, first_seen, last_seen) SELECT device_id, agent_id, first_seen, last_seen FROM jsonb_populate_recordset(NULL::device_agents, ?::jsonb)
-         ON CONFLICT (device_id, agent_id) DO UPDATE SET
-           first_seen = LEAST(device_agents.first_seen, excluded.first_seen),
-           last_seen = GREATEST(device_agents.last_seen, excluded.last_seen)`,
-        [json(rows.map((r) => ({ device_id: r.deviceId, agent_id: r.agentId, first_seen: r.seen, last_seen: r.seen })))],
       );
     },
     async insertHistory(tx, rows) {

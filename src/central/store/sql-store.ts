@@ -102,6 +102,42 @@ export interface ForwardRow {
   createdAt: number;
 }
 
+export interface IngestStart {
+  signature: { value: string; t: number; pruneBefore: number | null } | null;
+  /** Sorted: `site<US>kind<US>value` of every identifier of the report's devices. */
+  lockKeys: string[];
+  sweep: { agentId: string; sweepId: string; site: string | null; startedAt: string; finishedAt: string; devicesFound: number; devicesReported: number; receivedAt: number };
+}
+
+export interface IngestRead {
+  keys: string[];
+  site: string;
+  pairs: Array<{ kind: string; value: string }>;
+  /** First-choice ids of the devices, should they be new: which are taken. */
+  candidateIds: string[];
+}
+
+export interface IngestFound {
+  known: Set<string>;
+  found: StateRow[];
+  taken: Set<string>;
+}
+
+export interface IngestPlan {
+  repeats: string[];
+  devices: Array<{ row: StateRow; before: StateRow | undefined }>;
+  identifiers: IdentifierRow[];
+  agents: DeviceAgentRow[];
+  history: HistoryRow[];
+  forward: ForwardRow[];
+  reports: DeviceReportRow[];
+  receipt: { receivedAt: number; requestKey: string; agentId: string; sweepId: string; devices: number; newDevices: number; bytes: number; remote: string | null };
+  agentSeen: { id: string; at: string } | null;
+}
+
+/** Thrown inside a report's transaction when its signature was seen before: everything is rolled back. */
+export class ReplayError extends Error {}
+
 export interface Dialect {
   readonly kind: 'embedded' | 'postgres';
   readonly location: string;
@@ -110,14 +146,15 @@ export interface Dialect {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Serialises transactions touching the same keys across processes (PostgreSQL); a no-op where a transaction locks the whole file. */
   lockKeys(tx: Tx, keys: readonly string[]): Promise<void>;
-  /** Inserts device report rows (keys already known to be new under the transaction's locks). */
-  insertDeviceReports(tx: Tx, rows: readonly DeviceReportRow[]): Promise<void>;
-  /** The site's devices that hold any of these identifiers. */
-  findByIdentifiers(tx: Tx, site: string, pairs: ReadonlyArray<{ kind: string; value: string }>): Promise<StateRow[]>;
-  /** Writes device states: `before` is the row as read in this transaction (undefined: a new device). */
-  upsertDevices(tx: Tx, rows: ReadonlyArray<{ row: StateRow; before: StateRow | undefined }>): Promise<void>;
-  upsertIdentifiers(tx: Tx, rows: readonly IdentifierRow[]): Promise<void>;
-  upsertDeviceAgents(tx: Tx, rows: readonly DeviceAgentRow[]): Promise<void>;
+  /**
+   * The start of a report's transaction: prune expired signatures (when `pruneBefore` is set),
+   * record the signature (false: it was seen before, a replay), take the locks, record the sweep.
+   */
+  beginIngest(tx: Tx, start: IngestStart): Promise<boolean>;
+  /** What the report's devices meet in the store, read after the locks are held. */
+  readIngest(tx: Tx, read: IngestRead): Promise<IngestFound>;
+  /** Everything the report changes, written together. */
+  writeIngest(tx: Tx, plan: IngestPlan): Promise<void>;
   insertHistory(tx: Tx, rows: readonly HistoryRow[]): Promise<void>;
   enqueueForward(tx: Tx, rows: readonly ForwardRow[]): Promise<void>;
   /** Claims due forward items (a lease: next_attempt_at moved ahead) in one transaction. */
@@ -328,7 +365,15 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
     return forward.sinks.map((sink) => ({ sink, key: spec.key, body, createdAt: at }));
   };
 
-  async function applyDevices(tx: Tx, report: ReceivedReport, accepted: ReceivedDevice[], receivedAt: number): Promise<Map<string, string>> {
+  /** The report's devices applied to what the store holds: the rows to write. Pure but for the rare salted-id lookup. */
+  async function planDevices(
+    tx: Tx,
+    report: ReceivedReport,
+    accepted: ReceivedDevice[],
+    keys: IdentityKeys[],
+    found: IngestFound,
+    receivedAt: number,
+  ): Promise<Pick<IngestPlan, 'devices' | 'identifiers' | 'agents' | 'history' | 'forward'> & { ids: Map<string, string> }> {
     const site = report.site ?? '';
     const obs: Observation = {
       site,
@@ -338,20 +383,9 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
       receivedAt: new Date(receivedAt).toISOString(),
       today: utcDate(receivedAt),
     };
-    const keys: IdentityKeys[] = accepted.map(keysOf);
-    const pairs = keys.flatMap(identifierPairs);
-    const knownRows = pairs.length === 0 ? [] : await dialect.findByIdentifiers(tx, site, pairs);
-    const state = new Map<string, StateRow>(knownRows.map((r) => [r.id, r]));
-    const known: KnownIdentity[] = knownRows.map((r) => ({ id: r.id, lastSeen: r.lastSeen, mac: r.mac, epr: r.epr, udn: r.udn, serial: r.serial, ip: r.ip }));
+    const state = new Map<string, StateRow>(found.found.map((r) => [r.id, r]));
+    const known: KnownIdentity[] = found.found.map((r) => ({ id: r.id, lastSeen: r.lastSeen, mac: r.mac, epr: r.epr, udn: r.udn, serial: r.serial, ip: r.ip }));
     const matched = matchDevices(keys, known);
-
-    // New devices' first-choice ids, checked in one query.
-    const firstChoices = keys.flatMap((k, i) => (matched[i] === undefined ? [centralDeviceId(site, k)] : []));
-    const taken = new Set<string>();
-    if (firstChoices.length > 0) {
-      const found = await tx.all(`SELECT id FROM devices WHERE id IN (${firstChoices.map(() => '?').join(', ')})`, firstChoices, { id: 'text' });
-      for (const r of found) taken.add(r.id);
-    }
     const ids = new Map<string, string>();
     const rows = new Map<string, StateRow>();
     const identifiers: IdentifierRow[] = [];
@@ -367,7 +401,8 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
         for (let attempt = 0; ; attempt += 1) {
           const candidate = centralDeviceId(site, k, attempt);
           if (rows.has(candidate) || state.has(candidate)) continue;
-          if (attempt === 0 && !taken.has(candidate)) {
+          if (attempt === 0) {
+            if (found.taken.has(candidate)) continue;
             id = candidate;
             break;
           }
@@ -391,80 +426,112 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
       for (const h of applied.history) history.push({ deviceId: id, at: obs.observedAt, agentId: obs.agent, sweepId: obs.sweep, ...h });
       for (const f of applied.forward) outgoing.push(...enqueue(f, applied.row, receivedAt, obs.agent));
     }
-    await dialect.upsertDevices(tx, [...rows.values()].map((row) => ({ row, before: state.get(row.id) })));
-    // One row per identifier and per (device, agent) in a batch (two devices of one report at one IP: the last wins).
-    if (identifiers.length > 0) await dialect.upsertIdentifiers(tx, [...new Map(identifiers.map((r) => [`${r.kind}\u001f${r.value}`, r])).values()]);
-    await dialect.upsertDeviceAgents(tx, [...new Map(agents.map((r) => [`${r.deviceId}\u001f${r.agentId}`, r])).values()]);
-    if (history.length > 0) await dialect.insertHistory(tx, history);
-    if (outgoing.length > 0) await dialect.enqueueForward(tx, outgoing);
-    return ids;
+    return {
+      ids,
+      devices: [...rows.values()].map((row) => ({ row, before: state.get(row.id) })),
+      // One row per identifier and per (device, agent) in a batch (two devices of one report at one IP: the last wins).
+      identifiers: [...new Map(identifiers.map((r) => [`${r.kind}\u001f${r.value}`, r])).values()],
+      agents: [...new Map(agents.map((r) => [`${r.deviceId}\u001f${r.agentId}`, r])).values()],
+      history,
+      forward: outgoing,
+    };
   }
 
   async function ingestOnce(tx: Tx, report: ReceivedReport, meta: IngestMeta): Promise<IngestResult> {
-    if (meta.signature) {
-      if (meta.receivedAt - lastPrune >= PRUNE_EVERY_MS) {
-        lastPrune = meta.receivedAt;
-        // signatures_t: only the expired rows are visited.
-        await tx.run('DELETE FROM signatures WHERE t < ?', [Math.floor((meta.receivedAt - meta.signature.windowMs) / 1000) - 1]);
-      }
-      const fresh = await tx.run('INSERT INTO signatures (sig, t) VALUES (?, ?) ON CONFLICT (sig) DO NOTHING', [meta.signature.value, meta.signature.t]);
-      if (fresh === 0) return { kind: 'replay' };
-    }
     const site = report.site ?? '';
     const agent = report.agent.id;
     const sweep = report.sweep;
+    const keysOfDevices = report.devices.map(keysOf);
     const lockKeys = new Set<string>();
-    for (const d of report.devices) for (const p of identifierPairs(keysOf(d))) lockKeys.add(`${site}\u001f${p.kind}\u001f${p.value}`);
-    await dialect.lockKeys(tx, [...lockKeys].sort());
-
-    await tx.run(
-      `INSERT INTO sweeps (agent_id, sweep_id, site, started_at, finished_at, devices_found, devices_reported, first_received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      [agent, sweep.id, report.site, sweep.startedAt, sweep.finishedAt, sweep.devicesFound, sweep.devicesReported, meta.receivedAt],
-    );
-    // Which device keys are new: checked under the transaction's locks (the file's write lock,
-    // or the advisory locks on every identifier of these devices), so no other process can
-    // store one of them in between; the primary key would refuse it anyway.
-    const keys = report.devices.map((d) => d.idempotencyKey);
-    const marks = keys.map(() => '?').join(', ');
-    const known = keys.length === 0 ? new Set<string>() : new Set((await tx.all(`SELECT key FROM device_reports WHERE key IN (${marks})`, keys, { key: 'text' })).map((r) => r.key));
-    if (known.size > 0) await tx.run(`UPDATE device_reports SET receipts = receipts + 1 WHERE key IN (${[...known].map(() => '?').join(', ')})`, [...known]);
-    const accepted = report.devices.filter((d) => !known.has(d.idempotencyKey));
-    if (accepted.length > 0) {
-      const ids = await applyDevices(tx, report, accepted, meta.receivedAt);
-      await dialect.insertDeviceReports(
-        tx,
-        accepted.map((d) => ({
-          key: d.idempotencyKey,
-          receivedAt: meta.receivedAt,
-          agentId: agent,
-          site: report.site,
-          sweepId: sweep.id,
-          sweepStartedAt: sweep.startedAt,
-          identity: d.identity,
-          ip: d.ip,
-          mac: d.mac,
-          manufacturer: d.manufacturer,
-          brand: d.brand,
-          model: d.model,
-          kind: d.kind,
-          status: d.verdict.status,
-          pack: d.verdict.pack ?? null,
-          rule: d.verdict.rule ?? null,
-          reason: d.verdict.reason,
-          deviceId: ids.get(d.idempotencyKey) ?? null,
-        })),
-      );
+    for (const k of keysOfDevices) for (const p of identifierPairs(k)) lockKeys.add(`${site}\u001f${p.kind}\u001f${p.value}`);
+    let pruneBefore: number | null = null;
+    if (meta.signature && meta.receivedAt - lastPrune >= PRUNE_EVERY_MS) {
+      lastPrune = meta.receivedAt;
+      // signatures_t: only the expired rows are visited.
+      pruneBefore = Math.floor((meta.receivedAt - meta.signature.windowMs) / 1000) - 1;
     }
-    await tx.run(
-      'INSERT INTO receipts (received_at, request_key, agent_id, sweep_id, devices, new_devices, bytes, remote) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [meta.receivedAt, report.idempotencyKey, agent, sweep.id, report.devices.length, accepted.length, meta.bytes, meta.remote],
-    );
+    const fresh = await dialect.beginIngest(tx, {
+      signature: meta.signature ? { value: meta.signature.value, t: meta.signature.t, pruneBefore } : null,
+      lockKeys: [...lockKeys].sort(),
+      sweep: {
+        agentId: agent,
+        sweepId: sweep.id,
+        site: report.site,
+        startedAt: sweep.startedAt,
+        finishedAt: sweep.finishedAt,
+        devicesFound: sweep.devicesFound,
+        devicesReported: sweep.devicesReported,
+        receivedAt: meta.receivedAt,
+      },
+    });
+    if (!fresh) throw new ReplayError('replay');
+    // Which device keys are new, and what the devices meet: read under the transaction's locks
+    // (the file's write lock, or the advisory locks on every identifier of these devices), so
+    // no other process can store one of them in between; the primary key would refuse it anyway.
+    const found = await dialect.readIngest(tx, {
+      keys: report.devices.map((d) => d.idempotencyKey),
+      site,
+      pairs: keysOfDevices.flatMap(identifierPairs),
+      candidateIds: [...new Set(keysOfDevices.map((k) => centralDeviceId(site, k)))],
+    });
+    const acceptedIndex = report.devices.flatMap((d, i) => (found.known.has(d.idempotencyKey) ? [] : [i]));
+    const accepted = acceptedIndex.map((i) => report.devices[i]!);
+    const planned =
+      accepted.length === 0
+        ? { ids: new Map<string, string>(), devices: [], identifiers: [], agents: [], history: [], forward: [] }
+        : await planDevices(
+            tx,
+            report,
+            accepted,
+            acceptedIndex.map((i) => keysOfDevices[i]!),
+            found,
+            meta.receivedAt,
+          );
     // An agent's last report time, to the nearest ten seconds (one write per agent per ten seconds, not one per report).
+    let agentSeen: IngestPlan['agentSeen'] = null;
     if (meta.agentId !== undefined && meta.receivedAt - (lastReportWritten.get(meta.agentId) ?? 0) >= 10_000) {
       lastReportWritten.set(meta.agentId, meta.receivedAt);
-      await tx.run('UPDATE agents SET last_report_at = ? WHERE id = ?', [new Date(meta.receivedAt).toISOString(), meta.agentId]);
+      agentSeen = { id: meta.agentId, at: new Date(meta.receivedAt).toISOString() };
     }
+    await dialect.writeIngest(tx, {
+      repeats: [...found.known],
+      devices: planned.devices,
+      identifiers: planned.identifiers,
+      agents: planned.agents,
+      history: planned.history,
+      forward: planned.forward,
+      reports: accepted.map((d) => ({
+        key: d.idempotencyKey,
+        receivedAt: meta.receivedAt,
+        agentId: agent,
+        site: report.site,
+        sweepId: sweep.id,
+        sweepStartedAt: sweep.startedAt,
+        identity: d.identity,
+        ip: d.ip,
+        mac: d.mac,
+        manufacturer: d.manufacturer,
+        brand: d.brand,
+        model: d.model,
+        kind: d.kind,
+        status: d.verdict.status,
+        pack: d.verdict.pack ?? null,
+        rule: d.verdict.rule ?? null,
+        reason: d.verdict.reason,
+        deviceId: planned.ids.get(d.idempotencyKey) ?? null,
+      })),
+      receipt: {
+        receivedAt: meta.receivedAt,
+        requestKey: report.idempotencyKey,
+        agentId: agent,
+        sweepId: sweep.id,
+        devices: report.devices.length,
+        newDevices: accepted.length,
+        bytes: meta.bytes,
+        remote: meta.remote,
+      },
+      agentSeen,
+    });
     const result: IngestResult = { kind: 'stored', accepted: accepted.length, duplicates: report.devices.length - accepted.length };
     if (report.events === undefined) return result;
     let eventsAccepted = 0;
@@ -520,7 +587,14 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
     kind: dialect.kind,
     location: dialect.location,
 
-    ingest: (report, meta) => dialect.transaction((tx) => ingestOnce(tx, report, meta)),
+    async ingest(report, meta) {
+      try {
+        return await dialect.transaction((tx) => ingestOnce(tx, report, meta));
+      } catch (err) {
+        if (err instanceof ReplayError) return { kind: 'replay' };
+        throw err;
+      }
+    },
 
     async addAgent(a) {
       await dialect.transaction(async (tx) => {
