@@ -23,7 +23,7 @@ import { openCentralStore, type StoreLocation } from '../src/central/store/open.
 import type { CentralStore } from '../src/central/store/store.ts';
 import { checkReportBody } from '../src/central/validate.ts';
 import { serializeReport } from '../src/report/payload.ts';
-import { fleet, percentile, reportFor, runLoad, startServe, type LoadClientSpec, type ServeProcess } from '../tests/lab/central-load.ts';
+import { cpuSeconds, fleet, percentile, reportFor, runLoad, startServe, treeCpuSeconds, type LoadClientSpec, type ServeProcess } from '../tests/lab/central-load.ts';
 import { startPgCluster, type PgCluster } from '../tests/helpers/pg-cluster.ts';
 
 if (process.env.CAMSWEEP_PRIVATE_NETNS !== '1') {
@@ -104,8 +104,14 @@ async function throughput(kind: string): Promise<void> {
   const end = start + DURATION_S * 1000;
   const clients: LoadClientSpec[] = agents.map((a, i) => ({ agentId: a.id, site: a.site, token: a.token, urls: [server.url], fleetSize: 30, perReport: 3, agentIndex: i }));
   const ticker = setInterval(() => say(`  … ${Math.round((performance.now() - start) / 1000)} s`), 60_000);
+  const cpu0 = { serve: cpuSeconds(server.pid), db: cluster === undefined || kind !== 'postgres' ? 0 : treeCpuSeconds(cluster.pid), client: process.cpuUsage() };
   const result = await runLoad(clients, { secret: SECRET, until: () => performance.now() >= end, startedAt: start });
   clearInterval(ticker);
+  const cpu = {
+    serve: cpuSeconds(server.pid) - cpu0.serve,
+    db: cluster === undefined || kind !== 'postgres' ? 0 : treeCpuSeconds(cluster.pid) - cpu0.db,
+    client: (process.cpuUsage(cpu0.client).user + process.cpuUsage(cpu0.client).system) / 1e6,
+  };
   const seconds = (performance.now() - start) / 1000;
   const peak = server.peakRssKb();
   await server.stop();
@@ -123,6 +129,15 @@ async function throughput(kind: string): Promise<void> {
   row(kind, 'latency p50 / p99', `${p50.toFixed(1)} / ${p99.toFixed(1)} ms`, 'p99 < 100 ms', p99 < 100);
   row(kind, 'device keys stored == acknowledged', `${stats.devices} == ${result.keys.size}`, 'equal', stats.devices === result.keys.size);
   row(kind, 'server peak RSS under load', `${(peak / 1024).toFixed(0)} MB`, '(reported)', true);
+  const per = (sec: number): string => ((sec * 1000) / Math.max(1, result.acknowledged)).toFixed(2);
+  const serverMs = ((cpu.serve + cpu.db) * 1000) / Math.max(1, result.acknowledged);
+  row(
+    kind,
+    'CPU per request: service / database / load generator',
+    `${per(cpu.serve)} / ${per(cpu.db)} / ${per(cpu.client)} ms (service + database: ${serverMs.toFixed(2)} ms, about ${Math.round(1000 / serverMs)} req/s per core)`,
+    '(reported: independent of other load)',
+    true,
+  );
 }
 
 async function kill(): Promise<void> {

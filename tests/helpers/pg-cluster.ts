@@ -24,6 +24,8 @@ export interface PgCluster {
   readonly url: string;
   readonly port: number;
   readonly dir: string;
+  /** The postmaster's process id (its backends are its children). */
+  readonly pid: number;
   /** A fresh database in the cluster; returns its URL. */
   createDatabase(name?: string): Promise<string>;
   stop(): Promise<void>;
@@ -116,6 +118,7 @@ export async function startPgCluster(options: PgClusterOptions = {}): Promise<Pg
     url,
     port,
     dir,
+    pid: child.pid!,
     async createDatabase(name) {
       n += 1;
       const db = name ?? `t_${process.pid}_${n}_${Math.random().toString(36).slice(2, 8)}`;

@@ -20,8 +20,7 @@ import type { CentralStore, ForwardSettings } from './store.ts';
 
 export const EMBEDDED_FILE = 'receiver.db';
 
-/** At most this many transactions share one commit. */
-const MAX_GROUP = 64;
+
 
 export function embeddedPath(dataDir: string): string {
   return path.join(dataDir, EMBEDDED_FILE);
@@ -176,56 +175,6 @@ export function openEmbeddedStore(dataDir: string, options: { forward?: ForwardS
       }
     });
 
-  // Group commit: the transactions that arrive while one is being committed (requests parsed in
-  // the same turn of the event loop) share the next commit, each inside its own savepoint, so a
-  // burst of reports costs one fsync instead of one each. Each caller still learns its own
-  // outcome only after the commit that holds it (stored before acknowledged).
-  type Pending = { fn: (t: Tx) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
-  const queue: Pending[] = [];
-  let scheduled = false;
-  const flush = (): void => {
-    scheduled = false;
-    const batch = queue.splice(0, MAX_GROUP);
-    if (queue.length > 0) schedule();
-    void serial(async () => {
-      const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-      try {
-        db.exec('BEGIN IMMEDIATE');
-        for (const p of batch) {
-          db.exec('SAVEPOINT one');
-          try {
-            outcomes.push({ ok: true, value: await p.fn(tx) });
-            db.exec('RELEASE one');
-          } catch (error) {
-            db.exec('ROLLBACK TO one');
-            db.exec('RELEASE one');
-            outcomes.push({ ok: false, error });
-          }
-        }
-        db.exec('COMMIT');
-      } catch (error) {
-        if (db.isTransaction) db.exec('ROLLBACK');
-        for (const p of batch) p.reject(error);
-        return;
-      }
-      batch.forEach((p, i) => {
-        const o = outcomes[i]!;
-        if (o.ok) p.resolve(o.value);
-        else p.reject(o.error);
-      });
-    });
-  };
-  const schedule = (): void => {
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(flush);
-  };
-  const groupTx = <T>(fn: (t: Tx) => Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      schedule();
-    });
-
   const upsertDevice = `INSERT INTO devices (${DEVICE_COLUMNS.join(', ')}) VALUES (${DEVICE_COLUMNS.map(() => '?').join(', ')})
     ON CONFLICT (id) DO UPDATE SET ${UPSERT_DEVICE_SET}`;
 
@@ -236,21 +185,23 @@ export function openEmbeddedStore(dataDir: string, options: { forward?: ForwardS
     // request handler runs in the middle of one: a single statement outside a transaction can
     // run at once instead of queueing behind the transactions waiting for their group commit.
     read: tx,
-    transaction: groupTx,
+    transaction: runTx,
+    parallelBatches: 1,
     lockKeys: () => Promise.resolve(),
     async beginIngest(t, start) {
-      if (start.signature !== null) {
-        if (start.signature.pruneBefore !== null) await t.run('DELETE FROM signatures WHERE t < ?', [start.signature.pruneBefore]);
-        const fresh = await t.run('INSERT INTO signatures (sig, t) VALUES (?, ?) ON CONFLICT (sig) DO NOTHING', [start.signature.value, start.signature.t]);
-        if (fresh === 0) return false;
+      if (start.pruneBefore !== null) await t.run('DELETE FROM signatures WHERE t < ?', [start.pruneBefore]);
+      const fresh = new Set<string>();
+      for (const sig of start.signatures) {
+        if ((await t.run('INSERT INTO signatures (sig, t) VALUES (?, ?) ON CONFLICT (sig) DO NOTHING', [sig.value, sig.t])) === 1) fresh.add(sig.value);
       }
-      const w = start.sweep;
-      await t.run(
-        `INSERT INTO sweeps (agent_id, sweep_id, site, started_at, finished_at, devices_found, devices_reported, first_received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-        [w.agentId, w.sweepId, w.site, w.startedAt, w.finishedAt, w.devicesFound, w.devicesReported, w.receivedAt],
-      );
-      return true;
+      for (const w of start.sweeps) {
+        await t.run(
+          `INSERT INTO sweeps (agent_id, sweep_id, site, started_at, finished_at, devices_found, devices_reported, first_received_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          [w.agentId, w.sweepId, w.site, w.startedAt, w.finishedAt, w.devicesFound, w.devicesReported, w.receivedAt],
+        );
+      }
+      return fresh;
     },
     async readIngest(t, r) {
       const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
@@ -263,13 +214,13 @@ export function openEmbeddedStore(dataDir: string, options: { forward?: ForwardS
           : await t.all(
               `SELECT ${DEVICE_COLUMNS.map((c) => `d.${c}`).join(', ')} FROM devices d WHERE d.id IN (
                  SELECT i.device_id FROM device_identifiers i WHERE ${r.pairs.map(() => '(i.site = ? AND i.kind = ? AND i.value = ?)').join(' OR ')})`,
-              r.pairs.flatMap((p) => [r.site, p.kind, p.value]),
+              r.pairs.flatMap((p) => [p.site, p.kind, p.value]),
               DEVICE_ROW,
             );
       return { known: new Set(known.map((k) => k.key)), taken: new Set(taken.map((k) => k.id)), found: found.map(toStateRow) };
     },
     async writeIngest(t, plan) {
-      if (plan.repeats.length > 0) await t.run(`UPDATE device_reports SET receipts = receipts + 1 WHERE key IN (${plan.repeats.map(() => '?').join(', ')})`, plan.repeats);
+      for (const r of plan.repeats) await t.run('UPDATE device_reports SET receipts = receipts + ? WHERE key = ?', [r.n, r.key]);
       for (const { row, before } of plan.devices) {
         if (before === undefined) {
           await t.run(upsertDevice, stateParams(row));
@@ -293,30 +244,31 @@ export function openEmbeddedStore(dataDir: string, options: { forward?: ForwardS
            ON CONFLICT (device_id, agent_id) DO UPDATE SET
              first_seen = CASE WHEN excluded.first_seen < device_agents.first_seen THEN excluded.first_seen ELSE device_agents.first_seen END,
              last_seen = CASE WHEN excluded.last_seen > device_agents.last_seen THEN excluded.last_seen ELSE device_agents.last_seen END`,
-          [r.deviceId, r.agentId, r.seen, r.seen],
+          [r.deviceId, r.agentId, r.firstSeen, r.lastSeen],
         );
       }
       await dialect.insertHistory(t, plan.history);
       await dialect.enqueueForward(t, plan.forward);
       for (const r of plan.reports) {
         await t.run(
-          `INSERT INTO device_reports (key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, json, device_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?) ON CONFLICT (key) DO NOTHING`,
-          [r.key, r.receivedAt, r.agentId, r.site, r.sweepId, r.sweepStartedAt, r.identity, r.ip, r.mac, r.manufacturer, r.brand, r.model, r.kind, r.status, r.pack, r.rule, r.reason, r.deviceId],
+          `INSERT INTO device_reports (key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, json, device_id, receipts)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?) ON CONFLICT (key) DO NOTHING`,
+          [r.key, r.receivedAt, r.agentId, r.site, r.sweepId, r.sweepStartedAt, r.identity, r.ip, r.mac, r.manufacturer, r.brand, r.model, r.kind, r.status, r.pack, r.rule, r.reason, r.deviceId, r.receipts],
         );
       }
-      const c = plan.receipt;
-      await t.run('INSERT INTO receipts (received_at, request_key, agent_id, sweep_id, devices, new_devices, bytes, remote) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-        c.receivedAt,
-        c.requestKey,
-        c.agentId,
-        c.sweepId,
-        c.devices,
-        c.newDevices,
-        c.bytes,
-        c.remote,
-      ]);
-      if (plan.agentSeen !== null) await t.run('UPDATE agents SET last_report_at = ? WHERE id = ?', [plan.agentSeen.at, plan.agentSeen.id]);
+      for (const c of plan.receipts) {
+        await t.run('INSERT INTO receipts (received_at, request_key, agent_id, sweep_id, devices, new_devices, bytes, remote) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+          c.receivedAt,
+          c.requestKey,
+          c.agentId,
+          c.sweepId,
+          c.devices,
+          c.newDevices,
+          c.bytes,
+          c.remote,
+        ]);
+      }
+      for (const a of plan.agentsSeen) await t.run('UPDATE agents SET last_report_at = ? WHERE id = ?', [a.at, a.id]);
     },
     async insertHistory(t, rows) {
       for (const r of rows) {

@@ -203,37 +203,39 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
       // In the order given (sorted by the caller): two transactions never wait on each other in a cycle over these.
       await tx.all('SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) AS n FROM unnest(?::text[]) AS u(k)', [keys], { n: 'int' });
     },
-    // A report costs five round trips: BEGIN, beginIngest, readIngest, writeIngest, COMMIT.
-    // The locks are taken in the statement before the reads, so the reads' snapshot (READ
-    // COMMITTED: one per statement) sees whatever another process committed under them.
+    // A batch of reports costs five round trips: BEGIN, beginIngest, readIngest, writeIngest,
+    // COMMIT. The locks are taken in the statement before the reads, so the reads' snapshot
+    // (READ COMMITTED: one per statement) sees whatever another process committed under them.
+    parallelBatches: 4,
     async beginIngest(tx, start) {
-      const w = start.sweep;
-      const sig = start.signature;
       const [r] = await tx.all(
         `WITH pruned AS (DELETE FROM signatures WHERE t < ?::bigint),
-              sig AS (INSERT INTO signatures (sig, t) SELECT ?::text, ?::bigint WHERE ?::text IS NOT NULL ON CONFLICT (sig) DO NOTHING RETURNING 1),
+              sig AS (INSERT INTO signatures (sig, t) SELECT sig, t FROM jsonb_populate_recordset(NULL::signatures, ?::jsonb) ON CONFLICT (sig) DO NOTHING RETURNING sig),
               sw AS (INSERT INTO sweeps (agent_id, sweep_id, site, started_at, finished_at, devices_found, devices_reported, first_received_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING)
-         SELECT (SELECT count(*) FROM sig) AS fresh,
+                     SELECT agent_id, sweep_id, site, started_at, finished_at, devices_found, devices_reported, first_received_at
+                     FROM jsonb_populate_recordset(NULL::sweeps, ?::jsonb) ON CONFLICT DO NOTHING)
+         SELECT (SELECT coalesce(json_agg(sig), '[]')::text FROM sig) AS fresh,
                 (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest(?::text[]) AS u(k)) AS locks`,
         [
-          sig?.pruneBefore ?? -1,
-          sig?.value ?? null,
-          sig?.t ?? 0,
-          sig?.value ?? null,
-          w.agentId,
-          w.sweepId,
-          w.site,
-          w.startedAt,
-          w.finishedAt,
-          w.devicesFound,
-          w.devicesReported,
-          w.receivedAt,
+          start.pruneBefore ?? -1,
+          json(start.signatures.map((g) => ({ sig: g.value, t: g.t }))),
+          json(
+            start.sweeps.map((w) => ({
+              agent_id: w.agentId,
+              sweep_id: w.sweepId,
+              site: w.site,
+              started_at: w.startedAt,
+              finished_at: w.finishedAt,
+              devices_found: w.devicesFound,
+              devices_reported: w.devicesReported,
+              first_received_at: w.receivedAt,
+            })),
+          ),
           start.lockKeys,
         ],
-        { fresh: 'int', locks: 'int' },
+        { fresh: 'text', locks: 'int' },
       );
-      return sig === null || r!.fresh === 1;
+      return new Set((JSON.parse(r!.fresh) as unknown[]).filter((v): v is string => typeof v === 'string'));
     },
     async readIngest(tx, q) {
       const [r] = await tx.all(
@@ -241,16 +243,15 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
            (SELECT coalesce(json_agg(key), '[]')::text FROM device_reports WHERE key = ANY(?::text[])) AS known,
            (SELECT coalesce(json_agg(id), '[]')::text FROM devices WHERE id = ANY(?::text[])) AS taken,
            (SELECT coalesce(json_agg(d), '[]')::text FROM (SELECT ${deviceCols} FROM devices WHERE id IN (
-              SELECT i.device_id FROM device_identifiers i JOIN unnest(?::text[], ?::text[]) AS p(kind, value) ON i.kind = p.kind AND i.value = p.value
-              WHERE i.site = ?)) d) AS found`,
-        [q.keys, q.candidateIds, q.pairs.map((p) => p.kind), q.pairs.map((p) => p.value), q.site],
+              SELECT i.device_id FROM device_identifiers i JOIN unnest(?::text[], ?::text[], ?::text[]) AS p(site, kind, value)
+                ON i.site = p.site AND i.kind = p.kind AND i.value = p.value)) d) AS found`,
+        [q.keys, q.candidateIds, q.pairs.map((p) => p.site), q.pairs.map((p) => p.kind), q.pairs.map((p) => p.value)],
         { known: 'text', taken: 'text', found: 'text' },
       );
       const strings = (text: string): Set<string> => new Set((JSON.parse(text) as unknown[]).filter((v): v is string => typeof v === 'string'));
       return { known: strings(r!.known), taken: strings(r!.taken), found: rowsOf(DEVICE_ROW, JSON.parse(r!.found) as unknown[]).map(toStateRow) };
     },
     async writeIngest(tx, plan) {
-      const c = plan.receipt;
       await tx.run(
         `WITH
            dv AS (INSERT INTO devices (${deviceCols}) SELECT ${deviceCols} FROM jsonb_populate_recordset(NULL::devices, ?::jsonb)
@@ -268,17 +269,18 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
            fq AS (INSERT INTO forward_queue (sink, key, body, created_at, next_attempt_at)
                   SELECT sink, key, body, created_at, created_at FROM jsonb_populate_recordset(NULL::forward_queue, ?::jsonb)
                   ON CONFLICT (sink, key) DO NOTHING),
-           dr AS (INSERT INTO device_reports (key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, json, device_id)
-                  SELECT key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, '', device_id
+           dr AS (INSERT INTO device_reports (key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, json, device_id, receipts)
+                  SELECT key, received_at, agent_id, site, sweep_id, sweep_started_at, identity, ip, mac, manufacturer, brand, model, kind, status, pack, rule, reason, '', device_id, receipts
                   FROM jsonb_populate_recordset(NULL::device_reports, ?::jsonb)
                   ON CONFLICT (key) DO NOTHING),
-           rp AS (UPDATE device_reports SET receipts = receipts + 1 WHERE key = ANY(?::text[])),
-           ag AS (UPDATE agents SET last_report_at = ? WHERE id = ?)
-         INSERT INTO receipts (received_at, request_key, agent_id, sweep_id, devices, new_devices, bytes, remote) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+           rp AS (UPDATE device_reports r SET receipts = r.receipts + u.n FROM jsonb_to_recordset(?::jsonb) AS u(key text, n integer) WHERE r.key = u.key),
+           ag AS (UPDATE agents a SET last_report_at = u.at FROM jsonb_to_recordset(?::jsonb) AS u(id text, at text) WHERE a.id = u.id)
+         INSERT INTO receipts (received_at, request_key, agent_id, sweep_id, devices, new_devices, bytes, remote)
+         SELECT received_at, request_key, agent_id, sweep_id, devices, new_devices, bytes, remote FROM jsonb_populate_recordset(NULL::receipts, ?::jsonb)`,
         [
           json(plan.devices.map(({ row }) => deviceJson(row))),
           json(plan.identifiers.map((r) => ({ site: r.site, kind: r.kind, value: r.value, device_id: r.deviceId }))),
-          json(plan.agents.map((r) => ({ device_id: r.deviceId, agent_id: r.agentId, first_seen: r.seen, last_seen: r.seen }))),
+          json(plan.agents.map((r) => ({ device_id: r.deviceId, agent_id: r.agentId, first_seen: r.firstSeen, last_seen: r.lastSeen }))),
           json(plan.history.map((r) => ({ device_id: r.deviceId, at: r.at, agent_id: r.agentId, sweep_id: r.sweepId, change: r.change, before: r.before, after: r.after }))),
           json(plan.forward.map((r) => ({ sink: r.sink, key: r.key, body: r.body, created_at: r.createdAt }))),
           json(
@@ -301,19 +303,23 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
               rule: r.rule,
               reason: r.reason,
               device_id: r.deviceId,
+              receipts: r.receipts,
             })),
           ),
-          plan.repeats,
-          plan.agentSeen?.at ?? null,
-          plan.agentSeen?.id ?? null,
-          c.receivedAt,
-          c.requestKey,
-          c.agentId,
-          c.sweepId,
-          c.devices,
-          c.newDevices,
-          c.bytes,
-          c.remote,
+          json(plan.repeats),
+          json(plan.agentsSeen),
+          json(
+            plan.receipts.map((c) => ({
+              received_at: c.receivedAt,
+              request_key: c.requestKey,
+              agent_id: c.agentId,
+              sweep_id: c.sweepId,
+              devices: c.devices,
+              new_devices: c.newDevices,
+              bytes: c.bytes,
+              remote: c.remote,
+            })),
+          ),
         ],
       );
     },

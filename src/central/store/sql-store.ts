@@ -1,6 +1,6 @@
 import { CamsweepError } from '../../domain/errors.ts';
-import { matchDevices, type IdentityKeys, type KnownIdentity } from '../../inventory/identity.ts';
-import type { ReceivedDevice, ReceivedReport } from '../../report/receiver/validate.ts';
+import { matchDevices } from '../../inventory/identity.ts';
+import type { ReceivedReport } from '../../report/receiver/validate.ts';
 import type { RowOf, Shape } from '../../storage/rows.ts';
 import {
   applyObservation,
@@ -73,6 +73,8 @@ export interface DeviceReportRow {
   rule: string | null;
   reason: string;
   deviceId: string | null;
+  /** Times this key arrived in the batch (a repeat within one batch is counted here). */
+  receipts: number;
 }
 
 export interface IdentifierRow {
@@ -84,7 +86,8 @@ export interface IdentifierRow {
 export interface DeviceAgentRow {
   deviceId: string;
   agentId: string;
-  seen: string;
+  firstSeen: string;
+  lastSeen: string;
 }
 export interface HistoryRow {
   deviceId: string;
@@ -102,17 +105,42 @@ export interface ForwardRow {
   createdAt: number;
 }
 
+export interface SweepRow {
+  agentId: string;
+  sweepId: string;
+  site: string | null;
+  startedAt: string;
+  finishedAt: string;
+  devicesFound: number;
+  devicesReported: number;
+  receivedAt: number;
+}
+
+export interface ReceiptRow {
+  receivedAt: number;
+  requestKey: string;
+  agentId: string;
+  sweepId: string;
+  devices: number;
+  newDevices: number;
+  bytes: number;
+  remote: string | null;
+}
+
+/** The start of a batch's transaction. */
 export interface IngestStart {
-  signature: { value: string; t: number; pruneBefore: number | null } | null;
-  /** Sorted: `site<US>kind<US>value` of every identifier of the report's devices. */
+  /** Signatures of the batch's signed reports (distinct). */
+  signatures: Array<{ value: string; t: number }>;
+  /** Prune the replay table below this time first (null: not this time). */
+  pruneBefore: number | null;
+  /** Sorted: `site<US>kind<US>value` of every identifier of the batch's devices. */
   lockKeys: string[];
-  sweep: { agentId: string; sweepId: string; site: string | null; startedAt: string; finishedAt: string; devicesFound: number; devicesReported: number; receivedAt: number };
+  sweeps: SweepRow[];
 }
 
 export interface IngestRead {
   keys: string[];
-  site: string;
-  pairs: Array<{ kind: string; value: string }>;
+  pairs: Array<{ site: string; kind: string; value: string }>;
   /** First-choice ids of the devices, should they be new: which are taken. */
   candidateIds: string[];
 }
@@ -124,19 +152,17 @@ export interface IngestFound {
 }
 
 export interface IngestPlan {
-  repeats: string[];
+  /** Keys stored before this batch that arrived again, with how often. */
+  repeats: Array<{ key: string; n: number }>;
   devices: Array<{ row: StateRow; before: StateRow | undefined }>;
   identifiers: IdentifierRow[];
   agents: DeviceAgentRow[];
   history: HistoryRow[];
   forward: ForwardRow[];
   reports: DeviceReportRow[];
-  receipt: { receivedAt: number; requestKey: string; agentId: string; sweepId: string; devices: number; newDevices: number; bytes: number; remote: string | null };
-  agentSeen: { id: string; at: string } | null;
+  receipts: ReceiptRow[];
+  agentsSeen: Array<{ id: string; at: string }>;
 }
-
-/** Thrown inside a report's transaction when its signature was seen before: everything is rolled back. */
-export class ReplayError extends Error {}
 
 export interface Dialect {
   readonly kind: 'embedded' | 'postgres';
@@ -147,14 +173,17 @@ export interface Dialect {
   /** Serialises transactions touching the same keys across processes (PostgreSQL); a no-op where a transaction locks the whole file. */
   lockKeys(tx: Tx, keys: readonly string[]): Promise<void>;
   /**
-   * The start of a report's transaction: prune expired signatures (when `pruneBefore` is set),
-   * record the signature (false: it was seen before, a replay), take the locks, record the sweep.
+   * The start of a batch's transaction: prune expired signatures (when `pruneBefore` is set),
+   * record the signatures (returns those not seen before: the others are replays), take the
+   * locks, record the sweeps.
    */
-  beginIngest(tx: Tx, start: IngestStart): Promise<boolean>;
-  /** What the report's devices meet in the store, read after the locks are held. */
+  beginIngest(tx: Tx, start: IngestStart): Promise<Set<string>>;
+  /** What the batch's devices meet in the store, read after the locks are held. */
   readIngest(tx: Tx, read: IngestRead): Promise<IngestFound>;
-  /** Everything the report changes, written together. */
+  /** Everything the batch changes, written together. */
   writeIngest(tx: Tx, plan: IngestPlan): Promise<void>;
+  /** How many batches may be in their transactions at once (1 where a transaction locks the whole file). */
+  readonly parallelBatches: number;
   insertHistory(tx: Tx, rows: readonly HistoryRow[]): Promise<void>;
   enqueueForward(tx: Tx, rows: readonly ForwardRow[]): Promise<void>;
   /** Claims due forward items (a lease: next_attempt_at moved ahead) in one transaction. */
@@ -354,6 +383,8 @@ export class DuplicateError extends CamsweepError {}
 
 /** How long a replay-table prune is skipped after one ran (the index makes each prune cheap; this makes them rare). */
 const PRUNE_EVERY_MS = 1000;
+/** At most this many reports share one transaction. */
+const MAX_BATCH = 64;
 
 export function createSqlStore(dialect: Dialect, forward: ForwardSettings): CentralStore {
   let lastPrune = 0;
@@ -365,186 +396,223 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
     return forward.sinks.map((sink) => ({ sink, key: spec.key, body, createdAt: at }));
   };
 
-  /** The report's devices applied to what the store holds: the rows to write. Pure but for the rare salted-id lookup. */
-  async function planDevices(
-    tx: Tx,
-    report: ReceivedReport,
-    accepted: ReceivedDevice[],
-    keys: IdentityKeys[],
-    found: IngestFound,
-    receivedAt: number,
-  ): Promise<Pick<IngestPlan, 'devices' | 'identifiers' | 'agents' | 'history' | 'forward'> & { ids: Map<string, string> }> {
-    const site = report.site ?? '';
-    const obs: Observation = {
-      site,
-      agent: report.agent.id,
-      sweep: report.sweep.id,
-      observedAt: report.sweep.startedAt,
-      receivedAt: new Date(receivedAt).toISOString(),
-      today: utcDate(receivedAt),
-    };
-    const state = new Map<string, StateRow>(found.found.map((r) => [r.id, r]));
-    const known: KnownIdentity[] = found.found.map((r) => ({ id: r.id, lastSeen: r.lastSeen, mac: r.mac, epr: r.epr, udn: r.udn, serial: r.serial, ip: r.ip }));
-    const matched = matchDevices(keys, known);
-    const ids = new Map<string, string>();
-    const rows = new Map<string, StateRow>();
-    const identifiers: IdentifierRow[] = [];
-    const agents: DeviceAgentRow[] = [];
+  /**
+   * One batch of reports in one transaction (the reports that arrived together: see ingest()).
+   * Begin (signatures, locks, sweeps), read (known keys, the devices met, taken ids), plan
+   * each report in arrival order against the store's state and the batch's own changes (pure
+   * but for the rare salted-id lookup), write everything, then the agents' change events.
+   */
+  async function ingestBatch(tx: Tx, items: readonly Pending[]): Promise<IngestResult[]> {
+    const results: Array<IngestResult | undefined> = items.map(() => undefined);
+    // A signature twice in one batch: the second is a replay of the first.
+    const sigs = new Map<string, { value: string; t: number }>();
+    items.forEach((it, i) => {
+      const sig = it.meta.signature;
+      if (sig === undefined) return;
+      if (sigs.has(sig.value)) results[i] = { kind: 'replay' };
+      else sigs.set(sig.value, { value: sig.value, t: sig.t });
+    });
+    const keysOf2 = items.map((it) => it.report.devices.map(keysOf));
+    const siteOf = (it: Pending): string => it.report.site ?? '';
+    const lockKeys = new Set<string>();
+    items.forEach((it, i) => {
+      for (const k of keysOf2[i]!) for (const p of identifierPairs(k)) lockKeys.add(`${siteOf(it)}\u001f${p.kind}\u001f${p.value}`);
+    });
+    let pruneBefore: number | null = null;
+    const first = items.find((it) => it.meta.signature !== undefined);
+    if (first?.meta.signature && first.meta.receivedAt - lastPrune >= PRUNE_EVERY_MS) {
+      lastPrune = first.meta.receivedAt;
+      // signatures_t: only the expired rows are visited.
+      pruneBefore = Math.floor((first.meta.receivedAt - first.meta.signature.windowMs) / 1000) - 1;
+    }
+    const sweeps = new Map<string, SweepRow>();
+    for (const it of items) {
+      const w = it.report.sweep;
+      sweeps.set(`${it.report.agent.id}\u001f${w.id}`, {
+        agentId: it.report.agent.id,
+        sweepId: w.id,
+        site: it.report.site,
+        startedAt: w.startedAt,
+        finishedAt: w.finishedAt,
+        devicesFound: w.devicesFound,
+        devicesReported: w.devicesReported,
+        receivedAt: it.meta.receivedAt,
+      });
+    }
+    const fresh = await dialect.beginIngest(tx, { signatures: [...sigs.values()], pruneBefore, lockKeys: [...lockKeys].sort(), sweeps: [...sweeps.values()] });
+    items.forEach((it, i) => {
+      if (results[i] === undefined && it.meta.signature !== undefined && !fresh.has(it.meta.signature.value)) results[i] = { kind: 'replay' };
+    });
+    const live = items.flatMap((it, i) => (results[i] === undefined ? [i] : []));
+
+    // Read under the locks (the file's write lock, or the advisory locks on every identifier of
+    // these devices): no other process can store one of these keys or devices in between.
+    const pairs = new Map<string, { site: string; kind: string; value: string }>();
+    const candidates = new Set<string>();
+    for (const i of live) {
+      const site = siteOf(items[i]!);
+      for (const k of keysOf2[i]!) {
+        candidates.add(centralDeviceId(site, k));
+        for (const p of identifierPairs(k)) pairs.set(`${site}\u001f${p.kind}\u001f${p.value}`, { site, ...p });
+      }
+    }
+    const found = await dialect.readIngest(tx, {
+      keys: [...new Set(live.flatMap((i) => items[i]!.report.devices.map((d) => d.idempotencyKey)))],
+      pairs: [...pairs.values()],
+      candidateIds: [...candidates],
+    });
+
+    const stored = new Map<string, StateRow>(found.found.map((r) => [r.id, r]));
+    const batchRows = new Map<string, StateRow>();
+    const repeats = new Map<string, number>();
+    const reports = new Map<string, DeviceReportRow>();
+    const identifiers = new Map<string, IdentifierRow>();
+    const agents = new Map<string, DeviceAgentRow>();
     const history: HistoryRow[] = [];
-    const outgoing: ForwardRow[] = [];
-    for (let i = 0; i < accepted.length; i += 1) {
-      const d = accepted[i]!;
-      const k = keys[i]!;
-      let id = matched[i];
-      if (id === undefined) {
-        // A new device: its id is derived from its strongest identifier, salted should it be taken.
-        for (let attempt = 0; ; attempt += 1) {
-          const candidate = centralDeviceId(site, k, attempt);
-          if (rows.has(candidate) || state.has(candidate)) continue;
-          if (attempt === 0) {
-            if (found.taken.has(candidate)) continue;
-            id = candidate;
-            break;
-          }
-          const [existing] = await tx.all('SELECT id FROM devices WHERE id = ?', [candidate], { id: 'text' });
-          if (existing === undefined) {
-            id = candidate;
-            break;
+    const outgoing = new Map<string, ForwardRow>();
+    const receipts: ReceiptRow[] = [];
+    const agentsSeen = new Map<string, string>();
+    const current = (id: string): StateRow | undefined => batchRows.get(id) ?? stored.get(id);
+
+    for (const i of live) {
+      const { report, meta } = items[i]!;
+      const site = siteOf(items[i]!);
+      const obs: Observation = {
+        site,
+        agent: report.agent.id,
+        sweep: report.sweep.id,
+        observedAt: report.sweep.startedAt,
+        receivedAt: new Date(meta.receivedAt).toISOString(),
+        today: utcDate(meta.receivedAt),
+      };
+      const acceptedIdx: number[] = [];
+      report.devices.forEach((d, j) => {
+        const inBatch = reports.get(d.idempotencyKey);
+        if (inBatch !== undefined) inBatch.receipts += 1;
+        else if (found.known.has(d.idempotencyKey)) repeats.set(d.idempotencyKey, (repeats.get(d.idempotencyKey) ?? 0) + 1);
+        else acceptedIdx.push(j);
+      });
+      const keys = acceptedIdx.map((j) => keysOf2[i]![j]!);
+      // The site's devices as they stand now (the store's, updated by earlier reports of the batch).
+      const siteRows = [...new Map([...stored, ...batchRows]).values()].filter((r) => r.site === site);
+      const matched = matchDevices(
+        keys,
+        siteRows.map((r) => ({ id: r.id, lastSeen: r.lastSeen, mac: r.mac, epr: r.epr, udn: r.udn, serial: r.serial, ip: r.ip })),
+      );
+      const claimed = new Set<string>();
+      for (let n = 0; n < acceptedIdx.length; n += 1) {
+        const d = report.devices[acceptedIdx[n]!]!;
+        const k = keys[n]!;
+        let id = matched[n];
+        if (id === undefined) {
+          // A new device: its id is derived from its strongest identifier, salted should it be taken.
+          for (let attempt = 0; ; attempt += 1) {
+            const candidate = centralDeviceId(site, k, attempt);
+            if (current(candidate) !== undefined || claimed.has(candidate)) continue;
+            if (attempt === 0) {
+              if (found.taken.has(candidate)) continue;
+              id = candidate;
+              break;
+            }
+            const [existing] = await tx.all('SELECT id FROM devices WHERE id = ?', [candidate], { id: 'text' });
+            if (existing === undefined) {
+              id = candidate;
+              break;
+            }
           }
         }
+        claimed.add(id);
+        const before = current(id);
+        // The latest report's device as sent, less its per-sweep key: unchanged devices keep an unchanged document.
+        const { idempotencyKey: _key, ...document } = d;
+        const applied = applyObservation(id, before, d, k, obs, JSON.stringify(document));
+        batchRows.set(id, applied.row);
+        // Identifiers are written when the device is new or one of them changed (steady state: none).
+        const changed = before === undefined || k.ip !== before.ip || (['mac', 'epr', 'udn', 'serial'] as const).some((kind) => k[kind] !== null && k[kind] !== before[kind]);
+        if (changed) for (const p of identifierPairs(k)) identifiers.set(`${site}\u001f${p.kind}\u001f${p.value}`, { site, kind: p.kind, value: p.value, deviceId: id });
+        const agentKey = `${id}\u001f${obs.agent}`;
+        const seen = agents.get(agentKey);
+        agents.set(agentKey, {
+          deviceId: id,
+          agentId: obs.agent,
+          firstSeen: seen === undefined || obs.observedAt < seen.firstSeen ? obs.observedAt : seen.firstSeen,
+          lastSeen: seen === undefined || obs.observedAt > seen.lastSeen ? obs.observedAt : seen.lastSeen,
+        });
+        for (const h of applied.history) history.push({ deviceId: id, at: obs.observedAt, agentId: obs.agent, sweepId: obs.sweep, ...h });
+        for (const f of applied.forward) for (const row of enqueue(f, applied.row, meta.receivedAt, obs.agent)) outgoing.set(`${row.sink}\u001f${row.key}`, row);
+        reports.set(d.idempotencyKey, {
+          key: d.idempotencyKey,
+          receivedAt: meta.receivedAt,
+          agentId: obs.agent,
+          site: report.site,
+          sweepId: obs.sweep,
+          sweepStartedAt: report.sweep.startedAt,
+          identity: d.identity,
+          ip: d.ip,
+          mac: d.mac,
+          manufacturer: d.manufacturer,
+          brand: d.brand,
+          model: d.model,
+          kind: d.kind,
+          status: d.verdict.status,
+          pack: d.verdict.pack ?? null,
+          rule: d.verdict.rule ?? null,
+          reason: d.verdict.reason,
+          deviceId: id,
+          receipts: 1,
+        });
       }
-      const before = rows.get(id) ?? state.get(id);
-      // The latest report's device as sent, less its per-sweep key: unchanged devices keep an unchanged document.
-      const { idempotencyKey: _key, ...document } = d;
-      const applied = applyObservation(id, before, d, k, obs, JSON.stringify(document));
-      rows.set(id, applied.row);
-      ids.set(d.idempotencyKey, id);
-      // Identifiers are written when the device is new or one of them changed (steady state: none).
-      const changed = before === undefined || k.ip !== before.ip || (['mac', 'epr', 'udn', 'serial'] as const).some((kind) => k[kind] !== null && k[kind] !== before[kind]);
-      if (changed) for (const p of identifierPairs(k)) identifiers.push({ site, kind: p.kind, value: p.value, deviceId: id });
-      agents.push({ deviceId: id, agentId: obs.agent, seen: obs.observedAt });
-      for (const h of applied.history) history.push({ deviceId: id, at: obs.observedAt, agentId: obs.agent, sweepId: obs.sweep, ...h });
-      for (const f of applied.forward) outgoing.push(...enqueue(f, applied.row, receivedAt, obs.agent));
-    }
-    return {
-      ids,
-      devices: [...rows.values()].map((row) => ({ row, before: state.get(row.id) })),
-      // One row per identifier and per (device, agent) in a batch (two devices of one report at one IP: the last wins).
-      identifiers: [...new Map(identifiers.map((r) => [`${r.kind}\u001f${r.value}`, r])).values()],
-      agents: [...new Map(agents.map((r) => [`${r.deviceId}\u001f${r.agentId}`, r])).values()],
-      history,
-      forward: outgoing,
-    };
-  }
-
-  async function ingestOnce(tx: Tx, report: ReceivedReport, meta: IngestMeta): Promise<IngestResult> {
-    const site = report.site ?? '';
-    const agent = report.agent.id;
-    const sweep = report.sweep;
-    const keysOfDevices = report.devices.map(keysOf);
-    const lockKeys = new Set<string>();
-    for (const k of keysOfDevices) for (const p of identifierPairs(k)) lockKeys.add(`${site}\u001f${p.kind}\u001f${p.value}`);
-    let pruneBefore: number | null = null;
-    if (meta.signature && meta.receivedAt - lastPrune >= PRUNE_EVERY_MS) {
-      lastPrune = meta.receivedAt;
-      // signatures_t: only the expired rows are visited.
-      pruneBefore = Math.floor((meta.receivedAt - meta.signature.windowMs) / 1000) - 1;
-    }
-    const fresh = await dialect.beginIngest(tx, {
-      signature: meta.signature ? { value: meta.signature.value, t: meta.signature.t, pruneBefore } : null,
-      lockKeys: [...lockKeys].sort(),
-      sweep: {
-        agentId: agent,
-        sweepId: sweep.id,
-        site: report.site,
-        startedAt: sweep.startedAt,
-        finishedAt: sweep.finishedAt,
-        devicesFound: sweep.devicesFound,
-        devicesReported: sweep.devicesReported,
-        receivedAt: meta.receivedAt,
-      },
-    });
-    if (!fresh) throw new ReplayError('replay');
-    // Which device keys are new, and what the devices meet: read under the transaction's locks
-    // (the file's write lock, or the advisory locks on every identifier of these devices), so
-    // no other process can store one of them in between; the primary key would refuse it anyway.
-    const found = await dialect.readIngest(tx, {
-      keys: report.devices.map((d) => d.idempotencyKey),
-      site,
-      pairs: keysOfDevices.flatMap(identifierPairs),
-      candidateIds: [...new Set(keysOfDevices.map((k) => centralDeviceId(site, k)))],
-    });
-    const acceptedIndex = report.devices.flatMap((d, i) => (found.known.has(d.idempotencyKey) ? [] : [i]));
-    const accepted = acceptedIndex.map((i) => report.devices[i]!);
-    const planned =
-      accepted.length === 0
-        ? { ids: new Map<string, string>(), devices: [], identifiers: [], agents: [], history: [], forward: [] }
-        : await planDevices(
-            tx,
-            report,
-            accepted,
-            acceptedIndex.map((i) => keysOfDevices[i]!),
-            found,
-            meta.receivedAt,
-          );
-    // An agent's last report time, to the nearest ten seconds (one write per agent per ten seconds, not one per report).
-    let agentSeen: IngestPlan['agentSeen'] = null;
-    if (meta.agentId !== undefined && meta.receivedAt - (lastReportWritten.get(meta.agentId) ?? 0) >= 10_000) {
-      lastReportWritten.set(meta.agentId, meta.receivedAt);
-      agentSeen = { id: meta.agentId, at: new Date(meta.receivedAt).toISOString() };
-    }
-    await dialect.writeIngest(tx, {
-      repeats: [...found.known],
-      devices: planned.devices,
-      identifiers: planned.identifiers,
-      agents: planned.agents,
-      history: planned.history,
-      forward: planned.forward,
-      reports: accepted.map((d) => ({
-        key: d.idempotencyKey,
-        receivedAt: meta.receivedAt,
-        agentId: agent,
-        site: report.site,
-        sweepId: sweep.id,
-        sweepStartedAt: sweep.startedAt,
-        identity: d.identity,
-        ip: d.ip,
-        mac: d.mac,
-        manufacturer: d.manufacturer,
-        brand: d.brand,
-        model: d.model,
-        kind: d.kind,
-        status: d.verdict.status,
-        pack: d.verdict.pack ?? null,
-        rule: d.verdict.rule ?? null,
-        reason: d.verdict.reason,
-        deviceId: planned.ids.get(d.idempotencyKey) ?? null,
-      })),
-      receipt: {
+      receipts.push({
         receivedAt: meta.receivedAt,
         requestKey: report.idempotencyKey,
-        agentId: agent,
-        sweepId: sweep.id,
+        agentId: obs.agent,
+        sweepId: obs.sweep,
         devices: report.devices.length,
-        newDevices: accepted.length,
+        newDevices: acceptedIdx.length,
         bytes: meta.bytes,
         remote: meta.remote,
-      },
-      agentSeen,
+      });
+      // An agent's last report time, to the nearest ten seconds (one write per agent per ten seconds, not one per report).
+      if (meta.agentId !== undefined && meta.receivedAt - (lastReportWritten.get(meta.agentId) ?? 0) >= 10_000) {
+        lastReportWritten.set(meta.agentId, meta.receivedAt);
+        agentsSeen.set(meta.agentId, new Date(meta.receivedAt).toISOString());
+      }
+      results[i] = { kind: 'stored', accepted: acceptedIdx.length, duplicates: report.devices.length - acceptedIdx.length };
+    }
+    await dialect.writeIngest(tx, {
+      repeats: [...repeats].map(([key, n]) => ({ key, n })),
+      devices: [...batchRows.values()].map((row) => ({ row, before: stored.get(row.id) })),
+      identifiers: [...identifiers.values()],
+      agents: [...agents.values()],
+      history,
+      forward: [...outgoing.values()],
+      reports: [...reports.values()],
+      receipts,
+      agentsSeen: [...agentsSeen].map(([id, at]) => ({ id, at })),
     });
-    const result: IngestResult = { kind: 'stored', accepted: accepted.length, duplicates: report.devices.length - accepted.length };
-    if (report.events === undefined) return result;
-    let eventsAccepted = 0;
-    for (const e of report.events) {
+    for (const i of live) {
+      const events = items[i]!.report.events;
+      if (events === undefined) continue;
+      const r = results[i];
+      if (r?.kind === 'stored') results[i] = { ...r, events: await storeEvents(tx, items[i]!) };
+    }
+    return results.map((r) => r!);
+  }
+
+  /** The agents' change events of one report: one row per event key (a repeat bumps its count). */
+  async function storeEvents(tx: Tx, { report, meta }: Pending): Promise<{ accepted: number; duplicates: number }> {
+    const events = report.events ?? [];
+    let accepted = 0;
+    for (const e of events) {
       const added = await tx.run(
         `INSERT INTO events (key, received_at, agent_id, site, sweep_id, type, device_id, at, ip, mac, manufacturer, model, status, before, after, json)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
         [
           e.idempotencyKey,
           meta.receivedAt,
-          agent,
+          report.agent.id,
           report.site,
-          sweep.id,
+          report.sweep.id,
           e.type,
           e.deviceId,
           e.at,
@@ -558,10 +626,55 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
           JSON.stringify(e),
         ],
       );
-      if (added === 1) eventsAccepted += 1;
+      if (added === 1) accepted += 1;
       else await tx.run('UPDATE events SET receipts = receipts + 1 WHERE key = ?', [e.idempotencyKey]);
     }
-    return { ...result, events: { accepted: eventsAccepted, duplicates: report.events.length - eventsAccepted } };
+    return { accepted, duplicates: events.length - accepted };
+  }
+
+  // Group commit: the reports that arrive together (parsed in the same turn of the event loop,
+  // or while the previous batch was committing) share one transaction: one set of statements
+  // and one commit for all of them. Each caller learns its outcome only after that commit
+  // (stored before acknowledged). Should a batch fail, its reports are retried one by one, so
+  // one bad report never fails the others.
+  type Pending = { report: ReceivedReport; meta: IngestMeta; resolve: (r: IngestResult) => void; reject: (e: unknown) => void };
+  const queue: Pending[] = [];
+  let running = 0;
+  let scheduled = false;
+  const schedule = (): void => {
+    if (scheduled || queue.length === 0 || running >= dialect.parallelBatches) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+  const run = (batch: Pending[]): Promise<IngestResult[]> => dialect.transaction((tx) => ingestBatch(tx, batch));
+  function flush(): void {
+    scheduled = false;
+    if (running >= dialect.parallelBatches) return;
+    const batch = queue.splice(0, MAX_BATCH);
+    if (batch.length === 0) return;
+    running += 1;
+    void (async () => {
+      try {
+        const results = await run(batch);
+        batch.forEach((p, i) => p.resolve(results[i]!));
+      } catch (err) {
+        if (batch.length === 1) batch[0]!.reject(err);
+        else {
+          for (const p of batch) {
+            try {
+              const [r] = await run([p]);
+              p.resolve(r!);
+            } catch (one) {
+              p.reject(one);
+            }
+          }
+        }
+      } finally {
+        running -= 1;
+        schedule();
+      }
+    })();
+    schedule();
   }
 
   const devicesById = async (tx: Tx, ids: readonly string[]): Promise<Map<string, string[]>> => {
@@ -587,13 +700,11 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
     kind: dialect.kind,
     location: dialect.location,
 
-    async ingest(report, meta) {
-      try {
-        return await dialect.transaction((tx) => ingestOnce(tx, report, meta));
-      } catch (err) {
-        if (err instanceof ReplayError) return { kind: 'replay' };
-        throw err;
-      }
+    ingest(report, meta) {
+      return new Promise<IngestResult>((resolve, reject) => {
+        queue.push({ report, meta, resolve, reject });
+        schedule();
+      });
     },
 
     async addAgent(a) {

@@ -32,6 +32,22 @@ describe.each(STORE_KINDS)('central store ($name)', (kind) => {
     expect(page.devices[0]).toMatchObject({ site: 'HQ', status: 'restricted', rule: 'hikvision', pack: 'us-ndaa-889', firstSeen: '2026-11-26T10:00:00.000Z', lastSeen: '2026-11-26T11:00:00.000Z', agents: ['agent-01'] });
   });
 
+  it('reports that arrive together share a transaction: repeats and replays within it are counted as such', async () => {
+    const r = received();
+    const other = received({ agent: 'agent-02', startedAt: '2026-11-26T10:05:00.000Z' });
+    const sig = { value: 'b'.repeat(64), t: Math.floor(AT / 1000), windowMs: 300_000 };
+    const results = await Promise.all([store.ingest(r, meta()), store.ingest(r, meta()), store.ingest(other, meta({ signature: sig })), store.ingest(other, meta({ signature: sig }))]);
+    expect(results).toEqual([
+      { kind: 'stored', accepted: 3, duplicates: 0 },
+      { kind: 'stored', accepted: 0, duplicates: 3 },
+      { kind: 'stored', accepted: 3, duplicates: 0 },
+      { kind: 'replay' },
+    ]);
+    expect(await store.stats()).toMatchObject({ requests: 3, deviceReceipts: 9, devices: 6, deviceStates: 3 });
+    const [d] = (await store.listDevicePage({ limit: 1 })).devices;
+    expect(d!.agents).toEqual(['agent-01', 'agent-02']);
+  });
+
   it('refuses a replayed signature and keeps nothing of that request', async () => {
     const sig = { value: 'a'.repeat(64), t: Math.floor(AT / 1000), windowMs: 300_000 };
     expect((await store.ingest(received(), meta({ signature: sig }))).kind).toBe('stored');
