@@ -203,10 +203,11 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
       // In the order given (sorted by the caller): two transactions never wait on each other in a cycle over these.
       await tx.all('SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) AS n FROM unnest(?::text[]) AS u(k)', [keys], { n: 'int' });
     },
-    // A batch of reports costs five round trips: BEGIN, beginIngest, readIngest, writeIngest,
+    // Two batches at once: one can work while the other waits for its commit or a lock held by
+    // another process. A batch of reports costs five round trips: BEGIN, beginIngest, readIngest, writeIngest,
     // COMMIT. The locks are taken in the statement before the reads, so the reads' snapshot
     // (READ COMMITTED: one per statement) sees whatever another process committed under them.
-    parallelBatches: 4,
+    parallelBatches: 2,
     async beginIngest(tx, start) {
       const [r] = await tx.all(
         `WITH pruned AS (DELETE FROM signatures WHERE t < ?::bigint),
