@@ -81,6 +81,8 @@ function txOn(client: Queryable): Tx {
 async function migrate(pool: pg.Pool, migrations: readonly Migration[], now: () => Date): Promise<void> {
   const client = await pool.connect();
   try {
+    const version = rowsOf({ v: 'int' }, (await client.query("SELECT current_setting('server_version_num')::int AS v")).rows)[0]?.v ?? 0;
+    if (version < 150000) throw new CamsweepError('CENTRAL_DB_VERSION', `PostgreSQL ${Math.floor(version / 10000)} is too old: the central service needs PostgreSQL 15 or later`);
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
       await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
