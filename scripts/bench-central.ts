@@ -100,6 +100,7 @@ async function throughput(kind: string): Promise<void> {
   const agents = await agentsFor(loc, CLIENTS);
   const server = await serve(loc);
   say(`\n${kind}: ${CLIENTS} agents, signed reports of 3 devices, ${DURATION_S} s`);
+  const loadStart = os.loadavg()[0]!.toFixed(1);
   const start = performance.now();
   const end = start + DURATION_S * 1000;
   const clients: LoadClientSpec[] = agents.map((a, i) => ({ agentId: a.id, site: a.site, token: a.token, urls: [server.url], fleetSize: 30, perReport: 3, agentIndex: i }));
@@ -124,6 +125,12 @@ async function throughput(kind: string): Promise<void> {
   const last = full.slice(-window).reduce((a, b) => a + b, 0) / window;
   row(kind, 'requests/s (signed, 3 devices, 16 clients)', rate.toFixed(0), '>= 1000', rate >= 1000);
   row(kind, `last ${window} s vs first ${window} s`, `${last.toFixed(0)} vs ${first.toFixed(0)} (${((last / first) * 100).toFixed(0)} %)`, '>= 90 %', last >= 0.9 * first);
+  const minutes: number[] = [];
+  for (let m = 0; m * 60 < full.length; m += 1) {
+    const part = full.slice(m * 60, (m + 1) * 60);
+    minutes.push(Math.round(part.reduce((a, b) => a + b, 0) / part.length));
+  }
+  row(kind, 'requests/s minute by minute (machine load average at start / end)', `${minutes.join(', ')} (${loadStart} / ${os.loadavg()[0]!.toFixed(1)})`, '(reported)', true);
   const p50 = percentile(result.latencies, 50);
   const p99 = percentile(result.latencies, 99);
   row(kind, 'latency p50 / p99', `${p50.toFixed(1)} / ${p99.toFixed(1)} ms`, 'p99 < 100 ms', p99 < 100);
