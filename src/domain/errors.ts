@@ -149,6 +149,14 @@ export const ERROR_CODES = {
   REPORT_TLS: 'the TLS handshake with the endpoint failed (the report stays queued)',
   REPORT_TIMEOUT: 'no complete response from the endpoint within report.timeout',
   REPORT_ABORTED: 'a delivery aborted (deadline or shutdown): the report stays queued',
+
+  // The central service and the stores
+  CENTRAL_DB_OPEN: 'the central service\'s store (receiver.db or PostgreSQL) cannot be opened, created or migrated',
+  CENTRAL_DB_VERSION: 'the PostgreSQL server is older than 15, which the central service needs',
+  CENTRAL_SCHEMA_NEWER: 'the central store has a newer schema than this camsweep knows: upgrade camsweep',
+  CENTRAL_AGENT_EXISTS: 'an agent with that id is registered already (revoke it, or choose another id)',
+  CENTRAL_USER_EXISTS: 'a user with that name exists already',
+  STORAGE_ROW_SHAPE: 'a database row whose columns are not of the declared types (a schema and its reader out of step)',
 } as const satisfies Record<string, string>;
 
 /** Code families: a stem, then a variable part (an HTTP status, a system error name). */

@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { ERR } from '../domain/errors.ts';
 import { openSqlite } from '../storage/sqlite.ts';
 import { MIGRATIONS } from './schema.ts';
 
@@ -19,7 +20,7 @@ export interface OpenOptions {
 
 export function openInventoryDb(file: string, options: OpenOptions): DatabaseSync {
   return openSqlite(file, {
-    codePrefix: 'INVENTORY',
+    codes: { open: ERR.INVENTORY_DB_OPEN, schemaNewer: ERR.INVENTORY_SCHEMA_NEWER, schemaOld: ERR.INVENTORY_SCHEMA_OLD },
     migrations: MIGRATIONS,
     upgradeHint: 'record a sweep (or start the daemon) to upgrade it',
     now: options.now,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import { ERR } from '../domain/errors.ts';
 import { integrityCheck, openSqlite, query, transaction } from '../storage/sqlite.ts';
 import type { RowOf } from '../storage/rows.ts';
 
@@ -174,7 +175,7 @@ export function outboxPath(dataDir: string): string {
 
 export function openOutbox(dataDir: string): Outbox {
   const file = outboxPath(dataDir);
-  const db: DatabaseSync = openSqlite(file, { codePrefix: 'REPORT', schema: SCHEMA });
+  const db: DatabaseSync = openSqlite(file, { codes: { open: ERR.REPORT_DB_OPEN }, schema: SCHEMA });
   const stmt = {
     insert: db.prepare(
       `INSERT INTO outbox (key, sweep_id, body, devices, created_at, next_attempt_at)

@@ -5,6 +5,8 @@
  * with the column's name instead of flowing on as a lie.
  */
 
+import { CamsweepError, ERR } from '../domain/errors.ts';
+
 export type ColumnType = 'text' | 'text?' | 'int' | 'int?' | 'real' | 'real?' | 'bool';
 export type Shape = Readonly<Record<string, ColumnType>>;
 
@@ -20,8 +22,11 @@ type Decode<T extends ColumnType> = T extends 'text'
 
 export type RowOf<S extends Shape> = { -readonly [K in keyof S]: Decode<S[K]> };
 
-export class RowShapeError extends Error {
-  readonly code = 'STORAGE_ROW_SHAPE';
+export class RowShapeError extends CamsweepError {
+  constructor(message: string) {
+    super(ERR.STORAGE_ROW_SHAPE, message);
+    this.name = 'RowShapeError';
+  }
 }
 
 function decodeValue(column: string, type: ColumnType, value: unknown): unknown {

@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
-import { CamsweepError, errorMessage } from '../domain/errors.ts';
+import { CamsweepError, errorMessage, type ErrorCode } from '../domain/errors.ts';
 import { latestVersion, type Migration } from './migrations.ts';
 import { rowOf, rowsOf, type RowOf, type Shape } from './rows.ts';
 
@@ -18,11 +18,19 @@ import { rowOf, rowsOf, type RowOf, type Shape } from './rows.ts';
  *   each in one IMMEDIATE transaction (two processes opening a new file migrate it once).
  */
 
+export interface StoreErrorCodes {
+  open: ErrorCode;
+  /** Default: `open`. */
+  schemaNewer?: ErrorCode;
+  /** Default: `open`. */
+  schemaOld?: ErrorCode;
+}
+
 export interface SqliteOpenOptions {
   readOnly?: boolean;
   busyTimeoutMs?: number;
-  /** Prefix of the error codes: `${prefix}_DB_OPEN`, `${prefix}_SCHEMA_NEWER`, `${prefix}_SCHEMA_OLD`. */
-  codePrefix: string;
+  /** The store's error codes (from the catalogue): cannot open, newer schema, older schema on a read-only open. */
+  codes: StoreErrorCodes;
   /** An idempotent schema run on every writable open. */
   schema?: string;
   /** Numbered migrations (schema_migrations). */
@@ -59,7 +67,7 @@ export function createPrivateFile(file: string): void {
 
 export function openSqlite(file: string, options: SqliteOpenOptions): DatabaseSync {
   const readOnly = options.readOnly === true;
-  const code = `${options.codePrefix}_DB_OPEN`;
+  const code = options.codes.open;
   if (!readOnly) {
     try {
       createPrivateFile(file);
@@ -81,7 +89,7 @@ export function openSqlite(file: string, options: SqliteOpenOptions): DatabaseSy
         db.exec('PRAGMA journal_mode = WAL');
         db.exec('PRAGMA synchronous = FULL');
         if (options.schema !== undefined) db.exec(options.schema);
-        if (options.migrations) migrate(db, file, options.migrations, options.now ?? (() => new Date()), options.codePrefix);
+        if (options.migrations) migrate(db, file, options.migrations, options.now ?? (() => new Date()), options.codes.schemaNewer ?? code);
       });
     }
   } catch (err) {
@@ -112,31 +120,31 @@ export function appliedVersion(db: DatabaseSync): number {
   return rowOf({ v: 'int?' }, db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).v ?? 0;
 }
 
-function tooNew(file: string, version: number, known: number, prefix: string): CamsweepError {
-  return new CamsweepError(`${prefix}_SCHEMA_NEWER`, `${file} has schema version ${version}, newer than this camsweep knows (${known}): upgrade camsweep`);
+function tooNew(file: string, version: number, known: number, code: ErrorCode): CamsweepError {
+  return new CamsweepError(code, `${file} has schema version ${version}, newer than this camsweep knows (${known}): upgrade camsweep`);
 }
 
 function checkVersion(db: DatabaseSync, file: string, options: SqliteOpenOptions): void {
   const known = latestVersion(options.migrations ?? []);
   const version = appliedVersion(db);
-  if (version > known) throw tooNew(file, version, known, options.codePrefix);
+  if (version > known) throw tooNew(file, version, known, options.codes.schemaNewer ?? options.codes.open);
   if (version < known) {
     throw new CamsweepError(
-      `${options.codePrefix}_SCHEMA_OLD`,
+      options.codes.schemaOld ?? options.codes.open,
       `${file} has schema version ${version}, not ${known}${options.upgradeHint === undefined ? '' : `: ${options.upgradeHint}`}`,
     );
   }
 }
 
 /** Applies the migrations newer than the database, in order, each in one transaction. */
-export function migrate(db: DatabaseSync, file: string, migrations: readonly Migration[], now: () => Date, prefix: string): void {
+export function migrate(db: DatabaseSync, file: string, migrations: readonly Migration[], now: () => Date, newerCode: ErrorCode): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   const latest = latestVersion(migrations);
   for (const m of migrations) {
     transaction(db, () => {
       // Read inside the write lock: two processes opening a new file migrate it once.
       const version = appliedVersion(db);
-      if (version > latest) throw tooNew(file, version, latest, prefix);
+      if (version > latest) throw tooNew(file, version, latest, newerCode);
       if (version >= m.version) return;
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now().toISOString());
@@ -144,7 +152,7 @@ export function migrate(db: DatabaseSync, file: string, migrations: readonly Mig
     });
   }
   const version = appliedVersion(db);
-  if (version > latest) throw tooNew(file, version, latest, prefix);
+  if (version > latest) throw tooNew(file, version, latest, newerCode);
 }
 
 /** A prepared statement whose rows are checked against a shape: `query(db, sql, { id: 'text' }).all(...)`. */

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ERR } from '../../domain/errors.ts';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { rowsOf, type RowOf } from '../../storage/rows.ts';
 import { integrityCheck, openSqlite, query } from '../../storage/sqlite.ts';
@@ -131,7 +132,7 @@ const FORWARD_ROW = { id: 'int', sink: 'text', key: 'text', body: 'text', attemp
 
 export function openEmbeddedStore(dataDir: string, options: { forward?: ForwardSettings; now?: () => Date } = {}): EmbeddedStore {
   const file = embeddedPath(dataDir);
-  const db: DatabaseSync = openSqlite(file, { codePrefix: 'CENTRAL', migrations: SQLITE_MIGRATIONS, ...(options.now === undefined ? {} : { now: options.now }) });
+  const db: DatabaseSync = openSqlite(file, { codes: { open: ERR.CENTRAL_DB_OPEN, schemaNewer: ERR.CENTRAL_SCHEMA_NEWER }, migrations: SQLITE_MIGRATIONS, ...(options.now === undefined ? {} : { now: options.now }) });
   // 32 MiB of page cache (the default is 2 MiB): the device indexes of a large estate stay in memory.
   db.exec('PRAGMA cache_size = -32768');
   // Checkpoint every ~40 MiB of WAL instead of 4 MiB: the device rows every report rewrites are

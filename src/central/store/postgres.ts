@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { CamsweepError, errorMessage } from '../../domain/errors.ts';
+import { CamsweepError, ERR, errorMessage } from '../../domain/errors.ts';
 import { latestVersion, type Migration } from '../../storage/migrations.ts';
 import { rowsOf } from '../../storage/rows.ts';
 import type { Logger } from '../../util/log.ts';
@@ -82,14 +82,14 @@ async function migrate(pool: pg.Pool, migrations: readonly Migration[], now: () 
   const client = await pool.connect();
   try {
     const version = rowsOf({ v: 'int' }, (await client.query("SELECT current_setting('server_version_num')::int AS v")).rows)[0]?.v ?? 0;
-    if (version < 150000) throw new CamsweepError('CENTRAL_DB_VERSION', `PostgreSQL ${Math.floor(version / 10000)} is too old: the central service needs PostgreSQL 15 or later`);
+    if (version < 150000) throw new CamsweepError(ERR.CENTRAL_DB_VERSION, `PostgreSQL ${Math.floor(version / 10000)} is too old: the central service needs PostgreSQL 15 or later`);
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
       await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
       const latest = latestVersion(migrations);
       const current = rowsOf({ v: 'int?' }, (await client.query('SELECT MAX(version) AS v FROM schema_migrations')).rows)[0]?.v ?? 0;
       if (current > latest) {
-        throw new CamsweepError('CENTRAL_SCHEMA_NEWER', `the database has schema version ${current}, newer than this camsweep knows (${latest}): upgrade camsweep`);
+        throw new CamsweepError(ERR.CENTRAL_SCHEMA_NEWER, `the database has schema version ${current}, newer than this camsweep knows (${latest}): upgrade camsweep`);
       }
       for (const m of migrations) {
         if (m.version <= current) continue;
@@ -136,7 +136,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   } catch (err) {
     await pool.end().catch(() => undefined);
     if (err instanceof CamsweepError) throw err;
-    throw new CamsweepError('CENTRAL_DB_OPEN', `cannot open ${redactUrl(url)}: ${errorMessage(err)}`, { cause: err });
+    throw new CamsweepError(ERR.CENTRAL_DB_OPEN, `cannot open ${redactUrl(url)}: ${errorMessage(err)}`, { cause: err });
   }
 
   const transaction = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {

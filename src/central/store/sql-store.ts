@@ -1,4 +1,4 @@
-import { CamsweepError } from '../../domain/errors.ts';
+import { CamsweepError, ERR } from '../../domain/errors.ts';
 import { matchDevices } from '../../inventory/identity.ts';
 import type { ReceivedReport } from '../../report/receiver/validate.ts';
 import type { RowOf, Shape } from '../../storage/rows.ts';
@@ -710,7 +710,7 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
     async addAgent(a) {
       await dialect.transaction(async (tx) => {
         const taken = await tx.all('SELECT id FROM agents WHERE id = ?', [a.id], { id: 'text' });
-        if (taken.length > 0) throw new DuplicateError('CENTRAL_AGENT_EXISTS', `agent ${a.id} exists already (revoke it, or choose another id)`);
+        if (taken.length > 0) throw new DuplicateError(ERR.CENTRAL_AGENT_EXISTS, `agent ${a.id} exists already (revoke it, or choose another id)`);
         await tx.run('INSERT INTO agents (id, site, token_hash, cert_fingerprint, created_at) VALUES (?, ?, ?, ?, ?)', [a.id, a.site, a.tokenHash, a.certFingerprint, a.at]);
       });
     },
@@ -728,7 +728,7 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
     async addUser(u) {
       await dialect.transaction(async (tx) => {
         const taken = await tx.all('SELECT name FROM users WHERE name = ?', [u.name], { name: 'text' });
-        if (taken.length > 0) throw new DuplicateError('CENTRAL_USER_EXISTS', `user ${u.name} exists already`);
+        if (taken.length > 0) throw new DuplicateError(ERR.CENTRAL_USER_EXISTS, `user ${u.name} exists already`);
         await tx.run('INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)', [u.name, u.role, u.passwordHash, u.at]);
       });
     },

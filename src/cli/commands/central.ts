@@ -10,7 +10,7 @@ import { startService } from '../../central/service.ts';
 import { serveUntilSignal } from '../run/serve.ts';
 import { openCentralStore, storeLocation } from '../../central/store/open.ts';
 import type { CentralStore } from '../../central/store/store.ts';
-import { defaultDataDir, hostFacts } from '../../report/config.ts';
+import { defaultDataDir, hostFacts } from '../../config/data-dir.ts';
 import { collect, EXIT, type CliIo, type CommandModule } from '../context.ts';
 
 /**

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ERR } from '../../../src/domain/errors.ts';
 import { rowOf, rowsOf, RowShapeError } from '../../../src/storage/rows.ts';
 import { appliedVersion, integrityCheck, openSqlite, query, transaction } from '../../../src/storage/sqlite.ts';
 
@@ -29,7 +30,7 @@ describe('the SQLite helper', () => {
 
   it('creates the directory 0700 and the file, WAL and SHM 0600 from the start', () => {
     const file = path.join(dir, 'sub', 'x.db');
-    const db = openSqlite(file, { codePrefix: 'TEST', migrations });
+    const db = openSqlite(file, { codes: { open: ERR.INVENTORY_DB_OPEN, schemaNewer: ERR.INVENTORY_SCHEMA_NEWER, schemaOld: ERR.INVENTORY_SCHEMA_OLD }, migrations });
     try {
       db.prepare("INSERT INTO t (v) VALUES ('a')").run();
       expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
@@ -41,18 +42,18 @@ describe('the SQLite helper', () => {
 
   it('migrates in order once, refuses a newer schema, and a read-only open of an old one', () => {
     const file = path.join(dir, 'x.db');
-    const first = openSqlite(file, { codePrefix: 'TEST', migrations: migrations.slice(0, 1) });
+    const first = openSqlite(file, { codes: { open: ERR.INVENTORY_DB_OPEN, schemaNewer: ERR.INVENTORY_SCHEMA_NEWER, schemaOld: ERR.INVENTORY_SCHEMA_OLD }, migrations: migrations.slice(0, 1) });
     first.close();
-    const ro = (): unknown => openSqlite(file, { codePrefix: 'TEST', migrations, readOnly: true, upgradeHint: 'open it writable' });
+    const ro = (): unknown => openSqlite(file, { codes: { open: ERR.INVENTORY_DB_OPEN, schemaNewer: ERR.INVENTORY_SCHEMA_NEWER, schemaOld: ERR.INVENTORY_SCHEMA_OLD }, migrations, readOnly: true, upgradeHint: 'open it writable' });
     expect(ro).toThrow(/schema version 1, not 2: open it writable/u);
-    const db = openSqlite(file, { codePrefix: 'TEST', migrations });
+    const db = openSqlite(file, { codes: { open: ERR.INVENTORY_DB_OPEN, schemaNewer: ERR.INVENTORY_SCHEMA_NEWER, schemaOld: ERR.INVENTORY_SCHEMA_OLD }, migrations });
     expect(appliedVersion(db)).toBe(2);
     db.close();
-    expect(() => openSqlite(file, { codePrefix: 'TEST', migrations: migrations.slice(0, 1) })).toThrow(/newer than this camsweep knows/u);
+    expect(() => openSqlite(file, { codes: { open: ERR.INVENTORY_DB_OPEN, schemaNewer: ERR.INVENTORY_SCHEMA_NEWER, schemaOld: ERR.INVENTORY_SCHEMA_OLD }, migrations: migrations.slice(0, 1) })).toThrow(/newer than this camsweep knows/u);
   });
 
   it('runs a transaction all or nothing, and types what it reads', () => {
-    const db = openSqlite(path.join(dir, 'x.db'), { codePrefix: 'TEST', migrations });
+    const db = openSqlite(path.join(dir, 'x.db'), { codes: { open: ERR.INVENTORY_DB_OPEN, schemaNewer: ERR.INVENTORY_SCHEMA_NEWER, schemaOld: ERR.INVENTORY_SCHEMA_OLD }, migrations });
     try {
       expect(() =>
         transaction(db, () => {
