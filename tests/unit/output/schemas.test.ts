@@ -10,6 +10,7 @@ import { main } from '../../../src/cli/main.ts';
 import { openInventory } from '../../../src/inventory/store.ts';
 import { openOutbox } from '../../../src/report/outbox.ts';
 import { openReceiverStore } from '../../../src/report/receiver/store.ts';
+import { formatDeviceStatesJson } from '../../../src/central/format.ts';
 import { formatOutboxJson, formatReceivedEventsJson, formatReceivedJson } from '../../../src/report/format.ts';
 import { schemaValidator } from '../../helpers/json-schema.ts';
 import { captureIo } from '../../helpers/cli.ts';
@@ -69,7 +70,7 @@ describe('the JSON outputs and their schemas', () => {
     valid('diff.v1.schema.json', doc);
   });
 
-  it('outbox list: outbox.v1; receive --list and --list --events: received.v1, received-events.v1', () => {
+  it('outbox list: outbox.v1; receive --list, --list --reports and --list --events: received-devices.v1, received.v1, received-events.v1', async () => {
     expect(events.length).toBeGreaterThan(0);
     const cfg = config({ endpoint: 'https://central.example/v1/reports', include: 'all' }, path.join(root, 'agent'));
     const box = openOutbox(cfg.dataDir);
@@ -79,13 +80,16 @@ describe('the JSON outputs and their schemas', () => {
       valid('outbox.v1.schema.json', JSON.parse(formatOutboxJson(box.listPending(), box.listDead())));
       const v = validateReport(JSON.parse(box.listPending()[0]!.body));
       if (!v.ok) throw new Error(v.problems.join('; '));
-      store.record(v.report, { receivedAt: Date.parse('2026-11-21T10:00:05Z'), bytes: 1, remote: null });
+      await store.ingest(v.report, { receivedAt: Date.parse('2026-11-21T10:00:05Z'), bytes: 1, remote: null });
       expect(store.listDevices().length).toBeGreaterThan(0);
       expect(store.listEvents().length).toBeGreaterThan(0);
       valid('received.v1.schema.json', JSON.parse(formatReceivedJson(store.listDevices(), store.counts())));
+      const page = await store.listDevicePage({ limit: 1000 });
+      expect(page.devices.length).toBeGreaterThan(0);
+      valid('received-devices.v1.schema.json', JSON.parse(formatDeviceStatesJson(page.devices, store.counts())));
       valid('received-events.v1.schema.json', JSON.parse(formatReceivedEventsJson(store.listEvents())));
     } finally {
-      store.close();
+      await store.close();
       box.close();
     }
   });
