@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadFingerprintDb } from '../../src/fingerprint/index.ts';
+import { loadCatalogues } from './models.ts';
 import { loadProjectCases, readCaseFile } from './project/cases.ts';
 import { sharedSourceKeys } from './score.ts';
 import { sourceKeyOf, splitOf } from './split.ts';
@@ -16,13 +17,17 @@ const shared = sharedSourceKeys();
 const project = loadProjectCases();
 /** Capture file (`<group>/<file>`) -> source key, for project cases. */
 const projectFiles = new Map(project.cases.flatMap((c) => c.files.map((f) => [f.path, c.source.key] as const)));
-const heldOutKeys = new Set([...shared.values(), ...project.cases.map((c) => c.source.key)].filter((k) => splitOf(k) === 'held-out'));
+/** Held-out sources: corpus cases', and the model catalogues' (corpus/models: thingino, the Reolink archive, rroller/dahua). */
+const heldOutKeys = new Set(
+  [...shared.values(), ...project.cases.map((c) => c.source.key), ...loadCatalogues().map((c) => c.sourceKey)].filter((k) => splitOf(k) === 'held-out'),
+);
 
 /** The corpus source key an example's `source` text cites, if it cites one. */
 export function exampleSourceKey(source: string): string | undefined {
   const corpusFile = /\bcorpus (?:captures\/)?([\w.-]+\/[\w.@-]+)/u.exec(source)?.[1];
   if (corpusFile !== undefined) return shared.get(corpusFile) ?? projectFiles.get(corpusFile) ?? sourceKeyOf(source);
-  return sourceKeyOf(source);
+  // A catalogue citation names its repository anywhere in the text: 'corpus/models/x.yaml (github:owner/repo ...)'.
+  return sourceKeyOf(source) ?? /\bgithub:([\w.-]+\/[\w.-]+)/u.exec(source)?.[0];
 }
 
 describe('the fitting / held-out split', () => {
@@ -33,6 +38,13 @@ describe('the fitting / held-out split', () => {
     const keys = [...new Set([...shared.values(), ...project.cases.map((c) => c.source.key)])];
     const held = keys.filter((k) => splitOf(k) === 'held-out').length;
     if (keys.length >= 50) expect(held / keys.length).toBeGreaterThan(0.15);
+  });
+
+  it('holds out the model catalogues of held-out sources, and reads a catalogue citation anywhere in the text', () => {
+    expect(heldOutKeys.has('github:themactep/thingino-firmware')).toBe(true);
+    expect(heldOutKeys.has('github:rroller/dahua')).toBe(true);
+    expect(exampleSourceKey('corpus/models/acti.yaml (github:Achelics/mutil_device_recongition model.json)')).toBe('github:Achelics/mutil_device_recongition');
+    expect(exampleSourceKey('github:themactep/thingino-firmware (corpus/models/ezviz.yaml)')).toBe('github:themactep/thingino-firmware');
   });
 
   it('reads the split key of every source form', () => {
