@@ -17,6 +17,7 @@ const db = loadFingerprintDb();
 const scored = scoreCodes(db, loadCatalogues());
 const { table, totals } = renderModelTable(modelFigures(scored));
 const collisions = scored.filter((s) => s.outcome === 'other');
+const labelCollisions = scored.filter((s) => s.outcome === 'other-label');
 const lines = [
   '# Model catalogues against the fingerprints',
   '',
@@ -29,6 +30,10 @@ const lines = [
   `## Collisions (${collisions.length}): a code of one maker's catalogue attributed to another`,
   '',
   ...collisions.map((c) => `- ${c.maker} ${c.code} -> ${c.got} (${c.set}, ${c.sourceKey})`),
+  '',
+  `## Label collisions (${labelCollisions.length}): no maker, but another maker's label`,
+  '',
+  ...labelCollisions.map((c) => `- ${c.maker} ${c.code} -> label ${c.brand ?? '?'} (${c.set}, ${c.sourceKey})`),
 ];
 const missesArg = process.argv.indexOf('--misses');
 if (missesArg > 0) {

@@ -45,11 +45,19 @@ export function loadCatalogues(dir: URL = MODELS_DIR): CatalogueCode[] {
   return out;
 }
 
-export type CodeOutcome = 'right' | 'relabelled' | 'none' | 'other';
+/**
+ * right: its maker (or family); relabelled: a maker its label is known to sell; label: no maker,
+ * but the catalogue's label; none; other: another maker (a collision); other-label: no maker, but
+ * another label (a label collision: a covered label would hold the device for review).
+ */
+export type CodeOutcome = 'right' | 'relabelled' | 'label' | 'none' | 'other' | 'other-label';
 
 export interface ScoredCode extends CatalogueCode {
   outcome: CodeOutcome;
+  /** The maker of record, else the strongest candidate. */
   got: string | null;
+  /** The label the attribution gives. */
+  brand: string | null;
 }
 
 /** Whether `got` is `maker`, in its family, or a maker `maker` is known to sell (madeBy). */
@@ -73,9 +81,20 @@ export function scoreCodes(db: FingerprintDb, codes: readonly CatalogueCode[]): 
   return codes.map((c) => {
     const a = attribute([{ protocol: 'onvif', field: 'onvif.model', value: c.code }], db);
     const got = a.manufacturer ?? a.candidates[0]?.manufacturer ?? null;
+    const labelled = a.brand !== null && sameMaker(db, c.maker, a.brand);
     const outcome: CodeOutcome =
-      got === null ? 'none' : sameMaker(db, c.maker, got) ? 'right' : madeByOf(db, c.maker, got) ? 'relabelled' : 'other';
-    return { ...c, outcome, got };
+      got === null
+        ? labelled
+          ? 'label'
+          : a.brand !== null && db.vocabulary.vendor(a.brand)?.anonymous !== true
+            ? 'other-label'
+            : 'none'
+        : sameMaker(db, c.maker, got)
+          ? 'right'
+          : madeByOf(db, c.maker, got)
+            ? 'relabelled'
+            : 'other';
+    return { ...c, outcome, got, brand: a.brand };
   });
 }
 
@@ -85,15 +104,17 @@ export interface ModelFigures {
   codes: number;
   right: number;
   relabelled: number;
+  label: number;
   none: number;
   other: number;
+  'other-label': number;
 }
 
 export function modelFigures(scored: readonly ScoredCode[]): ModelFigures[] {
   const by = new Map<string, ModelFigures>();
   for (const s of scored) {
     const key = `${s.maker}\u0000${s.set}`;
-    const f = by.get(key) ?? { maker: s.maker, set: s.set, codes: 0, right: 0, relabelled: 0, none: 0, other: 0 };
+    const f = by.get(key) ?? { maker: s.maker, set: s.set, codes: 0, right: 0, relabelled: 0, label: 0, none: 0, other: 0, 'other-label': 0 };
     f.codes += 1;
     f[s.outcome] += 1;
     by.set(key, f);
@@ -105,12 +126,18 @@ const pct = (n: number, d: number): string => (d === 0 ? '-' : `${n}/${d} (${Mat
 
 /** The per-maker table and the in-sample / out-of-sample totals, as Markdown. */
 export function renderModelTable(figures: readonly ModelFigures[]): { table: string; totals: string } {
-  const rows = figures.map((f) => `| ${f.maker} | ${f.set} | ${f.codes} | ${pct(f.right + f.relabelled, f.codes)} | ${f.none} | ${f.other} |`);
-  const table = ['| catalogue maker | set | codes | recognised (maker or its label\'s maker) | none | other maker |', '|---|---|---:|---:|---:|---:|', ...rows].join('\n');
+  const rows = figures.map((f) => `| ${f.maker} | ${f.set} | ${f.codes} | ${pct(f.right + f.relabelled, f.codes)} | ${f.label} | ${f.none} | ${f.other} | ${f['other-label']} |`);
+  const table = ['| catalogue maker | set | codes | recognised (maker or its label\'s maker) | label only | none | other maker | other label |', '|---|---|---:|---:|---:|---:|---:|---:|', ...rows].join('\n');
   const sum = (set: CorpusSet) => {
     const fs = figures.filter((f) => f.set === set);
     const codes = fs.reduce((n, f) => n + f.codes, 0);
-    return { codes, known: fs.reduce((n, f) => n + f.right + f.relabelled, 0), other: fs.reduce((n, f) => n + f.other, 0) };
+    return {
+      codes,
+      known: fs.reduce((n, f) => n + f.right + f.relabelled, 0),
+      label: fs.reduce((n, f) => n + f.label, 0),
+      other: fs.reduce((n, f) => n + f.other, 0),
+      otherLabel: fs.reduce((n, f) => n + f['other-label'], 0),
+    };
   };
   const fit = sum('fitting');
   const held = sum('held-out');
@@ -119,7 +146,9 @@ export function renderModelTable(figures: readonly ModelFigures[]): { table: str
     '|---|---:|---:|',
     `| codes | ${fit.codes} | ${held.codes} |`,
     `| recognised as their maker (or their label's maker) | ${pct(fit.known, fit.codes)} | ${pct(held.known, held.codes)} |`,
+    `| their label recognised, no maker named | ${pct(fit.label, fit.codes)} | ${pct(held.label, held.codes)} |`,
     `| attributed to another maker | ${pct(fit.other, fit.codes)} | ${pct(held.other, held.codes)} |`,
+    `| no maker, another label | ${pct(fit.otherLabel, fit.codes)} | ${pct(held.otherLabel, held.codes)} |`,
   ].join('\n');
   return { table, totals };
 }
