@@ -51,7 +51,6 @@ export const RECALL_FLOORS: Readonly<Record<string, number>> = {
   Tiandy: 0.95,
   HiWatch: 0.52,
   LTS: 0.95,
-  Amcrest: 0.72,
 };
 
 const show = (s: ScoredCode): string => `${s.maker} ${s.code} -> ${s.got ?? `label ${s.brand}`} (${s.set})`;

@@ -296,11 +296,11 @@ export const RESTRICTED_ENTRIES: readonly Entry[] = [
       'IP4M-1041B getSystemInfo (as DHIP device-info fields)',
       { kind: 'dahua-devinfo-converted', from: 'magicbox' },
       {
-        manufacturer: 'Dahua',
+        manufacturer: null,
         brand: 'Amcrest',
         kind: 'camera',
         status: 'restricted',
-        why: 'the capture\'s own Dahua tell is updateSerial=IPC-AW46WN-S2, a magicBox field that no protocol camsweep speaks carries (magicBox needs credentials and is not queried); what camsweep could see, the model IP4M-1041B, is an Amcrest IP<n>M- code, a line vendors.yaml records as Dahua-made (madeBy, sourced by this very capture and CamioCam/rtsp\'s IP2M-841 on Dahua\'s MAC block): the code names the label and, through that link, the maker',
+        why: 'the capture\'s Dahua tell is updateSerial=IPC-AW46WN-S2, a magicBox field that no protocol camsweep speaks carries (magicBox needs credentials and is not queried); what camsweep could see, the model IP4M-1041B, names the Amcrest label, which the packs list as a Dahua brand, and nothing contradicts it: the label decides',
       },
       { truth: 'Dahua' },
     ),
