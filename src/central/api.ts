@@ -4,7 +4,7 @@ import { cleanText } from '../util/text.ts';
 import { bearerToken, hashToken } from './auth.ts';
 import { json, readBody, refuseUnread, type Reply } from './http-util.ts';
 import type { CentralStore } from './store/store.ts';
-import { DEVICE_STATUSES, REVIEW_STATES, type DeviceQuery, type Role, type UserRecord } from './types.ts';
+import { DEVICE_STATUSES, REVIEW_STATES, type DeviceQuery, type ReviewState, type Role, type UserRecord } from './types.ts';
 
 /**
  * The API under /api/v1 (schemas/central.openapi.json), for the console and for scripts:
@@ -37,7 +37,7 @@ const reviewBody = z.strictObject({
   until: date.nullable().optional(),
 });
 
-const ROLE_CAN_REVIEW: ReadonlySet<Role> = new Set(['reviewer', 'admin']);
+export const ROLE_CAN_REVIEW: ReadonlySet<Role> = new Set(['reviewer', 'admin']);
 
 async function user(req: http.IncomingMessage, store: CentralStore): Promise<UserRecord | Reply> {
   const token = bearerToken(req.headers.authorization);
@@ -118,14 +118,24 @@ export async function handleApi(req: http.IncomingMessage, path: string, query: 
   }
   const r = parsed.data;
   const now = o.now();
-  const today = new Date(now).toISOString().slice(0, 10);
   const until = r.until ?? null;
-  if (r.state === 'exception') {
-    if (until === null) return json(400, { error: 'an exception needs an end date (until: YYYY-MM-DD)' }, { refusal: 'invalid' });
-    if (until <= today) return json(400, { error: `until must be after today (${today})` }, { refusal: 'invalid' });
-    if (r.note.trim() === '') return json(400, { error: 'an exception needs a justification (note)' }, { refusal: 'invalid' });
-  } else if (until !== null) return json(400, { error: 'until goes with an exception only' }, { refusal: 'invalid' });
+  const problem = reviewProblem({ state: r.state, note: r.note, until }, now);
+  if (problem !== undefined) return json(400, { error: problem }, { refusal: 'invalid' });
   const review = await o.store.review(id, { state: r.state, note: cleanText(r.note, 2000), until, by: who.name, at: new Date(now).toISOString() });
   if (review === undefined) return json(404, { error: `no device ${id}` });
   return json(201, { review: review as unknown as Record<string, unknown> });
 }
+
+/** What is wrong with a review (the API's and the console's rule), or undefined. */
+export function reviewProblem(r: { state: ReviewState; note: string; until: string | null }, now: number): string | undefined {
+  const today = new Date(now).toISOString().slice(0, 10);
+  if (r.state === 'exception') {
+    if (r.until === null) return 'an exception needs an end date (until: YYYY-MM-DD)';
+    if (r.until <= today) return `until must be after today (${today})`;
+    if (r.note.trim() === '') return 'an exception needs a justification (note)';
+  } else if (r.until !== null) return 'until goes with an exception only';
+  return undefined;
+}
+
+/** A review date: YYYY-MM-DD and a real calendar day. */
+export const isReviewDate = (v: string): boolean => date.safeParse(v).success;

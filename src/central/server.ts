@@ -5,6 +5,8 @@ import { errorMessage } from '../domain/errors.ts';
 import { DEFAULT_REPLAY_WINDOW_MS } from '../report/hmac.ts';
 import type { Secret } from '../report/secret.ts';
 import type { Logger } from '../util/log.ts';
+import { createConsole, isConsoleRequest } from '../console/handler.ts';
+import { VERSION } from '../version.ts';
 import { handleApi } from './api.ts';
 import { pathOf, refuseUnread, type Reply } from './http-util.ts';
 import { CredentialCache, handleReport } from './intake.ts';
@@ -50,6 +52,10 @@ export interface CentralServerOptions {
   onStored?: () => void;
   /** How long an agent credential found once is trusted without a lookup (default 2 s; revocation takes effect within it). */
   credentialCacheMs?: number;
+  /** Serve the review console at / (default true). */
+  console?: boolean;
+  /** The console's environment (where Chromium is, for the PDF report). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface CentralTls {
@@ -73,9 +79,13 @@ export interface RunningCentral {
   close(): Promise<void>;
 }
 
-export function createCentralHandler(options: CentralServerOptions): { handler: http.RequestListener; metrics: CentralMetrics } {
+export function createCentralHandler(options: CentralServerOptions, transport: { secure: boolean } = { secure: false }): { handler: http.RequestListener; metrics: CentralMetrics } {
   const log = options.log.child({ module: 'central' });
   const now = options.now ?? Date.now;
+  const consoleApp =
+    options.console === false
+      ? undefined
+      : createConsole({ store: options.store, now, log: options.log, secure: transport.secure, version: VERSION, ...(options.env === undefined ? {} : { env: options.env }) });
   const metrics = options.metrics ?? new CentralMetrics();
   const refusals = new RefusalLog(log, { now });
   const credentials = new CredentialCache();
@@ -128,6 +138,16 @@ export function createCentralHandler(options: CentralServerOptions): { handler: 
   };
 
   const handler: http.RequestListener = (req, res) => {
+    if (consoleApp !== undefined && isConsoleRequest(req.method ?? 'GET', pathOf(req).path)) {
+      consoleApp.handle(req, res).then(
+        (status) => countRequest({ route: 'console', status: String(status) }),
+        (err: unknown) => {
+          log.error({ error: { message: errorMessage(err) } }, 'console failed to handle a request');
+          res.destroy();
+        },
+      );
+      return;
+    }
     const send = (reply: Reply, name: string): void => {
       countRequest({ route: name, status: String(reply.status) });
       if (reply.status >= 400) {
@@ -164,7 +184,7 @@ export function createCentralHandler(options: CentralServerOptions): { handler: 
 }
 
 export function startCentral(listen: ListenOptions, options: CentralServerOptions): Promise<RunningCentral> {
-  const { handler, metrics } = createCentralHandler(options);
+  const { handler, metrics } = createCentralHandler(options, { secure: listen.tls !== undefined });
   const server: http.Server = listen.tls
     ? https.createServer(
         {

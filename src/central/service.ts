@@ -42,6 +42,11 @@ export interface ServiceOptions {
   expiryEveryMs?: number;
   /** How long a found agent credential is trusted without a lookup (default 2 s). */
   credentialCacheMs?: number;
+  /** How often today's counts are recorded for the console's chart (default 10 min). */
+  countsEveryMs?: number;
+  /** Serve the review console at / (default true). */
+  console?: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningService {
@@ -87,6 +92,19 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
   await expire();
   const timer = setInterval(() => void expire(), o.expiryEveryMs ?? 60_000);
   timer.unref();
+  // The console's chart over time (today's counts by status, rewritten until the day ends) and
+  // the end of expired sessions: at start, then every ten minutes.
+  const housekeeping = async (): Promise<void> => {
+    try {
+      await store.console.recordDailyCounts(utcDate(now()));
+      await store.console.pruneSessions(now());
+    } catch (err) {
+      log.error({ error: { message: errorMessage(err) } }, 'could not record the daily counts or prune sessions');
+    }
+  };
+  await housekeeping();
+  const chores = setInterval(() => void housekeeping(), o.countsEveryMs ?? 600_000);
+  chores.unref();
   let server: RunningCentral;
   try {
     server = await startCentral(o.listen, {
@@ -102,9 +120,12 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
       ...(o.maxConnections === undefined ? {} : { maxConnections: o.maxConnections }),
       ...(o.deadlines === undefined ? {} : { deadlines: o.deadlines }),
       ...(o.credentialCacheMs === undefined ? {} : { credentialCacheMs: o.credentialCacheMs }),
+      ...(o.console === undefined ? {} : { console: o.console }),
+      ...(o.env === undefined ? {} : { env: o.env }),
     });
   } catch (err) {
     clearInterval(timer);
+    clearInterval(chores);
     await forwarder.close();
     await store.close();
     throw err;
@@ -117,6 +138,7 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
     forwarder,
     async close() {
       clearInterval(timer);
+      clearInterval(chores);
       await server.close();
       await forwarder.close();
       await store.close();

@@ -130,3 +130,71 @@ export interface CentralCounts {
   forwardPending: number;
   forwardDead: number;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The console's reads (src/console): the device list in status groups, the overview's counts,
+// the daily counts behind the chart over time, sessions.
+
+/** The list's status groups in order: restricted first. */
+export const STATUS_ORDER: readonly DeviceStatus[] = ['restricted', 'review', 'exception', 'false-positive', 'replaced', 'clear'];
+
+/** Each sort is served by an index (last-seen is not a sort: it moves with every report, see console-queries.ts). */
+export const CONSOLE_SORTS = ['site', 'ip', 'maker', 'first-seen'] as const;
+export type ConsoleSort = (typeof CONSOLE_SORTS)[number];
+
+export interface ConsoleQuery {
+  status?: DeviceStatus;
+  site?: string;
+  /** Manufacturer of record. */
+  maker?: string;
+  brand?: string;
+  kind?: string;
+  /** The latest review's state, or 'none' for devices never reviewed. */
+  review?: ReviewState | 'none';
+  agent?: string;
+  /** Case-insensitive substring of IP, MAC, model or serial. */
+  q?: string;
+  sort: ConsoleSort;
+  limit: number;
+  cursor?: string;
+}
+
+export interface CountRow {
+  site: string;
+  status: DeviceStatus;
+  manufacturer: string | null;
+  brand: string | null;
+  kind: string;
+  devices: number;
+}
+
+export interface AgentActivity {
+  agent: string;
+  /** The registered agent's site, else the site its sweeps named. */
+  site: string | null;
+  registered: boolean;
+  revoked: boolean;
+  /** When its latest report arrived (ISO), null when never. */
+  lastReportAt: string | null;
+}
+
+export interface OverviewCounts {
+  counts: CountRow[];
+  /** Devices first seen in the latest sweep of the agent that saw them, per site and status. */
+  newSinceLastSweep: Array<{ site: string; status: DeviceStatus; devices: number }>;
+  agents: AgentActivity[];
+}
+
+export interface DailyCount {
+  day: string;
+  status: DeviceStatus;
+  devices: number;
+}
+
+export interface SessionRecord {
+  user: UserRecord;
+  csrf: string;
+  createdAt: number;
+  seenAt: number;
+  expiresAt: number;
+}

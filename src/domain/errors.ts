@@ -156,6 +156,10 @@ export const ERROR_CODES = {
   CENTRAL_SCHEMA_NEWER: 'the central store has a newer schema than this camsweep knows: upgrade camsweep',
   CENTRAL_AGENT_EXISTS: 'an agent with that id is registered already (revoke it, or choose another id)',
   CENTRAL_USER_EXISTS: 'a user with that name exists already',
+
+  // The review console
+  CONSOLE_NO_CHROMIUM: 'no Chromium to print the report as PDF (install Debian\'s chromium or set $CAMSWEEP_CHROMIUM)',
+  CONSOLE_PDF_FAILED: 'Chromium could not print the report as PDF',
   STORAGE_ROW_SHAPE: 'a database row whose columns are not of the declared types (a schema and its reader out of step)',
 } as const satisfies Record<string, string>;
 

@@ -222,4 +222,42 @@ CREATE TABLE forward_queue (
 CREATE INDEX forward_queue_due ON forward_queue (next_attempt_at) WHERE delivered_at IS NULL AND dead_at IS NULL;
 `,
   },
+  {
+    version: 3,
+    name: 'console: list indexes, overview counts, sessions, daily counts',
+    sql: `
+-- The console's device list walks the status groups in order (restricted first), each group in
+-- the order of the chosen sort: one index per sort, led by status, so every page is a range of
+-- one index whatever the estate's size. Only columns that rarely change (a report that only
+-- moves last-seen still touches no index, which is why last-seen is not a sort).
+CREATE INDEX devices_sort_site ON devices (status, site, ip, id);
+CREATE INDEX devices_sort_ip ON devices (status, ip, id);
+CREATE INDEX devices_sort_maker ON devices (status, COALESCE(manufacturer, ''), COALESCE(model, ''), id);
+CREATE INDEX devices_sort_first ON devices (status, first_seen, id);
+-- A search (a substring of IP, MAC, model or serial) scans this narrow index, not the device rows.
+CREATE INDEX devices_search ON devices (ip, mac, model, serial, id);
+-- The overview's counts (per site, status, maker, brand, kind) from one scan of this index alone.
+CREATE INDEX devices_counts ON devices (site, status, manufacturer, brand, kind);
+
+CREATE TABLE console_sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL,
+  csrf TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
+CREATE INDEX console_sessions_user ON console_sessions (user_name);
+-- The chart of restricted devices over time: the count of devices by status, per day, for the
+-- estate ('estate') and each site ('site:<name>'), recorded by the service (the day's row is rewritten until the day ends).
+CREATE TABLE counts_daily (
+  scope TEXT NOT NULL,
+  day TEXT NOT NULL,
+  status TEXT NOT NULL,
+  devices INTEGER NOT NULL,
+  PRIMARY KEY (scope, day, status)
+);
+`,
+  },
 ];

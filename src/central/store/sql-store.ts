@@ -27,7 +27,8 @@ import type {
   UserRecord,
   VerdictStatus,
 } from '../types.ts';
-import type { CentralStore, ForwardSettings, IngestMeta, IngestResult } from './store.ts';
+import * as consoleQueries from './console-queries.ts';
+import type { CentralStore, ConsoleStore, ForwardSettings, IngestMeta, IngestResult } from './store.ts';
 
 /**
  * The central store's logic, written once over a small SQL dialect (sqlite.ts, postgres.ts):
@@ -333,7 +334,7 @@ const toReview = (r: RowOf<typeof REVIEW_ROW>): ReviewRecord => ({
   at: r.at,
 });
 
-function summary(r: StateRow, agents: string[]): DeviceSummary {
+export function summary(r: StateRow, agents: string[]): DeviceSummary {
   return {
     id: r.id,
     site: r.site === '' ? null : r.site,
@@ -377,7 +378,20 @@ export function decodeCursor(cursor: string): string | undefined {
   return undefined;
 }
 
-const likePattern = (q: string): string => `%${q.toLowerCase().replace(/[\\%_]/gu, (c) => `\\${c}`)}%`;
+export const likePattern = (q: string): string => `%${q.toLowerCase().replace(/[\\%_]/gu, (c) => `\\${c}`)}%`;
+
+/** The agents that have seen each of these devices, by device id. */
+export async function agentsOfDevices(tx: Tx, ids: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return out;
+  const rows = await tx.all(
+    `SELECT device_id, agent_id FROM device_agents WHERE device_id IN (${ids.map(() => '?').join(', ')}) ORDER BY agent_id`,
+    ids,
+    { device_id: 'text', agent_id: 'text' },
+  );
+  for (const r of rows) out.get(r.device_id)?.push(r.agent_id);
+  return out;
+}
 
 export class DuplicateError extends CamsweepError {}
 
@@ -677,18 +691,6 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
     schedule();
   }
 
-  const devicesById = async (tx: Tx, ids: readonly string[]): Promise<Map<string, string[]>> => {
-    const out = new Map<string, string[]>(ids.map((id) => [id, []]));
-    if (ids.length === 0) return out;
-    const rows = await tx.all(
-      `SELECT device_id, agent_id FROM device_agents WHERE device_id IN (${ids.map(() => '?').join(', ')}) ORDER BY agent_id`,
-      ids,
-      { device_id: 'text', agent_id: 'text' },
-    );
-    for (const r of rows) out.get(r.device_id)?.push(r.agent_id);
-    return out;
-  };
-
   const getState = async (tx: Tx, id: string): Promise<StateRow | undefined> => {
     const [row] = await tx.all(`SELECT ${DEVICE_COLUMNS.join(', ')} FROM devices WHERE id = ?`, [id], DEVICE_ROW);
     return row === undefined ? undefined : toStateRow(row);
@@ -782,7 +784,7 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
         DEVICE_ROW,
       );
       const page = rows.slice(0, q.limit).map(toStateRow);
-      const agents = await devicesById(dialect.read, page.map((r) => r.id));
+      const agents = await agentsOfDevices(dialect.read, page.map((r) => r.id));
       const last = page[page.length - 1];
       return {
         devices: page.map((r) => summary(r, agents.get(r.id) ?? [])),
@@ -915,6 +917,25 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
       };
     },
 
+    console: consoleStore(dialect),
+
     close: () => dialect.close(),
+  };
+}
+
+function consoleStore(dialect: Dialect): ConsoleStore {
+  return {
+    devicePage: (q) => consoleQueries.consoleDevicePage(dialect, q),
+    devices: (q) => consoleQueries.consoleDevices(dialect, q),
+    overview: () => consoleQueries.overviewCounts(dialect),
+    exceptions: (o) => consoleQueries.exceptionsInForce(dialect, o),
+    restricted: (site) => consoleQueries.restrictedWithDocuments(dialect, site),
+    recordDailyCounts: (day) => consoleQueries.recordDailyCounts(dialect, day),
+    dailyCounts: (site, from) => consoleQueries.dailyCounts(dialect, site, from),
+    createSession: (s) => consoleQueries.createSession(dialect, s),
+    session: (h, now) => consoleQueries.sessionByHash(dialect, h, now),
+    touchSession: (h, seen, expires) => consoleQueries.touchSession(dialect, h, seen, expires),
+    deleteSession: (h) => consoleQueries.deleteSession(dialect, h),
+    pruneSessions: (now) => consoleQueries.pruneSessions(dialect, now),
   };
 }

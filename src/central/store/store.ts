@@ -2,6 +2,11 @@ import type { ReceivedReport } from '../../report/receiver/validate.ts';
 import type {
   AgentRecord,
   CentralCounts,
+  ConsoleQuery,
+  DailyCount,
+  DeviceSummary,
+  OverviewCounts,
+  SessionRecord,
   DeviceDetail,
   DevicePage,
   DeviceQuery,
@@ -70,6 +75,8 @@ export interface CentralStore {
   pruneForward(before: number): Promise<number>;
 
   stats(): Promise<CentralCounts>;
+  /** What the console reads and its sessions (console-queries.ts). */
+  readonly console: ConsoleStore;
   /** What /metrics shows: cheap counts (no count over the per-report table). */
   gauges(): Promise<{ devices: number; forwardPending: number; forwardDead: number }>;
   close(): Promise<void>;
@@ -80,4 +87,22 @@ export interface ForwardSettings {
   sinks: readonly string[];
   /** Base URL of the console (links in events): e.g. https://central.example.org */
   consoleUrl: string | null;
+}
+
+/** The console's reads and sessions (src/console). */
+export interface ConsoleStore {
+  /** A page of the device list: status groups in order (restricted first), each in the sort's order. */
+  devicePage(query: ConsoleQuery): Promise<DevicePage>;
+  /** Every device of a view, a page at a time (exports). */
+  devices(query: Omit<ConsoleQuery, 'limit' | 'cursor'>): AsyncGenerator<DeviceSummary[]>;
+  overview(): Promise<OverviewCounts>;
+  exceptions(o: { site?: string; until?: string; limit: number }): Promise<Array<DeviceSummary & { note: string }>>;
+  restricted(site: string | undefined): AsyncGenerator<Array<{ device: DeviceSummary; document: unknown }>>;
+  recordDailyCounts(day: string): Promise<void>;
+  dailyCounts(site: string | undefined, fromDay: string): Promise<DailyCount[]>;
+  createSession(s: { idHash: string; user: string; csrf: string; now: number; expiresAt: number }): Promise<void>;
+  session(idHash: string, now: number): Promise<SessionRecord | undefined>;
+  touchSession(idHash: string, seenAt: number, expiresAt: number): Promise<void>;
+  deleteSession(idHash: string): Promise<void>;
+  pruneSessions(now: number): Promise<number>;
 }

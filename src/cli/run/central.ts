@@ -42,7 +42,7 @@ export async function runServe(opts: ServeOpts, io: CliIo, problems: Problems = 
   problems.add(...unknownVariableProblems(io.env));
   problems.throwIfAny();
   const log = cliLogger(opts.logLevel ?? 'info', io);
-  const service = await startService({ ...s!, log });
+  const service = await startService({ ...s!, log, env: io.env });
   if (s!.sharedToken === null) log.info('no shared token: agents report with the tokens of `camsweep central agents add`');
   await serveUntilSignal(service, io, 'camsweep central');
   return EXIT.ok;
