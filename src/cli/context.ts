@@ -13,6 +13,8 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, found: 3, queued: 4, runtime:
 
 export interface CliIo {
   stdout: (text: string) => void;
+  /** Bytes to stdout (a PDF); absent where only text can be written. */
+  stdoutBytes?: (bytes: Buffer) => void;
   stderr: (text: string) => void;
   /** stdout is a terminal. */
   isTty: boolean;

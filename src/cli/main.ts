@@ -15,6 +15,7 @@ export { EXIT, type CliIo } from './context.ts';
 
 const defaultIo = (): CliIo => ({
   stdout: (t) => void process.stdout.write(t),
+  stdoutBytes: (b) => void process.stdout.write(b),
   stderr: (t) => void process.stderr.write(t),
   isTty: Boolean(process.stdout.isTTY),
   stderrIsTty: Boolean(process.stderr.isTTY),

@@ -61,7 +61,7 @@ header.report { border-bottom: 3px solid #101828; margin-bottom: 1rem; }
   thead { display: table-header-group; }
   tr, .figure, .chart { break-inside: avoid; }
   h2 { break-after: avoid; }
-  .badge { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+  * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
   .noprint { display: none; }
 }
 `;

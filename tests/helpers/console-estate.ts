@@ -183,7 +183,7 @@ function attributionOf(k: Kind, evidence: Evidence[]): Attribution {
 export interface EstateOptions {
   sites: number;
   perSite: number;
-  /** Site names: `Site 0001`... by default. */
+  /** Site names: `HQ Building A`..., then `Branch 0009`... by default. */
   siteName?: (i: number) => string;
   /** Add, at the first site, devices whose model, brand and serial are hostile HTML. */
   hostile?: boolean;
@@ -192,7 +192,8 @@ export interface EstateOptions {
 export const HOSTILE_SCRIPT = '<script>alert(1)</script>';
 export const HOSTILE_IMG = '<img src=x onerror="alert(2)">';
 
-export const siteName = (i: number): string => `Site ${String(i + 1).padStart(4, '0')}`;
+const NAMED_SITES = ['HQ Building A', 'HQ Building B', 'Warehouse North', 'Depot East', 'Lab Campus', 'Data Centre 2', 'Harbour Office', 'Training Centre'];
+export const siteName = (i: number): string => NAMED_SITES[i] ?? `Branch ${String(i + 1).padStart(4, '0')}`;
 
 /** The devices of one site: a mix of the kinds above, addresses and MACs unique across the estate. */
 export function siteDevices(site: number, n: number, o: { hostile?: boolean } = {}): Device[] {

@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { collect, type CommandModule } from '../context.ts';
 import { LOG_LEVELS, choiceOption, numberFlag } from '../flags.ts';
 import type { ServeOpts, StoreFlags } from '../run/central.ts';
+import type { ReportOpts } from '../run/central-report.ts';
 
 /**
- * `camsweep central serve | agents add|list|revoke | users add|token|list` (docs/central.md).
+ * `camsweep central serve | agents add|list|revoke | users add|token|list | report` (docs/central.md, docs/console.md).
  * Definitions only: the work is in ../run/central.ts, loaded by the action.
  */
 
@@ -80,5 +81,14 @@ export const centralCommand: CommandModule = {
       const { runUsersList } = await import('../run/central.ts');
       await runUsersList(opts, ctx.io, ctx.problems);
     });
+
+    storeOptions(central.command('report').description('the compliance report of a site or of the whole estate, as HTML (print styles) or PDF (printed by Chromium)'))
+      .option('--site <site>', 'the site to report on (default: the whole estate)')
+      .addOption(choiceOption(ctx.problems, '-f, --format <format>', 'html or pdf (default: from the extension of --output, else html)', ['html', 'pdf']))
+      .option('-o, --output <file>', 'write the report to this file (default: stdout)')
+      .action(async (opts: ReportOpts) => {
+        const { runReport } = await import('../run/central-report.ts');
+        await runReport(opts, ctx.io, ctx.problems);
+      });
   },
 };

@@ -25,7 +25,7 @@ export interface StoreFlags {
 
 export type ServeOpts = ServeFlags & { logLevel?: LevelWithSilent };
 
-async function withStore<T>(flags: StoreFlags, io: CliIo, problems: Problems, fn: (store: CentralStore) => Promise<T>): Promise<T> {
+export async function withStore<T>(flags: StoreFlags, io: CliIo, problems: Problems, fn: (store: CentralStore) => Promise<T>): Promise<T> {
   problems.add(...unknownVariableProblems(io.env));
   const location = problems.check(() => storeLocation({ database: flags.database, dataDir: flags.dataDir ?? defaultDataDir(io.env, hostFacts()) }, io.env));
   problems.throwIfAny();
