@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeConsoleCursor, encodeConsoleCursor, sessionHash } from '../../../src/central/store/console-queries.ts';
+import type { CentralStore } from '../../../src/central/store/store.ts';
+import { CONSOLE_SORTS, STATUS_ORDER, type DeviceSummary } from '../../../src/central/types.ts';
+import { addUser } from '../../../src/central/admin.ts';
+import { seedEstate, siteName } from '../../helpers/console-estate.ts';
+import { STORE_KINDS } from './helpers.ts';
+
+/** The console's reads on both stores: the list in status groups and keyset pages, filters, search, the overview's counts, daily counts, sessions. */
+
+const NOW = Date.parse('2026-12-01T12:00:00Z');
+
+async function all(store: CentralStore, q: Parameters<CentralStore['console']['devicePage']>[0]): Promise<DeviceSummary[]> {
+  const out: DeviceSummary[] = [];
+  let cursor: string | undefined;
+  for (let n = 0; n < 1000; n += 1) {
+    const page = await store.console.devicePage({ ...q, ...(cursor === undefined ? {} : { cursor }) });
+    out.push(...page.devices);
+    if (page.nextCursor === null) return out;
+    cursor = page.nextCursor;
+  }
+  throw new Error('no end');
+}
+
+describe.each(STORE_KINDS)('console reads ($name)', (kind) => {
+  let store: CentralStore;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ store, cleanup } = await kind.open());
+    await seedEstate(store, { sites: 3, perSite: 30, days: 3, now: NOW, hostile: true });
+  });
+  afterEach(async () => cleanup());
+
+  it('pages through every device once, restricted first, in each sort, whatever the page size', async () => {
+    const total = (await store.stats()).deviceStates;
+    expect(total).toBe(3 * 30 + 2);
+    for (const sort of CONSOLE_SORTS) {
+      for (const limit of [7, 100]) {
+        const seen = await all(store, { sort, limit });
+        expect(seen).toHaveLength(total);
+        expect(new Set(seen.map((d) => d.id)).size).toBe(total);
+        const ranks = seen.map((d) => STATUS_ORDER.indexOf(d.status));
+        expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+        expect(seen[0]!.status).toBe('restricted');
+      }
+    }
+    const bySite = await all(store, { sort: 'site', limit: 10, status: 'restricted' });
+    const keys = bySite.map((d) => `${d.site}\u0000${d.ip}`);
+    expect(keys).toEqual([...keys].sort());
+  });
+
+  it('filters by site, status, maker, brand, kind, review state and agent; searches IP, MAC, model and serial', async () => {
+    const site = siteName(1);
+    const atSite = await all(store, { sort: 'site', limit: 50, site });
+    expect(atSite).toHaveLength(30);
+    expect(atSite.every((d) => d.site === site)).toBe(true);
+    expect((await all(store, { sort: 'ip', limit: 50, maker: 'Dahua' })).every((d) => d.manufacturer === 'Dahua')).toBe(true);
+    const lorex = await all(store, { sort: 'maker', limit: 50, brand: 'Lorex' });
+    expect(lorex.length).toBeGreaterThan(0);
+    expect(lorex.every((d) => d.brand === 'Lorex' && d.manufacturer === 'Dahua')).toBe(true);
+    expect((await all(store, { sort: 'site', limit: 50, kind: 'recorder' })).every((d) => d.kind === 'recorder')).toBe(true);
+    expect((await all(store, { sort: 'site', limit: 50, agent: 'agent-0003' })).every((d) => d.agents.includes('agent-0003'))).toBe(true);
+    const [target] = await all(store, { sort: 'site', limit: 5, site, status: 'restricted' });
+    for (const q of [target!.ip, target!.mac!.toUpperCase(), target!.serial!.slice(-9), 'ds-2cd2142']) {
+      const found = await all(store, { sort: 'site', limit: 50, q: q.toLowerCase() });
+      expect(found.length, q).toBeGreaterThan(0);
+      expect(found.every((d) => [d.ip, d.mac, d.model, d.serial].some((v) => (v ?? '').toLowerCase().includes(q.toLowerCase()))), q).toBe(true);
+    }
+    // A search is still in status groups, and pages.
+    const wide = await all(store, { sort: 'first-seen', limit: 4, q: '10.' });
+    expect(wide).toHaveLength(92);
+    const ranks = wide.map((d) => STATUS_ORDER.indexOf(d.status));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(await all(store, { sort: 'site', limit: 5, q: "%_'\\" })).toEqual([]);
+
+    await store.review(target!.id, { state: 'exception', note: 'waiver 12', until: '2027-01-31', by: 'rita', at: new Date(NOW).toISOString() });
+    const excepted = await all(store, { sort: 'site', limit: 50, review: 'exception' });
+    expect(excepted.map((d) => d.id)).toEqual([target!.id]);
+    expect(excepted[0]!.status).toBe('exception');
+    expect((await all(store, { sort: 'site', limit: 200, review: 'none' })).some((d) => d.id === target!.id)).toBe(false);
+    const exceptions = await store.console.exceptions({ until: '2027-02-01', limit: 10 });
+    expect(exceptions.map((d) => [d.id, d.note])).toEqual([[target!.id, 'waiver 12']]);
+    expect(await store.console.exceptions({ until: '2027-01-01', limit: 10 })).toEqual([]);
+  });
+
+  it('refuses a cursor that is not one of its own', async () => {
+    const first = await store.console.devicePage({ sort: 'site', limit: 5 });
+    expect(decodeConsoleCursor(first.nextCursor!, 'site')).toBeDefined();
+    expect(decodeConsoleCursor(first.nextCursor!, 'ip')).toBeUndefined();
+    for (const bad of ['x', encodeConsoleCursor({ group: 9, values: ['a', 'b'], id: '0123456789abcdef' }), Buffer.from('[0,["a","b"],"not-an-id"]').toString('base64url')]) {
+      expect(decodeConsoleCursor(bad, 'site')).toBeUndefined();
+      // A page with a cursor it cannot read starts from the beginning.
+      expect((await store.console.devicePage({ sort: 'site', limit: 5, cursor: bad })).devices).toEqual(first.devices);
+    }
+  });
+
+  it('counts per site, status, maker, brand and kind; new since the last sweep; agents with their last report', async () => {
+    const o = await store.console.overview();
+    const total = o.counts.reduce((a, c) => a + c.devices, 0);
+    expect(total).toBe(92);
+    expect(o.counts.filter((c) => c.site === siteName(0)).reduce((a, c) => a + c.devices, 0)).toBe(32);
+    // The estate grew on the last day: 30 a site, 28 the day before (see seedEstate).
+    const fresh = o.newSinceLastSweep.reduce((a, c) => a + c.devices, 0);
+    expect(fresh).toBeGreaterThan(0);
+    expect(fresh).toBeLessThan(20);
+    expect(o.agents.map((a) => a.agent).sort()).toEqual(['agent-0001', 'agent-0002', 'agent-0003']);
+    expect(o.agents.every((a) => a.lastReportAt === new Date(NOW).toISOString())).toBe(true);
+    const daily = await store.console.dailyCounts(undefined, '2026-11-01');
+    expect([...new Set(daily.map((d) => d.day))]).toEqual(['2026-11-29', '2026-11-30', '2026-12-01']);
+    const last = daily.filter((d) => d.day === '2026-12-01').reduce((a, d) => a + d.devices, 0);
+    expect(last).toBe(92);
+    const site = await store.console.dailyCounts(siteName(2), '2026-11-01');
+    expect(site.filter((d) => d.day === '2026-12-01').reduce((a, d) => a + d.devices, 0)).toBe(30);
+    // Recording a day again replaces it.
+    await store.console.recordDailyCounts('2026-12-01');
+    expect((await store.console.dailyCounts(undefined, '2026-12-01')).reduce((a, d) => a + d.devices, 0)).toBe(92);
+  });
+
+  it('keeps sessions by hash, ends them at their expiry, and follows the user', async () => {
+    await addUser(store, { name: 'rita', role: 'reviewer', password: 'a long enough password', now: new Date(NOW) });
+    const h = sessionHash('token-1');
+    await store.console.createSession({ idHash: h, user: 'rita', csrf: 'c1', now: NOW, expiresAt: NOW + 1000 });
+    expect(await store.console.session(h, NOW)).toMatchObject({ csrf: 'c1', user: { name: 'rita', role: 'reviewer' } });
+    expect(await store.console.session(sessionHash('token-2'), NOW)).toBeUndefined();
+    expect(await store.console.session(h, NOW + 1000)).toBeUndefined();
+    await store.console.touchSession(h, NOW + 500, NOW + 5000);
+    expect(await store.console.session(h, NOW + 1000)).toMatchObject({ seenAt: NOW + 500 });
+    expect(await store.console.pruneSessions(NOW + 5000)).toBe(1);
+    await store.console.createSession({ idHash: h, user: 'rita', csrf: 'c2', now: NOW, expiresAt: NOW + 1000 });
+    await store.console.deleteSession(h);
+    expect(await store.console.session(h, NOW)).toBeUndefined();
+  });
+});
