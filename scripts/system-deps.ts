@@ -4,7 +4,8 @@
  * and the nmap comparison and benchmarks (`--for test`, the default), the independent clients
  * the lab tests use (nmap, gssdp-discover, curl, /usr/bin/python3 with zeroconf) and the PostgreSQL
  * server the central service's tests start a throwaway cluster of (Debian's `postgresql`:
- * docs/decisions/postgresql.md). `npm run demo`
+ * docs/decisions/postgresql.md) and the Chromium the console's tests drive (Debian's
+ * `chromium`: docs/decisions/console.md). `npm run demo`
  * asks `--for demo`: only the namespace tools, so it starts without root on a machine that has
  * them. When something is missing and we are root with apt-get, installs the Debian packages
  * non-interactively; otherwise exits 1 naming the packages.
@@ -74,6 +75,19 @@ export function postgresBinDir(env: NodeJS.ProcessEnv = process.env, root = '/us
   return null;
 }
 
+/** Debian's chromium: the console's browser tests and the report's PDF (docs/decisions/console.md). */
+export function chromiumPresent(env: NodeJS.ProcessEnv = process.env): boolean {
+  for (const p of env.CAMSWEEP_CHROMIUM ? [env.CAMSWEEP_CHROMIUM] : ['/usr/bin/chromium']) {
+    try {
+      accessSync(p, constants.X_OK);
+      return true;
+    } catch {
+      // not this one
+    }
+  }
+  return false;
+}
+
 function pythonHasZeroconf(): boolean {
   const r = spawnSync('/usr/bin/python3', ['-c', 'import zeroconf'], { stdio: 'ignore' });
   return r.status === 0;
@@ -88,6 +102,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { what: 'curl', pkg: 'curl', present: () => onPath('curl'), testsOnly: true },
   { what: '/usr/bin/python3 with zeroconf', pkg: 'python3-zeroconf', present: pythonHasZeroconf, testsOnly: true },
   { what: `PostgreSQL ${MIN_POSTGRES_MAJOR}+ server`, pkg: 'postgresql', present: () => postgresBinDir() !== null, testsOnly: true },
+  // The console's tests drive it (playwright-core), and `camsweep central report --format pdf` prints with it.
+  { what: 'Chromium (/usr/bin/chromium)', pkg: 'chromium', present: () => chromiumPresent(), testsOnly: true },
 ];
 
 /** What `purpose` needs: the demo only the namespace tools. */

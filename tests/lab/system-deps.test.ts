@@ -16,7 +16,7 @@ describe('scripts/system-deps.ts', () => {
   });
 
   it('covers the packages the lab needs', () => {
-    expect([...new Set(REQUIREMENTS.map((r) => r.pkg))].sort()).toEqual(['curl', 'gupnp-tools', 'iproute2', 'nmap', 'postgresql', 'python3-zeroconf', 'util-linux']);
+    expect([...new Set(REQUIREMENTS.map((r) => r.pkg))].sort()).toEqual(['chromium', 'curl', 'gupnp-tools', 'iproute2', 'nmap', 'postgresql', 'python3-zeroconf', 'util-linux']);
     expect(onPath('definitely-not-a-tool-xyz')).toBe(false);
     expect(onPath('sh', '/nonexistent:/bin')).toBe(true);
   });
