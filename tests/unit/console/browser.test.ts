@@ -17,6 +17,9 @@ import { freshPgDatabase, request } from '../central/helpers.ts';
 
 const T = 180_000;
 
+/** The page's getComputedStyle, typed without the DOM library (the functions given to evaluate() run in the page). */
+type Styled = { getComputedStyle: (el: unknown) => { borderTopStyle: string; display: string } };
+
 let browser: Browser;
 beforeAll(async () => {
   const executablePath = findChromium();
@@ -223,9 +226,9 @@ describe.each(STORES)('the console in Chromium ($name)', ({ store }) => {
     expect(text).toContain('PO 4411');
     expect(await page.locator('section.device').count()).toBeGreaterThan(10);
     // The report's styles applied (its nonce matched the policy): a figure box has its border.
-    expect(await page.locator('.figure').first().evaluate((e) => getComputedStyle(e).borderTopStyle)).toBe('solid');
+    expect(await page.locator('.figure').first().evaluate((e) => (globalThis as unknown as Styled).getComputedStyle(e).borderTopStyle)).toBe('solid');
     await page.emulateMedia({ media: 'print' });
-    expect(await page.locator('.noprint').first().evaluate((e) => getComputedStyle(e).display)).toBe('none');
+    expect(await page.locator('.noprint').first().evaluate((e) => (globalThis as unknown as Styled).getComputedStyle(e).display)).toBe('none');
     await page.emulateMedia({ media: 'screen' });
     const pdf = await page.request.get(`${served.origin}/report.pdf?site=${encodeURIComponent(siteName(0))}`, { timeout: 150_000 });
     expect(pdf.status()).toBe(200);
