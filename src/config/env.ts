@@ -42,6 +42,7 @@ export const OTHER_VARIABLES: ReadonlyMap<string, string> = new Map([
   ['CAMSWEEP_REPORT_HMAC_SECRET', 'the report HMAC secret (report.hmacSecretEnv)'],
   ['CAMSWEEP_RECEIVER_TOKEN', 'the token `camsweep receive` requires'],
   ['CAMSWEEP_RECEIVER_HMAC_SECRET', 'the HMAC secret `camsweep receive` checks'],
+  ['CAMSWEEP_CHROMIUM', 'the Chromium that prints the console\'s report as PDF (default /usr/bin/chromium)'],
   ['CAMSWEEP_PRIVATE_NETNS', 'set by scripts/private-netns.sh inside its private network namespace'],
   ['CAMSWEEP_LAB_KEEP', 'keeps a test lab\'s directory (tests/lab)'],
   ['CAMSWEEP_KILL_SEED', 'seed of the kill test (tests/lab)'],

@@ -123,7 +123,7 @@ export const statusWord = (status: string): string => STATUS_WORDS[status] ?? st
 export function verdictSentence(d: Pick<DeviceSummary, 'status' | 'verdictStatus' | 'manufacturer' | 'brand' | 'model' | 'kind' | 'pack' | 'rule' | 'reason' | 'review'>, doc: DocumentView): string {
   const what = [d.kind === 'other' ? 'device' : d.kind, d.model === null ? null : `(${d.model})`].filter((x) => x !== null).join(' ');
   const maker = d.manufacturer === null ? 'an unestablished maker' : d.manufacturer;
-  const brand = d.brand !== null && d.brand.toLowerCase() !== (d.manufacturer ?? '').toLowerCase() ? `, sold as ${d.brand}` : '';
+  const brand = d.brand !== null && d.brand.toLowerCase() !== (d.manufacturer ?? '').toLowerCase() ? ` and sold as ${d.brand}` : '';
   const made = `A ${what} made by ${maker}${brand}`;
   const rule = d.rule ?? doc.rule;
   const pack = d.pack ?? doc.pack;
