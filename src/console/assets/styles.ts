@@ -22,7 +22,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge { display: inline-block; padding: .05rem .45rem; border-radius: .6rem; font-size: .8rem; font-weight: 600; color: #fff; white-space: nowrap; }
 .b-restricted { background: var(--restricted); } .b-review { background: var(--review); } .b-clear { background: var(--clear); }
 .b-exception { background: var(--exception); } .b-false-positive { background: var(--fp); } .b-replaced { background: var(--replaced); }
-.chart { width: 100%; max-width: 760px; height: auto; }
+.chart { width: 100%; max-width: 980px; height: auto; }
 .chart.bars { max-width: 520px; }
 .chart .grid { stroke: #e4e7ec; stroke-width: 1; }
 .chart .tick, .chart .value { font-size: 11px; fill: var(--muted); }
@@ -58,7 +58,8 @@ header.top .who { margin-left: auto; display: flex; gap: .75rem; align-items: ce
 header.top button { background: transparent; color: #fff; border: 1px solid #667085; border-radius: 4px; padding: .2rem .6rem; cursor: pointer; }
 main { padding: 1rem 1.25rem 3rem; max-width: 1400px; }
 .cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1.25rem; }
-.panel { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; }
+.panel { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; margin-bottom: 1rem; }
+.panel h2 { margin-top: .2rem; }
 form.filters { display: flex; flex-wrap: wrap; gap: .5rem .75rem; align-items: end; background: var(--card); border: 1px solid var(--line); padding: .6rem .75rem; border-radius: 6px; margin-bottom: .75rem; }
 form.filters label { display: flex; flex-direction: column; font-size: .8rem; color: var(--muted); gap: .15rem; }
 input, select, textarea, button { font: inherit; }

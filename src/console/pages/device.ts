@@ -73,7 +73,7 @@ ${doc.entity === null ? '' : html`<dt>Covered entity</dt><dd>${doc.entity}</dd>`
 <dt>Last seen</dt><dd>${when(d.lastSeen)}</dd>
 <dt>Model / firmware</dt><dd>${d.model ?? ''} ${d.firmware === null ? '' : html`<span class="muted">firmware</span> ${d.firmware}`}</dd>
 <dt>Serial</dt><dd class="mono">${d.serial ?? ''}</dd>
-${doc.identifiers.filter(([k, v]) => !(k === 'serial' && v === d.serial)).map(([k, v]) => html`<dt>${k}</dt><dd class="mono">${v}</dd>`)}
+${doc.identifiers.filter(([k, v]) => !(k === 'serial' && v.toLowerCase() === (d.serial ?? '').toLowerCase())).map(([k, v]) => html`<dt>${k}</dt><dd class="mono">${v}</dd>`)}
 <dt>Protocols</dt><dd>${doc.protocols.join(', ')}</dd>
 </dl>
 <h2>Fingerprints that fired</h2>
