@@ -394,8 +394,11 @@ export function createConsole(o: ConsoleOptions): { handle: (req: http.IncomingM
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<number> {
     let r: ConsoleResponse;
+    const started = performance.now();
     try {
       r = await route(req);
+      // The time this took in the service (Server-Timing: browsers' tools and the benchmark read it).
+      r.headers['server-timing'] = `app;dur=${(performance.now() - started).toFixed(1)}`;
     } catch (err) {
       log.error({ error: { message: errorMessage(err) } }, 'console failed to answer a request');
       r = problem(req, undefined, 500, 'Something went wrong', 'The console could not answer: see the service log.');
