@@ -136,12 +136,21 @@ export function createConsole(o: ConsoleOptions): { handle: (req: http.IncomingM
   const pageSize = o.pageSize ?? 100;
   const ttl = o.overviewTtlMs ?? 30_000;
   const pdf = serialised((text: string) => htmlToPdf(text, { ...(o.env === undefined ? {} : { env: o.env }) }));
-  // The overview's counts, read at most once per `ttl` (one covering-index scan and a few small queries).
-  let overviewCache: { at: number; value: Promise<OverviewCounts> } | undefined;
-  const overview = (): Promise<OverviewCounts> => {
+  // The overview's counts, read at most once per `ttl` (one covering-index scan and a few small
+  // queries), with what every list page needs from them (the makers, brands and kinds to filter by).
+  interface Counts {
+    counts: OverviewCounts;
+    options: { makers: string[]; brands: string[]; kinds: string[] };
+  }
+  let overviewCache: { at: number; value: Promise<Counts> } | undefined;
+  const overview = (): Promise<Counts> => {
     const now = o.now();
     if (overviewCache === undefined || now - overviewCache.at >= ttl) {
-      const value = o.store.console.overview();
+      const value = o.store.console.overview().then((counts) => {
+        const all = summarise(counts, null, now);
+        const named = (rows: Array<{ name: string }>): string[] => rows.map((m) => m.name).filter((n) => n !== '(unknown)');
+        return { counts, options: { makers: named(all.byMaker), brands: named(all.byBrand), kinds: all.kinds } };
+      });
       overviewCache = { at: now, value };
       value.catch(() => {
         overviewCache = undefined;
@@ -248,19 +257,7 @@ export function createConsole(o: ConsoleOptions): { handle: (req: http.IncomingM
     const parsed = parseListQuery(query);
     if (!parsed.ok) return problem(req, s, 400, 'Bad filter', parsed.problems.join('; '));
     const [page, counts] = await Promise.all([o.store.console.devicePage({ ...parsed.query, limit: pageSize }), overview()]);
-    const all = summarise(counts, null, o.now());
-    return htmlResponse(
-      req,
-      200,
-      devicesPage(viewerOf(s), {
-        query: parsed.query,
-        devices: page.devices,
-        nextCursor: page.nextCursor,
-        makers: all.byMaker.map((m) => m.name).filter((n) => n !== '(unknown)'),
-        brands: all.byBrand.map((m) => m.name).filter((n) => n !== '(unknown)'),
-        kinds: all.kinds,
-      }),
-    );
+    return htmlResponse(req, 200, devicesPage(viewerOf(s), { query: parsed.query, devices: page.devices, nextCursor: page.nextCursor, ...counts.options }));
   }
 
   function exportView(s: Session, query: URLSearchParams, format: 'csv' | 'json'): ConsoleResponse | { bad: string } {
@@ -290,7 +287,7 @@ export function createConsole(o: ConsoleOptions): { handle: (req: http.IncomingM
     const today = new Date(now).toISOString().slice(0, 10);
     const from = new Date(now - 89 * 86_400_000).toISOString().slice(0, 10);
     const soon = new Date(now + EXPIRING_DAYS * 86_400_000).toISOString().slice(0, 10);
-    const [counts, expiring, daily] = await Promise.all([
+    const [{ counts }, expiring, daily] = await Promise.all([
       overview(),
       o.store.console.exceptions({ ...(site === null ? {} : { site }), until: soon, limit: 100 }),
       o.store.console.dailyCounts(site ?? undefined, from),

@@ -194,11 +194,17 @@ export async function overviewCounts(dialect: Dialect): Promise<OverviewCounts> 
     [],
     { site: 'text', status: 'text', manufacturer: 'text?', brand: 'text?', kind: 'text', devices: 'int' },
   );
-  // An agent's latest sweep is the newest last-seen among its rows of device_agents (a narrow
-  // table); the devices new since then are the ones it first saw in that sweep, seen by no one before.
+  // Each agent's latest sweep and last report, from one scan of sweeps_agent (an index: one entry per sweep).
+  const swept = await read.all('SELECT agent_id, MAX(site) AS site, MAX(first_received_at) AS at FROM sweeps GROUP BY agent_id', [], {
+    agent_id: 'text',
+    site: 'text?',
+    at: 'int?',
+  });
+  // New since the last sweep: devices an agent first saw in its latest sweep (device_agents_first)
+  // that no agent had seen before (their first sighting is that one).
   const fresh = await read.all(
     `SELECT d.site AS site, d.status AS status, COUNT(DISTINCT d.id) AS devices
-     FROM (SELECT agent_id, MAX(last_seen) AS latest FROM device_agents GROUP BY agent_id) w
+     FROM (SELECT agent_id, MAX(started_at) AS latest FROM sweeps GROUP BY agent_id) w
      JOIN device_agents da ON da.agent_id = w.agent_id AND da.first_seen = w.latest
      JOIN devices d ON d.id = da.device_id AND d.first_seen = da.first_seen
      GROUP BY d.site, d.status`,
@@ -206,11 +212,6 @@ export async function overviewCounts(dialect: Dialect): Promise<OverviewCounts> 
     { site: 'text', status: 'text', devices: 'int' },
   );
   const registered = await read.all('SELECT id, site, revoked_at, last_report_at FROM agents', [], { id: 'text', site: 'text', revoked_at: 'text?', last_report_at: 'text?' });
-  const swept = await read.all('SELECT agent_id, MAX(site) AS site, MAX(first_received_at) AS at FROM sweeps GROUP BY agent_id', [], {
-    agent_id: 'text',
-    site: 'text?',
-    at: 'int?',
-  });
   const agents = new Map<string, AgentActivity>();
   const later = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : a > b ? a : b);
   for (const s of swept) {

@@ -238,6 +238,10 @@ CREATE INDEX devices_sort_first ON devices (status, first_seen, id);
 CREATE INDEX devices_search ON devices (ip, mac, model, serial, id);
 -- The overview's counts (per site, status, maker, brand, kind) from one scan of this index alone.
 CREATE INDEX devices_counts ON devices (site, status, manufacturer, brand, kind);
+-- Each agent's latest sweep and last report (one entry per sweep, written once), and the devices
+-- an agent first saw in a given sweep (first_seen moves only when an older report arrives late).
+CREATE INDEX sweeps_agent ON sweeps (agent_id, started_at, first_received_at, site);
+CREATE INDEX device_agents_first ON device_agents (agent_id, first_seen);
 
 CREATE TABLE console_sessions (
   id_hash TEXT PRIMARY KEY,
