@@ -30,6 +30,6 @@ describe('scripts/system-deps.ts', () => {
 
   it('prints one ok line on this machine', () => {
     const out = execFileSync(process.execPath, [new URL('../../scripts/system-deps.ts', import.meta.url).pathname], { encoding: 'utf8' });
-    expect(out).toMatch(/^system-deps: ok \(unshare, setpriv, ip, nmap, gssdp-discover, curl, \/usr\/bin\/python3 with zeroconf, PostgreSQL 15\+ server\)\n$/u);
+    expect(out).toMatch(/^system-deps: ok \(unshare, setpriv, ip, nmap, gssdp-discover, curl, \/usr\/bin\/python3 with zeroconf, PostgreSQL 15\+ server, Chromium \(\/[^)]+\)\)\n$/u);
   });
 });
