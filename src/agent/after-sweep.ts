@@ -1,6 +1,6 @@
 import { errorCode, errorMessage } from '../domain/errors.ts';
 import type { SweepResult } from '../domain/types.ts';
-import type { ChangeEvent, Inventory } from '../inventory/types.ts';
+import type { ChangeEvent, Departure, Inventory } from '../inventory/types.ts';
 import type { ReportConfig } from '../report/config.ts';
 import type { DeliveryStats } from '../report/deliver.ts';
 import type { Outbox } from '../report/outbox.ts';
@@ -20,13 +20,11 @@ import type { Logger } from '../util/log.ts';
 
 /**
  * What was found: a whole sweep (`sweep`: a device it did not find on an interface it swept
- * is gone), or a sighting (`sighting`: devices identified outside a sweep, from their
- * announcements; nothing is inferred about the others).
+ * is gone), a sighting (`sighting`: devices identified outside a sweep, from their
+ * announcements; nothing is inferred about the others), or a departure (`departure`: a
+ * device said goodbye between sweeps; it is possibly gone, which the next sweep settles).
  */
-export interface Findings {
-  result: SweepResult;
-  scope: 'sweep' | 'sighting';
-}
+export type Findings = { result: SweepResult; scope: 'sweep' | 'sighting' } | { departure: Departure; scope: 'departure' };
 
 /** A store the pipeline uses for one step: opened for it and closed after (the CLI), or kept open (the daemon). */
 export interface Lease<T> {
@@ -77,11 +75,13 @@ export function createAfterSweep(deps: AfterSweepDeps): AfterSweep {
   };
 
   return async (findings) => {
-    const { result } = findings;
+    const result = findings.scope === 'departure' ? departureResult(findings.departure) : findings.result;
     let events: ChangeEvent[] = [];
     if (deps.inventory !== undefined) {
       try {
-        events = await deps.inventory.use((inventory) => inventory.recordSweep(result, { partial: findings.scope === 'sighting' }));
+        events = await deps.inventory.use((inventory) =>
+          findings.scope === 'departure' ? inventory.recordDeparture(findings.departure) : inventory.recordSweep(findings.result, { partial: findings.scope === 'sighting' }),
+        );
       } catch (err) {
         failed('inventory', err, result);
       }
@@ -92,11 +92,18 @@ export function createAfterSweep(deps: AfterSweepDeps): AfterSweep {
     const report = deps.report;
     const cfg = report?.config();
     if (report === undefined || cfg === undefined || cfg.endpoint === null) return { events, queued: null, urgent, delivery: null };
+    // A goodbye that changed nothing (an unknown device, one already leaving) has nothing to report.
+    if (findings.scope === 'departure' && events.length === 0) return { events, queued: null, urgent, delivery: null };
     let queued: QueueResult | null = null;
     let delivery: DeliveryStats | null = null;
     try {
       await report.outbox.use(async (outbox) => {
-        const q = queueSweepReport(result, cfg, { outbox, ...(report.withEvents ? { events } : {}), ...(deps.now === undefined ? {} : { now: deps.now }) });
+        const q = queueSweepReport(result, cfg, {
+          outbox,
+          ...(report.withEvents ? { events } : {}),
+          ...(findings.scope === 'sweep' ? {} : { kind: findings.scope }),
+          ...(deps.now === undefined ? {} : { now: deps.now }),
+        });
         queued = q;
         log.debug({ report: { sweepId: q.sweepId, queued: q.queued, devices: q.devices, events: q.events ?? 0 } }, 'report queued');
         delivery = (await deps.deliver?.(outbox, cfg, q, urgent)) ?? null;
@@ -106,6 +113,11 @@ export function createAfterSweep(deps: AfterSweepDeps): AfterSweep {
     }
     return { events, queued, urgent, delivery };
   };
+}
+
+/** A departure as a result with no devices, for its report (its event is what it says). */
+function departureResult(d: Departure): SweepResult {
+  return { schema: 'camsweep.sweep/v1', id: d.id, startedAt: d.at, finishedAt: d.at, interfaces: [], devices: [], errors: [] };
 }
 
 /** A restricted device appeared: its report goes at once, whatever backoff is in progress. */

@@ -15,6 +15,7 @@ export const CHANGE_TYPES = [
   'restricted-new',
   'device-gone',
   'device-back',
+  'device-leaving',
   'ip-changed',
   'firmware-changed',
   'model-changed',

@@ -8,10 +8,13 @@ import { carryForward, eventDevice, verdictLabel, type Snapshot } from './snapsh
  * sweeps. Rules:
  *
  * - a device never seen before: `device-new`, or `restricted-new` instead when restricted;
- * - a known device that was absent (a covering sweep missed it): `device-back`;
+ * - a known device that was absent (a covering sweep missed it), or that said goodbye since
+ *   (a departure), found again: `device-back`;
  * - a known device present before that this sweep missed: `device-gone`, but only when the
  *   sweep covered it (it swept one of the interfaces the device was last seen on, or the
- *   device's interface is unknown): a sweep of eth1 says nothing about the devices on eth0;
+ *   device's interface is unknown): a sweep of eth1 says nothing about the devices on eth0
+ *   (a device that said goodbye is confirmed gone the same way);
+ * - a goodbye heard between sweeps from a present device: `device-leaving` (departureChange);
  * - a known device found again (back or not): `ip-changed`, `firmware-changed`,
  *   `model-changed` (only between two known values: learning a value is not a change, and a
  *   sweep that did not learn one keeps the old), `verdict-changed` (status, pack or rule).
@@ -23,6 +26,8 @@ export interface KnownState {
   snapshot: Snapshot;
   /** False when a covering sweep missed it since it was last seen. */
   present: boolean;
+  /** It said goodbye since it was last seen (a departure), and nothing has seen it since. */
+  leaving?: boolean;
 }
 
 export interface FoundDevice {
@@ -45,6 +50,7 @@ export const CHANGE_ORDER: readonly ChangeType[] = [
   'device-new',
   'device-back',
   'device-gone',
+  'device-leaving',
   'verdict-changed',
   'ip-changed',
   'firmware-changed',
@@ -78,7 +84,7 @@ export function computeChanges(input: ChangeInput): ChangeEvent[] {
     }
     const before = f.known.snapshot;
     const now = carryForward(f.snapshot, before);
-    if (!f.known.present) event('device-back', f.id, now);
+    if (!f.known.present || f.known.leaving === true) event('device-back', f.id, now);
     if (before.ip !== now.ip) event('ip-changed', f.id, now, { before: before.ip, after: now.ip });
     if (before.firmware !== null && now.firmware !== null && before.firmware !== now.firmware) {
       event('firmware-changed', f.id, now, { before: before.firmware, after: now.firmware });
@@ -94,6 +100,15 @@ export function computeChanges(input: ChangeInput): ChangeEvent[] {
     if (m.known.present && covers(input.sweep.interfaces, m.known.snapshot.interfaces)) event('device-gone', m.id, m.known.snapshot);
   }
   return events.sort(compareEvents);
+}
+
+/**
+ * The event a goodbye brings: `device-leaving` for a device present and not already leaving
+ * (SSDP repeats its byebye for every service, mDNS its goodbye), else none.
+ */
+export function departureChange(input: { id: string; at: string; deviceId: string; known: KnownState }): ChangeEvent | undefined {
+  if (!input.known.present || input.known.leaving === true) return undefined;
+  return { type: 'device-leaving', deviceId: input.deviceId, sweepId: input.id, at: input.at, device: eventDevice(input.known.snapshot) };
 }
 
 /** How many events of each type, for a log line or a metric. */

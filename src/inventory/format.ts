@@ -41,7 +41,7 @@ const deviceTable = (view: View): ReadonlyArray<Column<InventoryDevice>> => [
   { title: 'MODEL', get: (d) => d.latest.model ?? '', max: 24, min: 10 },
   { title: 'LAST SEEN', get: (d) => time(d.lastSeen), max: 20, drop: 4 },
   { title: 'SWEEPS', get: (d) => String(d.sweeps), max: 7, drop: 2, align: 'right' },
-  { title: 'PRESENT', get: (d) => (d.present === false ? 'gone' : 'yes'), max: 7 },
+  { title: 'PRESENT', get: (d) => (d.present === false ? 'gone' : d.leaving !== undefined ? 'leaving' : 'yes'), max: 7 },
 ];
 
 const DEVICE_CSV: CsvColumns<InventoryDevice> = [

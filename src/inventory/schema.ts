@@ -82,6 +82,18 @@ CREATE TABLE verdicts (
 CREATE INDEX verdicts_device ON verdicts (device_id, id);
 `,
   },
+  {
+    version: 2,
+    name: 'sightings and departures between sweeps (sweeps.kind), devices possibly gone (devices.leaving)',
+    // A record is a sweep, a sighting (devices identified from their announcements between
+    // sweeps) or a departure (a device said goodbye). They share the sequence, so presence and
+    // events keep one order; `camsweep sweeps`, `diff` and retention count sweeps only.
+    sql: `
+ALTER TABLE sweeps ADD COLUMN kind TEXT NOT NULL DEFAULT 'sweep';
+CREATE INDEX sweeps_kind ON sweeps (kind, seq);
+ALTER TABLE devices ADD COLUMN leaving TEXT;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -115,7 +115,10 @@ export function formatShowText(item: InventoryDevice, view: View = PLAIN_VIEW): 
     row('Interfaces', d.interfaces.length === 0 ? '-' : d.interfaces.map((i) => c(i, 32)).join(', ')),
     row('Protocols', d.protocols.join(', ') || '-'),
     row('First seen', time(item.firstSeen)),
-    row('Last seen', `${time(item.lastSeen)}${item.present === false ? ' (gone since: a later sweep missed it)' : ''}`),
+    row(
+      'Last seen',
+      `${time(item.lastSeen)}${item.present === false ? ' (gone since: a later sweep missed it)' : item.leaving !== undefined ? ` (said goodbye at ${time(item.leaving)}: possibly gone until the next sweep)` : ''}`,
+    ),
     row('Sweeps', String(item.sweeps)),
     '',
     `Verdict: ${view.color.status(v.status, v.status.toUpperCase())}`,

@@ -8,10 +8,10 @@ import type { RowOf } from '../storage/rows.ts';
 import { normaliseMac } from '../util/text.ts';
 import { isIP } from 'node:net';
 import { compareIp } from '../util/ip.ts';
-import type { ChangeEvent, DeviceFilter, Inventory, InventoryDevice, SweepSummary } from './types.ts';
+import type { ChangeEvent, Departure, DeviceFilter, Inventory, InventoryDevice, SweepSummary } from './types.ts';
 import { openInventoryDb } from './db.ts';
-import { computeChanges, covers, type FoundDevice, type KnownState } from './changes.ts';
-import { identityKey, identityOf, matchDevices, newDeviceId, withoutShared } from './identity.ts';
+import { computeChanges, covers, departureChange, type FoundDevice, type KnownState } from './changes.ts';
+import { identityKey, identityOf, matchDevices, newDeviceId, usableId, withoutShared } from './identity.ts';
 import { carryForward, parseSnapshot, snapshotOf, type Snapshot } from './snapshot.ts';
 import { deviceJson, parseDeviceJson } from './device-json.ts';
 import { matchesFilter } from './filter.ts';
@@ -26,9 +26,15 @@ import { matchesFilter } from './filter.ts';
  *   change events it computed (changes.ts). The same sweep id again changes nothing and
  *   returns the events stored for it the first time, so a caller that crashed before sending
  *   them can send them again.
+ * - `recordSweep(result, { partial: true })` stores a sighting (devices identified from their
+ *   announcements between sweeps) and `recordDeparture` a goodbye (the device is marked
+ *   leaving: possibly gone until a sweep says): records of their own kind in the same sequence
+ *   as sweeps, with their presence rows and events, which `sweeps`, `diff`, the SWEEPS count
+ *   of a device and retention leave out.
  * - Growth is bounded: the last `retainSweeps` sweeps (default 2000: 83 days of hourly
- *   sweeps) keep their summary, presence rows and events; older ones are deleted as new ones
- *   arrive. A presence row points at a deduplicated state (snapshots table), so an unchanged
+ *   sweeps) keep their summary, presence rows and events; older ones, and the sightings and
+ *   departures older than the oldest sweep kept, are deleted as new ones arrive; at most
+ *   `retainSightings` sightings and departures are kept in all. A presence row points at a deduplicated state (snapshots table), so an unchanged
  *   device costs a few dozen bytes per sweep. A device keeps one row however often it is seen,
  *   and at most `maxVerdicts` history entries (the first and the latest ones).
  * - Sweeps are taken in the order they are recorded; SQLite lets one writer in at a time.
@@ -37,11 +43,18 @@ import { matchesFilter } from './filter.ts';
 export const INVENTORY_FILE = 'inventory.db';
 export const DEFAULT_RETAIN_SWEEPS = 2000;
 export const DEFAULT_MAX_VERDICTS = 100;
+/** Sightings and departures kept (between the sweeps kept). */
+export const DEFAULT_RETAIN_SIGHTINGS = 10_000;
+
+/** What a record in the sweeps table is. */
+export type RecordKind = 'sweep' | 'sighting' | 'departure';
 
 export interface InventoryOptions {
   now?: () => Date;
   /** Sweeps whose presence rows and events are kept (at least 2). */
   retainSweeps?: number;
+  /** Sightings and departures kept (at least 1). */
+  retainSightings?: number;
   /** Verdict history entries kept per device (at least 2). */
   maxVerdicts?: number;
   /** Open for reading only (the review commands): nothing is created or migrated. */
@@ -52,10 +65,12 @@ export interface InventoryOptions {
 /** The contract plus what the review commands and operators need. */
 export interface InventoryStore extends Inventory {
   readonly file: string;
-  /** A stored sweep by id or unique id prefix (4 characters or more). */
+  /** A stored sweep by id or unique id prefix (4 characters or more); never a sighting. */
   sweep(ref: string): SweepSummary | undefined;
-  /** The events stored when a sweep was recorded. */
+  /** The events stored when a sweep (or a sighting, or a departure) was recorded. */
   sweepEvents(ref: string): ChangeEvent[];
+  /** Sightings and departures recorded between sweeps, newest first. */
+  sightings(limit?: number): Array<SweepSummary & { kind: Exclude<RecordKind, 'sweep'> }>;
   /** Devices by their latest status, from an index: cheap enough to run after every sweep. */
   statusCounts(): Record<DeviceStatus, number>;
   /** `diff`, with the two sweeps compared (older first, in recording order). */
@@ -84,13 +99,14 @@ const DEVICE_ROW = {
   present: 'int',
   status: 'text',
   snapshot: 'text',
+  leaving: 'text?',
 } as const;
 
 /** A device row with its latest record (the `records` table). */
 const FULL_ROW = { ...DEVICE_ROW, json: 'text' } as const;
 type FullRow = RowOf<typeof FULL_ROW>;
 
-const KNOWN_ROW = { id: 'text', mac: 'text?', epr: 'text?', udn: 'text?', serial: 'text?', ip: 'text', last_seen: 'text', present: 'int', status: 'text', snapshot: 'text' } as const;
+const KNOWN_ROW = { id: 'text', mac: 'text?', epr: 'text?', udn: 'text?', serial: 'text?', ip: 'text', last_seen: 'text', present: 'int', status: 'text', snapshot: 'text', leaving: 'text?' } as const;
 type KnownRow = RowOf<typeof KNOWN_ROW>;
 
 const SWEEP_ROW = {
@@ -105,8 +121,11 @@ const SWEEP_ROW = {
   errors: 'int',
   changes: 'int',
   interfaces: 'text',
+  kind: 'text',
 } as const;
 type SweepRow = RowOf<typeof SWEEP_ROW>;
+
+const recordKind = (r: SweepRow): RecordKind => (r.kind === 'sighting' || r.kind === 'departure' ? r.kind : 'sweep');
 
 const VERDICT_ROW = { device_id: 'text', sweep_id: 'text', at: 'text', status: 'text', reason: 'text', pack: 'text?', rule: 'text?' } as const;
 type VerdictRow = RowOf<typeof VERDICT_ROW>;
@@ -122,6 +141,8 @@ const FULL = 'SELECT d.*, r.json FROM devices d JOIN records r ON r.device_id = 
 
 /** Sweeps between two collections of unused snapshots. */
 const SNAPSHOT_GC_EVERY = 50;
+
+const knownState = (r: KnownRow): KnownState => ({ snapshot: rowSnapshot(r), present: r.present === 1, ...(r.leaving === null ? {} : { leaving: true }) });
 
 const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
 
@@ -182,6 +203,7 @@ function isBusy(err: unknown): boolean {
 export function openInventory(dataDir: string, options: InventoryOptions = {}): InventoryStore {
   const now = options.now ?? (() => new Date());
   const retain = Math.max(2, Math.floor(options.retainSweeps ?? DEFAULT_RETAIN_SWEEPS));
+  const retainSightings = Math.max(1, Math.floor(options.retainSightings ?? DEFAULT_RETAIN_SIGHTINGS));
   const maxVerdicts = Math.max(2, Math.floor(options.maxVerdicts ?? DEFAULT_MAX_VERDICTS));
   const readOnly = options.readOnly === true;
   const file = inventoryPath(dataDir);
@@ -194,12 +216,13 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
   const q = {
     sweepById: query(db, 'SELECT * FROM sweeps WHERE id = ?', SWEEP_ROW),
     sweepsByPrefix: query(db, 'SELECT * FROM sweeps WHERE substr(id, 1, length(?)) = ? ORDER BY seq DESC LIMIT 10', SWEEP_ROW),
-    sweepsDesc: query(db, 'SELECT * FROM sweeps ORDER BY seq DESC LIMIT ?', SWEEP_ROW),
-    sweepBefore: query(db, 'SELECT * FROM sweeps WHERE seq < ? ORDER BY seq DESC LIMIT 1', SWEEP_ROW),
+    sweepsDesc: query(db, "SELECT * FROM sweeps WHERE kind = 'sweep' ORDER BY seq DESC LIMIT ?", SWEEP_ROW),
+    sightingsDesc: query(db, "SELECT * FROM sweeps WHERE kind <> 'sweep' ORDER BY seq DESC LIMIT ?", SWEEP_ROW),
+    sweepBefore: query(db, "SELECT * FROM sweeps WHERE kind = 'sweep' AND seq < ? ORDER BY seq DESC LIMIT 1", SWEEP_ROW),
     events: query(db, 'SELECT event FROM events WHERE sweep_seq = ? ORDER BY ord', { event: 'text' }),
     allDevices: query(db, `${FULL} ORDER BY d.id`, FULL_ROW),
     // What matching and change computation need: no device records.
-    knownDevices: query(db, 'SELECT id, mac, epr, udn, serial, ip, last_seen, present, status, snapshot FROM devices', KNOWN_ROW),
+    knownDevices: query(db, 'SELECT id, mac, epr, udn, serial, ip, last_seen, present, status, snapshot, leaving FROM devices', KNOWN_ROW),
     deviceById: query(db, `${FULL} WHERE d.id = ?`, FULL_ROW),
     devicesByMac: query(db, `${FULL} WHERE d.mac = ? ORDER BY d.last_seen DESC, d.id`, FULL_ROW),
     devicesByIp: query(db, `${FULL} WHERE d.ip = ? ORDER BY d.last_seen DESC, d.id`, FULL_ROW),
@@ -221,20 +244,22 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
     ? undefined
     : {
         insertSweep: db.prepare(
-          `INSERT INTO sweeps (id, started_at, finished_at, recorded_at, devices, restricted, review, clear, errors, changes, interfaces)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO sweeps (id, started_at, finished_at, recorded_at, devices, restricted, review, clear, errors, changes, interfaces, kind)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ),
+        // `sweeps` counts sweeps: a sighting passes 0. Being found clears a goodbye.
         upsertDevice: db.prepare(
-          `INSERT INTO devices (id, mac, epr, udn, serial, ip, first_seen, last_seen, first_seq, last_seq, sweeps, present, status, snapshot)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)
+          `INSERT INTO devices (id, mac, epr, udn, serial, ip, first_seen, last_seen, first_seq, last_seq, sweeps, present, status, snapshot, leaving)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, NULL)
            ON CONFLICT (id) DO UPDATE SET
              mac = COALESCE(excluded.mac, devices.mac), epr = COALESCE(excluded.epr, devices.epr),
              udn = COALESCE(excluded.udn, devices.udn), serial = COALESCE(excluded.serial, devices.serial),
              ip = excluded.ip, first_seen = MIN(devices.first_seen, excluded.first_seen),
              last_seen = MAX(devices.last_seen, excluded.last_seen), last_seq = excluded.last_seq,
-             sweeps = devices.sweeps + 1, present = 1, status = excluded.status,
-             snapshot = excluded.snapshot`,
+             sweeps = devices.sweeps + excluded.sweeps, present = 1, status = excluded.status,
+             snapshot = excluded.snapshot, leaving = NULL`,
         ),
+        leaving: db.prepare('UPDATE devices SET leaving = ? WHERE id = ?'),
         // A record is rewritten only when it changed: most devices look the same sweep after sweep.
         record: db.prepare(
           `INSERT INTO records (device_id, hash, json) VALUES (?, ?, ?)
@@ -243,7 +268,7 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
         snapshot: db.prepare('INSERT INTO snapshots (hash, json) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING'),
         snapshotId: query(db, 'SELECT id FROM snapshots WHERE hash = ?', { id: 'int' }),
         dropSnapshots: db.prepare('DELETE FROM snapshots WHERE id NOT IN (SELECT snapshot_id FROM presence)'),
-        gone: db.prepare('UPDATE devices SET present = 0 WHERE id = ?'),
+        gone: db.prepare('UPDATE devices SET present = 0, leaving = NULL WHERE id = ?'),
         presence: db.prepare('INSERT INTO presence (sweep_seq, device_id, snapshot_id) VALUES (?, ?, ?)'),
         event: db.prepare('INSERT INTO events (sweep_seq, ord, type, device_id, event) VALUES (?, ?, ?, ?, ?)'),
         lastVerdict: query(db, 'SELECT status, pack, rule FROM verdicts WHERE device_id = ? ORDER BY id DESC LIMIT 1', { status: 'text', pack: 'text?', rule: 'text?' }),
@@ -253,11 +278,25 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
              AND id NOT IN (SELECT id FROM verdicts WHERE device_id = ? ORDER BY id DESC LIMIT ?)
              AND id <> (SELECT MIN(id) FROM verdicts WHERE device_id = ?)`,
         ),
-        oldestKept: query(db, 'SELECT seq FROM sweeps ORDER BY seq DESC LIMIT 1 OFFSET ?', { seq: 'int' }),
+        oldestKept: query(db, "SELECT seq FROM sweeps WHERE kind = 'sweep' ORDER BY seq DESC LIMIT 1 OFFSET ?", { seq: 'int' }),
         pruneSweeps: db.prepare('DELETE FROM sweeps WHERE seq < ?'),
         prunePresence: db.prepare('DELETE FROM presence WHERE sweep_seq < ?'),
         pruneEvents: db.prepare('DELETE FROM events WHERE sweep_seq < ?'),
+        oldestSightingKept: query(db, "SELECT seq FROM sweeps WHERE kind <> 'sweep' ORDER BY seq DESC LIMIT 1 OFFSET ?", { seq: 'int' }),
+        pruneSightingPresence: db.prepare("DELETE FROM presence WHERE sweep_seq IN (SELECT seq FROM sweeps WHERE kind <> 'sweep' AND seq < ?)"),
+        pruneSightingEvents: db.prepare("DELETE FROM events WHERE sweep_seq IN (SELECT seq FROM sweeps WHERE kind <> 'sweep' AND seq < ?)"),
+        pruneSightings: db.prepare("DELETE FROM sweeps WHERE kind <> 'sweep' AND seq < ?"),
       };
+
+  /** One write transaction; a busy database is INVENTORY_BUSY. */
+  const write = <T>(fn: () => T): T => {
+    try {
+      return transaction(db, fn);
+    } catch (err) {
+      if (isBusy(err)) throw new CamsweepError(ERR.INVENTORY_BUSY, `${file} is busy (another camsweep is writing it): ${errorMessage(err)}`, { cause: err });
+      throw err;
+    }
+  };
 
   const storedEvents = (seq: number): ChangeEvent[] =>
     q.events.all(seq).map((r) => JSON.parse(r.event) as ChangeEvent);
@@ -270,7 +309,18 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
     return rows[0];
   };
 
+  /** A sweep (never a sighting or departure) by id or prefix; a `diff` is between sweeps. */
   const mustSweep = (ref: string): SweepRow => {
+    const row = findSweep(ref);
+    if (row !== undefined && recordKind(row) !== 'sweep') {
+      throw new CamsweepError(ERR.INVENTORY_UNKNOWN_SWEEP, `${ref} is a ${recordKind(row)} recorded between sweeps, not a sweep (see \`camsweep sweeps\`)`);
+    }
+    if (row === undefined) throw new CamsweepError(ERR.INVENTORY_UNKNOWN_SWEEP, `no sweep ${ref} in the inventory (see \`camsweep sweeps\`)`);
+    return row;
+  };
+
+  /** Any record (sweep, sighting, departure) by id or prefix. */
+  const mustRecord = (ref: string): SweepRow => {
     const row = findSweep(ref);
     if (row === undefined) throw new CamsweepError(ERR.INVENTORY_UNKNOWN_SWEEP, `no sweep ${ref} in the inventory (see \`camsweep sweeps\`)`);
     return row;
@@ -282,6 +332,7 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
     lastSeen: r.last_seen,
     sweeps: r.sweeps,
     present: r.present === 1,
+    ...(r.leaving === null ? {} : { leaving: r.leaving }),
     latest: parseDeviceJson(r.json, r.id),
     verdicts: verdicts.map((v) => ({
       sweepId: v.sweep_id,
@@ -294,6 +345,51 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
   });
 
   const withVerdicts = (r: FullRow): InventoryDevice => toInventoryDevice(r, q.verdictsOf.all(r.id));
+
+  /** The summary row of a record; returns its sequence number. */
+  const insertRecord = (result: SweepResult, kind: RecordKind, at: string, recordedAt: Date, changes: number, interfaces: readonly string[]): number => {
+    if (w === undefined) throw new CamsweepError(ERR.INVENTORY_READ_ONLY, `${file} is open read-only`);
+    const count = { restricted: 0, review: 0, clear: 0 };
+    for (const d of result.devices) count[d.verdict.status] += 1;
+    return Number(
+      w.insertSweep.run(
+        result.id,
+        iso(result.startedAt, recordedAt),
+        at,
+        recordedAt.toISOString(),
+        result.devices.length,
+        count.restricted,
+        count.review,
+        count.clear,
+        result.errors.length,
+        changes,
+        JSON.stringify(interfaces),
+        kind,
+      ).lastInsertRowid,
+    );
+  };
+
+  /**
+   * Retention: the last `retain` sweeps, with whatever was recorded between them, and at most
+   * `retainSightings` sightings and departures.
+   */
+  const prune = (seq: number): void => {
+    if (w === undefined) return;
+    const oldest = w.oldestKept.get(retain - 1);
+    if (oldest !== undefined) {
+      w.pruneSweeps.run(oldest.seq);
+      w.prunePresence.run(oldest.seq);
+      w.pruneEvents.run(oldest.seq);
+    }
+    const oldestSighting = w.oldestSightingKept.get(retainSightings - 1);
+    if (oldestSighting !== undefined) {
+      w.pruneSightingPresence.run(oldestSighting.seq);
+      w.pruneSightingEvents.run(oldestSighting.seq);
+      w.pruneSightings.run(oldestSighting.seq);
+    }
+    // Snapshots no presence row uses any more: swept now and then, it reads every presence row.
+    if ((oldest !== undefined || oldestSighting !== undefined) && seq % SNAPSHOT_GC_EVERY === 0) w.dropSnapshots.run();
+  };
 
   function record(result: SweepResult, partial: boolean): ChangeEvent[] {
     if (w === undefined) throw new CamsweepError(ERR.INVENTORY_READ_ONLY, `${file} is open read-only`);
@@ -314,38 +410,23 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
       const id = matched[index] ?? newDeviceId(identityKey(keys[index]!), (x) => taken.has(x), result.id);
       taken.add(id);
       const row = byId.get(id);
-      const known: KnownState | undefined = row === undefined ? undefined : { snapshot: rowSnapshot(row), present: row.present === 1 };
+      const known: KnownState | undefined = row === undefined ? undefined : knownState(row);
       return { id, index, snapshot: snapshotOf(device), ...(known === undefined ? {} : { known }) };
     });
     const foundIds = new Set(found.map((f) => f.id));
-    // A partial record (devices identified between sweeps) says nothing of the devices it lacks.
-    const missing = partial ? [] : rows.filter((r) => !foundIds.has(r.id)).map((r) => ({ id: r.id, known: { snapshot: rowSnapshot(r), present: r.present === 1 } }));
+    // A partial record (devices identified between sweeps) says nothing of the devices it lacks;
+    // nor does a sweep of a device a sighting saw after it started (it came after the sweep looked).
+    const started = iso(result.startedAt, recordedAt);
+    const missing = partial ? [] : rows.filter((r) => !foundIds.has(r.id) && r.last_seen < started).map((r) => ({ id: r.id, known: knownState(r) }));
     const interfaces = result.interfaces.map((i) => i.name);
     const events = computeChanges({ sweep: { id: result.id, at, interfaces }, found, missing });
-
-    const count = { restricted: 0, review: 0, clear: 0 };
-    for (const d of result.devices) count[d.verdict.status] += 1;
-    const seq = Number(
-      w.insertSweep.run(
-        result.id,
-        iso(result.startedAt, recordedAt),
-        at,
-        recordedAt.toISOString(),
-        result.devices.length,
-        count.restricted,
-        count.review,
-        count.clear,
-        result.errors.length,
-        events.length,
-        JSON.stringify(interfaces),
-      ).lastInsertRowid,
-    );
+    const seq = insertRecord(result, partial ? 'sighting' : 'sweep', at, recordedAt, events.length, interfaces);
 
     for (const f of found) {
       const device = result.devices[f.index]!;
       const k = keys[f.index]!;
       const stored = JSON.stringify(carryForward(f.snapshot, f.known?.snapshot));
-      w.upsertDevice.run(f.id, k.mac, k.epr, k.udn, k.serial, device.ip, at, at, seq, seq, device.verdict.status, stored);
+      w.upsertDevice.run(f.id, k.mac, k.epr, k.udn, k.serial, device.ip, at, at, seq, seq, partial ? 0 : 1, device.verdict.status, stored);
       const json = deviceJson(device);
       w.record.run(f.id, hash(json), json);
       const snapshotHash = hash(stored);
@@ -363,15 +444,38 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
       w.event.run(seq, ord, e.type, e.deviceId, JSON.stringify(e));
     });
 
-    const oldest = w.oldestKept.get(retain - 1);
-    if (oldest !== undefined) {
-      w.pruneSweeps.run(oldest.seq);
-      w.prunePresence.run(oldest.seq);
-      w.pruneEvents.run(oldest.seq);
-      // Snapshots no presence row uses any more: swept now and then, it reads every presence row.
-      if (seq % SNAPSHOT_GC_EVERY === 0) w.dropSnapshots.run();
-    }
+    prune(seq);
     return events;
+  }
+
+  function depart(d: Departure): ChangeEvent[] {
+    if (w === undefined) throw new CamsweepError(ERR.INVENTORY_READ_ONLY, `${file} is open read-only`);
+    const existing = q.sweepById.get(d.id);
+    if (existing !== undefined) return storedEvents(existing.seq);
+    const rows = q.knownDevices.all();
+    const keys = {
+      mac: normaliseMac(d.identifiers.mac) ?? null,
+      epr: usableId(d.identifiers.epr),
+      udn: usableId(d.identifiers.udn),
+      serial: usableId(d.identifiers.serial),
+      ip: d.ip,
+    };
+    const [id] = matchDevices(
+      [keys],
+      rows.map((r) => ({ id: r.id, mac: r.mac, epr: r.epr, udn: r.udn, serial: r.serial, ip: r.ip, lastSeen: r.last_seen })),
+    );
+    const row = id === undefined ? undefined : rows.find((r) => r.id === id);
+    if (row === undefined) return [];
+    const recordedAt = now();
+    const at = iso(d.at, recordedAt);
+    const event = departureChange({ id: d.id, at, deviceId: row.id, known: knownState(row) });
+    if (event === undefined) return [];
+    const interfaces = d.interface === undefined ? [] : [d.interface];
+    const seq = insertRecord({ schema: 'camsweep.sweep/v1', id: d.id, startedAt: at, finishedAt: at, interfaces: [], devices: [], errors: [] }, 'departure', at, recordedAt, 1, interfaces);
+    w.leaving.run(at, row.id);
+    w.event.run(seq, 0, event.type, event.deviceId, JSON.stringify(event));
+    prune(seq);
+    return [event];
   }
 
   const presence = (seq: number): Map<string, Snapshot> => {
@@ -425,12 +529,12 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
     file,
     recordSweep(result, options = {}) {
       checkSweep(result);
-      try {
-        return transaction(db, () => record(result, options.partial === true));
-      } catch (err) {
-        if (isBusy(err)) throw new CamsweepError(ERR.INVENTORY_BUSY, `${file} is busy (another camsweep is writing it): ${errorMessage(err)}`, { cause: err });
-        throw err;
-      }
+      return write(() => record(result, options.partial === true));
+    },
+
+    recordDeparture(departure) {
+      if (typeof departure.id !== 'string' || !SWEEP_ID.test(departure.id)) throw new CamsweepError(ERR.INVENTORY_INVALID_SWEEP, 'the departure has no usable id');
+      return write(() => depart(departure));
     },
 
     devices(filter: DeviceFilter = {}) {
@@ -477,11 +581,16 @@ export function openInventory(dataDir: string, options: InventoryOptions = {}): 
 
     sweep(ref) {
       const row = findSweep(ref.trim());
-      return row === undefined ? undefined : summary(row);
+      return row === undefined || recordKind(row) !== 'sweep' ? undefined : summary(row);
     },
 
     sweepEvents(ref) {
-      return storedEvents(mustSweep(ref.trim()).seq);
+      return storedEvents(mustRecord(ref.trim()).seq);
+    },
+
+    sightings(limit) {
+      const n = limit === undefined || !Number.isFinite(limit) || limit <= 0 ? -1 : Math.floor(limit);
+      return q.sightingsDesc.all(n).map((r) => ({ ...summary(r), kind: recordKind(r) === 'departure' ? 'departure' : 'sighting' }));
     },
 
     diff(from, to) {

@@ -1,4 +1,4 @@
-import type { Device, DeviceKind, DeviceStatus, SweepResult } from '../domain/types.ts';
+import type { Device, DeviceKind, DeviceStatus, Protocol, SweepResult } from '../domain/types.ts';
 
 /**
  * The inventory's contract, shared by the inventory store (src/inventory), the daemon
@@ -10,7 +10,8 @@ export type ChangeType =
   | 'device-new' // never seen before
   | 'restricted-new' // never seen before, and restricted (sent to the endpoint at once)
   | 'device-gone' // in the previous sweep, not in this one
-  | 'device-back' // seen before, missing from the previous sweep, here again
+  | 'device-back' // seen before, missing from the previous sweep (or said goodbye), here again
+  | 'device-leaving' // said goodbye between sweeps (WS-Discovery Bye, SSDP byebye, mDNS goodbye): possibly gone
   | 'ip-changed'
   | 'firmware-changed'
   | 'model-changed'
@@ -33,7 +34,7 @@ export interface InventoryDevice {
   id: string;
   firstSeen: string;
   lastSeen: string;
-  /** Number of sweeps it was found in. */
+  /** Number of sweeps it was found in (sightings between sweeps do not count). */
   sweeps: number;
   /** The device as last seen, with its evidence and verdict. */
   latest: Device;
@@ -44,6 +45,30 @@ export interface InventoryDevice {
    * when it is back. Optional for backward compatibility; the store always sets it.
    */
   present?: boolean;
+  /**
+   * When it said goodbye (a device-leaving event), while no sweep has confirmed it gone
+   * (device-gone) or seen it again (device-back). Absent otherwise.
+   */
+  leaving?: string;
+}
+
+/**
+ * A device said goodbye between sweeps: a WS-Discovery Bye, an SSDP byebye, an mDNS goodbye
+ * (TTL 0). The inventory device is found by the identifiers the message carries (and its
+ * source address); the next sweep confirms it gone or sees it again.
+ */
+export interface Departure {
+  /** Unique id of this record (a UUID), as a sweep's: recording it again changes nothing. */
+  id: string;
+  /** ISO time it was heard. */
+  at: string;
+  /** The message's source address. */
+  ip: string;
+  /** What the message names: WS-Discovery EPR, UPnP UDN, MAC, serial. */
+  identifiers: { epr?: string; udn?: string; mac?: string; serial?: string };
+  /** The local interface it arrived on. */
+  interface?: string;
+  protocol: Protocol;
 }
 
 export interface SweepSummary {
@@ -73,10 +98,17 @@ export interface DeviceFilter {
 export interface Inventory {
   /**
    * Stores a sweep and returns the changes it brought, in a stable order. Idempotent per sweep
-   * id. `partial`: the result holds devices identified outside a sweep (announcements), so no
-   * device it lacks is gone.
+   * id. `partial`: a sighting, devices identified outside a sweep (from their announcements):
+   * no device it lacks is gone, and it is not a sweep (`sweeps`, `diff` and retention count
+   * sweeps only).
    */
   recordSweep(result: SweepResult, options?: { partial?: boolean }): ChangeEvent[];
+  /**
+   * Marks the device a goodbye names as possibly gone and returns its device-leaving event;
+   * nothing (no event, nothing stored) when no present device matches or it already said
+   * goodbye. Idempotent per departure id.
+   */
+  recordDeparture(departure: Departure): ChangeEvent[];
   devices(filter?: DeviceFilter): InventoryDevice[];
   /** By inventory id, IP or MAC. */
   device(ref: string): InventoryDevice | undefined;

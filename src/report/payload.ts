@@ -35,7 +35,12 @@ export interface ReportSweep {
   errors: number;
   /** Change events this sweep reports over all batches (present when the report carries events). */
   eventsReported?: number;
+  /** Absent for a sweep: what the daemon recorded between sweeps (a sighting or a departure). */
+  kind?: ReportKind;
 }
+
+/** What a report other than a sweep's is about (src/agent/after-sweep.ts). */
+export type ReportKind = 'sighting' | 'departure';
 
 export interface ReportBatch {
   index: number;
@@ -69,6 +74,8 @@ export interface BuildOptions {
   version: string;
   /** The inventory's change events for this sweep; included by report.include like devices. */
   events?: readonly ChangeEvent[];
+  /** A sighting or a departure between sweeps (absent: a sweep). */
+  kind?: ReportKind;
 }
 
 const INCLUDED: Record<ReportInclude, readonly DeviceStatus[]> = {
@@ -197,6 +204,7 @@ function envelope(result: SweepResult, all: readonly ReportDevice[], opts: Build
       devicesReported: all.length,
       counts,
       errors: result.errors.length,
+      ...(opts.kind === undefined ? {} : { kind: opts.kind }),
     },
   };
 }

@@ -3,7 +3,7 @@ import type { ChangeEvent } from '../inventory/types.ts';
 import { VERSION } from '../version.ts';
 import type { ReportConfig } from './config.ts';
 import { openOutbox, type Outbox } from './outbox.ts';
-import { buildReports, serializeReport } from './payload.ts';
+import { buildReports, serializeReport, type ReportKind } from './payload.ts';
 
 export interface QueueDeps {
   /** Opened by the caller, or opened (and closed) here from cfg.dataDir. */
@@ -13,6 +13,8 @@ export interface QueueDeps {
   sweepId?: string;
   /** Change events from the inventory (the daemon), sent in the reports' `events` array. */
   events?: readonly ChangeEvent[];
+  /** A sighting or a departure between sweeps (absent: a sweep). */
+  kind?: ReportKind;
 }
 
 export interface QueueResult {
@@ -43,6 +45,7 @@ export function queueSweepReport(result: SweepResult, cfg: ReportConfig, deps: Q
     createdAt: new Date(now()).toISOString(),
     version: VERSION,
     ...(deps.events === undefined ? {} : { events: deps.events }),
+    ...(deps.kind === undefined ? {} : { kind: deps.kind }),
   });
   const outbox = deps.outbox ?? openOutbox(cfg.dataDir);
   try {

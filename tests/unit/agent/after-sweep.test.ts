@@ -62,9 +62,29 @@ describe('createAfterSweep', () => {
     expect(seen.events.map((e) => [e.type, e.device.ip])).toEqual([['restricted-new', '10.66.0.13']]);
     expect(seen.urgent).toBe(true);
     expect(seen.queued).toMatchObject({ queued: 1, devices: 1, events: 1 });
+    expect((JSON.parse(outbox.listPending().at(-1)!.body) as { sweep: { kind?: string } }).sweep.kind).toBe('sighting');
     // The same device missing from a whole sweep is gone, as before.
     const swept = await after({ result: sweep([camera, newcomer], '2026-11-26T11:00:00Z'), scope: 'sweep' });
     expect(swept.events.map((e) => [e.type, e.device.ip])).toEqual([['device-gone', '10.66.0.12']]);
+  });
+
+  it('records a goodbye as a departure (device-leaving), reports it once, and reports nothing for one that changed nothing', async () => {
+    const t = deps();
+    const after = createAfterSweep(t.deps);
+    await after({ result: sweep([camera, other], '2026-11-26T10:00:00Z'), scope: 'sweep' });
+    const before = outbox.pendingCount();
+    const departure = { id: 'bye-0001-aaaa', at: '2026-11-26T10:30:00Z', ip: '10.66.0.12', identifiers: {}, interface: 'eth0', protocol: 'ssdp' as const };
+    const out = await after({ departure, scope: 'departure' });
+    expect(out.events.map((e) => [e.type, e.device.ip])).toEqual([['device-leaving', '10.66.0.12']]);
+    expect(out.urgent).toBe(false);
+    expect(out.queued).toMatchObject({ queued: 1, devices: 0, events: 1, sweepId: 'bye-0001-aaaa' });
+    const body = JSON.parse(outbox.listPending().at(-1)!.body) as { sweep: { kind?: string }; devices: unknown[]; events: Array<{ type: string }> };
+    expect(body.sweep.kind).toBe('departure');
+    expect(body.events.map((e) => e.type)).toEqual(['device-leaving']);
+    // The next byebye (one per service) says nothing new: nothing queued.
+    const again = await after({ departure: { ...departure, id: 'bye-0002-bbbb' }, scope: 'departure' });
+    expect(again).toMatchObject({ events: [], queued: null });
+    expect(outbox.pendingCount()).toBe(before + 1);
   });
 
   it('goes on past a failure when not strict (logged, counted), and throws it when strict', async () => {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Device, SweepResult } from '../../../src/domain/types.ts';
-import type { ChangeEvent, Inventory, InventoryDevice, SweepSummary } from '../../../src/inventory/types.ts';
+import type { ChangeEvent, Departure, Inventory, InventoryDevice, SweepSummary } from '../../../src/inventory/types.ts';
 import type { TransportRequest, TransportResponse } from '../../../src/report/transport.ts';
 import type { SignalSource } from '../../../src/daemon/lifecycle.ts';
 import type { SweepRunner } from '../../../src/daemon/daemon.ts';
@@ -19,7 +19,7 @@ export function printer(ip = '10.66.0.14'): Device {
 
 /** Keeps devices by MAC: device-new / restricted-new for a new one, device-gone for one missing. */
 export class FakeInventory implements Inventory {
-  known = new Map<string, { device: Device; present: boolean; firstSeen: string; lastSeen: string; sweeps: number }>();
+  known = new Map<string, { device: Device; present: boolean; leaving?: boolean; firstSeen: string; lastSeen: string; sweeps: number }>();
   recorded: SweepResult[] = [];
   closed = false;
   failNext = false;
@@ -45,7 +45,7 @@ export class FakeInventory implements Inventory {
       seen.add(key);
       const k = this.known.get(key);
       if (k === undefined) events.push(ev(d.verdict.status === 'restricted' ? 'restricted-new' : 'device-new', d));
-      else if (!k.present) events.push(ev('device-back', d));
+      else if (!k.present || k.leaving === true) events.push(ev('device-back', d));
       this.known.set(key, { device: d, present: true, firstSeen: k?.firstSeen ?? result.startedAt, lastSeen: result.finishedAt, sweeps: (k?.sweeps ?? 0) + 1 });
     }
     for (const [key, k] of this.known) {
@@ -54,6 +54,18 @@ export class FakeInventory implements Inventory {
       events.push(ev('device-gone', k.device));
     }
     return events;
+  }
+
+  departures: Departure[] = [];
+
+  /** A goodbye from a present device (by IP): device-leaving, once. */
+  recordDeparture(d: Departure): ChangeEvent[] {
+    this.departures.push(d);
+    const entry = [...this.known.values()].find((k) => k.device.ip === d.ip);
+    if (entry === undefined || !entry.present || entry.leaving === true) return [];
+    entry.leaving = true;
+    const x = entry.device;
+    return [{ type: 'device-leaving', deviceId: `dev-${x.mac}`, sweepId: d.id, at: d.at, device: { ip: x.ip, mac: x.mac, manufacturer: x.manufacturer, brand: x.brand, model: x.model, kind: x.kind, status: x.verdict.status } }];
   }
 
   devices(): InventoryDevice[] {

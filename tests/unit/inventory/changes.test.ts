@@ -1,11 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { CHANGE_ORDER, computeChanges, countChanges, covers, type ChangeInput } from '../../../src/inventory/changes.ts';
+import { CHANGE_ORDER, computeChanges, countChanges, covers, departureChange, type ChangeInput } from '../../../src/inventory/changes.ts';
 import { carryForward, verdictLabel } from '../../../src/inventory/snapshot.ts';
 import { snapshot, sweep } from './sample.ts';
 
 const SWEEP = { id: 'sweep-2', at: '2026-11-26T10:00:03.000Z', interfaces: ['eth0'] };
 
 const run = (input: Partial<ChangeInput>) => computeChanges({ sweep: SWEEP, found: [], missing: [], ...input });
+
+describe('departures', () => {
+  it('a goodbye from a present device is device-leaving; from one leaving or gone, nothing', () => {
+    const input = { id: 'bye-1', at: SWEEP.at, deviceId: 'a' };
+    expect(departureChange({ ...input, known: { snapshot: snapshot(), present: true } })).toEqual({
+      type: 'device-leaving',
+      deviceId: 'a',
+      sweepId: 'bye-1',
+      at: SWEEP.at,
+      device: expect.objectContaining({ ip: '10.66.0.11' }),
+    });
+    expect(departureChange({ ...input, known: { snapshot: snapshot(), present: true, leaving: true } })).toBeUndefined();
+    expect(departureChange({ ...input, known: { snapshot: snapshot(), present: false } })).toBeUndefined();
+  });
+
+  it('a device leaving and found again is back; missed by a covering sweep, gone', () => {
+    const leaving = { snapshot: snapshot(), present: true, leaving: true };
+    expect(run({ found: [{ id: 'a', snapshot: snapshot(), known: leaving }] }).map((e) => e.type)).toEqual(['device-back']);
+    expect(run({ missing: [{ id: 'a', known: leaving }] }).map((e) => e.type)).toEqual(['device-gone']);
+    expect(computeChanges({ sweep: { ...SWEEP, interfaces: ['eth1'] }, found: [], missing: [{ id: 'a', known: leaving }] })).toEqual([]);
+  });
+});
 
 describe('computeChanges', () => {
   it('a device never seen before is device-new; a restricted one is restricted-new instead', () => {

@@ -5,7 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inventoryPath, openInventory, type InventoryStore } from '../../../src/inventory/store.ts';
 import { deviceJson, MAX_DEVICE_JSON, parseDeviceJson } from '../../../src/inventory/device-json.ts';
-import type { ChangeEvent } from '../../../src/inventory/types.ts';
+import type { ChangeEvent, Departure } from '../../../src/inventory/types.ts';
 import { amcrestDevice, device, sweep } from './sample.ts';
 
 let dir: string;
@@ -42,6 +42,7 @@ describe('openInventory', () => {
       expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
       expect(raw.prepare('SELECT version, name, applied_at FROM schema_migrations').all()).toEqual([
         { version: 1, name: 'devices, records, sweeps, presence, snapshots, events, verdicts', applied_at: '2026-11-26T12:00:00.000Z' },
+        { version: 2, name: 'sightings and departures between sweeps (sweeps.kind), devices possibly gone (devices.leaving)', applied_at: '2026-11-26T12:00:00.000Z' },
       ]);
     } finally {
       raw.close();
@@ -264,6 +265,89 @@ describe('recordSweep', () => {
     expect(types(two.recordSweep(sweep([A()], '2026-11-20T11:00:00Z')))).toEqual(['device-gone 10.66.0.12']);
     expect(types(one.recordSweep(sweep([A(), B()], '2026-11-20T12:00:00Z')))).toEqual(['device-back 10.66.0.12']);
     expect(one.sweeps()).toHaveLength(3);
+  });
+});
+
+describe('sightings and departures between sweeps', () => {
+  const bye = (over: Partial<Departure> = {}): Departure => ({ id: `bye-${Math.random().toString(36).slice(2)}`, at: '2026-11-20T10:30:00Z', ip: '10.66.0.12', identifiers: {}, interface: 'eth0', protocol: 'wsd', ...over });
+
+  it('records a sighting apart from the sweeps: not listed, not counted as a sweep, never diffed, and its devices not called gone', () => {
+    const i = inv();
+    const s1 = sweep([A()], '2026-11-20T10:00:00Z');
+    i.recordSweep(s1);
+    const seen = sweep([B()], '2026-11-20T10:20:00Z');
+    expect(types(i.recordSweep(seen, { partial: true }))).toEqual(['restricted-new 10.66.0.12']);
+    const s2 = sweep([A(), B()], '2026-11-20T11:00:00Z');
+    expect(i.recordSweep(s2)).toEqual([]);
+    expect(i.sweeps().map((s) => s.id)).toEqual([s2.id, s1.id]);
+    expect(i.sweep(seen.id)).toBeUndefined();
+    expect(i.sightings().map((s) => [s.id, s.kind, s.devices, s.changes])).toEqual([[seen.id, 'sighting', 1, 1]]);
+    expect(i.sweepEvents(seen.id).map((e) => e.type)).toEqual(['restricted-new']);
+    // The diff of the two sweeps says B is new, as the sweeps alone say it.
+    expect(types(i.diff())).toEqual(['restricted-new 10.66.0.12']);
+    expect(() => i.diff(seen.id, s2.id)).toThrow(expect.objectContaining({ code: 'INVENTORY_UNKNOWN_SWEEP', message: expect.stringMatching(/a sighting recorded between sweeps/u) }));
+    expect(i.device('10.66.0.12')).toMatchObject({ sweeps: 1, present: true, firstSeen: '2026-11-20T10:20:03.000Z' });
+    expect(i.device('10.66.0.11')).toMatchObject({ sweeps: 2 });
+  });
+
+  it('a goodbye marks a present device leaving (once); the next covering sweep confirms it gone', () => {
+    const i = inv();
+    i.recordSweep(sweep([A(), B()], '2026-11-20T10:00:00Z'));
+    const d = bye();
+    expect(i.recordDeparture(d)).toEqual([
+      { type: 'device-leaving', deviceId: i.device('10.66.0.12')!.id, sweepId: d.id, at: '2026-11-20T10:30:00.000Z', device: expect.objectContaining({ ip: '10.66.0.12', status: 'restricted' }) },
+    ]);
+    // The same record again, and another goodbye (SSDP sends one per service): nothing new.
+    expect(i.recordDeparture(d).map((e) => e.type)).toEqual(['device-leaving']);
+    expect(i.recordDeparture(bye({ protocol: 'ssdp' }))).toEqual([]);
+    expect(i.device('10.66.0.12')).toMatchObject({ present: true, leaving: '2026-11-20T10:30:00.000Z' });
+    expect(i.sightings().map((s) => [s.kind, s.devices, s.changes])).toEqual([['departure', 0, 1]]);
+    expect(types(i.recordSweep(sweep([A()], '2026-11-20T11:00:00Z')))).toEqual(['device-gone 10.66.0.12']);
+    const gone = i.device('10.66.0.12')!;
+    expect(gone.present).toBe(false);
+    expect(gone.leaving).toBeUndefined();
+    // Gone: a goodbye from it now says nothing new.
+    expect(i.recordDeparture(bye())).toEqual([]);
+  });
+
+  it('a device that said goodbye and is seen again is back (a sighting or a sweep clears it)', () => {
+    const i = inv();
+    i.recordSweep(sweep([A(), B()], '2026-11-20T10:00:00Z'));
+    i.recordDeparture(bye());
+    expect(types(i.recordSweep(sweep([B()], '2026-11-20T10:31:00Z'), { partial: true }))).toEqual(['device-back 10.66.0.12']);
+    expect(i.device('10.66.0.12')!.leaving).toBeUndefined();
+    expect(i.recordSweep(sweep([A(), B()], '2026-11-20T11:00:00Z'))).toEqual([]);
+    i.recordDeparture(bye({ at: '2026-11-20T11:10:00Z' }));
+    expect(types(i.recordSweep(sweep([A(), B()], '2026-11-20T12:00:00Z')))).toEqual(['device-back 10.66.0.12']);
+  });
+
+  it('finds the device a goodbye names by its identifiers before its address, and ignores one it cannot find', () => {
+    const i = inv();
+    i.recordSweep(sweep([A({ identifiers: { epr: 'urn:uuid:4b1d2a00-3aa0-11b5-8142-4419b621420a' } }), B()], '2026-11-20T10:00:00Z'));
+    // The EPR names A, whatever address the Bye came from (its IPv6 link-local one).
+    expect(types(i.recordDeparture(bye({ ip: 'fe80::4619:b6ff:fe00:a', identifiers: { epr: 'urn:uuid:4b1d2a00-3aa0-11b5-8142-4419b621420a' } })))).toEqual(['device-leaving 10.66.0.11']);
+    expect(i.recordDeparture(bye({ ip: '10.66.0.99' }))).toEqual([]);
+    // Same address, another EPR: another device took the address; not B.
+    expect(i.recordDeparture(bye({ identifiers: { epr: 'urn:uuid:00000000-1111-2222-3333-444444444444', mac: '02:00:00:00:00:01' } }))).toEqual([]);
+    expect(i.sightings()).toHaveLength(1);
+  });
+
+  it('retention counts sweeps only, drops what was recorded before the oldest sweep kept, and caps sightings', () => {
+    const i = inv({ retainSweeps: 2, retainSightings: 3 });
+    const first = sweep([A()], '2026-11-20T10:00:00Z');
+    i.recordSweep(first);
+    const early = sweep([B()], '2026-11-20T10:10:00Z');
+    i.recordSweep(early, { partial: true });
+    for (let n = 0; n < 5; n += 1) i.recordSweep(sweep([B({ firmware: `V${n}` })], `2026-11-20T10:2${n}:00Z`), { partial: true });
+    expect(i.sightings()).toHaveLength(3);
+    expect(i.sweeps()).toHaveLength(1);
+    i.recordSweep(sweep([A(), B()], '2026-11-20T11:00:00Z'));
+    i.recordSweep(sweep([A(), B()], '2026-11-20T12:00:00Z'));
+    expect(i.sweeps()).toHaveLength(2);
+    expect(i.sweep(first.id)).toBeUndefined();
+    // Every sighting was before the oldest sweep kept.
+    expect(i.sightings()).toHaveLength(0);
+    expect(() => i.sweepEvents(early.id)).toThrow(expect.objectContaining({ code: 'INVENTORY_UNKNOWN_SWEEP' }));
   });
 });
 
