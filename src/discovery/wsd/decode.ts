@@ -8,7 +8,7 @@ import { parseOnvifScope } from './scopes.ts';
 
 /**
  * Pure decoding of WS-Discovery replies (ProbeMatches, and Hello announcements, which carry
- * the same fields). Lenient where real devices differ (no Types, capitalised scope keys,
+ * the same fields; Bye announcements, which carry the EndpointReference and sometimes more). Lenient where real devices differ (no Types, capitalised scope keys,
  * lists split by any white space, several ProbeMatch elements in one message), strict where
  * the input is hostile (size cap, no DOCTYPE, bounded lists, every string cleaned).
  */
@@ -31,7 +31,7 @@ export interface ProbeMatch {
 }
 
 export interface DecodedWsd {
-  kind: 'ProbeMatches' | 'Hello' | 'other';
+  kind: 'ProbeMatches' | 'Hello' | 'Bye' | 'other';
   relatesTo?: string;
   action?: string;
   messageId?: string;
@@ -93,7 +93,7 @@ function recoverCutList(text: string, matches: ProbeMatch[]): void {
 /**
  * Decodes one WS-Discovery message. Throws CamsweepError `WSD_INVALID` when the text is not
  * an XML document (or carries a DOCTYPE, which SOAP 1.2 forbids, or exceeds the size cap);
- * a well-formed message that is not a ProbeMatches/Hello decodes with kind 'other'.
+ * a well-formed message that is not a ProbeMatches/Hello/Bye decodes with kind 'other'.
  */
 export function decodeProbeMatches(text: string): DecodedWsd {
   if (/<!DOCTYPE/iu.test(text)) {
@@ -111,12 +111,15 @@ export function decodeProbeMatches(text: string): DecodedWsd {
 
   const probeMatches = children(children(body, 'ProbeMatches'), 'ProbeMatch');
   const hellos = children(body, 'Hello');
+  const byes = children(body, 'Bye');
   const kind: DecodedWsd['kind'] = probeMatches.length > 0 || child(body, 'ProbeMatches') !== undefined
     ? 'ProbeMatches'
     : hellos.length > 0
       ? 'Hello'
-      : 'other';
-  const nodes = kind === 'ProbeMatches' ? probeMatches : kind === 'Hello' ? hellos : [];
+      : byes.length > 0
+        ? 'Bye'
+        : 'other';
+  const nodes = kind === 'ProbeMatches' ? probeMatches : kind === 'Hello' ? hellos : kind === 'Bye' ? byes : [];
 
   const matches: ProbeMatch[] = [];
   for (const node of nodes.slice(0, WSD_LIMITS.maxMatches)) {
