@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { credentialsFor, type Config } from '../config/load.ts';
 import { defaultAgentId } from '../report/config.ts';
 import { VERSION } from '../version.ts';
-import { selectInterfaces } from '../discovery/interfaces.ts';
+import { selectInterfaces, type NetInterface } from '../discovery/interfaces.ts';
 import { readNeighbours } from '../discovery/neighbours.ts';
 import type { Discoverer } from '../discovery/types.ts';
 import { createWsDiscovery } from '../discovery/wsd/index.ts';
@@ -11,6 +11,9 @@ import { createMdnsDiscovery } from '../discovery/mdns/index.ts';
 import { createSadpDiscovery } from '../discovery/sadp/index.ts';
 import { createDhipDiscovery } from '../discovery/dhip/index.ts';
 import { ENRICHERS } from '../enrich/registry.ts';
+import type { EnrichContext, EnrichResult } from '../enrich/types.ts';
+import { upnpEnricher } from '../enrich/upnp.ts';
+import { identifyHost, type Identification } from '../sweep/identify.ts';
 import { boundedRequest } from '../util/http.ts';
 import { boundedStream } from '../util/stream.ts';
 import type { Logger } from '../util/log.ts';
@@ -19,7 +22,7 @@ import { createAuditSink } from '../sweep/audit-file.ts';
 import { judgeDevice, type Judge } from '../sweep/judge.ts';
 import { loadFingerprintDb } from '../fingerprint/index.ts';
 import { loadPolicy } from '../policy/load.ts';
-import type { SweepResult } from '../domain/types.ts';
+import type { Observation, SweepResult } from '../domain/types.ts';
 import { ERR, CamsweepError, UsageError } from '../domain/errors.ts';
 import { resolveTargets } from '../discovery/unicast/targets.ts';
 import { MAX_PACKETS_PER_SECOND, MIN_PACKETS_PER_SECOND } from '../discovery/unicast/probes.ts';
@@ -47,9 +50,25 @@ export interface SweepOverrides {
   progress?: SweepProgress;
 }
 
+/** One host to identify between sweeps (the daemon heard it announce itself). */
+export interface IdentifyRequest {
+  ip: string;
+  /** Its announcements, as discovery observations. */
+  observations: readonly Observation[];
+  /** The UPnP description query to use instead of a plain fetch (the daemon's description cache). */
+  upnp?: (target: { ip: string; location: string }, ctx: EnrichContext) => Promise<EnrichResult>;
+}
+
 /** A sweep, ready to run as often as wanted with the same loaded database, policy and settings. */
 export interface Sweeper {
   run(): Promise<SweepResult>;
+  /**
+   * One host identified with this sweep's rules (scope, enrichers, credentials, audit, judge):
+   * src/sweep/identify.ts. Sends no datagram.
+   */
+  identify(request: IdentifyRequest): Identification;
+  /** The interfaces a sweep would probe now (resolved again each time, like a sweep's). */
+  interfaces(): NetInterface[];
   readonly judge: Judge;
 }
 
@@ -109,6 +128,36 @@ export function createSweeper(config: Config, log: Logger, overrides: SweepOverr
 
   return {
     judge,
+    interfaces: pickInterfaces,
+    identify(request) {
+      const audit = createAuditSink(log, auditFile);
+      const used = request.upnp === undefined ? enrichers : enrichers.map((e) => (e.name === 'upnp' ? upnpEnricher(request.upnp) : e));
+      try {
+        const identification = identifyHost({
+          ip: request.ip,
+          observations: request.observations,
+          interfaces: pickInterfaces(),
+          enrichers: used,
+          requestTimeoutMs: config.enrich.requestTimeoutMs,
+          maxBodyBytes: config.enrich.maxBodyBytes,
+          enrichConcurrency: config.enrich.concurrency,
+          http: boundedRequest,
+          stream: boundedStream,
+          credentialsFor: (ip) => credentialsFor(config, ip),
+          neighbours: () => readNeighbours(),
+          log,
+          audit: audit.sink,
+          judge: (device, asOf) => judgeDevice(device, judge, asOf),
+          targets: plan.ranges,
+          exclude: plan.exclude,
+        });
+        void identification.done.then(audit.close, audit.close);
+        return { offer: (obs) => identification.offer(obs), done: identification.done.then((result) => ({ ...result, ...about })) };
+      } catch (err) {
+        audit.close();
+        throw err;
+      }
+    },
     async run() {
       const audit = createAuditSink(log, auditFile);
       try {
