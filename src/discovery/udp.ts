@@ -14,6 +14,11 @@ export interface UdpSocketOptions {
   /** 0 for an ephemeral port. */
   bindPort?: number;
   reuseAddr?: boolean;
+  /**
+   * A udp6 socket that takes IPv6 only (IPV6_V6ONLY): without it a socket bound to `::`
+   * also receives the port's IPv4 datagrams, as v4-mapped addresses.
+   */
+  ipv6Only?: boolean;
   /** Interface address for multicast egress. */
   multicastInterface?: string;
   multicastTtl?: number;
@@ -57,7 +62,11 @@ export type UdpFactory = (options: UdpSocketOptions) => Promise<UdpSocket>;
 
 /** The host's own sockets (node:dgram). */
 export async function openUdpSocket(options: UdpSocketOptions): Promise<UdpSocket> {
-  const socket = dgram.createSocket({ type: options.family === 6 ? 'udp6' : 'udp4', reuseAddr: options.reuseAddr ?? false });
+  const socket = dgram.createSocket({
+    type: options.family === 6 ? 'udp6' : 'udp4',
+    reuseAddr: options.reuseAddr ?? false,
+    ...(options.family === 6 && options.ipv6Only === true ? { ipv6Only: true } : {}),
+  });
   const maxDatagram = options.maxDatagram ?? 65_535;
   let dropped = 0;
   let closed = false;

@@ -1,0 +1,135 @@
+import type { Device } from '../domain/types.ts';
+import type { Announcement } from '../discovery/announcement.ts';
+import { isIpv4 } from '../util/ip.ts';
+import { changedMark, learnMarks, marksOf, type Marks } from './marks.ts';
+
+/**
+ * The hosts the daemon knows between sweeps (pure; the clock is the caller's): for each, the
+ * marks of what it was when last identified (marks.ts), seeded from every sweep and from the
+ * inventory at start, and whether it said goodbye since. It decides what an announcement
+ * means:
+ *
+ * - from a host never identified: identify it (`new`);
+ * - from a known host whose marks changed (a new EPR, MetadataVersion, BOOTID, CONFIGID,
+ *   LOCATION, SERVER, firmware...): identify it (`changed`); marks it did not carry before
+ *   are learnt, not a change;
+ * - from a known host that said goodbye: identify it (`back`);
+ * - a goodbye from a known host not already leaving: a departure to record.
+ *
+ * Hosts are IPv4 addresses. An IPv6 announcement belongs to the IPv4 host that shares an
+ * identifier with it (EPR, UDN, host name, MAC, serial) or an address (a sweep's device lists
+ * its IPv6 addresses); otherwise it is a host of its own (identified from what it said only:
+ * IPv6 hosts are not contacted). Memory is bounded: at most `maxHosts` hosts and
+ * 4 x `maxHosts` identifiers, the least recently heard dropped first.
+ */
+export type AliveDecision = { identify: false } | { identify: true; reason: 'new' | 'changed' | 'back'; mark?: { mark: string; value: string } };
+
+export interface HostTable {
+  /** The host an announcement belongs to (its IPv4 host when an identifier or address says so). */
+  resolve(a: Pick<Announcement, 'ip' | 'identifiers'>): string;
+  /** What an alive announcement with these marks means for `key`; learns the marks it did not know. */
+  alive(key: string, heard: Marks): AliveDecision;
+  /** A goodbye: true when the host was known and present (a departure to record), and marks it leaving. */
+  bye(key: string): boolean;
+  /** After an identification: the host is known as `marks` say (replacing what each mark said), with its identifiers. */
+  identified(key: string, marks: Marks, identifiers: readonly string[]): void;
+  /** Known hosts from a sweep (or the inventory): `replace` forgets every other host `keep` does not hold on to. */
+  seed(devices: readonly Device[], options: { replace: boolean; keep?: (key: string) => boolean }): void;
+  known(key: string): boolean;
+  readonly size: number;
+}
+
+interface Entry {
+  marks: Marks;
+  known: boolean;
+  leaving: boolean;
+}
+
+/** The identifiers an announcement or a device gives, as index keys. */
+export function identityKeys(ids: { epr?: string | undefined; udn?: string | undefined; hostname?: string | undefined; serial?: string | null | undefined; mac?: string | null | undefined }): string[] {
+  const out: string[] = [];
+  for (const kind of ['epr', 'udn', 'hostname', 'serial', 'mac'] as const) {
+    const v = ids[kind];
+    if (typeof v === 'string' && v.trim().length >= 4) out.push(`${kind}:${v.trim().toLowerCase()}`);
+  }
+  return out;
+}
+
+export function createHostTable(options: { maxHosts: number }): HostTable {
+  const hosts = new Map<string, Entry>();
+  const index = new Map<string, string>();
+  const maxIndex = options.maxHosts * 4;
+
+  const touch = (key: string): Entry => {
+    let e = hosts.get(key);
+    if (e !== undefined) {
+      hosts.delete(key);
+    } else {
+      if (hosts.size >= options.maxHosts) {
+        const oldest = hosts.keys().next().value;
+        if (oldest !== undefined) hosts.delete(oldest);
+      }
+      e = { marks: new Map(), known: false, leaving: false };
+    }
+    hosts.set(key, e);
+    return e;
+  };
+
+  const link = (id: string, key: string): void => {
+    index.delete(id);
+    if (index.size >= maxIndex) {
+      const oldest = index.keys().next().value;
+      if (oldest !== undefined) index.delete(oldest);
+    }
+    index.set(id, key);
+  };
+
+  const table: HostTable = {
+    resolve(a) {
+      if (isIpv4(a.ip)) return a.ip;
+      for (const id of [`addr:${a.ip.toLowerCase()}`, ...identityKeys(a.identifiers)]) {
+        const key = index.get(id);
+        if (key !== undefined && hosts.has(key)) return key;
+      }
+      return a.ip;
+    },
+    alive(key, heard) {
+      const e = touch(key);
+      if (!e.known) return { identify: true, reason: 'new' };
+      if (e.leaving) return { identify: true, reason: 'back' };
+      const changed = changedMark(e.marks, heard);
+      if (changed !== undefined) return { identify: true, reason: 'changed', mark: changed };
+      learnMarks(e.marks, heard);
+      return { identify: false };
+    },
+    bye(key) {
+      const e = hosts.get(key);
+      if (e === undefined || !e.known || e.leaving) return false;
+      e.leaving = true;
+      return true;
+    },
+    identified(key, marks, identifiers) {
+      const e = touch(key);
+      for (const [name, values] of marks) e.marks.set(name, [...values]);
+      e.known = true;
+      e.leaving = false;
+      for (const id of identifiers) link(id, key);
+    },
+    seed(devices, opts) {
+      const seeded = new Set<string>();
+      for (const d of devices) {
+        if (!isIpv4(d.ip)) continue;
+        seeded.add(d.ip);
+        table.identified(d.ip, marksOf(d.evidence), identityKeys({ ...d.identifiers, serial: d.identifiers.serial ?? d.serial, mac: d.mac }));
+        for (const a of d.addresses) if (a !== d.ip) link(`addr:${a.toLowerCase()}`, d.ip);
+      }
+      if (!opts.replace) return;
+      for (const key of [...hosts.keys()]) if (!seeded.has(key) && opts.keep?.(key) !== true) hosts.delete(key);
+    },
+    known: (key) => hosts.get(key)?.known === true,
+    get size() {
+      return hosts.size;
+    },
+  };
+  return table;
+}

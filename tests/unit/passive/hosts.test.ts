@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { Evidence } from '../../../src/domain/types.ts';
+import { createHostTable } from '../../../src/passive/hosts.ts';
+import { marksOf } from '../../../src/passive/marks.ts';
+import { device } from '../inventory/sample.ts';
+
+const ev = (field: string, value: string): Evidence => ({ protocol: 'wsd', field, value });
+const hello = (version: string, epr = 'urn:uuid:cam-1') => marksOf([ev('wsd.epr', epr), ev('wsd.metadataVersion', version)]);
+
+describe('createHostTable', () => {
+  it('identifies a new host, not a known one saying the same, and again when its identity changed', () => {
+    const hosts = createHostTable({ maxHosts: 10 });
+    expect(hosts.alive('10.66.0.11', hello('1'))).toEqual({ identify: true, reason: 'new' });
+    hosts.identified('10.66.0.11', hello('1'), ['epr:urn:uuid:cam-1']);
+    expect(hosts.alive('10.66.0.11', hello('1'))).toEqual({ identify: false });
+    expect(hosts.alive('10.66.0.11', hello('2'))).toEqual({ identify: true, reason: 'changed', mark: { mark: 'metadataVersion', value: '2' } });
+    expect(hosts.alive('10.66.0.11', hello('1', 'urn:uuid:other'))).toMatchObject({ identify: true, reason: 'changed', mark: { mark: 'epr' } });
+  });
+
+  it('a goodbye from a known host is a departure once; heard alive after it, the host is back', () => {
+    const hosts = createHostTable({ maxHosts: 10 });
+    expect(hosts.bye('10.66.0.11')).toBe(false);
+    hosts.identified('10.66.0.11', hello('1'), []);
+    expect(hosts.bye('10.66.0.11')).toBe(true);
+    expect(hosts.bye('10.66.0.11')).toBe(false);
+    expect(hosts.alive('10.66.0.11', hello('1'))).toEqual({ identify: true, reason: 'back' });
+  });
+
+  it('seeds known hosts from a sweep, forgets the others unless kept, and maps IPv6 announcements to their IPv4 host', () => {
+    const hosts = createHostTable({ maxHosts: 10 });
+    hosts.identified('10.66.0.50', hello('1', 'urn:uuid:gone'), []);
+    hosts.identified('10.66.0.51', hello('1', 'urn:uuid:busy'), []);
+    const cam = device({ ip: '10.66.0.11', addresses: ['10.66.0.11', 'fe80::4619:b6ff:fe21:420b'], identifiers: { epr: 'urn:uuid:cam-1' }, evidence: [ev('wsd.epr', 'urn:uuid:cam-1'), ev('wsd.metadataVersion', '1')] });
+    hosts.seed([cam], { replace: true, keep: (k) => k === '10.66.0.51' });
+    expect(hosts.known('10.66.0.11')).toBe(true);
+    expect(hosts.known('10.66.0.50')).toBe(false);
+    expect(hosts.known('10.66.0.51')).toBe(true);
+    expect(hosts.alive('10.66.0.11', hello('1'))).toEqual({ identify: false });
+    expect(hosts.resolve({ ip: 'fe80::4619:b6ff:fe21:420b', identifiers: {} })).toBe('10.66.0.11');
+    expect(hosts.resolve({ ip: 'fe80::1', identifiers: { epr: 'URN:UUID:CAM-1' } })).toBe('10.66.0.11');
+    expect(hosts.resolve({ ip: 'fe80::2', identifiers: { epr: 'urn:uuid:nobody' } })).toBe('fe80::2');
+    expect(hosts.resolve({ ip: '10.66.0.99', identifiers: { epr: 'urn:uuid:cam-1' } })).toBe('10.66.0.99');
+  });
+
+  it('keeps at most maxHosts hosts, the least recently heard dropped first', () => {
+    const hosts = createHostTable({ maxHosts: 3 });
+    for (let n = 0; n < 10; n += 1) hosts.alive(`10.66.0.${n}`, hello('1', `urn:uuid:${n}`));
+    expect(hosts.size).toBe(3);
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { createIdentifyQueue } from '../../../src/passive/queue.ts';
+import { FakeClock, settle } from '../daemon/helpers.ts';
+
+function setup(over: { concurrency?: number; maxPending?: number } = {}) {
+  const clock = new FakeClock();
+  const runs: Array<{ key: string; at: number }> = [];
+  const finish = new Map<string, () => void>();
+  const queue = createIdentifyQueue({
+    concurrency: over.concurrency ?? 2,
+    maxPending: over.maxPending ?? 10,
+    settleMs: 500,
+    cooldownMs: 60_000,
+    clock,
+    run: (key) => {
+      runs.push({ key, at: clock.now() });
+      return new Promise<void>((resolve) => finish.set(key, resolve));
+    },
+  });
+  const t0 = clock.now();
+  return { clock, runs, queue, t0, done: async (key: string) => (finish.get(key)?.(), await settle()) };
+}
+
+describe('createIdentifyQueue', () => {
+  it('waits the settle delay, merges requests for one host, and runs one host at a time', async () => {
+    const { clock, runs, queue, t0, done } = setup();
+    expect(queue.request('a')).toBe('queued');
+    expect(queue.request('a')).toBe('joined');
+    await clock.advance(499);
+    expect(runs).toEqual([]);
+    await clock.advance(1);
+    expect(runs).toEqual([{ key: 'a', at: t0 + 500 }]);
+    expect(queue.request('a')).toBe('joined');
+    await done('a');
+    // Asked while it ran: once more, after the cool-down.
+    await clock.advance(59_999);
+    expect(runs).toHaveLength(1);
+    await clock.advance(1);
+    expect(runs).toHaveLength(2);
+  });
+
+  it('defers a host asked again within its cool-down', async () => {
+    const { clock, runs, queue, done } = setup();
+    queue.request('a');
+    await clock.advance(500);
+    await done('a');
+    expect(queue.request('a')).toBe('deferred');
+    await clock.advance(30_000);
+    expect(runs).toHaveLength(1);
+    await clock.advance(30_000);
+    expect(runs).toHaveLength(2);
+  });
+
+  it('runs at most `concurrency` at once and keeps at most `maxPending` waiting', async () => {
+    const { clock, runs, queue, done } = setup({ concurrency: 2, maxPending: 3 });
+    expect(['a', 'b', 'c', 'd'].map((k) => queue.request(k))).toEqual(['queued', 'queued', 'queued', 'full']);
+    await clock.advance(500);
+    expect(runs.map((r) => r.key)).toEqual(['a', 'b']);
+    expect(queue.waiting).toBe(1);
+    await done('a');
+    expect(runs.map((r) => r.key)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('holds everything while held, and lets go only what release keeps; cancel forgets a waiting host', async () => {
+    const { clock, runs, queue } = setup();
+    queue.hold();
+    queue.request('a');
+    queue.request('b');
+    queue.request('c');
+    queue.cancel('c');
+    await clock.advance(10_000);
+    expect(runs).toEqual([]);
+    queue.release((k) => k === 'b');
+    await settle();
+    expect(runs.map((r) => r.key)).toEqual(['b']);
+    expect(queue.waiting).toBe(0);
+  });
+
+  it('stops: nothing new starts, and the running ones are waited for', async () => {
+    const { clock, queue, runs, done } = setup();
+    queue.request('a');
+    queue.request('b');
+    await clock.advance(500);
+    queue.request('c');
+    let stopped = false;
+    const stop = queue.stop().then(() => (stopped = true));
+    await settle();
+    expect(stopped).toBe(false);
+    await done('a');
+    await done('b');
+    await stop;
+    expect(runs.map((r) => r.key)).toEqual(['a', 'b']);
+    expect(queue.request('d')).toBe('full');
+  });
+});
