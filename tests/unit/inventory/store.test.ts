@@ -290,6 +290,15 @@ describe('sightings and departures between sweeps', () => {
     expect(i.device('10.66.0.11')).toMatchObject({ sweeps: 2 });
   });
 
+  it('a sweep does not call gone a device a sighting saw after the sweep started (it came after the sweep looked)', () => {
+    const i = inv();
+    i.recordSweep(sweep([A()], '2026-11-20T10:00:00Z'));
+    i.recordSweep(sweep([B()], '2026-11-20T11:00:02Z'), { partial: true });
+    expect(i.recordSweep(sweep([A()], '2026-11-20T11:00:00Z'))).toEqual([]);
+    expect(i.device('10.66.0.12')).toMatchObject({ present: true });
+    expect(types(i.recordSweep(sweep([A()], '2026-11-20T12:00:00Z')))).toEqual(['device-gone 10.66.0.12']);
+  });
+
   it('a goodbye marks a present device leaving (once); the next covering sweep confirms it gone', () => {
     const i = inv();
     i.recordSweep(sweep([A(), B()], '2026-11-20T10:00:00Z'));
