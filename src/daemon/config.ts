@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { Cron } from 'croner';
 import { parseListenAddress, type ListenAddress } from '../util/ip.ts';
+import type { AnnouncementProtocol } from '../discovery/announcement.ts';
+import type { PassiveSettings } from '../passive/passive.ts';
 
 /**
  * The `daemon:` section of the configuration file: when sweeps run, where the health and
- * metrics listener is, how long a stop may take. Seconds in the file, milliseconds once
- * resolved (resolveDaemonConfig), like every other section.
+ * metrics listener is, how long a stop may take, and listening between sweeps (`passive`,
+ * docs/passive.md). Seconds in the file, milliseconds once resolved (resolveDaemonConfig),
+ * like every other section.
  */
 
 export const DEFAULT_LISTEN = '127.0.0.1:9464';
@@ -71,6 +74,45 @@ const scheduleSchema = z
     }
   });
 
+export const PASSIVE_PROTOCOLS = ['wsd', 'ssdp', 'mdns', 'sadp', 'dhip'] as const satisfies readonly AnnouncementProtocol[];
+
+/** Defaults of `daemon.passive` (docs/passive.md and docs/limits.md say why). */
+export const PASSIVE_DEFAULTS = {
+  settle: 0.5,
+  ipv6Hold: 2,
+  cooldown: 60,
+  concurrency: 4,
+  maxPending: 64,
+  maxHosts: 4096,
+  descriptionCache: 256,
+  rate: { perSource: 5, perSourceBurst: 40, total: 400, totalBurst: 800, maxSources: 4096 },
+} as const;
+
+const count = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const passiveSchema = z
+  .object({
+    enabled: z.boolean().default(true).meta({ description: 'Listen for announcements between sweeps (WS-Discovery Hello/Bye, SSDP NOTIFY, mDNS, SADP/DHIP notices) and identify new or changed devices at once. Listening sends nothing.' }),
+    protocols: z.array(z.enum(PASSIVE_PROTOCOLS)).min(1).default([...PASSIVE_PROTOCOLS]).meta({ description: 'Announcements listened for.' }),
+    settle: seconds(0, 10).default(PASSIVE_DEFAULTS.settle).meta({ description: 'Seconds to gather a new host\'s announcements (several protocols at boot) before identifying it.' }),
+    ipv6Hold: seconds(0, 60).default(PASSIVE_DEFAULTS.ipv6Hold).meta({ description: 'Seconds an IPv6-only announcement waits for the same device\'s IPv4 one before it is identified alone.' }),
+    cooldown: seconds(1, 86400).default(PASSIVE_DEFAULTS.cooldown).meta({ description: 'Seconds between two identifications of one host.' }),
+    concurrency: count(1, 64).default(PASSIVE_DEFAULTS.concurrency).meta({ description: 'Hosts identified at once.' }),
+    maxPending: count(1, 4096).default(PASSIVE_DEFAULTS.maxPending).meta({ description: 'Hosts waiting for identification; announcements of further new hosts are dropped (and counted) until some are done.' }),
+    maxHosts: count(16, 65536).default(PASSIVE_DEFAULTS.maxHosts).meta({ description: 'Hosts remembered between sweeps (what each was when identified), the least recently heard forgotten first.' }),
+    descriptionCache: count(0, 65536).default(PASSIVE_DEFAULTS.descriptionCache).meta({ description: 'UPnP descriptions kept by LOCATION while BOOTID, CONFIGID and max-age say they hold.' }),
+    rate: z
+      .object({
+        perSource: z.number().min(0.1).max(10000).default(PASSIVE_DEFAULTS.rate.perSource).meta({ description: 'Datagrams per second one source may send on average; more are dropped before they are read.' }),
+        perSourceBurst: count(1, 100000).default(PASSIVE_DEFAULTS.rate.perSourceBurst).meta({ description: 'Datagrams one source may send at once.' }),
+        total: z.number().min(1).max(1000000).default(PASSIVE_DEFAULTS.rate.total).meta({ description: 'Datagrams per second from all sources together.' }),
+        totalBurst: count(1, 1000000).default(PASSIVE_DEFAULTS.rate.totalBurst).meta({ description: 'Datagrams from all sources together at once.' }),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
 const listenSchema = z.union([
   z.string().refine((v) => parseListen(v) !== undefined, { message: 'HOST:PORT with an IP address (or localhost), e.g. 127.0.0.1:9464 or [::1]:9464' }),
   z.literal(false),
@@ -88,6 +130,7 @@ export const daemonConfigSchema = z
     shutdownTimeout: seconds(1, 600)
       .default(DEFAULT_SHUTDOWN_TIMEOUT_S)
       .meta({ description: 'Seconds a stop (SIGTERM/SIGINT) may take: finish the running sweep, flush the outbox; then the process exits anyway.' }),
+    passive: passiveSchema.prefault({}),
   })
   .strict();
 
@@ -104,6 +147,8 @@ export interface DaemonSettings {
   /** Health and metrics listener; null: none. */
   listen: { host: string; port: number } | null;
   shutdownTimeoutMs: number;
+  /** Listening between sweeps; null: off. */
+  passive: PassiveSettings | null;
 }
 
 export function resolveDaemonConfig(file: DaemonConfigFile): DaemonSettings {
@@ -117,5 +162,21 @@ export function resolveDaemonConfig(file: DaemonConfigFile): DaemonSettings {
     schedule,
     listen: file.http.listen === false ? null : (parseListen(file.http.listen) ?? null),
     shutdownTimeoutMs: Math.round(file.shutdownTimeout * 1000),
+    passive: resolvePassive(file.passive),
+  };
+}
+
+function resolvePassive(p: DaemonConfigFile['passive']): PassiveSettings | null {
+  if (!p.enabled) return null;
+  return {
+    protocols: [...new Set(p.protocols)],
+    gate: { perSourcePerSecond: p.rate.perSource, perSourceBurst: p.rate.perSourceBurst, totalPerSecond: p.rate.total, totalBurst: p.rate.totalBurst, maxSources: PASSIVE_DEFAULTS.rate.maxSources },
+    settleMs: Math.round(p.settle * 1000),
+    ipv6HoldMs: Math.round(p.ipv6Hold * 1000),
+    cooldownMs: Math.round(p.cooldown * 1000),
+    concurrency: p.concurrency,
+    maxPending: p.maxPending,
+    maxHosts: p.maxHosts,
+    descriptionCacheEntries: p.descriptionCache,
   };
 }

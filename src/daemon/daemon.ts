@@ -18,13 +18,16 @@ import { createScheduler, type Scheduler } from './scheduler.ts';
 import { daemonAfterSweep } from './after-sweep.ts';
 import { createDaemonStores } from './stores.ts';
 import { createDaemonSweeps, type SweepRunner } from './sweeps.ts';
+import { createDaemonPassive } from './passive.ts';
+import { openUdpSocket, type UdpFactory } from '../discovery/udp.ts';
 
 /**
  * `camsweep daemon`: sweeps on a schedule (never two at once: sweeps.ts), and after each the
  * one after-sweep pipeline (after-sweep.ts: the inventory, the change events logged and
  * counted, the report queued with its events) while delivery goes on in the background (a new
- * restricted device at once); serves /healthz and /metrics, reloads its configuration on
- * SIGHUP and stops within a bound. Everything that touches the outside (sweeps, clock,
+ * restricted device at once); between sweeps it listens for announcements and identifies a
+ * new or changed device at once through the same pipeline (passive.ts); serves /healthz and
+ * /metrics, reloads its configuration on SIGHUP and stops within a bound. Everything that touches the outside (sweeps, clock,
  * signals, exit, HTTP transport, the databases: stores.ts) is injected; the CLI
  * (src/cli/commands/daemon.ts) only builds these pieces.
  */
@@ -53,6 +56,8 @@ export interface DaemonDeps {
   exit?: (code: number) => void;
   host?: HostFacts;
   version?: string;
+  /** Opens the listening sockets between sweeps (default: the host's, openUdpSocket). */
+  udp?: UdpFactory;
   /** Whether a reload applies log.level (false when --log-level fixed it). Default true. */
   logLevelFromConfig?: boolean;
 }
@@ -118,6 +123,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     outbox: () => outboxCounts(),
     nextSweepMs: () => scheduler.nextAt,
     running: () => sweeps.status.runningSinceMs !== null,
+    passive: () => passive.status(),
   });
   const outboxCounts = (): { pending: number; dead: number } | null => {
     const box = stores.outboxIfOpen();
@@ -141,11 +147,26 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     return delivery;
   };
 
+  const afterSweep = daemonAfterSweep({ stores, metrics, report: () => reportCfg, log: root, clock });
+  const passive = createDaemonPassive({
+    settings: () => config.daemon.passive,
+    sweeper: () => sweeper,
+    udp: deps.udp ?? openUdpSocket,
+    clock,
+    log: root,
+    afterSweep,
+    kick: (urgent) => getDelivery()?.kick(urgent),
+    metrics,
+    inventory: () => (stores.closed ? null : stores.inventory()),
+  });
+
   const sweeps = createDaemonSweeps({
     sweeper: () => sweeper,
     closed: () => stores.closed,
-    afterSweep: daemonAfterSweep({ stores, metrics, report: () => reportCfg, log: root, clock }),
+    afterSweep,
     kick: (urgent) => getDelivery()?.kick(urgent),
+    starting: () => passive.hold(),
+    ended: (result) => passive.swept(result),
     metrics,
     clock,
     log,
@@ -175,6 +196,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
       sweepBudgetMs: sweepBudgetMs(config),
       skipped: scheduler.skipped,
       outbox: outboxCounts(),
+      passive: passive.status(),
     });
 
   const startHttp = async (): Promise<void> => {
@@ -198,6 +220,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     const bound = config.daemon.shutdownTimeoutMs;
     const deadline = clock.now() + bound;
     scheduler.stop();
+    await passive.stop();
     const reserve = Math.min(FLUSH_RESERVE_MS, bound / 4);
     const running = scheduler.current;
     if (running !== null) {
@@ -247,6 +270,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     const before = config;
     config = next;
     sweeper = nextSweeper;
+    await passive.reload(before.daemon.passive);
     if (nextReport.dataDir !== dataDir) log.warn({ dataDir: { inForce: dataDir, configured: nextReport.dataDir } }, 'a new dataDir takes effect at the next start');
     reportCfg = nextReport;
     if (deps.logLevelFromConfig !== false) root.level = next.log.level;
@@ -297,6 +321,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
         { daemon: { version, schedule: createSchedule(config.daemon.schedule, startedMs).describe(), dataDir, endpoint: reportCfg.endpoint, fromEnv: config.fromEnv } },
         'daemon started',
       );
+      await passive.start();
       scheduler.start(config.daemon.schedule.runAtStart);
       // Reports left from before the last stop go first.
       if ((stores.outbox()?.pendingCount() ?? 0) > 0) getDelivery()?.kick();

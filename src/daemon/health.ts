@@ -1,3 +1,4 @@
+import type { PassiveStatus } from '../passive/passive.ts';
 import type { SweepStatus } from './sweeps.ts';
 
 /**
@@ -20,6 +21,8 @@ export interface HealthState extends SweepStatus {
   sweepBudgetMs: number;
   skipped: number;
   outbox: { pending: number; dead: number } | null;
+  /** Listening between sweeps (null: off). */
+  passive?: PassiveStatus | null;
 }
 
 export type HealthStatus = 'ok' | 'stale' | 'stopping';
@@ -56,6 +59,7 @@ export function healthOf(s: HealthState): Health {
         staleAfterSeconds: Number.isFinite(staleAfterMs) ? Math.round(staleAfterMs / 1000) : null,
       },
       outbox: s.outbox,
+      passive: s.passive ?? null,
     },
   };
 }

@@ -2,12 +2,17 @@ import type { DeviceStatus, SweepResult } from '../domain/types.ts';
 import { DEVICE_STATUSES } from '../domain/kinds.ts';
 import type { ChangeType } from '../inventory/types.ts';
 import type { DeliveryStats } from '../report/deliver.ts';
+import type { PassiveMetrics, PassiveStatus } from '../passive/passive.ts';
+import { PASSIVE_PROTOCOLS } from './config.ts';
 import { createRegistry, type Counter, type Gauge, type Histogram } from './prometheus.ts';
 
 /**
  * The daemon's metrics (`GET /metrics`): sweeps (count, outcome, duration, skipped), devices
  * by status (last sweep and inventory), change events by type, outbox depth, deliveries and
- * errors by stage. Every series a dashboard needs exists from the start, at 0.
+ * errors by stage, and listening between sweeps (announcements heard and dropped,
+ * identifications run and skipped with their time from announcement to report, departures,
+ * the description cache, hosts remembered). Every series a dashboard needs exists from the
+ * start, at 0.
  */
 
 export const CHANGE_TYPES = [
@@ -32,6 +37,9 @@ export const ERROR_STAGES = ['sweep', 'inventory', 'report', 'delivery', 'reload
 export type ErrorStage = (typeof ERROR_STAGES)[number];
 
 export const DURATION_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600];
+/** From a host's first announcement to its sighting recorded and its report queued. */
+export const IDENTIFICATION_BUCKETS = [0.25, 0.5, 1, 2, 3, 5, 10, 30, 60, 120];
+export const DROP_REASONS = ['rate-source', 'rate-total', 'invalid', 'off-segment'] as const;
 
 export interface MetricsSources {
   version: string;
@@ -39,6 +47,8 @@ export interface MetricsSources {
   outbox: () => { pending: number; dead: number } | null;
   nextSweepMs: () => number | null;
   running: () => boolean;
+  /** Listening between sweeps, when on. */
+  passive?: () => PassiveStatus | null;
 }
 
 export interface DaemonMetrics {
@@ -59,6 +69,8 @@ export interface DaemonMetrics {
   /** Records a finished sweep: outcome, duration, devices by status, the problems it recorded. */
   sweepDone(result: SweepResult | null, durationMs: number, finishedMs: number): void;
   deliveryDone(stats: DeliveryStats): void;
+  /** The passive listener's hooks. */
+  passive: PassiveMetrics;
   render(): string;
 }
 
@@ -100,6 +112,30 @@ export function createDaemonMetrics(src: MetricsSources): DaemonMetrics {
   const deadLettered = r.counter('camsweep_reports_dead_lettered_total', 'Reports moved to the dead-letter table');
   deadLettered.inc({}, 0);
 
+  const announcements = r.counter(
+    'camsweep_announcements_total',
+    'Announcements heard between sweeps, by protocol and kind (alive: Hello, NOTIFY alive, mDNS, SADP/DHIP notice; bye: Bye, byebye, mDNS goodbye)',
+    PASSIVE_PROTOCOLS.flatMap((protocol) => [{ protocol, kind: 'alive' }, { protocol, kind: 'bye' }]),
+  );
+  const dropped = r.counter(
+    'camsweep_announcements_dropped_total',
+    'Datagrams heard between sweeps and dropped before use, by reason (rate-source, rate-total: the rate limits; invalid; off-segment: a source on no swept segment)',
+    DROP_REASONS.map((reason) => ({ reason })),
+  );
+  const identifications = r.counter('camsweep_identifications_total', 'Hosts identified between sweeps from their announcements, by outcome', [{ outcome: 'ok' }, { outcome: 'failed' }]);
+  const identificationsSkipped = r.counter(
+    'camsweep_identifications_skipped_total',
+    'Identifications not run at once, by reason (cooldown: run after the host\'s cool-down; queue-full: dropped, too many hosts waiting)',
+    [{ reason: 'cooldown' }, { reason: 'queue-full' }],
+  );
+  const identificationSeconds = r.histogram('camsweep_identification_seconds', 'From a host\'s first announcement to its sighting recorded and reported (queued) (seconds)', IDENTIFICATION_BUCKETS);
+  const departures = r.counter('camsweep_departures_total', 'Goodbyes from known hosts recorded between sweeps (device possibly gone)');
+  departures.inc({}, 0);
+  const descriptions = r.counter('camsweep_description_cache_total', 'UPnP descriptions an identification needed, by outcome (hit: from the cache, no request)', [{ outcome: 'hit' }, { outcome: 'miss' }]);
+  r.gauge('camsweep_passive_listening', '1 while the daemon listens for announcements between sweeps', { collect: () => (src.passive?.()?.listening === true ? 1 : 0) });
+  r.gauge('camsweep_passive_hosts', 'Hosts remembered between sweeps', { collect: () => src.passive?.()?.hosts ?? 0 });
+  r.gauge('camsweep_passive_waiting', 'Hosts waiting for identification', { collect: () => src.passive?.()?.waiting ?? 0 });
+
   return {
     sweeps,
     skipped,
@@ -128,6 +164,17 @@ export function createDaemonMetrics(src: MetricsSources): DaemonMetrics {
       deliveryAttempts.inc({}, stats.attempts);
       delivered.inc({}, stats.delivered);
       deadLettered.inc({}, stats.deadLettered);
+    },
+    passive: {
+      announcement: (protocol, kind) => announcements.inc({ protocol, kind }),
+      dropped: (reason) => dropped.inc({ reason }),
+      skipped: (reason) => identificationsSkipped.inc({ reason }),
+      identification(outcome, secs) {
+        identifications.inc({ outcome });
+        if (outcome === 'ok') identificationSeconds.observe(secs);
+      },
+      departure: () => departures.inc(),
+      description: (outcome) => descriptions.inc({ outcome }),
     },
     render: () => r.render(),
   };

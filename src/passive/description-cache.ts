@@ -76,7 +76,7 @@ export function createDescriptionCache(options: DescriptionCacheOptions): Descri
         }
         misses += 1;
         const result = await fetch(target, ctx);
-        if (result.errors.length === 0 && result.observations.length > 0) {
+        if (options.maxEntries > 0 && result.errors.length === 0 && result.observations.length > 0) {
           entries.delete(target.location);
           if (entries.size >= options.maxEntries) {
             const oldest = entries.keys().next().value;

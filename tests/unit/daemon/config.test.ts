@@ -7,19 +7,46 @@ const problems = (input: unknown): string[] => {
 };
 
 describe('daemonConfigSchema', () => {
-  it('defaults: hourly, a sweep at start, no jitter, 127.0.0.1:9464, 8 s to stop', () => {
+  it('defaults: hourly, a sweep at start, no jitter, 127.0.0.1:9464, 8 s to stop, listening between sweeps', () => {
     expect(resolveDaemonConfig(daemonConfigSchema.parse({}))).toEqual({
       schedule: { kind: 'interval', intervalMs: 3_600_000, jitterMs: 0, runAtStart: true },
       listen: { host: '127.0.0.1', port: 9464 },
       shutdownTimeoutMs: 8000,
+      passive: {
+        protocols: ['wsd', 'ssdp', 'mdns', 'sadp', 'dhip'],
+        gate: { perSourcePerSecond: 5, perSourceBurst: 40, totalPerSecond: 400, totalBurst: 800, maxSources: 4096 },
+        settleMs: 500,
+        ipv6HoldMs: 2000,
+        cooldownMs: 60_000,
+        concurrency: 4,
+        maxPending: 64,
+        maxHosts: 4096,
+        descriptionCacheEntries: 256,
+      },
     });
+  });
+
+  it('daemon.passive: enabled false turns listening off; its bounds are checked', () => {
+    expect(resolveDaemonConfig(daemonConfigSchema.parse({ passive: { enabled: false } })).passive).toBeNull();
+    expect(resolveDaemonConfig(daemonConfigSchema.parse({ passive: { protocols: ['wsd', 'ssdp', 'wsd'], cooldown: 5, rate: { perSource: 1 } } })).passive).toMatchObject({
+      protocols: ['wsd', 'ssdp'],
+      cooldownMs: 5000,
+      gate: { perSourcePerSecond: 1, perSourceBurst: 40 },
+    });
+    expect(problems({ passive: { protocols: [], cooldown: 0, concurrency: 0, rate: { total: 0 }, extra: 1 } })).toEqual([
+      'passive.protocols: Too small: expected array to have >=1 items',
+      'passive.cooldown: Too small: expected number to be >=1',
+      'passive.concurrency: Too small: expected number to be >=1',
+      'passive.rate.total: Too small: expected number to be >=1',
+      'passive: Unrecognized key: "extra"',
+    ]);
   });
 
   it('a cron schedule with its time zone and jitter; listen false turns the listener off', () => {
     const cfg = resolveDaemonConfig(
       daemonConfigSchema.parse({ schedule: { cron: '0 */4 * * *', timezone: 'America/New_York', jitter: 90, runAtStart: false }, http: { listen: false }, shutdownTimeout: 20 }),
     );
-    expect(cfg).toEqual({
+    expect(cfg).toMatchObject({
       schedule: { kind: 'cron', cron: '0 */4 * * *', timezone: 'America/New_York', jitterMs: 90_000, runAtStart: false },
       listen: null,
       shutdownTimeoutMs: 20_000,

@@ -4,6 +4,9 @@ import type { ChangeEvent, Departure, Inventory, InventoryDevice, SweepSummary }
 import type { TransportRequest, TransportResponse } from '../../../src/report/transport.ts';
 import type { SignalSource } from '../../../src/daemon/lifecycle.ts';
 import type { SweepRunner } from '../../../src/daemon/daemon.ts';
+import type { IdentifyRequest } from '../../../src/agent/sweeper.ts';
+import type { NetInterface } from '../../../src/discovery/interfaces.ts';
+import type { Identification } from '../../../src/sweep/identify.ts';
 import type { FakeClock } from './helpers.ts';
 import { device } from '../report/sample.ts';
 
@@ -24,7 +27,7 @@ export class FakeInventory implements Inventory {
   closed = false;
   failNext = false;
 
-  recordSweep(result: SweepResult): ChangeEvent[] {
+  recordSweep(result: SweepResult, options: { partial?: boolean } = {}): ChangeEvent[] {
     if (this.closed) throw new Error('inventory closed');
     if (this.failNext) {
       this.failNext = false;
@@ -49,7 +52,7 @@ export class FakeInventory implements Inventory {
       this.known.set(key, { device: d, present: true, firstSeen: k?.firstSeen ?? result.startedAt, lastSeen: result.finishedAt, sweeps: (k?.sweeps ?? 0) + 1 });
     }
     for (const [key, k] of this.known) {
-      if (seen.has(key) || !k.present) continue;
+      if (options.partial === true || seen.has(key) || !k.present) continue;
       k.present = false;
       events.push(ev('device-gone', k.device));
     }
@@ -97,6 +100,11 @@ export class FakeSweeper implements SweepRunner {
   failNext = false;
   /** When set, the sweep never ends (a hung sweep). */
   hang = false;
+  /** Interfaces a sweep would probe (where the daemon listens between sweeps); none by default. */
+  ifaces: NetInterface[] = [];
+  /** What identifying an announced host finds, by IP (a device judged from nothing else when absent). */
+  identifyAs = new Map<string, Device>();
+  identified: IdentifyRequest[] = [];
 
   private clock: FakeClock;
 
@@ -104,6 +112,28 @@ export class FakeSweeper implements SweepRunner {
     this.clock = clock;
     this.durationMs = options.durationMs ?? 2000;
     this.devices = options.devices ?? [hikvision()];
+  }
+
+  interfaces(): NetInterface[] {
+    return this.ifaces;
+  }
+
+  identify(request: IdentifyRequest): Identification {
+    this.identified.push(request);
+    const found = this.identifyAs.get(request.ip);
+    const at = new Date(this.clock.now()).toISOString();
+    return {
+      offer: () => false,
+      done: Promise.resolve({
+        schema: 'camsweep.sweep/v1',
+        id: `sighting-${this.identified.length}`,
+        startedAt: at,
+        finishedAt: at,
+        interfaces: [{ name: 'eth0', address: '10.66.0.2', netmask: '255.255.255.0', mac: null }],
+        devices: found === undefined ? [] : [found],
+        errors: [],
+      }),
+    };
   }
 
   run(): Promise<SweepResult> {

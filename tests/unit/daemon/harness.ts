@@ -8,6 +8,7 @@ import { openOutbox, type Outbox } from '../../../src/report/outbox.ts';
 import { FakeClock, captureLog, settle, type LogLine } from './helpers.ts';
 import { FakeInventory, FakeSignals, FakeSweeper, FakeTransport } from './fakes.ts';
 import { HOST } from '../report/sample.ts';
+import type { UdpFactory } from '../../../src/discovery/udp.ts';
 
 /** A daemon on the virtual clock with fake sweeps, inventory, transport and signals, and a real outbox. */
 export interface Harness {
@@ -45,7 +46,7 @@ export function configYaml(dataDir: string, extra: { daemon?: string; report?: s
   ].join('\n');
 }
 
-export function harness(options: { daemon?: string; report?: string; deliver?: Deliver; durationMs?: number; edit?: (yaml: string) => string } = {}): Harness {
+export function harness(options: { daemon?: string; report?: string; deliver?: Deliver; durationMs?: number; edit?: (yaml: string) => string; udp?: UdpFactory } = {}): Harness {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'camsweep-daemon-'));
   const clock = new FakeClock();
   const { log, lines, messages } = captureLog();
@@ -113,6 +114,7 @@ export function harness(options: { daemon?: string; report?: string; deliver?: D
     host: HOST,
     deliveryDeps: { transport: transport.send, sleep, random: () => 0 },
     ...(options.deliver === undefined ? {} : { deliver: options.deliver }),
+    ...(options.udp === undefined ? {} : { udp: options.udp }),
   });
   return h;
 }
