@@ -148,6 +148,10 @@ export function createPassive(options: PassiveOptions): Passive {
     cooldownMs: settings.cooldownMs,
     clock,
     run: (key) => identify(key),
+    onEvict: (key) => {
+      gathered.delete(key);
+      metrics?.skipped('queue-full');
+    },
   });
 
   async function identify(key: string): Promise<void> {
@@ -224,7 +228,7 @@ export function createPassive(options: PassiveOptions): Passive {
     if (!decision.identify && !queue.waitingFor(key)) return;
     const fresh = !gathered.has(key);
     gather(key, a, obs, marks);
-    const outcome = queue.request(key, isIpv4(key) ? {} : { settleMs: settings.ipv6HoldMs });
+    const outcome = queue.request(key, isIpv4(key) ? { priority: priorityOf(decision) } : { settleMs: settings.ipv6HoldMs, priority: 0 });
     if (outcome === 'full') {
       if (fresh) gathered.delete(key);
       metrics?.skipped('queue-full');
@@ -368,6 +372,16 @@ export function createPassive(options: PassiveOptions): Passive {
     },
   };
   return passive;
+}
+
+/**
+ * Who goes first when too many hosts wait: a device never identified (or back after a
+ * goodbye) before one whose identity changed (a host that changes it on every announcement is
+ * forging them), both before an IPv6-only host (nothing is asked of it).
+ */
+function priorityOf(decision: ReturnType<HostTable['alive']>): number {
+  if (!decision.identify) return 1;
+  return decision.reason === 'changed' ? 1 : 2;
 }
 
 /** Index keys back to announcement identifiers (for resolving an IPv6 host again). */

@@ -8,7 +8,10 @@
  * - a cool-down after it ends (`cooldownMs`): asked again sooner, it waits for the cool-down
  *   (`deferred`); asked while it runs, it runs once more after the cool-down (`joined`);
  * - `hold()` keeps everything waiting (a sweep runs: it identifies every host anyway) and
- *   `release(keep)` lets go what `keep` still wants.
+ *   `release(keep)` lets go what `keep` still wants;
+ * - a priority per request: when `maxPending` hosts wait, a request outranking the lowest
+ *   waiting one takes its place (that one is dropped, `onEvict` told), so hosts that keep
+ *   changing their identity (forged announcements) cannot crowd out a new device.
  */
 export interface Timers {
   now(): number;
@@ -25,11 +28,13 @@ export interface IdentifyQueueOptions {
   clock: Timers;
   /** The identification of one host (never concurrent for one key). A rejection is the caller's to log. */
   run(key: string): Promise<void>;
+  /** A waiting host dropped for one that outranks it. */
+  onEvict?(key: string): void;
 }
 
 export interface IdentifyQueue {
   /** Asks for `key` to be identified; `settleMs` replaces the settle delay (an IPv6 host waits for its IPv4 twin). */
-  request(key: string, options?: { settleMs?: number }): RequestOutcome;
+  request(key: string, options?: { settleMs?: number; priority?: number }): RequestOutcome;
   /** Forgets a waiting request (a goodbye came first). */
   cancel(key: string): void;
   running(key: string): boolean;
@@ -48,6 +53,7 @@ export interface IdentifyQueue {
 interface Waiting {
   ready: boolean;
   cancel: (() => void) | undefined;
+  priority: number;
 }
 
 export function createIdentifyQueue(options: IdentifyQueueOptions): IdentifyQueue {
@@ -56,6 +62,7 @@ export function createIdentifyQueue(options: IdentifyQueueOptions): IdentifyQueu
   const ready: string[] = [];
   const active = new Map<string, Promise<void>>();
   const again = new Set<string>();
+  const againPriority = new Map<string, number>();
   const lastDone = new Map<string, number>();
   let held = false;
   let stopped = false;
@@ -87,7 +94,8 @@ export function createIdentifyQueue(options: IdentifyQueueOptions): IdentifyQueu
         active.delete(key);
         lastDone.set(key, clock.now());
         if (lastDone.size > 4 * options.maxPending + 1024) prune();
-        if (again.delete(key) && !stopped) enqueue(key, options.cooldownMs);
+        if (again.delete(key) && !stopped) enqueue(key, options.cooldownMs, againPriority.get(key) ?? 0);
+        againPriority.delete(key);
         pump();
       });
     active.set(key, job);
@@ -98,9 +106,20 @@ export function createIdentifyQueue(options: IdentifyQueueOptions): IdentifyQueu
     for (const [key, at] of lastDone) if (at < cutoff) lastDone.delete(key);
   };
 
-  const enqueue = (key: string, waitMs: number): boolean => {
-    if (waiting.size >= options.maxPending) return false;
-    const w: Waiting = { ready: false, cancel: undefined };
+  /** Room for one more waiting host of `priority`: free, or made by dropping a lower one. */
+  const room = (priority: number): boolean => {
+    if (waiting.size < options.maxPending) return true;
+    let lowest: [string, Waiting] | undefined;
+    for (const entry of waiting) if (lowest === undefined || entry[1].priority < lowest[1].priority) lowest = entry;
+    if (lowest === undefined || lowest[1].priority >= priority) return false;
+    cancel(lowest[0]);
+    options.onEvict?.(lowest[0]);
+    return true;
+  };
+
+  const enqueue = (key: string, waitMs: number, priority: number): boolean => {
+    if (!room(priority)) return false;
+    const w: Waiting = { ready: false, cancel: undefined, priority };
     waiting.set(key, w);
     w.cancel = clock.setTimer(() => {
       w.cancel = undefined;
@@ -114,6 +133,7 @@ export function createIdentifyQueue(options: IdentifyQueueOptions): IdentifyQueu
 
   function cancel(key: string): void {
     again.delete(key);
+    againPriority.delete(key);
     const w = waiting.get(key);
     if (w === undefined) return;
     w.cancel?.();
@@ -126,15 +146,21 @@ export function createIdentifyQueue(options: IdentifyQueueOptions): IdentifyQueu
   return {
     request(key, opts = {}) {
       if (stopped) return 'full';
+      const priority = opts.priority ?? 0;
       if (active.has(key)) {
         again.add(key);
+        againPriority.set(key, Math.max(priority, againPriority.get(key) ?? priority));
         return 'joined';
       }
-      if (waiting.has(key)) return 'joined';
+      const w = waiting.get(key);
+      if (w !== undefined) {
+        w.priority = Math.max(w.priority, priority);
+        return 'joined';
+      }
       const settle = opts.settleMs ?? options.settleMs;
       const done = lastDone.get(key);
       const cooling = done === undefined ? 0 : done + options.cooldownMs - clock.now();
-      if (!enqueue(key, Math.max(settle, cooling))) return 'full';
+      if (!enqueue(key, Math.max(settle, cooling), priority)) return 'full';
       return cooling > settle ? 'deferred' : 'queued';
     },
     cancel,
@@ -159,6 +185,7 @@ export function createIdentifyQueue(options: IdentifyQueueOptions): IdentifyQueu
       for (const w of waiting.values()) w.cancel?.();
       waiting.clear();
       again.clear();
+      againPriority.clear();
       await Promise.all(active.values());
       checkIdle();
     },

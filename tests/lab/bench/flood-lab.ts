@@ -29,18 +29,28 @@ export interface FloodCounters {
   http: number;
 }
 
-export interface Flood {
+export interface Flood<C = FloodCounters> {
   namespace: string;
   /** Stops the flooder and deletes the namespace; returns its counters. */
-  stop(): Promise<FloodCounters>;
+  stop(): Promise<C>;
 }
 
-function readCounters(stderr: string): FloodCounters {
+function readCounters<C>(stderr: string): C {
   const line = stderr.trim().split('\n').at(-1) ?? '';
-  return JSON.parse(line) as FloodCounters;
+  return JSON.parse(line) as C;
 }
 
 export async function createFlood(lab: Lab, options: FloodOptions): Promise<Flood> {
+  const argv = [process.execPath, RESPONDER, '--ips', options.ips.join(','), '--junk', String(options.junk), '--valid', String(options.valid)];
+  return startFlooder(lab, { ips: options.ips, prefix: options.prefix, argv });
+}
+
+/**
+ * Any flooder on the lab's bridge: `argv` runs in the flood namespace, whose eth0 holds `ips`;
+ * it prints READY when ready, exits when stdin closes, and prints its counters as one JSON line
+ * on stderr when stopped.
+ */
+export async function startFlooder<C = FloodCounters>(lab: Lab, options: { ips: readonly string[]; prefix: number; argv: string[] }): Promise<Flood<C>> {
   const namespace = `csw-${lab.id}-flood`;
   await ipBatch([`netns add ${namespace}`]);
   const remove = async (): Promise<void> => {
@@ -53,8 +63,7 @@ export async function createFlood(lab: Lab, options: FloodOptions): Promise<Floo
       ['link set lo up', 'link set eth0 address 02:66:00:00:02:00', ...options.ips.map((ip) => `addr add ${ip}/${options.prefix} dev eth0`), 'link set eth0 up', 'route add 224.0.0.0/4 dev eth0'],
       namespace,
     );
-    const argv = [process.execPath, RESPONDER, '--ips', options.ips.join(','), '--junk', String(options.junk), '--valid', String(options.valid)];
-    proc = spawnInNamespace(namespace, argv, { stdinPipe: true });
+    proc = spawnInNamespace(namespace, options.argv, { stdinPipe: true });
     const running = proc;
     await waitReady(running, 'flood: responder', 30_000, () => running.stderr());
     return {
@@ -62,7 +71,7 @@ export async function createFlood(lab: Lab, options: FloodOptions): Promise<Floo
       async stop() {
         const r = await running.stop(2000);
         await remove();
-        return readCounters(r.stderr);
+        return readCounters<C>(r.stderr);
       },
     };
   } catch (err) {

@@ -9,6 +9,10 @@ export interface SimContext {
   onError: (where: string, err: unknown) => void;
   /** Uniform random integer in [0, max]. */
   randomDelay: (maxMs: number) => number;
+  /** This boot: WS-Discovery AppSequence InstanceId and UPnP BOOTID.UPNP.ORG (seconds since the epoch at start). */
+  boot: number;
+  /** Told of each announcement or goodbye sent (the simulator logs it, with the time, for the lab's timings). */
+  announced: (proto: string, kind: string) => void;
 }
 
 export interface RunningService {
@@ -16,6 +20,10 @@ export interface RunningService {
   /** Ports listened on (UDP or TCP). */
   ports: number[];
   close(): Promise<void>;
+  /** Sends the protocol's announcement (WS-Discovery Hello, SSDP NOTIFY alive, mDNS announcement, SADP/DHIP notice). */
+  announce?(): void;
+  /** Sends the protocol's goodbye (Bye, byebye, mDNS records with TTL 0), before close. */
+  goodbye?(): void;
 }
 
 /** Printable, bounded excerpt of untrusted bytes, for hit details. */

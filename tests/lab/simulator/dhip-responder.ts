@@ -78,5 +78,10 @@ export async function startDhipResponder(ctx: SimContext, dhip: DhipProfile): Pr
     name: 'dhip',
     ports: dhip.v1 === undefined ? [DHIP_PORT] : [DHIP_PORT, DAHUA_V1_PORT],
     close,
+    // The notice some firmware multicasts at boot: its notifyDevInfo, to the group.
+    announce() {
+      listeners[0]?.send(notify, DHIP_PORT, DHIP_GROUP);
+      ctx.announced('dhip', 'client.notifyDevInfo');
+    },
   };
 }

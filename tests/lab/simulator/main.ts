@@ -23,7 +23,15 @@ async function main(): Promise<void> {
     log.error({ where, err }, 'simulator error');
   };
   const hits = fileHitRecorder(args.hits, (err) => onError('hits', err));
-  const device = await startDevice({ profile, ip: args.ip, mac: args.mac, hits, onError });
+  const device = await startDevice({
+    profile,
+    ip: args.ip,
+    mac: args.mac,
+    hits,
+    onError,
+    // One line per announcement or goodbye, with the time: the lab's announcement-to-report timings start here.
+    announced: (proto, kind) => log.info({ announced: { proto, kind, t: Date.now() } }, 'announced'),
+  });
 
   let stopping = false;
   const stop = (reason: string): void => {

@@ -5,6 +5,7 @@ import type { RunningService, SimContext } from './context.ts';
 import { excerpt } from './context.ts';
 import { openMulticastListener } from './udp.ts';
 import { answersFor, forLegacyUnicast, questionsOf, suppressKnown } from './mdns-answers.ts';
+import { buildMdnsAnnouncement } from './announce-messages.ts';
 
 export const MDNS_GROUP = '224.0.0.251';
 export const MDNS_PORT = 5353;
@@ -90,6 +91,13 @@ export async function startMdnsResponder(ctx: SimContext, mdns: MdnsProfile): Pr
     },
   });
 
+  const say = (goodbye: boolean): void => {
+    const packet = buildMdnsAnnouncement(mdns, ctx.ip, goodbye);
+    listener.send(packet, MDNS_PORT, MDNS_GROUP);
+    listener.send(packet, MDNS_PORT, 'ff02::fb');
+    ctx.announced('mdns', goodbye ? 'goodbye' : 'announcement');
+  };
+
   return {
     name: 'mdns',
     ports: [MDNS_PORT],
@@ -97,5 +105,7 @@ export async function startMdnsResponder(ctx: SimContext, mdns: MdnsProfile): Pr
       for (const t of timers) clearTimeout(t);
       await listener.close();
     },
+    announce: () => say(false),
+    goodbye: () => say(true),
   };
 }

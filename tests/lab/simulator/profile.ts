@@ -196,6 +196,31 @@ const tlsProfile = z.strictObject({
   subject: z.string().regex(/^(?:\/[A-Za-z]{1,20}=[^/]{1,64}){1,8}$/u),
 });
 
+/**
+ * What the device says unprompted. Real devices announce themselves when they start and say
+ * goodbye when they stop: WS-Discovery Hello/Bye (2005/04 §4.1-4.2), SSDP NOTIFY alive/byebye
+ * (UDA 1.1 §1.2), mDNS announcements and goodbyes (RFC 6762 §8.3, §10.1); some Hikvision and
+ * Dahua firmware also multicasts its SADP ProbeMatch or DHIP notifyDevInfo at boot.
+ */
+const announce = z.strictObject({
+  /** Each protocol the profile speaks announces (and says goodbye), unless set false; SADP and DHIP only when set true. */
+  wsd: z.boolean().default(true),
+  ssdp: z.boolean().default(true),
+  mdns: z.boolean().default(true),
+  sadp: z.boolean().default(false),
+  dhip: z.boolean().default(false),
+  /** Say goodbye on stop. */
+  goodbye: z.boolean().default(true),
+  /** Start-up announcements sent this many times, one second apart (RFC 6762 §8.3: at least two; UDA: more than once). */
+  repeats: z.number().int().min(1).max(5).default(2),
+  /** Milliseconds after start before the first (boot time). */
+  delayMs: z.number().int().min(0).max(60_000).default(0),
+  /** SSDP NOTIFY ssdp:alive again every this many seconds (UDA: within half of max-age); 0: at start only. */
+  ssdpIntervalS: z.number().min(0).max(3600).default(0),
+  /** CONFIGID.UPNP.ORG of the device's description. */
+  configId: z.number().int().min(0).max(16_777_215).default(1),
+});
+
 export const profileSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/u),
   description: z.string(),
@@ -211,6 +236,7 @@ export const profileSchema = z.strictObject({
   dhip: dhip.optional(),
   rtsp: rtsp.optional(),
   tls: tlsProfile.optional(),
+  announce: announce.prefault({}),
 });
 
 /** A profile as written in a JSON file (defaults may be omitted). */
@@ -230,6 +256,7 @@ export type DhipProfile = z.output<typeof dhip>;
 export type DahuaV1Profile = z.output<typeof dahuaV1>;
 export type RtspProfile = z.output<typeof rtsp>;
 export type TlsProfile = z.output<typeof tlsProfile>;
+export type AnnounceProfile = z.output<typeof announce>;
 export type SoapStyle = (typeof soapStyles)[number];
 
 export const PROFILES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'profiles');

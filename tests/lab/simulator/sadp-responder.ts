@@ -2,6 +2,7 @@ import type { SadpProfile } from './profile.ts';
 import type { RunningService, SimContext } from './context.ts';
 import { excerpt } from './context.ts';
 import { openMulticastListener } from './udp.ts';
+import { randomUUID } from 'node:crypto';
 import { buildSadpProbeMatch, parseSadpRequest } from './sadp-messages.ts';
 
 export const SADP_GROUP = '239.255.255.250';
@@ -43,6 +44,11 @@ export async function startSadpResponder(ctx: SimContext, sadp: SadpProfile): Pr
     async close() {
       for (const t of timers) clearTimeout(t);
       await listener.close();
+    },
+    // The notice some firmware multicasts at boot: its ProbeMatch, answering no inquiry.
+    announce() {
+      listener.send(Buffer.from(buildSadpProbeMatch(randomUUID().toUpperCase(), sadp.fields)), SADP_PORT, SADP_GROUP);
+      ctx.announced('sadp', 'ProbeMatch');
     },
   };
 }

@@ -2,7 +2,8 @@ import type { SsdpProfile, UpnpProfile } from './profile.ts';
 import type { RunningService, SimContext } from './context.ts';
 import { excerpt } from './context.ts';
 import { openMulticastListener } from './udp.ts';
-import { buildSearchResponse, locationOf, parseMSearch, targetsFor } from './ssdp-messages.ts';
+import { advertisedTargets, buildSearchResponse, locationOf, parseMSearch, targetsFor } from './ssdp-messages.ts';
+import { buildNotify } from './announce-messages.ts';
 
 export const SSDP_GROUP = '239.255.255.250';
 export const SSDP_PORT = 1900;
@@ -15,6 +16,7 @@ export async function startSsdpResponder(
   ctx: SimContext,
   ssdp: SsdpProfile,
   upnp: UpnpProfile | undefined,
+  configId = 1,
 ): Promise<RunningService> {
   const location = locationOf(ssdp, upnp, ctx.ip);
   const timers = new Set<NodeJS.Timeout>();
@@ -47,6 +49,16 @@ export async function startSsdpResponder(
       timers.add(timer);
     },
   });
+  /** A NOTIFY for the root device, its UUID, its type and each service, to both groups. */
+  const notify = (nts: 'ssdp:alive' | 'ssdp:byebye'): void => {
+    for (const target of advertisedTargets(ssdp)) {
+      for (const [group, host] of [[SSDP_GROUP, `${SSDP_GROUP}:${SSDP_PORT}`], ['ff02::c', `[FF02::C]:${SSDP_PORT}`]] as const) {
+        listener.send(buildNotify(nts, ssdp, { target, location, bootId: ctx.boot, configId, host }), SSDP_PORT, group);
+      }
+    }
+    ctx.announced('ssdp', nts);
+  };
+
   return {
     name: 'ssdp',
     ports: [SSDP_PORT],
@@ -54,5 +66,7 @@ export async function startSsdpResponder(
       for (const t of timers) clearTimeout(t);
       await listener.close();
     },
+    announce: () => notify('ssdp:alive'),
+    goodbye: () => notify('ssdp:byebye'),
   };
 }

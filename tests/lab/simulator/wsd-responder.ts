@@ -4,6 +4,7 @@ import { excerpt } from './context.ts';
 import { openMulticastListener } from './udp.ts';
 import { deviceTypes, parseProbe, probeMatches } from './wsd-probe.ts';
 import { buildNotXml, buildProbeMatches, buildXmlBomb } from './wsd-reply.ts';
+import { buildWsdAnnouncement } from './announce-messages.ts';
 
 export const WSD_GROUP = '239.255.255.250';
 export const WSD_PORT = 3702;
@@ -15,7 +16,7 @@ export const WSD_PORT = 3702;
 export async function startWsdResponder(ctx: SimContext, wsd: WsdProfile): Promise<RunningService> {
   const offeredTypes = deviceTypes(wsd.match.types ?? '');
   const offeredScopes = wsd.match.scopes ?? [];
-  const instanceId = Math.floor(Date.now() / 1000);
+  const instanceId = ctx.boot;
   let messageNumber = 0;
   const timers = new Set<NodeJS.Timeout>();
 
@@ -70,6 +71,15 @@ export async function startWsdResponder(ctx: SimContext, wsd: WsdProfile): Promi
     },
   });
 
+  /** Hello or Bye to the IPv4 group, and to the IPv6 one when the device has a link-local address. */
+  const say = (kind: 'Hello' | 'Bye'): void => {
+    messageNumber += 1;
+    const message = buildWsdAnnouncement(kind, wsd, { instanceId, messageNumber });
+    listener.send(message, WSD_PORT, WSD_GROUP);
+    listener.send(message, WSD_PORT, 'ff02::c');
+    ctx.announced('wsd', kind);
+  };
+
   return {
     name: 'wsd',
     ports: [WSD_PORT],
@@ -77,5 +87,7 @@ export async function startWsdResponder(ctx: SimContext, wsd: WsdProfile): Promi
       for (const t of timers) clearTimeout(t);
       await listener.close();
     },
+    announce: () => say('Hello'),
+    goodbye: () => say('Bye'),
   };
 }

@@ -6,7 +6,9 @@ function setup(over: { concurrency?: number; maxPending?: number } = {}) {
   const clock = new FakeClock();
   const runs: Array<{ key: string; at: number }> = [];
   const finish = new Map<string, () => void>();
+  const evicted: string[] = [];
   const queue = createIdentifyQueue({
+    onEvict: (key) => evicted.push(key),
     concurrency: over.concurrency ?? 2,
     maxPending: over.maxPending ?? 10,
     settleMs: 500,
@@ -18,7 +20,7 @@ function setup(over: { concurrency?: number; maxPending?: number } = {}) {
     },
   });
   const t0 = clock.now();
-  return { clock, runs, queue, t0, done: async (key: string) => (finish.get(key)?.(), await settle()) };
+  return { clock, runs, queue, t0, evicted, done: async (key: string) => (finish.get(key)?.(), await settle()) };
 }
 
 describe('createIdentifyQueue', () => {
@@ -59,6 +61,19 @@ describe('createIdentifyQueue', () => {
     expect(queue.waiting).toBe(1);
     await done('a');
     expect(runs.map((r) => r.key)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('when full, a request that outranks the lowest waiting one takes its place', async () => {
+    const { clock, runs, queue, evicted } = setup({ concurrency: 1, maxPending: 2 });
+    expect(queue.request('forged-1', { priority: 1 })).toBe('queued');
+    expect(queue.request('forged-2', { priority: 1 })).toBe('queued');
+    expect(queue.request('forged-3', { priority: 1 })).toBe('full');
+    expect(queue.request('camera', { priority: 2 })).toBe('queued');
+    expect(evicted).toEqual(['forged-1']);
+    expect(queue.request('v6-only', { priority: 0 })).toBe('full');
+    await clock.advance(500);
+    expect(runs.map((r) => r.key)).toEqual(['forged-2']);
+    expect(queue.waitingFor('camera')).toBe(true);
   });
 
   it('holds everything while held, and lets go only what release keeps; cancel forgets a waiting host', async () => {
