@@ -14,12 +14,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/domain/audit.ts';
 import type { StoredEvent } from '../../src/report/receiver/store.ts';
 import { startFlooder } from './bench/flood-lab.ts';
 import { createLab, type Lab, type LabDeviceSpec, type LabProcess } from './netns.ts';
+import { announcedAt, memoryKb, reportedAt } from './passive-timings.ts';
 import { parsePrometheus, valueOf, type Family } from '../unit/daemon/prometheus-parse.ts';
 
 const CLI = new URL('../../bin/camsweep.js', import.meta.url).pathname;
@@ -100,41 +100,7 @@ async function cli(...args: string[]): Promise<string> {
 
 const receivedEvents = async (): Promise<StoredEvent[]> => (JSON.parse(await cli('receive', '--list', '--events', '--data-dir', rxDir, '--format', 'json')) as { events: StoredEvent[] }).events;
 
-/** When a device first announced itself (its simulator logs each announcement with the time). */
-async function announcedAt(name: string): Promise<number | undefined> {
-  const times = (await lab.deviceLog(name))
-    .split('\n')
-    .filter((l) => l.includes('"announced"'))
-    .map((l) => (JSON.parse(l) as { announced: { t: number } }).announced.t);
-  return times.length === 0 ? undefined : Math.min(...times);
-}
-
-/**
- * When the receiver first got a report holding the device at `address` (its store keeps the
- * millisecond; `receive --list` prints seconds), and with which status.
- */
-function reportedAt(address: string, after: number): { at: number; status: string } | undefined {
-  let db: DatabaseSync;
-  try {
-    db = new DatabaseSync(path.join(rxDir, 'receiver.db'), { readOnly: true });
-  } catch {
-    return undefined;
-  }
-  try {
-    const row = db.prepare('SELECT received_at AS at, status FROM devices WHERE ip = ? AND received_at >= ? ORDER BY received_at LIMIT 1').get(address, after) as { at: number; status: string } | undefined;
-    return row === undefined ? undefined : { at: row.at, status: row.status };
-  } catch {
-    return undefined;
-  } finally {
-    db.close();
-  }
-}
-
-const rssKb = (pid: number): { rss: number; hwm: number } => {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'mu').exec(status)?.[1] ?? 0);
-  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
-};
+const rssKb = (pid: number): { rss: number; hwm: number } => memoryKb(pid, (f) => readFileSync(f, 'utf8'));
 
 describe('camsweep daemon listening between sweeps', () => {
   let firstSweepEndMs: number;
@@ -186,8 +152,8 @@ describe('camsweep daemon listening between sweeps', () => {
     const t0 = Date.now();
     await lab.startDevices({ only: NEWCOMERS.map(([name]) => name) });
     for (const [name] of NEWCOMERS) {
-      const reported = await until(`${name} reported`, () => reportedAt(ip(name), t0), REPORTED_WITHIN_MS + 10_000);
-      const announced = (await announcedAt(name)) ?? t0;
+      const reported = await until(`${name} reported`, () => reportedAt(rxDir, ip(name), t0), REPORTED_WITHIN_MS + 10_000);
+      const announced = (await announcedAt(lab, name)) ?? t0;
       timings.set(name, { announced, reported: reported.at, status: reported.status });
     }
 
@@ -204,8 +170,8 @@ describe('camsweep daemon listening between sweeps', () => {
       await new Promise((r) => setTimeout(r, 3000));
       const t1 = Date.now();
       await lab.startDevices({ only: ['imou'] });
-      const reported = await until('imou reported during the flood', () => reportedAt(ip('imou'), t1), REPORTED_WITHIN_MS + 20_000);
-      imou = { announced: (await announcedAt('imou')) ?? t1, reported: reported.at, status: reported.status };
+      const reported = await until('imou reported during the flood', () => reportedAt(rxDir, ip('imou'), t1), REPORTED_WITHIN_MS + 20_000);
+      imou = { announced: (await announcedAt(lab, 'imou')) ?? t1, reported: reported.at, status: reported.status };
       await new Promise((r) => setTimeout(r, 3000));
     } finally {
       clearInterval(sampler);
