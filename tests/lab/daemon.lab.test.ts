@@ -121,6 +121,8 @@ describe('camsweep daemon on a changing lab', () => {
         '  schedule: { interval: 60, runAtStart: true }',
         `  http: { listen: "${HTTP}" }`,
         `  shutdownTimeout: ${SHUTDOWN_S}`,
+        // What the schedule alone finds: listening between sweeps is passive.lab.test.ts.
+        '  passive: { enabled: false }',
         '',
       ].join('\n'),
     );
