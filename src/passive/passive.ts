@@ -148,6 +148,8 @@ export function createPassive(options: PassiveOptions): Passive {
     cooldownMs: settings.cooldownMs,
     clock,
     run: (key) => identify(key),
+    // A host identified moments ago waits its cool-down behind any host never identified.
+    cooledPriority: 1,
     onEvict: (key) => {
       gathered.delete(key);
       metrics?.skipped('queue-full');

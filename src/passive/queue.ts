@@ -30,6 +30,11 @@ export interface IdentifyQueueOptions {
   run(key: string): Promise<void>;
   /** A waiting host dropped for one that outranks it. */
   onEvict?(key: string): void;
+  /**
+   * The highest priority of a host waiting for its cool-down (identified moments ago, or asked
+   * again while it was being identified): it yields to a host never identified. Default 0.
+   */
+  cooledPriority?: number;
 }
 
 export interface IdentifyQueue {
@@ -58,6 +63,7 @@ interface Waiting {
 
 export function createIdentifyQueue(options: IdentifyQueueOptions): IdentifyQueue {
   const { clock } = options;
+  const cooled = options.cooledPriority ?? 0;
   const waiting = new Map<string, Waiting>();
   const ready: string[] = [];
   const active = new Map<string, Promise<void>>();
@@ -94,7 +100,7 @@ export function createIdentifyQueue(options: IdentifyQueueOptions): IdentifyQueu
         active.delete(key);
         lastDone.set(key, clock.now());
         if (lastDone.size > 4 * options.maxPending + 1024) prune();
-        if (again.delete(key) && !stopped) enqueue(key, options.cooldownMs, againPriority.get(key) ?? 0);
+        if (again.delete(key) && !stopped) enqueue(key, options.cooldownMs, Math.min(againPriority.get(key) ?? 0, cooled));
         againPriority.delete(key);
         pump();
       });
@@ -160,8 +166,9 @@ export function createIdentifyQueue(options: IdentifyQueueOptions): IdentifyQueu
       const settle = opts.settleMs ?? options.settleMs;
       const done = lastDone.get(key);
       const cooling = done === undefined ? 0 : done + options.cooldownMs - clock.now();
-      if (!enqueue(key, Math.max(settle, cooling), priority)) return 'full';
-      return cooling > settle ? 'deferred' : 'queued';
+      const deferred = cooling > settle;
+      if (!enqueue(key, Math.max(settle, cooling), deferred ? Math.min(priority, cooled) : priority)) return 'full';
+      return deferred ? 'deferred' : 'queued';
     },
     cancel,
     running: (key) => active.has(key),

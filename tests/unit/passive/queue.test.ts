@@ -76,6 +76,22 @@ describe('createIdentifyQueue', () => {
     expect(queue.waitingFor('camera')).toBe(true);
   });
 
+  it('a host waiting for its cool-down, or asked again while it ran, yields to a host never identified', async () => {
+    const clock = new FakeClock();
+    const finish = new Map<string, () => void>();
+    const queue = createIdentifyQueue({ concurrency: 1, maxPending: 1, settleMs: 0, cooldownMs: 60_000, cooledPriority: 1, clock, run: (key) => new Promise<void>((resolve) => finish.set(key, resolve)) });
+    queue.request('forged', { priority: 2 });
+    await clock.advance(0);
+    expect(queue.running('forged')).toBe(true);
+    expect(queue.request('forged', { priority: 2 })).toBe('joined');
+    finish.get('forged')?.();
+    await settle();
+    // It waits for its cool-down at priority 1: a new camera takes its place.
+    expect(queue.waitingFor('forged')).toBe(true);
+    expect(queue.request('camera', { priority: 2 })).toBe('queued');
+    expect(queue.waitingFor('forged')).toBe(false);
+  });
+
   it('holds everything while held, and lets go only what release keeps; cancel forgets a waiting host', async () => {
     const { clock, runs, queue } = setup();
     queue.hold();
