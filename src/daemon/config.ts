@@ -82,7 +82,7 @@ export const PASSIVE_DEFAULTS = {
   ipv6Hold: 2,
   cooldown: 60,
   concurrency: 4,
-  maxPending: 64,
+  maxPending: 1024,
   maxHosts: 4096,
   descriptionCache: 256,
   rate: { perSource: 5, perSourceBurst: 40, total: 400, totalBurst: 800, maxSources: 4096 },
@@ -98,7 +98,7 @@ const passiveSchema = z
     ipv6Hold: seconds(0, 60).default(PASSIVE_DEFAULTS.ipv6Hold).meta({ description: 'Seconds an IPv6-only announcement waits for the same device\'s IPv4 one before it is identified alone.' }),
     cooldown: seconds(1, 86400).default(PASSIVE_DEFAULTS.cooldown).meta({ description: 'Seconds between two identifications of one host.' }),
     concurrency: count(1, 64).default(PASSIVE_DEFAULTS.concurrency).meta({ description: 'Hosts identified at once.' }),
-    maxPending: count(1, 4096).default(PASSIVE_DEFAULTS.maxPending).meta({ description: 'Hosts waiting for identification; announcements of further new hosts are dropped (and counted) until some are done.' }),
+    maxPending: count(1, 65536).default(PASSIVE_DEFAULTS.maxPending).meta({ description: 'Hosts waiting for identification; announcements of further new hosts are dropped (and counted) until some are done.' }),
     maxHosts: count(16, 65536).default(PASSIVE_DEFAULTS.maxHosts).meta({ description: 'Hosts remembered between sweeps (what each was when identified), the least recently heard forgotten first.' }),
     descriptionCache: count(0, 65536).default(PASSIVE_DEFAULTS.descriptionCache).meta({ description: 'UPnP descriptions kept by LOCATION while BOOTID, CONFIGID and max-age say they hold.' }),
     rate: z

@@ -43,8 +43,8 @@ export interface PassiveSettings {
 }
 
 /** Announcement observations kept per host waiting for identification, and their size. */
-export const MAX_GATHERED_OBSERVATIONS = 16;
-export const MAX_GATHERED_BYTES = 64 * 1024;
+export const MAX_GATHERED_OBSERVATIONS = 8;
+export const MAX_GATHERED_BYTES = 16 * 1024;
 
 /** Hooks for the daemon's metrics (src/daemon/metrics.ts). */
 export interface PassiveMetrics {

@@ -9,9 +9,10 @@
  *   (`deferred`); asked while it runs, it runs once more after the cool-down (`joined`);
  * - `hold()` keeps everything waiting (a sweep runs: it identifies every host anyway) and
  *   `release(keep)` lets go what `keep` still wants;
- * - a priority per request: when `maxPending` hosts wait, a request outranking the lowest
- *   waiting one takes its place (that one is dropped, `onEvict` told), so hosts that keep
- *   changing their identity (forged announcements) cannot crowd out a new device.
+ * - a priority per request: the highest ready one starts first, and when `maxPending` hosts
+ *   wait, a request outranking the lowest waiting one takes its place (that one is dropped,
+ *   `onEvict` told), so hosts that keep changing their identity (forged announcements) cannot
+ *   crowd out a new device.
  */
 export interface Timers {
   now(): number;
@@ -81,9 +82,23 @@ export function createIdentifyQueue(options: IdentifyQueueOptions): IdentifyQueu
     for (const resolve of w) resolve();
   };
 
+  /** The ready host to start next: the highest priority, the longest ready among equals. */
+  const next = (): string | undefined => {
+    let best = -1;
+    for (let i = 0; i < ready.length; i += 1) {
+      const w = waiting.get(ready[i]!);
+      if (w !== undefined && (best < 0 || w.priority > (waiting.get(ready[best]!)?.priority ?? -Infinity))) best = i;
+    }
+    return best < 0 ? undefined : ready.splice(best, 1)[0];
+  };
+
   const pump = (): void => {
     while (!held && !stopped && active.size < options.concurrency && ready.length > 0) {
-      const key = ready.shift()!;
+      const key = next();
+      if (key === undefined) {
+        ready.length = 0;
+        break;
+      }
       const w = waiting.get(key);
       if (w === undefined || !w.ready) continue;
       waiting.delete(key);

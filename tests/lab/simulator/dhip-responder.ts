@@ -26,6 +26,8 @@ export async function startDhipResponder(ctx: SimContext, dhip: DhipProfile): Pr
   };
   const record = (request: DahuaRequest, msg: Buffer, from: { address: string; port: number }): boolean => {
     if (request.kind === 'junk') {
+      // Another device's notifyDevInfo on the group (an answer, or its notice): a device ignores it.
+      if (request.detail.includes('client.notifyDevInfo')) return false;
       ctx.hits.record({ proto: 'dhip', from: from.address, port: from.port, kind: 'junk', detail: `${request.detail}: ${excerpt(msg)}` });
       return false;
     }

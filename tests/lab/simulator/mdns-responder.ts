@@ -94,7 +94,8 @@ export async function startMdnsResponder(ctx: SimContext, mdns: MdnsProfile): Pr
   const say = (goodbye: boolean): void => {
     const packet = buildMdnsAnnouncement(mdns, ctx.ip, goodbye);
     listener.send(packet, MDNS_PORT, MDNS_GROUP);
-    listener.send(packet, MDNS_PORT, 'ff02::fb');
+    // A link-local address still tentative (just after boot) cannot send yet: IPv6 is best effort.
+    listener.send(packet, MDNS_PORT, 'ff02::fb', () => undefined);
     ctx.announced('mdns', goodbye ? 'goodbye' : 'announcement');
   };
 

@@ -25,6 +25,8 @@ export async function startSadpResponder(ctx: SimContext, sadp: SadpProfile): Pr
       if (from.address === ctx.ip) return;
       const request = parseSadpRequest(msg);
       if (request.kind === 'junk') {
+        // Another device's ProbeMatch on the group (an answer, or its notice): a device ignores it.
+        if (/<ProbeMatch[\s>]/u.test(msg.subarray(0, 4096).toString('utf8'))) return;
         ctx.hits.record({ proto: 'sadp', from: from.address, port: from.port, kind: 'junk', detail: `${request.detail}: ${excerpt(msg)}` });
         return;
       }

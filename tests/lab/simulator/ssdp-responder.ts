@@ -53,7 +53,8 @@ export async function startSsdpResponder(
   const notify = (nts: 'ssdp:alive' | 'ssdp:byebye'): void => {
     for (const target of advertisedTargets(ssdp)) {
       for (const [group, host] of [[SSDP_GROUP, `${SSDP_GROUP}:${SSDP_PORT}`], ['ff02::c', `[FF02::C]:${SSDP_PORT}`]] as const) {
-        listener.send(buildNotify(nts, ssdp, { target, location, bootId: ctx.boot, configId, host }), SSDP_PORT, group);
+        // A link-local address still tentative (just after boot) cannot send yet: IPv6 is best effort.
+        listener.send(buildNotify(nts, ssdp, { target, location, bootId: ctx.boot, configId, host }), SSDP_PORT, group, group.includes(':') ? () => undefined : undefined);
       }
     }
     ctx.announced('ssdp', nts);

@@ -8,7 +8,8 @@ import os from 'node:os';
  * broadcast protocol such as Dahua v1).
  */
 export interface MulticastListener {
-  send(payload: Buffer | string, port: number, address: string): void;
+  /** `onError` replaces the listener's own for this datagram (an announcement's best-effort IPv6 copy). */
+  send(payload: Buffer | string, port: number, address: string, onError?: (err: Error) => void): void;
   close(): Promise<void>;
 }
 
@@ -47,11 +48,11 @@ export async function openMulticastListener(options: MulticastListenerOptions): 
   const socket6 = options.group6 === undefined ? undefined : await openIpv6(options, options.group6);
   let closed = false;
   return {
-    send(payload, port, address) {
+    send(payload, port, address, onError = options.onError) {
       if (closed) return;
       const via = address.includes(':') ? socket6 : socket;
       via?.send(payload, port, address, (err) => {
-        if (err) options.onError(err);
+        if (err) onError(err);
       });
     },
     close() {

@@ -9,6 +9,9 @@ import { buildWsdAnnouncement } from './announce-messages.ts';
 export const WSD_GROUP = '239.255.255.250';
 export const WSD_PORT = 3702;
 
+/** The Action of a Hello, Bye or ProbeMatches: what other devices send to the group. */
+const OTHERS_SPEAKING = /\/ws\/2005\/04\/discovery\/(?:Hello|Bye|ProbeMatches)\s*</u;
+
 /**
  * WS-Discovery target service: answers a matching 2005/04 Probe with a unicast ProbeMatches to
  * the probe's source after a random delay. Hostile profiles answer every probe with junk.
@@ -45,6 +48,8 @@ export async function startWsdResponder(ctx: SimContext, wsd: WsdProfile): Promi
       if (from.address === ctx.ip) return;
       const probe = parseProbe(msg);
       if (probe === undefined) {
+        // Another device announcing itself (or answering someone): a device ignores it.
+        if (OTHERS_SPEAKING.test(msg.subarray(0, 8192).toString('utf8'))) return;
         ctx.hits.record({ proto: 'wsd', from: from.address, port: from.port, kind: 'junk', detail: excerpt(msg) });
         return;
       }
@@ -76,7 +81,8 @@ export async function startWsdResponder(ctx: SimContext, wsd: WsdProfile): Promi
     messageNumber += 1;
     const message = buildWsdAnnouncement(kind, wsd, { instanceId, messageNumber });
     listener.send(message, WSD_PORT, WSD_GROUP);
-    listener.send(message, WSD_PORT, 'ff02::c');
+    // A link-local address still tentative (just after boot) cannot send yet: IPv6 is best effort.
+    listener.send(message, WSD_PORT, 'ff02::c', () => undefined);
     ctx.announced('wsd', kind);
   };
 

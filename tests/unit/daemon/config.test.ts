@@ -19,7 +19,7 @@ describe('daemonConfigSchema', () => {
         ipv6HoldMs: 2000,
         cooldownMs: 60_000,
         concurrency: 4,
-        maxPending: 64,
+        maxPending: 1024,
         maxHosts: 4096,
         descriptionCacheEntries: 256,
       },
