@@ -417,3 +417,18 @@ describe('device records', () => {
     expect(() => parseDeviceJson('{"ip":"1.2.3.4"}', 'abc')).toThrow(expect.objectContaining({ code: 'INVENTORY_CORRUPT' }));
   });
 });
+
+describe('a device leaving, as the review commands print it', () => {
+  it('devices says leaving in PRESENT (JSON: leaving, the time); show says when it said goodbye', async () => {
+    const { formatDevices } = await import('../../../src/inventory/format.ts');
+    const { formatShow } = await import('../../../src/inventory/show.ts');
+    const i = inv();
+    i.recordSweep(sweep([A(), B()], '2026-11-20T10:00:00Z'));
+    i.recordDeparture({ id: 'bye-0001-aaaa', at: '2026-11-20T10:30:00Z', ip: '10.66.0.12', identifiers: {}, protocol: 'mdns' });
+    const table = formatDevices(i.devices(), 'table', i.file);
+    expect(table.split('\n').find((l) => l.includes('10.66.0.12'))).toMatch(/\bleaving\b/u);
+    expect(table.split('\n').find((l) => l.includes('10.66.0.11'))).toMatch(/\byes\b/u);
+    expect(JSON.parse(formatDevices(i.devices(), 'json', i.file))[1]).toMatchObject({ present: true, leaving: '2026-11-20T10:30:00.000Z' });
+    expect(formatShow(i.device('10.66.0.12')!, 'text').replace(/\s+/gu, ' ')).toMatch(/said goodbye at 2026-11-20T10:30:00Z: possibly gone until the next sweep/u);
+  });
+});
