@@ -9,11 +9,13 @@ import { enrichUpnp } from '../enrich/upnp.ts';
  * and CONFIGID.UPNP.ORG (UDA 1.1: a new boot or configuration changes them), within the
  * CACHE-CONTROL max-age of the last NOTIFY (each one extends it). A byebye from the host drops
  * its entries. So a device re-identified between sweeps, or one that repeats its NOTIFYs,
- * costs no fetch. Only a description read whole is kept (no errors); at most `maxEntries`,
- * the least recently used dropped first.
+ * costs no fetch. Only a description read whole is kept (no errors); at most `maxEntries`
+ * and `maxBytes` of evidence, the least recently used dropped first.
  */
 export interface DescriptionCacheOptions {
   maxEntries: number;
+  /** Evidence kept in all, bytes (default DEFAULT_DESCRIPTION_CACHE_BYTES). */
+  maxBytes?: number;
   now: () => number;
   /** Max-age when a NOTIFY gives none (UDA's minimum). */
   defaultMaxAgeS?: number;
@@ -35,6 +37,7 @@ export interface DescriptionCache {
 
 interface Entry {
   ip: string;
+  bytes: number;
   bootId: string | undefined;
   configId: string | undefined;
   expiresAt: number;
@@ -42,9 +45,21 @@ interface Entry {
 }
 
 export const DEFAULT_DESCRIPTION_MAX_AGE_S = 1800;
+export const DEFAULT_DESCRIPTION_CACHE_BYTES = 8 * 1024 * 1024;
+
+const sizeOf = (result: EnrichResult): number =>
+  result.observations.reduce((n, o) => n + o.evidence.reduce((m, e) => m + e.field.length + e.value.length + 16, 64), 0);
 
 export function createDescriptionCache(options: DescriptionCacheOptions): DescriptionCache {
   const entries = new Map<string, Entry>();
+  const maxBytes = options.maxBytes ?? DEFAULT_DESCRIPTION_CACHE_BYTES;
+  let bytes = 0;
+  const drop = (location: string): void => {
+    const e = entries.get(location);
+    if (e === undefined) return;
+    bytes -= e.bytes;
+    entries.delete(location);
+  };
   const fetch = options.fetch ?? enrichUpnp;
   const maxAgeMs = (hint: DescriptionHint | undefined): number => (hint?.maxAgeS ?? options.defaultMaxAgeS ?? DEFAULT_DESCRIPTION_MAX_AGE_S) * 1000;
   let hits = 0;
@@ -58,10 +73,10 @@ export function createDescriptionCache(options: DescriptionCacheOptions): Descri
       const e = entries.get(hint.location);
       if (e === undefined) return;
       if (e.ip === ip && e.bootId === hint.bootId && e.configId === hint.configId) e.expiresAt = Math.max(e.expiresAt, options.now() + maxAgeMs(hint));
-      else entries.delete(hint.location);
+      else drop(hint.location);
     },
     forget(ip) {
-      for (const [location, e] of entries) if (e.ip === ip) entries.delete(location);
+      for (const [location, e] of entries) if (e.ip === ip) drop(location);
     },
     query(hints) {
       return async (target, ctx) => {
@@ -76,13 +91,16 @@ export function createDescriptionCache(options: DescriptionCacheOptions): Descri
         }
         misses += 1;
         const result = await fetch(target, ctx);
-        if (options.maxEntries > 0 && result.errors.length === 0 && result.observations.length > 0) {
-          entries.delete(target.location);
-          if (entries.size >= options.maxEntries) {
+        const size = sizeOf(result);
+        if (options.maxEntries > 0 && size <= maxBytes && result.errors.length === 0 && result.observations.length > 0) {
+          drop(target.location);
+          while (entries.size > 0 && (entries.size >= options.maxEntries || bytes + size > maxBytes)) {
             const oldest = entries.keys().next().value;
-            if (oldest !== undefined) entries.delete(oldest);
+            if (oldest === undefined) break;
+            drop(oldest);
           }
-          entries.set(target.location, { ip: target.ip, bootId: hint?.bootId, configId: hint?.configId, expiresAt: options.now() + maxAgeMs(hint), result });
+          entries.set(target.location, { ip: target.ip, bytes: size, bootId: hint?.bootId, configId: hint?.configId, expiresAt: options.now() + maxAgeMs(hint), result });
+          bytes += size;
         }
         return result;
       };

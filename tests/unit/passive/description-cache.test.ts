@@ -5,11 +5,12 @@ import { enrichContext } from '../../helpers/enrich.ts';
 
 const LOCATION = 'http://10.66.0.12:49152/rootDesc.xml';
 
-function setup() {
+function setup(maxBytes?: number) {
   let t = 0;
   const fetched: string[] = [];
   let fail = false;
   const cache = createDescriptionCache({
+    ...(maxBytes === undefined ? {} : { maxBytes }),
     maxEntries: 2,
     now: () => t,
     fetch: async (target): Promise<EnrichResult> => {
@@ -65,5 +66,15 @@ describe('createDescriptionCache', () => {
     await cache.query(new Map())({ ip: '10.66.0.14', location: 'http://10.66.0.14/d.xml' }, ctx);
     await cache.query(new Map())({ ip: '10.66.0.14', location: 'http://10.66.0.14/d.xml' }, ctx);
     expect(fetched.filter((l) => l.endsWith('d.xml'))).toHaveLength(2);
+  });
+
+  it('keeps at most maxBytes of evidence, dropping the least recently used', async () => {
+    const { cache, ctx } = setup(150);
+    await cache.query(new Map())({ ip: '10.66.0.12', location: 'http://10.66.0.12/1.xml' }, ctx);
+    await cache.query(new Map())({ ip: '10.66.0.12', location: 'http://10.66.0.12/2.xml' }, ctx);
+    expect(cache.size).toBe(1);
+    const tiny = setup(10);
+    await tiny.cache.query(new Map())({ ip: '10.66.0.12', location: 'http://10.66.0.12/1.xml' }, tiny.ctx);
+    expect(tiny.cache.size).toBe(0);
   });
 });
