@@ -27,7 +27,8 @@ export function reportedAt(receiverDir: string, address: string, after: number):
     return undefined;
   }
   try {
-    const row = db.prepare('SELECT received_at AS at, status FROM devices WHERE ip = ? AND received_at >= ? ORDER BY received_at LIMIT 1').get(address, after) as { at: number; status: string } | undefined;
+    // One row per device report (the central service's embedded store: device_reports).
+    const row = db.prepare('SELECT received_at AS at, status FROM device_reports WHERE ip = ? AND received_at >= ? ORDER BY received_at LIMIT 1').get(address, after) as { at: number; status: string } | undefined;
     return row === undefined ? undefined : { at: row.at, status: row.status };
   } catch {
     return undefined;
