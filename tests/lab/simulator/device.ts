@@ -31,7 +31,7 @@ const GOODBYE_FLUSH_MS = 50;
 /**
  * Starts every protocol the profile describes; HTTP first, so advertised URLs answer. Then the
  * device announces itself as the profile says (`announce`: at start, repeated a second apart,
- * SSDP again every interval), and says goodbye when closed.
+ * before it resolves; SSDP again every interval), and says goodbye when closed.
  */
 export async function startDevice(options: DeviceOptions): Promise<SimulatedDevice> {
   const { profile } = options;
@@ -79,12 +79,16 @@ export async function startDevice(options: DeviceOptions): Promise<SimulatedDevi
   const announce = (only?: string): void => {
     for (const s of announcing()) if (only === undefined || s.name === only) s.announce?.();
   };
-  for (let round = 0; round < profile.announce.repeats; round += 1) {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
+  // The start-up announcements are over before the device says it is ready, as a device that
+  // has finished booting is quiet: a test that starts devices and then sweeps does not get
+  // their announcements in its window.
+  if (announcing().some((s) => s.announce !== undefined)) {
+    for (let round = 0; round < profile.announce.repeats; round += 1) {
+      await new Promise((resolve) => setTimeout(resolve, round === 0 ? profile.announce.delayMs : 1000));
       announce();
-    }, profile.announce.delayMs + round * 1000);
-    timers.add(timer);
+    }
+    // Let the last round's datagrams leave.
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
   if (profile.announce.ssdpIntervalS > 0) {
     timers.add(setInterval(() => announce('ssdp'), profile.announce.ssdpIntervalS * 1000));
