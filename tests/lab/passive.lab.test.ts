@@ -47,7 +47,7 @@ const NEWCOMERS: ReadonlyArray<[string, string]> = [
   ['annke', 'restricted'],
 ];
 const FLOOD_IPS = Array.from({ length: 32 }, (_, i) => `10.66.0.${200 + i}`);
-const FLOOD_RATE = 4000;
+const FLOOD_RATE = 1500;
 /** Generous bounds for a loaded two-core machine; the benchmark measures the real figures. */
 const REPORTED_WITHIN_MS = 20_000;
 /**
@@ -164,12 +164,12 @@ describe('camsweep daemon listening between sweeps', () => {
     let peakKb = 0;
     const sampler = setInterval(() => (peakKb = Math.max(peakKb, rssKb(daemon.pid).rss)), 100);
     try {
-      await new Promise((r) => setTimeout(r, 3000));
+      await new Promise((r) => setTimeout(r, 2000));
       const t1 = Date.now();
       await lab.startDevices({ only: ['imou'] });
       const reported = await until('imou reported during the flood', () => reportedAt(rxDir, ip('imou'), t1), REPORTED_WITHIN_MS + 20_000);
       imou = { announced: (await announcedAt(lab, 'imou')) ?? t1, reported: reported.at, status: reported.status };
-      await new Promise((r) => setTimeout(r, 3000));
+      await new Promise((r) => setTimeout(r, 1000));
     } finally {
       clearInterval(sampler);
       floodCounters = await flood.stop();
@@ -236,7 +236,7 @@ describe('camsweep daemon listening between sweeps', () => {
   });
 
   it(`under a flood of forged announcements keeps its memory under ${MAX_RSS_MB} MB (at most ${MAX_RSS_GROWTH_MB} MB more), drops the excess, and still reports a real camera`, () => {
-    expect(floodCounters.sent).toBeGreaterThan(FLOOD_RATE * 3);
+    expect(floodCounters.sent).toBeGreaterThan(FLOOD_RATE * 2);
     expect(imou.status).toBe('restricted');
     expect(imou.reported - imou.announced).toBeLessThan(REPORTED_WITHIN_MS + 10_000);
     expect(rssPeakFloodMb).toBeLessThan(MAX_RSS_MB);

@@ -38,6 +38,8 @@ export async function startMdnsResponder(ctx: SimContext, mdns: MdnsProfile): Pr
     onError: (err) => ctx.onError('mdns', err),
     onMessage: (msg, from) => {
       if (from.address === ctx.ip) return;
+      // Another host's response (its announcement, an answer): nothing to answer, not read.
+      if (msg.length >= 12 && (msg[2]! & 0x80) !== 0) return;
       let packet: DecodedPacket;
       try {
         packet = dnsPacket.decode(msg);

@@ -46,10 +46,10 @@ export async function startWsdResponder(ctx: SimContext, wsd: WsdProfile): Promi
     onError: (err) => ctx.onError('wsd', err),
     onMessage: (msg, from) => {
       if (from.address === ctx.ip) return;
+      // Another device announcing itself (or answering someone): a device ignores it, unread.
+      if (OTHERS_SPEAKING.test(msg.subarray(0, 8192).toString('utf8'))) return;
       const probe = parseProbe(msg);
       if (probe === undefined) {
-        // Another device announcing itself (or answering someone): a device ignores it.
-        if (OTHERS_SPEAKING.test(msg.subarray(0, 8192).toString('utf8'))) return;
         ctx.hits.record({ proto: 'wsd', from: from.address, port: from.port, kind: 'junk', detail: excerpt(msg) });
         return;
       }
