@@ -22,6 +22,7 @@ import { createAuditSink } from '../sweep/audit-file.ts';
 import { judgeDevice, type Judge } from '../sweep/judge.ts';
 import { loadFingerprintDb } from '../fingerprint/index.ts';
 import { loadPolicy } from '../policy/load.ts';
+import { vocabularyFromVendors } from '../policy/vocabulary.ts';
 import type { Observation, SweepResult } from '../domain/types.ts';
 import { ERR, CamsweepError, UsageError } from '../domain/errors.ts';
 import { resolveTargets } from '../discovery/unicast/targets.ts';
@@ -90,9 +91,11 @@ export function buildDiscoverers(protocols: Config['sweep']['protocols'], mx: nu
  * resolved again at each run, so a long-running daemon follows address changes.
  */
 export function createSweeper(config: Config, log: Logger, overrides: SweepOverrides = {}): Sweeper {
+  const db = loadFingerprintDb();
   const judge: Judge = {
-    db: loadFingerprintDb(),
-    policy: loadPolicy({ packs: config.policy.packs, customFiles: config.policy.files }),
+    db,
+    // The vocabulary the database was checked against: config/vendors.yaml is read once.
+    policy: loadPolicy({ packs: config.policy.packs, customFiles: config.policy.files, vocabulary: vocabularyFromVendors(db.vocabulary) }),
     threshold: config.policy.threshold,
   };
   const names = overrides.interfaces && overrides.interfaces.length > 0 ? overrides.interfaces : config.sweep.interfaces;

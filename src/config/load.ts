@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../domain/errors.ts';
 import type { Credentials } from '../enrich/types.ts';
 import { cidrContains, parseCidr, type Cidr } from '../util/cidr.ts';
@@ -10,6 +9,7 @@ import type { ReportSettingsInput } from '../report/config.ts';
 import { resolveDaemonConfig, type DaemonSettings } from '../daemon/config.ts';
 import { applyEnvOverrides, overrideFor, type AppliedOverride } from './env.ts';
 import type { z } from 'zod';
+import { yaml } from '../util/yaml-snapshot.ts';
 
 export { cidrContains, parseCidr, type Cidr } from '../util/cidr.ts';
 
@@ -111,7 +111,7 @@ function check(options: LoadOptions): ConfigCheck {
     }
     if (text !== undefined) {
       try {
-        raw = parseYaml(text, { maxAliasCount: 100 }) ?? {};
+        raw = yaml().parse(text, { maxAliasCount: 100 }) ?? {};
       } catch (err) {
         problems.push(`config file ${options.file} is not valid YAML: ${(err as Error).message}`);
       }

@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { PROTOCOLS } from '../domain/types.ts';
 import { analysePattern, compilePattern, templateRefs } from './regex.ts';
 import { fingerprintFileSchema, type ClaimTemplate, type FingerprintEntry, type Tell } from './schema.ts';
@@ -6,6 +5,7 @@ import { statementWeightsOf, type Calibration } from './calibration.ts';
 import { isMakerField } from './statements.ts';
 import type { CompiledFingerprint, FingerprintDb, Requirement } from './types.ts';
 import type { Vocabulary } from './vocabulary.ts';
+import { openYamlSnapshot, yaml, type YamlSnapshot } from '../util/yaml-snapshot.ts';
 
 /**
  * Fingerprint files -> one database: parse, validate against the schema and the vendor
@@ -143,8 +143,15 @@ function compileEntry(entry: FingerprintEntry, file: SourceFile, order: number, 
   });
 }
 
-/** Parses, validates and compiles the files (in the order given) into one database. */
-export function compileFingerprints(files: readonly SourceFile[], vocabulary: Vocabulary): CompileResult {
+/** How a fingerprint file is parsed (the key of its value in a snapshot too). */
+const FILE_YAML_OPTIONS = { maxAliasCount: 50, uniqueKeys: true } as const;
+
+/**
+ * Parses, validates and compiles the files (in the order given) into one database. `snapshot`
+ * may hold the files' parsed values from an earlier run (src/util/yaml-snapshot.ts); every
+ * check below runs on them all the same.
+ */
+export function compileFingerprints(files: readonly SourceFile[], vocabulary: Vocabulary, snapshot: YamlSnapshot = openYamlSnapshot(undefined)): CompileResult {
   const problems: string[] = [];
   const compiled: CompiledFingerprint[] = [];
   const ids = new Map<string, string>();
@@ -159,7 +166,7 @@ export function compileFingerprints(files: readonly SourceFile[], vocabulary: Vo
     fileNames.push(file.name);
     let raw: unknown;
     try {
-      raw = parseYaml(file.text, { maxAliasCount: 50, uniqueKeys: true });
+      raw = snapshot.value(file.text, FILE_YAML_OPTIONS, () => yaml().parse(file.text, FILE_YAML_OPTIONS));
     } catch (err) {
       problems.push(`${file.path}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
       continue;

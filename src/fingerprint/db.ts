@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../domain/errors.ts';
 import { DEFAULT_CALIBRATION_FILE, loadCalibration } from './calibration.ts';
 import { applyCalibration, compileFingerprints, type SourceFile } from './compile.ts';
 import { selfCheck } from './selfcheck.ts';
 import type { FingerprintDb } from './types.ts';
-import { checkVocabulary, DEFAULT_VENDORS_FILE, type Vocabulary } from './vocabulary.ts';
+import { checkVocabulary, DEFAULT_VENDORS_FILE, vendorsValue, type Vocabulary } from './vocabulary.ts';
+import { openYamlSnapshot, packageSnapshotFile, type YamlSnapshot } from '../util/yaml-snapshot.ts';
 
 export type { FingerprintDb, CompiledFingerprint } from './types.ts';
 
@@ -24,7 +24,16 @@ export interface FingerprintDbOptions {
   calibrationFile?: string | false;
   /** The vendor vocabulary file (default: the package's config/vendors.yaml). */
   vendorsFile?: string;
+  /**
+   * Where the parsed YAML is kept between runs (src/util/yaml-snapshot.ts): by default the
+   * package's snapshot when the package's own files are loaded (no `dir`, no `vendorsFile`),
+   * none otherwise; `false`: none.
+   */
+  snapshotFile?: string | false;
 }
+
+/** The package's snapshot of its fingerprint files and vendor vocabulary. */
+export const FINGERPRINT_SNAPSHOT = 'fingerprints';
 
 export interface FingerprintStats {
   files: number;
@@ -47,7 +56,7 @@ interface Loaded {
   problems: string[];
 }
 
-function readVocabulary(file: string): { vocabulary?: Vocabulary; problems: string[] } {
+function readVocabulary(file: string, snapshot: YamlSnapshot): { vocabulary?: Vocabulary; problems: string[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -56,7 +65,7 @@ function readVocabulary(file: string): { vocabulary?: Vocabulary; problems: stri
   }
   let raw: unknown;
   try {
-    raw = parseYaml(text, { maxAliasCount: 100 });
+    raw = vendorsValue(text, snapshot);
   } catch (err) {
     return { problems: [`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`] };
   }
@@ -84,12 +93,20 @@ function readSources(dir: string): { files: SourceFile[]; problems: string[] } {
   return { files, problems };
 }
 
+function snapshotOf(options: FingerprintDbOptions): YamlSnapshot {
+  const packaged = options.dir === undefined && options.vendorsFile === undefined;
+  const file = options.snapshotFile ?? (packaged ? packageSnapshotFile(FINGERPRINT_SNAPSHOT) : false);
+  return openYamlSnapshot(file === false ? undefined : file);
+}
+
 function load(options: FingerprintDbOptions): Loaded {
-  const vocab = readVocabulary(options.vendorsFile ?? DEFAULT_VENDORS_FILE);
+  const snapshot = snapshotOf(options);
+  const vocab = readVocabulary(options.vendorsFile ?? DEFAULT_VENDORS_FILE, snapshot);
   const sources = readSources(options.dir ?? DEFAULT_FINGERPRINT_DIR);
   const problems = [...vocab.problems, ...sources.problems];
   if (!vocab.vocabulary) return { problems };
-  const compiled = compileFingerprints(sources.files, vocab.vocabulary);
+  const compiled = compileFingerprints(sources.files, vocab.vocabulary, snapshot);
+  snapshot.save();
   const calibrationFile = options.calibrationFile ?? (options.dir === undefined ? DEFAULT_CALIBRATION_FILE : false);
   let db = compiled.db;
   if (calibrationFile !== false) {

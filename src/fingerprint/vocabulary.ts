@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { openYamlSnapshot, yaml, type YamlSnapshot } from '../util/yaml-snapshot.ts';
 import { z } from 'zod';
 import { UsageError } from '../domain/errors.ts';
 
@@ -225,11 +225,19 @@ export function checkVocabulary(raw: unknown, source: string): { vocabulary?: Vo
   return { vocabulary, problems };
 }
 
+/** How the vendors file is parsed (the key of its value in a snapshot too). */
+export const VENDORS_YAML_OPTIONS = { maxAliasCount: 100 } as const;
+
+/** The vendors file's value: from `snapshot` when it holds it (src/util/yaml-snapshot.ts), else parsed. */
+export function vendorsValue(text: string, snapshot: YamlSnapshot = openYamlSnapshot(undefined)): unknown {
+  return snapshot.value(text, VENDORS_YAML_OPTIONS, () => yaml().parse(text, VENDORS_YAML_OPTIONS));
+}
+
 /** Parses vendors YAML text; every problem at once in one UsageError. */
 export function parseVocabulary(text: string, source: string): Vocabulary {
   let raw: unknown;
   try {
-    raw = parseYaml(text, { maxAliasCount: 100 });
+    raw = vendorsValue(text);
   } catch (err) {
     throw new UsageError(`${source} is not valid YAML: ${(err as Error).message}`);
   }

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
 import { UsageError, errorMessage } from '../domain/errors.ts';
 import { DEFAULT_PACKS } from './config.ts';
 import { policyPackSchema, type PolicyPackData } from './schema.ts';
 import { packProblems } from './validate.ts';
 import { readVocabulary, vocabularyFromNames, type Vocabulary } from './vocabulary.ts';
+import { openYamlSnapshot, packageSnapshotFile, yaml, type YamlSnapshot } from '../util/yaml-snapshot.ts';
 
 /** A pack in force, with where it was read from. */
 export type LoadedPack = PolicyPackData & {
@@ -30,6 +30,11 @@ export interface LoadPolicyOptions {
   dir?: string;
   /** Canonical vendor names. Default: the names in config/vendors.yaml. */
   vendors?: readonly string[];
+  /**
+   * The vendor vocabulary already loaded (the fingerprint database's: a sweep loads both, and
+   * the file need not be read and parsed twice). Default: read from config/vendors.yaml.
+   */
+  vocabulary?: Vocabulary;
 }
 
 /** config/policy/ next to src/ and dist/ alike: both are one level under the package root. */
@@ -53,7 +58,7 @@ export function availablePacks(dir: string = PACK_DIR): string[] {
  */
 export function loadPolicy(options: LoadPolicyOptions = {}): Policy {
   const dir = options.dir ?? PACK_DIR;
-  const vocabulary: Vocabulary = options.vendors ? vocabularyFromNames(options.vendors) : readVocabulary();
+  const vocabulary: Vocabulary = options.vocabulary ?? (options.vendors ? vocabularyFromNames(options.vendors) : readVocabulary());
   const ids = options.packs ?? DEFAULT_PACKS;
   const problems: string[] = [];
   const wanted: Array<{ file: string; label: string; custom: boolean; expectId?: string }> = [];
@@ -85,8 +90,12 @@ export function loadPolicy(options: LoadPolicyOptions = {}): Policy {
 
   const packs: LoadedPack[] = [];
   const packIds = new Map<string, string>();
+  // The shipped packs' parsed YAML is kept between runs (src/util/yaml-snapshot.ts); an
+  // operator's pack file is parsed every time.
+  const snapshot = openYamlSnapshot(dir === PACK_DIR ? packageSnapshotFile(POLICY_SNAPSHOT) : undefined);
+  const none = openYamlSnapshot(undefined);
   for (const w of wanted) {
-    const pack = readPack(w.file, w.label, vocabulary, problems);
+    const pack = readPack(w.file, w.label, vocabulary, problems, w.custom ? none : snapshot);
     if (!pack) continue;
     const label = w.label;
     if (w.expectId !== undefined && pack.id !== w.expectId) {
@@ -101,6 +110,7 @@ export function loadPolicy(options: LoadPolicyOptions = {}): Policy {
     packs.push({ ...pack, file: w.file, custom: w.custom });
   }
 
+  snapshot.save();
   if (problems.length > 0) {
     throw new UsageError(`policy: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
@@ -108,7 +118,15 @@ export function loadPolicy(options: LoadPolicyOptions = {}): Policy {
 }
 
 /** One pack file: parse, validate against the schema, then the vocabulary and cross-field checks. */
-function readPack(file: string, label: string, vocabulary: Vocabulary, problems: string[]): PolicyPackData | undefined {
+/** The package's snapshot of its policy packs. */
+export const POLICY_SNAPSHOT = 'policy';
+
+/** Thrown by a parse whose YAML errors are already listed in `problems`. */
+class YamlErrors extends Error {}
+
+const PACK_YAML_OPTIONS = { prettyErrors: false, maxAliasCount: 100 } as const;
+
+function readPack(file: string, label: string, vocabulary: Vocabulary, problems: string[], snapshot: YamlSnapshot): PolicyPackData | undefined {
   let text: string;
   try {
     const stat = statSync(file);
@@ -121,16 +139,18 @@ function readPack(file: string, label: string, vocabulary: Vocabulary, problems:
     problems.push(`${label}: cannot read: ${errorMessage(err)}`);
     return undefined;
   }
-  const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) problems.push(`${label}: not valid YAML: ${e.message}`);
-    return undefined;
-  }
   let raw: unknown;
   try {
-    raw = doc.toJS({ maxAliasCount: 100 });
+    raw = snapshot.value(text, PACK_YAML_OPTIONS, () => {
+      const doc = yaml().parseDocument(text, { prettyErrors: PACK_YAML_OPTIONS.prettyErrors });
+      if (doc.errors.length > 0) {
+        for (const e of doc.errors) problems.push(`${label}: not valid YAML: ${e.message}`);
+        throw new YamlErrors();
+      }
+      return doc.toJS({ maxAliasCount: PACK_YAML_OPTIONS.maxAliasCount });
+    });
   } catch (err) {
-    problems.push(`${label}: not valid YAML: ${errorMessage(err)}`);
+    if (!(err instanceof YamlErrors)) problems.push(`${label}: not valid YAML: ${errorMessage(err)}`);
     return undefined;
   }
   const parsed = policyPackSchema.safeParse(raw);

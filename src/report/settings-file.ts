@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../domain/errors.ts';
 import { applyEnvOverrides, overrideFor } from '../config/env.ts';
 import { dataDirSchema, type HostFacts } from '../config/data-dir.ts';
@@ -11,6 +10,7 @@ import {
   type ReportOverrides,
   type ReportSettingsInput,
 } from './config.ts';
+import { yaml } from '../util/yaml-snapshot.ts';
 
 export interface ReportSettingsOptions {
   /** The YAML configuration file; none means defaults (and the environment). */
@@ -42,7 +42,7 @@ export function readReportSection(
       throw new UsageError(`cannot read config file ${file}: ${(err as Error).message}`);
     }
     try {
-      raw = parseYaml(text, { maxAliasCount: 100 }) ?? {};
+      raw = yaml().parse(text, { maxAliasCount: 100 }) ?? {};
     } catch (err) {
       throw new UsageError(`config file ${file} is not valid YAML: ${(err as Error).message}`);
     }
