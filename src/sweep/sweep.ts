@@ -306,7 +306,8 @@ function phaseLogger(log: Logger): (name: string, fields?: () => Record<string, 
   return (name, fields = () => ({})) => {
     if (!log.isLevelEnabled('debug')) return;
     const { rss, heapUsed } = process.memoryUsage();
-    log.debug({ phase: { name, atMs: Math.round(performance.now() - t0), rssMb: Math.round(rss / 2 ** 20), heapMb: Math.round(heapUsed / 2 ** 20), ...fields() } }, 'sweep phase');
+    // processMs: since the process started (performance's time origin), start-up included.
+    log.debug({ phase: { name, atMs: Math.round(performance.now() - t0), processMs: Math.round(performance.now()), rssMb: Math.round(rss / 2 ** 20), heapMb: Math.round(heapUsed / 2 ** 20), ...fields() } }, 'sweep phase');
   };
 }
 

@@ -71,6 +71,17 @@ export class FollowUpTracker {
     return [...this.types.keys()];
   }
 
+  /** Whether pending() would return any question (counts nothing). */
+  hasPending(): boolean {
+    const { maxAsks } = this.limits;
+    for (const p of this.types.values()) if (p.asks < maxAsks) return true;
+    for (const [key, p] of this.instances) {
+      if (p.asks < maxAsks && (!this.withSrv.has(key) || !this.withTxt.has(key))) return true;
+    }
+    for (const [key, p] of this.hosts) if (p.asks < maxAsks && !this.withAddress.has(key)) return true;
+    return false;
+  }
+
   /** Questions still worth asking; each call counts as one ask for what it returns. */
   pending(): MdnsQuestion[] {
     const { maxAsks } = this.limits;

@@ -229,7 +229,10 @@ export class MdnsSession {
   }
 
   private scheduleFollowUp(): void {
-    if (this.closed || this.followUpTimer) return;
+    // Nothing left to ask: no follow-up, and no reply deadline pushed on for one (the
+    // adaptive window would wait for answers to a query never sent). A later reply that
+    // leaves something to ask schedules one then.
+    if (this.closed || this.followUpTimer || !this.tracker.hasPending()) return;
     const delayMs = this.options.followUpDelayMs ?? DEFAULT_FOLLOW_UP_DELAY_MS;
     // The follow-up goes out after `delayMs` and its answers come MDNS_RESPONSE_DELAY_MS later.
     this.ctx.expectReplies?.(delayMs + MDNS_RESPONSE_DELAY_MS + REPLY_MARGIN_MS);

@@ -23,8 +23,13 @@ export interface SsdpDiscoveryOptions {
   maxPerHost?: number;
 }
 
-/** Gap before each repeat, ms (jittered between the two). */
-const REPEAT_GAP_MS: readonly [number, number] = [250, 450];
+/**
+ * Gap before each repeat, ms (jittered between the two). The repeat is there for a lost
+ * datagram (UDA: send each M-SEARCH more than once; no spacing is written); every ms of gap
+ * is a ms more of listen window, since the window waits MX after the last search
+ * (docs/performance.md: 250-450 ms before).
+ */
+const REPEAT_GAP_MS: readonly [number, number] = [100, 200];
 /** Gap between the searches of one round, ms. */
 const TARGET_GAP_MS: readonly [number, number] = [5, 30];
 /** UPnP 1.1 recommends a multicast TTL of 2. */

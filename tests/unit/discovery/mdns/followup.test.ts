@@ -18,8 +18,11 @@ describe('FollowUpTracker', () => {
       ).records,
     );
     expect(t.learnedTypes()).toEqual(['_bosch-video._tcp']);
+    expect(t.hasPending()).toBe(true);
+    expect(t.hasPending()).toBe(true); // asking whether counts no ask
     expect(show(t.pending())).toEqual(['PTR ["_bosch-video","_tcp","local"]']);
     expect(show(t.pending())).toEqual(['PTR ["_bosch-video","_tcp","local"]']);
+    expect(t.hasPending()).toBe(false);
     expect(t.pending()).toEqual([]);
   });
 
@@ -54,6 +57,7 @@ describe('FollowUpTracker', () => {
         ]),
       ).records,
     );
+    expect(t.hasPending()).toBe(false);
     expect(t.pending()).toEqual([]);
   });
 

@@ -132,10 +132,10 @@ describe('createSsdpDiscovery over loopback multicast', () => {
     }
     // One socket per interface: every search leaves from the same port.
     expect(new Set(searches.map((s) => s.from.port)).size).toBe(1);
-    // The repeat follows the first round after a few hundred ms.
+    // The repeat follows the first round after 100-200 ms (a little less as timers measure it).
     for (const st of ['ssdp:all', 'upnp:rootdevice']) {
       const [first, second] = byTarget(st);
-      expect(second!.at - first!.at).toBeGreaterThanOrEqual(200);
+      expect(second!.at - first!.at).toBeGreaterThanOrEqual(90);
       expect(second!.at - first!.at).toBeLessThan(1000);
     }
 
