@@ -5,11 +5,12 @@ import type { SweepResult } from '../domain/types.ts';
 import { countChanges } from '../inventory/changes.ts';
 import { inventoryPath, openInventory } from '../inventory/store.ts';
 import type { ChangeEvent, Inventory } from '../inventory/types.ts';
-import { resolveReportConfig, type ReportConfig, type ReportOverrides, type ReportSettingsInput } from '../report/config.ts';
+import { resolveReportConfig, type ReportConfig, type ReportSettingsInput } from '../report/config.ts';
 import { deliverOutbox, type DeliveryStats } from '../report/deliver.ts';
 import { openOutbox, type Outbox } from '../report/outbox.ts';
 import type { QueueResult } from '../report/queue.ts';
 import type { Logger } from '../util/log.ts';
+import { reportOverrides, type ReportCliFlags } from './report-flags.ts';
 
 /**
  * What `camsweep sweep` does after printing, through the one after-sweep pipeline
@@ -20,12 +21,7 @@ import type { Logger } from '../util/log.ts';
  * never changes the exit code).
  */
 
-/** The `camsweep sweep` flags that concern reporting. */
-export interface ReportCliFlags {
-  reportTo?: string;
-  reportToken?: string;
-  reportTokenFile?: string;
-}
+export { reportOverrides, type ReportCliFlags } from './report-flags.ts';
 
 export interface RecordFromCliOptions {
   dataDir: string;
@@ -142,13 +138,4 @@ export async function recordSweepFromCli(result: SweepResult, options: RecordFro
 export async function reportFromCli(result: SweepResult, options: ReportFromCliOptions & { log: Logger }): Promise<ReportFromCliResult | null> {
   const { log, ...report } = options;
   return (await afterSweepFromCli(result, { log, report })).report;
-}
-
-/** The command-line flags as overrides of the file's report settings. */
-export function reportOverrides(flags: ReportCliFlags): ReportOverrides {
-  const overrides: ReportOverrides = {};
-  if (flags.reportTo !== undefined) overrides.endpoint = flags.reportTo;
-  if (flags.reportToken !== undefined) overrides.token = flags.reportToken;
-  if (flags.reportTokenFile !== undefined) overrides.tokenFile = flags.reportTokenFile;
-  return overrides;
 }

@@ -1,8 +1,12 @@
-import http from 'node:http';
-import https from 'node:https';
+import type { RequestOptions } from 'node:http';
 import { ERR, CamsweepError } from '../domain/errors.ts';
 import { urlHost } from '../util/ip.ts';
 import type { Secret } from './secret.ts';
+
+// As CommonJS modules: an ESM import of node:http reads its lazy getters and loads Node's
+// bundled undici (src/util/http.ts).
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 /**
  * One POST to the report endpoint over node:http / node:https. TLS is always verified:
@@ -65,7 +69,7 @@ export function createReportTransport(tls: TlsMaterial, options: { maxResponseBy
       }
       let settled = false;
       const headers = { ...req.headers, 'content-length': String(req.body.length), connection: 'close' };
-      const common: http.RequestOptions = {
+      const common: RequestOptions = {
         method: 'POST',
         host: urlHost(url),
         port: url.port === '' ? undefined : Number(url.port),

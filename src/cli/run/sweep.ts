@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { LevelWithSilent } from 'pino';
 import { checkConfig } from '../../config/load.ts';
 import { createSweeper } from '../../agent/sweeper.ts';
-import { afterSweepFromCli, reportOverrides, type ReportCliFlags } from '../after-sweep.ts';
+import { reportOverrides, type ReportCliFlags } from '../report-flags.ts';
 import { resolveReportConfig } from '../../report/config.ts';
 import { resolveDataDir } from '../../config/data-dir.ts';
 import type { OutputFormat } from '../../output/format.ts';
@@ -114,6 +114,9 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo, problems
   // listens, not before its first probe: the window is mostly waiting.
   const formatting = Promise.all([import('../../output/format.ts'), import('../../output/evidence.ts')]);
   formatting.catch(() => undefined); // awaited below; a sweep that fails first must not leave it unhandled
+  // So are the inventory and the outbox (node:sqlite, the report transport): used after it.
+  const afterSweep = import('../after-sweep.ts');
+  afterSweep.catch(() => undefined);
   let result: SweepResult;
   try {
     const sweeper = createSweeper(config, log, {
@@ -146,6 +149,7 @@ export async function runSweepCommand(opts: SweepCliOptions, io: CliIo, problems
   }
   // The inventory keeps every device across sweeps (`camsweep devices`, `show`, `sweeps`, `diff`);
   // the report is queued in the outbox before any send, and what cannot be delivered now stays queued.
+  const { afterSweepFromCli } = await afterSweep;
   const { report } = await afterSweepFromCli(result, {
     log,
     ...(opts.record === true ? { record: { dataDir: resolveDataDir({ configured: config.reportSettings.dataDir, env: io.env }) } } : {}),
