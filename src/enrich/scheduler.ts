@@ -19,7 +19,12 @@ import type { EnrichContext, EnrichResult, EnrichTask, Enricher } from './types.
  * - `finish(graceMs)` waits for everything queued, aborting what still runs `graceMs` later;
  *   tasks that had not started by then are counted (ENRICH_NOT_STARTED), never dropped silently;
  * - only IPv4 hosts inside the scope are contacted (`mayContact`); a reply from outside it is a
- *   SWEEP_OUT_OF_SCOPE error, an IPv6 reply feeds discovery only (docs/decisions/ipv6.md).
+ *   SWEEP_OUT_OF_SCOPE error, an IPv6 reply feeds discovery only (docs/decisions/ipv6.md);
+ * - with `needsFollowUp`, the follow-up enrichers (`followUp: true`) of a host are planned once
+ *   none of its other tasks is queued or running, and only when `needsFollowUp(ip)` says the
+ *   evidence so far leaves them worth asking; asked again each time its other tasks are all
+ *   done (new evidence), so a host skipped early is asked later when that changes. Hosts left
+ *   skipped are listed by `skipped()` (the sweep checks them against the final verdicts).
  *
  * A task's observations are labelled with the host's address (and the interface of the
  * observation that planned it) and handed to `found`; its errors to `error`.
@@ -37,6 +42,11 @@ export interface EnrichSchedulerOptions {
   found(obs: Observation): void;
   error(err: SweepError): void;
   log: Logger;
+  /**
+   * Whether the host still needs its follow-up enrichers (false: the evidence so far settles
+   * what they could add). Absent: follow-ups are planned with every other enricher.
+   */
+  needsFollowUp?(ip: string): boolean;
 }
 
 export interface EnrichOutcome {
@@ -51,6 +61,8 @@ export interface EnrichScheduler {
   offer(obs: Observation): void;
   /** Waits for every task queued; `graceMs` from now, running ones are aborted and queued ones never start. */
   finish(graceMs: number): Promise<EnrichOutcome>;
+  /** Hosts whose follow-ups were skipped (needsFollowUp said no), each with the observation to plan them from. */
+  skipped(): Observation[];
 }
 
 /** What the scheduler keeps per host. */
@@ -66,6 +78,12 @@ interface HostState {
   unsent: number;
   /** Keys planned per enricher. */
   keys: Map<string, Set<string>>;
+  /** Tasks of the other enrichers queued or running (follow-ups wait for none). */
+  others: number;
+  /** The first discovery observation of the host: what its follow-ups are planned from. */
+  planFrom: Observation | undefined;
+  /** Its follow-ups: not decided yet, queued, or skipped (by needsFollowUp). */
+  followUps: 'undecided' | 'queued' | 'skipped';
 }
 
 export function createEnrichScheduler(options: EnrichSchedulerOptions): EnrichScheduler {
@@ -78,10 +96,53 @@ export function createEnrichScheduler(options: EnrichSchedulerOptions): EnrichSc
   const hostOf = (ip: string): HostState => {
     let host = hosts.get(ip);
     if (!host) {
-      host = { ip, limiter: createLimiter(options.maxConcurrentPerHost), budget: undefined, overBudget: false, unsent: 0, keys: new Map() };
+      host = {
+        ip,
+        limiter: createLimiter(options.maxConcurrentPerHost),
+        budget: undefined,
+        overBudget: false,
+        unsent: 0,
+        keys: new Map(),
+        others: 0,
+        planFrom: undefined,
+        followUps: 'undecided',
+      };
       hosts.set(ip, host);
     }
     return host;
+  };
+
+  const phased = options.needsFollowUp !== undefined;
+
+  const queue = (host: HostState, enricher: Enricher, task: EnrichTask, iface: string | undefined): void => {
+    const other = phased && enricher.followUp !== true;
+    if (other) host.others += 1;
+    // The host's own slot first, then a shared slot: waiting for a busy host holds no shared slot.
+    const run = host.limiter.run(() => shared.run(() => runTask(options, stop.signal, host, enricher, task, iface)));
+    tasks.push(
+      other
+        ? run.finally(() => {
+            host.others -= 1;
+            settle(host);
+          })
+        : run,
+    );
+  };
+
+  /** Once nothing else is queued for the host: its follow-ups, if the evidence so far leaves them needed. */
+  const settle = (host: HostState): void => {
+    if (host.others > 0 || host.followUps === 'queued' || host.planFrom === undefined) return;
+    // Past the grace, they are queued to be counted as never sent (ENRICH_NOT_STARTED), as any other task.
+    if (!stop.signal.aborted && options.needsFollowUp?.(host.ip) === false) {
+      host.followUps = 'skipped';
+      return;
+    }
+    host.followUps = 'queued';
+    const from = host.planFrom;
+    for (const enricher of options.enrichers) {
+      if (enricher.followUp !== true) continue;
+      for (const task of newTasks(host, enricher, from)) queue(host, enricher, task, from.interface);
+    }
   };
 
   return {
@@ -98,12 +159,19 @@ export function createEnrichScheduler(options: EnrichSchedulerOptions): EnrichSc
         return;
       }
       const host = hostOf(ip);
+      host.planFrom ??= obs;
       for (const enricher of options.enrichers) {
-        for (const task of newTasks(host, enricher, obs)) {
-          // The host's own slot first, then a shared slot: waiting for a busy host holds no shared slot.
-          tasks.push(host.limiter.run(() => shared.run(() => runTask(options, stop.signal, host, enricher, task, obs.interface))));
-        }
+        if (phased && enricher.followUp === true) continue;
+        for (const task of newTasks(host, enricher, obs)) queue(host, enricher, task, obs.interface);
       }
+      // A host nothing else is asked of is decided now; otherwise when its tasks are done.
+      if (phased && host.followUps === 'undecided') settle(host);
+    },
+
+    skipped() {
+      const out: Observation[] = [];
+      for (const host of hosts.values()) if (host.followUps === 'skipped' && host.planFrom !== undefined) out.push(host.planFrom);
+      return out;
     },
 
     async finish(graceMs) {

@@ -54,6 +54,13 @@ export interface Enricher {
   protocol: Protocol;
   /** Distinct tasks of this enricher per host. */
   maxPerHost: number;
+  /**
+   * A follow-up (RTSP OPTIONS, the TLS certificate, the favicon): asked of a host only once
+   * what the other enrichers asked of it is in, and only when that evidence does not already
+   * make it restricted (src/enrich/scheduler.ts `needsFollowUp`; without that option, asked
+   * like any other).
+   */
+  followUp?: boolean;
   plan(obs: Observation): EnrichTask[];
 }
 

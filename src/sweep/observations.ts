@@ -14,6 +14,8 @@ export interface ObservationStore {
   /** Observations kept. */
   readonly size: number;
   all(): Observation[];
+  /** The observations of one host (source address) so far. */
+  forHost(ip: string): readonly Observation[];
 }
 
 export function createObservationStore(limits: { maxHosts: number; maxObservationsPerHost: number }): ObservationStore {
@@ -46,5 +48,6 @@ export function createObservationStore(limits: { maxHosts: number; maxObservatio
       return size;
     },
     all: () => [...byHost.values()].flat(),
+    forHost: (ip) => byHost.get(ip) ?? [],
   };
 }

@@ -9,7 +9,7 @@ import { openUdpSocket, type UdpFactory } from '../discovery/udp.ts';
 import { runUnicastProbe, type UnicastContext, type UnicastStats } from '../discovery/unicast/prober.ts';
 import { DEFAULT_UNICAST_RATE, type UnicastProtocol } from '../discovery/unicast/probes.ts';
 import { createScope, type SweepScope } from '../discovery/unicast/scope.ts';
-import { createEnrichScheduler } from '../enrich/scheduler.ts';
+import { createEnrichScheduler, type EnrichScheduler } from '../enrich/scheduler.ts';
 import type { Credentials, Enricher } from '../enrich/types.ts';
 import type { Cidr } from '../util/cidr.ts';
 import type { HttpClient } from '../util/http.ts';
@@ -145,22 +145,37 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const listen = openListenWindow({ maxMs: options.windowMs, ...(options.settle ? { idleMs: options.settle.idleMs } : {}) });
   const pacing = options.rate ?? DEFAULT_UNICAST_RATE;
   const rate: RateLimiter | undefined = options.targets ? createRateLimiter({ perSecond: pacing.packetsPerSecond }) : undefined;
-  const enrichment = createEnrichScheduler({
-    enrichers: progress === undefined ? options.enrichers : counted(options.enrichers, progress),
-    concurrency: options.enrichConcurrency,
-    maxConcurrentPerHost: limits.maxConcurrentPerHost,
-    maxHostMs: limits.maxHostMs,
-    mayContact: (ip) => scope.mayContact(ip),
-    context: createEnrichContexts({
-      ...options,
-      now,
-      // Requests to a routed host share the unicast probes' rate limit.
-      pace: (ip) => (scope.localInterface(ip) === undefined ? rate : undefined),
-    }),
-    found: (obs) => accept(obs, false),
-    error: record,
-    log: options.log,
-  });
+  const enrichScheduler = (enrichers: readonly Enricher[], needsFollowUp?: (ip: string) => boolean): EnrichScheduler =>
+    createEnrichScheduler({
+      enrichers: progress === undefined ? enrichers : counted(enrichers, progress),
+      concurrency: options.enrichConcurrency,
+      maxConcurrentPerHost: limits.maxConcurrentPerHost,
+      maxHostMs: limits.maxHostMs,
+      mayContact: (ip) => scope.mayContact(ip),
+      context: createEnrichContexts({
+        ...options,
+        now,
+        // Requests to a routed host share the unicast probes' rate limit.
+        pace: (ip) => (scope.localInterface(ip) === undefined ? rate : undefined),
+      }),
+      found: (obs) => accept(obs, false),
+      error: record,
+      log: options.log,
+      ...(needsFollowUp === undefined ? {} : { needsFollowUp }),
+    });
+  // The follow-up enrichers (RTSP, TLS, favicon: src/enrich/registry.ts) are asked of a host
+  // once the others are done, unless what it said so far already makes it restricted: more
+  // evidence cannot make a verdict more severe than that. Judged without the MAC's registrant
+  // (the neighbour table is read after the window, and the OUI table is not loaded while
+  // replies arrive); the final verdicts are checked below, with everything.
+  const needsFollowUp = (ip: string): boolean => {
+    try {
+      return mergeObservations({ observations: observations.forHost(ip) }).some((d) => options.judge({ ...d, mac: null }, startedAt).status !== 'restricted');
+    } catch {
+      return true; // a judge that fails here is the final verdicts' problem; ask everything meanwhile
+    }
+  };
+  const enrichment = enrichScheduler(options.enrichers, needsFollowUp);
 
   let excludedReplies = 0;
   const accept = (obs: Observation, fromDiscovery: boolean): void => {
@@ -189,7 +204,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   // Enrichment that started late in the window gets a bounded grace period, then is aborted.
   progressPhase('enrich');
   const enriched = await enrichment.finish(options.enrichGraceMs);
-  phase('enriched', () => ({ tasks: enriched.tasks, observations: observations.size }));
+  phase('enriched', () => ({ tasks: enriched.tasks, observations: observations.size, followUpsSkipped: enrichment.skipped().length }));
 
   // Summaries of what the bounds cut are always kept, whatever the error cap.
   const summaries: SweepError[] = [];
@@ -206,10 +221,31 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
   progressPhase('judge');
   const neighbours = await options.neighbours();
-  const merged = mergeObservations({ observations: observations.all(), neighbours });
+  let merged = mergeObservations({ observations: observations.all(), neighbours });
   phase('merged', () => ({ devices: merged.length }));
-  const devices = merged.map((d) => options.judge(d, startedAt));
+  let devices = merged.map((d) => options.judge(d, startedAt));
   phase('judged');
+
+  // A host whose follow-ups were skipped as restricted but whose final verdict is not (the MAC,
+  // or a reply that came later, changed it): asked now, and everything judged again, so that
+  // every device not judged restricted had every enricher asked, as without follow-ups.
+  const recheck = enrichment.skipped().filter((obs) => devices.some((d) => d.status !== 'restricted' && (d.ip === obs.ip || d.addresses.includes(obs.ip))));
+  if (recheck.length > 0) {
+    progressPhase('enrich');
+    const late = enrichScheduler(options.enrichers.filter((e) => e.followUp === true));
+    for (const obs of recheck) late.offer(obs);
+    const lateOutcome = await late.finish(options.enrichGraceMs);
+    if (lateOutcome.unsent.tasks > 0) {
+      summaries.push({
+        code: ERR.ENRICH_NOT_STARTED,
+        message: `${lateOutcome.unsent.tasks} follow-up enrichment request(s) for ${lateOutcome.unsent.hosts} host(s) were never sent: enrich.grace (${options.enrichGraceMs} ms) ran out first`,
+      });
+    }
+    progressPhase('judge');
+    merged = mergeObservations({ observations: observations.all(), neighbours });
+    devices = merged.map((d) => options.judge(d, startedAt));
+    phase('rechecked', () => ({ hosts: recheck.length }));
+  }
   progressPhase('done');
   const finishedAt = now();
   const kept = errors.close(summaries);

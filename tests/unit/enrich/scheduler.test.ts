@@ -109,4 +109,66 @@ describe('createEnrichScheduler', () => {
     expect(performance.now() - started).toBeLessThan(1000);
     expect(outcome).toEqual({ tasks: 3, unsent: { tasks: 2, hosts: 2 } });
   });
+
+  describe('follow-ups (needsFollowUp)', () => {
+    const order: string[] = [];
+    const task = (name: string, followUp: boolean, wait = 0): Enricher => ({
+      name,
+      protocol: 'http',
+      maxPerHost: 4,
+      ...(followUp ? { followUp: true } : {}),
+      plan: (obs) => [
+        {
+          key: `${name}:${obs.protocol}`,
+          run: async () => {
+            if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+            order.push(`${name} ${obs.ip}`);
+            return { observations: [], errors: [] };
+          },
+        },
+      ],
+    });
+
+    it('asks follow-ups once the other tasks of the host are done, only of hosts that need them', async () => {
+      order.length = 0;
+      const needs: string[] = [];
+      const t = setup([task('onvif', false, 20), task('rtsp', true)], { needsFollowUp: (ip) => (needs.push(ip), ip !== '10.66.0.11') });
+      t.scheduler.offer(reply('10.66.0.11'));
+      t.scheduler.offer(reply('10.66.0.12'));
+      const outcome = await t.scheduler.finish(1000);
+      expect(outcome.tasks).toBe(3);
+      expect(order.indexOf('rtsp 10.66.0.12')).toBeGreaterThan(order.indexOf('onvif 10.66.0.12'));
+      expect(order).not.toContain('rtsp 10.66.0.11');
+      expect(t.scheduler.skipped().map((o) => o.ip)).toEqual(['10.66.0.11']);
+      expect(needs.sort()).toEqual(['10.66.0.11', '10.66.0.12']);
+    });
+
+    it('asks again when new tasks of the host are done: a host skipped early is asked once it needs them', async () => {
+      order.length = 0;
+      let restricted = true;
+      const t = setup([task('onvif', false, 10), task('rtsp', true)], { needsFollowUp: () => !restricted });
+      t.scheduler.offer(reply('10.66.0.11'));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(t.scheduler.skipped().map((o) => o.ip)).toEqual(['10.66.0.11']);
+      restricted = false;
+      t.scheduler.offer(reply('10.66.0.11', { protocol: 'wsd' })); // new evidence: a new onvif task
+      await t.scheduler.finish(1000);
+      expect(order).toEqual(['onvif 10.66.0.11', 'onvif 10.66.0.11', 'rtsp 10.66.0.11']);
+      expect(t.scheduler.skipped()).toEqual([]);
+    });
+
+    it('a host nothing else is asked of is decided at once; past the grace, follow-ups count as never sent', async () => {
+      order.length = 0;
+      const t = setup([task('rtsp', true)], { needsFollowUp: () => true });
+      t.scheduler.offer(reply('10.66.0.11'));
+      await t.scheduler.finish(1000);
+      expect(order).toEqual(['rtsp 10.66.0.11']);
+
+      const slow: Enricher = { name: 'slow', protocol: 'http', maxPerHost: 1, plan: () => [{ key: 'x', run: async (ctx) => (await aborted(ctx.signal), { observations: [], errors: [] }) }] };
+      const u = setup([slow, task('rtsp', true)], { needsFollowUp: () => true });
+      u.scheduler.offer(reply('10.66.0.12'));
+      const outcome = await u.scheduler.finish(50);
+      expect(outcome).toEqual({ tasks: 2, unsent: { tasks: 1, hosts: 1 } });
+    });
+  });
 });
