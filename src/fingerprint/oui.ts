@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { hash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import type { Evidence } from '../domain/types.ts';
+import { packageSnapshotFile } from '../util/yaml-snapshot.ts';
 
 /**
  * MAC address -> IEEE registrant, from the `oui-data` package (the IEEE MA-L, MA-M and MA-S
@@ -144,17 +147,76 @@ export function parseOuiNames(text: string): Map<string, string> {
   return map;
 }
 
-/** The registry's names (parseOuiNames), or the whole-parse table if the scan finds none. */
-export function loadOuiNames(): ReadonlyMap<string, string> | OuiTable {
-  const names = parseOuiNames(readFileSync(ouiDataPath(), 'utf8'));
-  return names.size > 0 ? names : loadOuiData();
+/** The package's snapshot of the registry's names (docs/performance.md). */
+export const OUI_SNAPSHOT_FILE = packageSnapshotFile('oui').replace(/\.json$/u, '.tsv');
+
+/** First line of a snapshot: format and the SHA-1 of the index.json bytes the names came from. */
+const snapshotHeader = (source: string): string => `camsweep-oui-names 1 ${source}\n`;
+
+/**
+ * The names read from the registry before, when `file` holds them for exactly these bytes (by
+ * their SHA-1): one `PREFIX<TAB>name` line each. Scanning the 5.6 MB text costs ~100 ms of CPU
+ * at the end of every sweep; hashing its bytes and reading the names back, ~25 ms.
+ */
+function snapshotNames(file: string, source: string): Map<string, string> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const header = snapshotHeader(source);
+  if (!text.startsWith(header)) return undefined;
+  const map = new Map<string, string>();
+  const lines = text.slice(header.length).split('\n');
+  for (const line of lines) {
+    if (line === '') continue;
+    const tab = line.indexOf('\t');
+    if (tab < 6) return undefined;
+    map.set(line.slice(0, tab), line.slice(tab + 1));
+  }
+  return map;
+}
+
+function saveNames(file: string, source: string, names: ReadonlyMap<string, string>): void {
+  const lines: string[] = [];
+  for (const [prefix, name] of names) {
+    if (/[\t\n]/u.test(name) || /[\t\n]/u.test(prefix)) return; // not representable: scan every time
+    lines.push(`${prefix}\t${name}\n`);
+  }
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(temp, snapshotHeader(source) + lines.join(''));
+    renameSync(temp, file);
+  } catch {
+    rmSync(temp, { force: true }); // a read-only package: the next run scans again
+  }
+}
+
+/**
+ * The registry's names (parseOuiNames), or the whole-parse table if the scan finds none. With
+ * `snapshotFile` (the package's by default; `false`: none), names scanned once are kept there,
+ * keyed by the SHA-1 of the registry file's bytes, and read back while those are the same.
+ */
+export function loadOuiNames(snapshotFile: string | false = OUI_SNAPSHOT_FILE): ReadonlyMap<string, string> | OuiTable {
+  const bytes = readFileSync(ouiDataPath());
+  const source = snapshotFile === false ? '' : hash('sha1', bytes);
+  if (snapshotFile !== false) {
+    const kept = snapshotNames(snapshotFile, source);
+    if (kept !== undefined && kept.size > 0) return kept;
+  }
+  const names = parseOuiNames(bytes.toString('utf8'));
+  if (names.size === 0) return loadOuiData();
+  if (snapshotFile !== false) saveNames(snapshotFile, source, names);
+  return names;
 }
 
 /**
  * The package's registry, loaded once on first use. The table is immutable reference data;
  * tests and tools that want their own build one with createOuiLookup().
  */
-const shared = createOuiLookup();
+const shared = createOuiLookup(() => loadOuiNames());
 
 /** The IEEE registrant of a MAC (longest prefix first), `{ local: true }`, or undefined. */
 export function lookupOui(mac: string): OuiResult | undefined {

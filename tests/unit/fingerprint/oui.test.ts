@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createOuiLookup, loadOuiData, lookupOui, macEvidence, macHex, parseOuiNames, withMacEvidence } from '../../../src/fingerprint/oui.ts';
+import { createOuiLookup, loadOuiData, loadOuiNames, lookupOui, macEvidence, macHex, parseOuiNames, withMacEvidence } from '../../../src/fingerprint/oui.ts';
 
 /** Prefixes from corpus _facts/oui-prefixes-1.txt (nmap-mac-prefixes, IEEE-derived). */
 describe('lookupOui (oui-data, the IEEE registry)', () => {
@@ -108,6 +110,28 @@ describe('parseOuiNames', () => {
       ['A8BBCE', 'Padded'],
     ]);
     expect(parseOuiNames('not json at all').size).toBe(0);
+  });
+
+  it('keeps the names it scanned in a snapshot keyed by the text, and gives the same names back from it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'camsweep-oui-'));
+    try {
+      const file = join(dir, 'oui.tsv');
+      const scanned = loadOuiNames(false) as Map<string, string>;
+      const first = loadOuiNames(file) as Map<string, string>;
+      const second = loadOuiNames(file) as Map<string, string>;
+      expect([...first]).toEqual([...scanned]);
+      expect([...second]).toEqual([...scanned]);
+      const kept = readFileSync(file, 'utf8').split('\n');
+      expect(kept[0]).toMatch(/^camsweep-oui-names 1 [0-9a-f]{40}$/u);
+      expect(kept.filter((l) => l.includes('\t'))).toHaveLength(scanned.size);
+      // Names kept for other bytes are never used: the registry is scanned again.
+      writeFileSync(file, 'camsweep-oui-names 1 0000000000000000000000000000000000000000\n4CBD8F\tNot Hikvision\n');
+      expect((loadOuiNames(file) as Map<string, string>).get('4CBD8F')).toBe('Hangzhou Hikvision Digital Technology Co.,Ltd.');
+      writeFileSync(file, `${kept[0]!}\nbroken line\n`);
+      expect((loadOuiNames(file) as Map<string, string>).size).toBe(scanned.size);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives every prefix of a registrant its name, on one line or several', () => {
