@@ -55,6 +55,11 @@ COPY package.json ./
 COPY bin ./bin
 COPY config ./config
 COPY schemas ./schemas
+# The package's snapshots (parsed fingerprints, vocabulary and policy packs, the OUI names:
+# docs/performance.md), filled now, as the package directory is read-only for the agent:
+# without them every sweep parses the YAML again (~300 ms of CPU). A broken database fails here.
+RUN node --input-type=module -e "(await import('/app/dist/agent/snapshots.js')).warmSnapshots()" \
+ && ls node_modules/.cache/camsweep/fingerprints.json node_modules/.cache/camsweep/policy.json node_modules/.cache/camsweep/oui.tsv
 # Data directory (inventory.db, outbox.db): the only writable path the agent needs.
 RUN mkdir -p /var/lib/camsweep && chown node:node /var/lib/camsweep && chmod 0700 /var/lib/camsweep
 VOLUME ["/var/lib/camsweep"]

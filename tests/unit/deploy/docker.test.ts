@@ -14,6 +14,12 @@ describe('the Dockerfile', () => {
     expect(froms).toEqual(['${NODE_IMAGE}', '${NODE_IMAGE}']);
   });
 
+  it('fills the package snapshots at build, as root, before the agent runs as node on a read-only package', () => {
+    const warm = docker.indexOf("(await import('/app/dist/agent/snapshots.js')).warmSnapshots()");
+    expect(warm).toBeGreaterThan(docker.indexOf('COPY config ./config'));
+    expect(warm).toBeLessThan(docker.indexOf('USER node'));
+  });
+
   it('carries the OCI labels', () => {
     for (const label of ['title', 'description', 'licenses', 'source', 'documentation', 'version', 'revision', 'created', 'base.name']) {
       expect(docker).toContain(`org.opencontainers.image.${label}=`);
