@@ -133,9 +133,18 @@ export interface SearchRounds {
   what: string;
   sends: readonly SearchSend[];
   repeats: number;
-  /** Pause before each datagram after the first, ms. */
+  /** Pause before each repeat round, ms (jittered between the two). */
   jitterMs: readonly [number, number];
 }
+
+/**
+ * Pause between the datagrams of one round, ms: they go to different destinations (group,
+ * broadcast, another port), so nothing is gained by spacing them more; the round's repeat is
+ * what a lost datagram is resent by. Spacing every datagram by the round gap made the last one
+ * of DHIP's six leave ~0.75 s (up to 1.25 s) after the first, and the window wait for its
+ * replies (docs/performance.md).
+ */
+export const SEND_GAP_MS: readonly [number, number] = [5, 30];
 
 /**
  * SADP and DHIP say nothing of a reply delay; devices measured in the lab and in the corpus
@@ -151,7 +160,8 @@ export interface SearchRoundsOptions extends SearchRounds {
 
 /**
  * Sends every entry of `sends` in order, `repeats` rounds, with a jittered pause before each
- * datagram after the first; stops as soon as `ctx.signal` aborts. A failed send is recorded as
+ * round after the first (`jitterMs`) and a short one between the datagrams of a round
+ * (SEND_GAP_MS); stops as soon as `ctx.signal` aborts. A failed send is recorded as
  * `<PROTOCOL>_SEND_FAILED` in the first round only (the same cause fails every round).
  */
 export async function sendSearchRounds(options: SearchRoundsOptions): Promise<void> {
@@ -162,7 +172,7 @@ export async function sendSearchRounds(options: SearchRoundsOptions): Promise<vo
   let failed = 0;
   for (let round = 0; round < options.repeats; round += 1) {
     for (const [i, { address, port, payload }] of sends.entries()) {
-      if (!first) await sleep(jitter(jitterMs[0], jitterMs[1], ctx.random), ctx.signal);
+      if (!first) await sleep(i === 0 ? jitter(jitterMs[0], jitterMs[1], ctx.random) : jitter(SEND_GAP_MS[0], SEND_GAP_MS[1], ctx.random), ctx.signal);
       first = false;
       if (ctx.signal.aborted) return;
       const datagram = payload();

@@ -178,6 +178,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const enrichment = enrichScheduler(options.enrichers, needsFollowUp);
 
   let excludedReplies = 0;
+  // Hosts heard over each protocol: the adaptive window waits for quiet among these, not among
+  // the repeats a host sends to every search (three SSDP replies to each of two rounds).
+  const heard = new Set<string>();
   const accept = (obs: Observation, fromDiscovery: boolean): void => {
     if (scope.excluded(obs.ip)) {
       excludedReplies += 1;
@@ -186,7 +189,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     if (!observations.add(obs)) return;
     if (progress) progress.hosts = observations.hosts;
     if (!fromDiscovery) return;
-    listen.activity();
+    const source = `${obs.protocol} ${obs.ip}`;
+    if (!heard.has(source)) {
+      heard.add(source);
+      listen.activity();
+    }
     enrichment.offer(obs);
   };
 
@@ -195,7 +202,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const unicastRun = rate ? runUnicast(options, { udp, now, scope, rate, pacing, log, accept, record }) : Promise.resolve();
 
   const windowOutcome = await listen.closed;
-  phase('window', () => ({ closed: windowOutcome.reason, maxMs: options.windowMs, hosts: observations.hosts }));
+  phase('window', () => ({ closed: windowOutcome.reason, maxMs: options.windowMs, ...listen.times(), hosts: observations.hosts }));
   runs.stop();
   await runs.done;
   // The unicast listen window starts after its last probe: it may outlast the multicast one.
@@ -288,7 +295,13 @@ function runDiscoverers(options: SweepOptions, run: RunContext & { listen: Liste
             emit: (obs) => run.accept({ ...obs, interface: obs.interface ?? iface.name }, true),
             audit: auditDatagrams(options.audit, run.now, discoverer.protocol, iface.name),
             error: (err) => run.record({ interface: iface.name, protocol: discoverer.protocol, ...err }),
-            expectReplies: (withinMs, last) => member.expectReplies(withinMs, last),
+            expectReplies: (withinMs, last) => {
+              // Debug: which protocol holds the adaptive window open, and until when (processMs + withinMs).
+              if (options.log.isLevelEnabled('debug')) {
+                options.log.debug({ deadline: { protocol: discoverer.protocol, withinMs, last: last === true, processMs: Math.round(performance.now()) } }, 'reply deadline');
+              }
+              member.expectReplies(withinMs, last);
+            },
           })
           .catch((err: unknown) => {
             run.record({ code: errorCode(err, ERR.DISCOVERY_FAILED), message: errorMessage(err), protocol: discoverer.protocol, interface: iface.name });

@@ -29,6 +29,8 @@ export interface ListenWindow {
   /** A reply was accepted. */
   activity(): void;
   readonly closed: Promise<WindowOutcome>;
+  /** When, from the opening, the latest reply deadline falls and the last reply came, ms (the debug log's). */
+  times(): { deadlineMs: number; lastReplyMs: number };
 }
 
 export interface ListenWindowOptions {
@@ -110,5 +112,6 @@ export function openListenWindow(options: ListenWindowOptions): ListenWindow {
       lastReply = clock();
     },
     closed,
+    times: () => ({ deadlineMs: Math.round(deadline - start), lastReplyMs: Math.round(lastReply - start) }),
   };
 }

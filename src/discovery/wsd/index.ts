@@ -6,6 +6,7 @@ import { linkLocalSocket, type UdpSocket } from '../udp.ts';
 import { WSD_LIMITS } from './decode.ts';
 import { buildProbe, NVT_TYPES, WSD_GROUP, WSD_GROUP6, WSD_PORT } from './payloads.ts';
 import { createReplyHandler } from './replies.ts';
+import { SEND_GAP_MS } from '../search-sockets.ts';
 
 /**
  * ONVIF WS-Discovery on one interface: one socket bound to the interface address (replies
@@ -34,7 +35,9 @@ export function createWsDiscovery(options: WsDiscoveryOptions = {}): Discoverer 
     const variants = [NVT_TYPES, undefined];
     for (let round = 0; round < repeats; round += 1) {
       for (const [v, types] of variants.entries()) {
-        if (!first) await sleep(jitter(jitterMin, jitterMax, ctx.random), ctx.signal);
+        // The repeat of a round waits SOAP-over-UDP's UDP_MIN_DELAY..UDP_MAX_DELAY; the second
+        // probe of a round is another message, not a repeat, and follows at once (SEND_GAP_MS).
+        if (!first) await sleep(v === 0 ? jitter(jitterMin, jitterMax, ctx.random) : jitter(SEND_GAP_MS[0], SEND_GAP_MS[1], ctx.random), ctx.signal);
         first = false;
         if (ctx.signal.aborted) return;
         const messageId = newMessageId();

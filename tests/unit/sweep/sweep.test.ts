@@ -356,6 +356,26 @@ describe('runSweep: the adaptive window', () => {
     expect(ms).toBeLessThan(5000 / 2); // long before the 5 s window
   });
 
+  it('waits for quiet among new sources (a host, or a host over another protocol), not among a known host repeating itself', async () => {
+    /** Due within 50 ms and done; then emits one observation every 20 ms for 2 s. */
+    const chatty = (obsAt: (i: number) => Observation): Discoverer => ({
+      protocol: 'ssdp',
+      async run(ctx) {
+        ctx.expectReplies?.(50, true);
+        for (let i = 0; i < 100 && !ctx.signal.aborted; i += 1) {
+          ctx.emit(obsAt(i));
+          await sleep(20);
+        }
+        await aborted(ctx.signal);
+      },
+    });
+    const repeats = await runSweep(base({ windowMs: 10_000, settle: { idleMs: 150 }, discoverers: [chatty(() => ({ ...camera('10.66.0.11'), protocol: 'ssdp' }))] }));
+    expect(repeats.window).toMatchObject({ reason: 'settled' });
+    expect(repeats.window!.ms).toBeLessThan(1800); // closed while the known host kept repeating (~0.2 s)
+    const newHosts = await runSweep(base({ windowMs: 10_000, settle: { idleMs: 150 }, discoverers: [chatty((i) => ({ ...camera(`10.66.0.${20 + i}`), protocol: 'ssdp' }))] }));
+    expect(newHosts.window!.ms).toBeGreaterThanOrEqual(1800); // open while new hosts kept coming (~2 s)
+  });
+
   it('waits for every discoverer on every interface, and counts one that failed as done', async () => {
     const late: Discoverer = {
       protocol: 'ssdp',

@@ -84,7 +84,8 @@ describe('createSadpDiscovery on loopback (private namespace only)', () => {
       sent.map((id) => `<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>${id}</Uuid><Types>inquiry</Types></Probe>`),
     );
     expect(new Set(heard.map((h) => h.from.port)).size).toBe(1);
-    for (let i = 1; i < heard.length; i += 1) expect(heard[i]!.at - heard[i - 1]!.at).toBeGreaterThanOrEqual(40);
+    // The repeat round waits its jittered gap; the datagrams of a round follow one another at once.
+    expect(heard[2]!.at - heard[1]!.at).toBeGreaterThanOrEqual(40);
     // Every datagram sent went through the sweep's audit hook.
     expect(audited).toEqual(heard.map((h) => `${h.via === 'group' ? GROUP : '255.255.255.255'}:${PORT} ${Buffer.byteLength(h.text)}`));
 
