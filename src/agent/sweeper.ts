@@ -174,6 +174,7 @@ export function createSweeper(config: Config, log: Logger, overrides: SweepOverr
           requestTimeoutMs: config.enrich.requestTimeoutMs,
           maxBodyBytes: config.enrich.maxBodyBytes,
           enrichConcurrency: config.enrich.concurrency,
+          followUps: config.enrich.followUps,
           http: boundedRequest,
           stream: boundedStream,
           credentialsFor: (ip) => credentialsFor(config, ip),

@@ -23,7 +23,7 @@ export interface Config {
     mx: number;
     protocols: ConfigFile['sweep']['protocols'];
   };
-  enrich: { enabled: boolean; requestTimeoutMs: number; graceMs: number; maxBodyBytes: number; concurrency: number };
+  enrich: { enabled: boolean; requestTimeoutMs: number; graceMs: number; maxBodyBytes: number; concurrency: number; followUps: 'needed' | 'always' };
   credentials: Array<{ match: Cidr; username: string; password: string }>;
   log: { level: ConfigFile['log']['level'] };
   audit: { file?: string };
@@ -194,6 +194,7 @@ function check(options: LoadOptions): ConfigCheck {
       graceMs: Math.round(file.enrich.grace * 1000),
       maxBodyBytes: file.enrich.maxBodyBytes,
       concurrency: file.enrich.concurrency,
+      followUps: file.enrich.followUps,
     },
     credentials,
     log: { level: file.log.level },

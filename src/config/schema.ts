@@ -70,6 +70,12 @@ export const configSchema = z
         maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
         /** Enrichments at once across hosts (2 at most per host). */
         concurrency: z.number().int().min(1).max(256).default(64),
+        /**
+         * The follow-up queries (RTSP OPTIONS, the TLS certificate, the favicon): `needed`, asked
+         * of every host except those the other evidence already makes restricted; `always`, of
+         * every host (docs/performance.md).
+         */
+        followUps: z.enum(['needed', 'always']).default('needed'),
       })
       .strict()
       .prefault({}),

@@ -65,6 +65,11 @@ export interface SweepOptions {
   requestTimeoutMs: number;
   maxBodyBytes: number;
   enrichConcurrency: number;
+  /**
+   * `needed` (default): the follow-up enrichers (`followUp: true`) are not asked of a host what
+   * it said makes restricted; `always`: asked of every host, as the others.
+   */
+  followUps?: 'needed' | 'always';
   http: HttpClient;
   /** TCP exchanges and TLS handshakes for the RTSP and certificate enrichers (none when absent). */
   stream?: StreamClient;
@@ -175,7 +180,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       return true; // a judge that fails here is the final verdicts' problem; ask everything meanwhile
     }
   };
-  const enrichment = enrichScheduler(options.enrichers, needsFollowUp);
+  const enrichment = enrichScheduler(options.enrichers, options.followUps === 'always' ? undefined : needsFollowUp);
 
   let excludedReplies = 0;
   // Hosts heard over each protocol: the adaptive window waits for quiet among these, not among

@@ -84,10 +84,8 @@ export function jsonExact(value: unknown, depth = 0): boolean {
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return false;
   if (Object.getOwnPropertySymbols(value).length > 0) return false;
-  for (const key of Object.keys(value)) {
-    // A parsed `__proto__` key is an own property; JSON.parse makes it one too, but keep it simple.
-    if (key === '__proto__' || !jsonExact((value as Record<string, unknown>)[key], depth + 1)) return false;
-  }
+  // An own key named like Object.prototype's accessor stays an own key through JSON too.
+  for (const key of Object.keys(value)) if (!jsonExact((value as Record<string, unknown>)[key], depth + 1)) return false;
   return true;
 }
 

@@ -125,7 +125,9 @@ describe('camsweep sweep on OEM units and traps (ONVIF credentials configured fo
 
   beforeAll(async () => {
     const config = path.join(lab.dir, 'camsweep.yaml');
-    writeFileSync(config, `credentials:\n  - { match: ${ipOf('amcrest')}, username: admin, passwordEnv: LAB_AMCREST_PASSWORD }\n`);
+    // followUps: always: these tests read what every query got from every unit (RTSP, TLS of
+    // restricted ones too); the default is checked below, against the same verdicts.
+    writeFileSync(config, `credentials:\n  - { match: ${ipOf('amcrest')}, username: admin, passwordEnv: LAB_AMCREST_PASSWORD }\nenrich:\n  followUps: always\n`);
     const run = await sweep(['--config', config], { LAB_AMCREST_PASSWORD: AMCREST_PASSWORD });
     result = run.result;
     output = run.stdout + run.stderr;
@@ -287,7 +289,12 @@ describe('camsweep sweep on OEM units and traps (ONVIF credentials configured fo
 
 describe('camsweep sweep with no credentials configured', () => {
   it('restricts the Amcrest through its label only (a covered label, nothing contradicting it), rule dahua; the others keep their verdicts', async () => {
+    const rtspAsked = async (): Promise<number> => (await lab.deviceHits('imou')).filter((h) => h.proto === 'rtsp').length;
+    const before = await rtspAsked();
     const { result } = await sweep([]);
+    // Default follow-ups: the Imou unit, restricted on its DHIP reply alone, is not asked RTSP
+    // OPTIONS (every verdict below is the one the sweep that asked everything gave).
+    expect(await rtspAsked()).toBe(before);
     const amcrest = deviceIn(result, 'amcrest');
     expect(values(amcrest, 'onvif.deviceInformation.fault')).toEqual(['NotAuthorized']);
     expect(amcrest).toMatchObject({ manufacturer: null, brand: 'Amcrest', kind: 'camera', status: 'restricted' });

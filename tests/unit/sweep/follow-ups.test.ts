@@ -157,4 +157,17 @@ describe('follow-up enrichers in a sweep', () => {
     expect(result.devices[0]!.status).toBe('restricted');
     expect(asked).toEqual(['10.66.0.11']);
   });
+
+  it('followUps: always asks them of every host, restricted ones too', async () => {
+    const rtsp: string[] = [];
+    const result = await runSweep(
+      base({
+        discoverers: [discoverer([reply('10.66.0.11'), reply('10.66.0.12')])],
+        enrichers: [onvif({ '10.66.0.11': hikvision, '10.66.0.12': axis }, []), followUp('rtsp', rtsp)],
+        followUps: 'always',
+      }),
+    );
+    expect(result.devices.find((d) => d.ip === '10.66.0.11')?.status).toBe('restricted');
+    expect(rtsp.sort()).toEqual(['10.66.0.11', '10.66.0.12']);
+  });
 });

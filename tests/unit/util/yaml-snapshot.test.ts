@@ -127,7 +127,9 @@ describe('yaml snapshot', () => {
     expect(jsonExact(new Date(0))).toBe(false);
     expect(jsonExact(new Map())).toBe(false);
     expect(jsonExact([1, , 2])).toBe(false); // eslint-disable-line no-sparse-arrays
-    expect(jsonExact(JSON.parse('{"__proto__": 1}'))).toBe(false);
+    const ownProto = JSON.parse('{"__proto__": 1}') as object;
+    expect(jsonExact(ownProto)).toBe(true);
+    expect(Object.getPrototypeOf(JSON.parse(JSON.stringify(ownProto)))).toBe(Object.prototype); // still an own key
   });
 });
 
