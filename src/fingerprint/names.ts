@@ -202,20 +202,38 @@ export function buildNameIndex(vocabulary: Vocabulary): NameIndex {
     return out;
   };
 
+  /**
+   * What find() said of a value, by value and options: a sweep asks about the same strings over
+   * and over (every Hikvision unit's manufacturer, server header, model prefix), and tokenising
+   * them was most of a verdict's CPU time. Bounded: emptied when full.
+   */
+  const found = new Map<string, readonly NameMatch[]>();
+  const FOUND_MAX = 8192;
+
   return {
     find(value: string, options: FindOptions = {}): NameMatch[] {
-      const out: NameMatch[] = [];
-      for (const camel of [true, false]) {
-        for (const m of findIn(tokenInfo(value, { camel }), options)) if (!out.some((o) => o.vendor === m.vendor)) out.push(m);
-      }
-      for (const host of hostNames(value)) {
-        for (const d of domains) {
-          if ((host === d.domain || host.endsWith(`.${d.domain}`)) && !out.some((m) => m.vendor === d.vendor)) {
-            out.push({ vendor: d.vendor, spelling: d.domain, how: 'domain' });
-          }
-        }
-      }
+      const key = `${options.prefix === true ? 'p' : 'w'}${value}`;
+      const known = found.get(key);
+      if (known !== undefined) return [...known];
+      const out = findUncached(value, options);
+      if (found.size >= FOUND_MAX) found.clear();
+      found.set(key, Object.freeze([...out]));
       return out;
     },
   };
+
+  function findUncached(value: string, options: FindOptions): NameMatch[] {
+    const out: NameMatch[] = [];
+    for (const camel of [true, false]) {
+      for (const m of findIn(tokenInfo(value, { camel }), options)) if (!out.some((o) => o.vendor === m.vendor)) out.push(m);
+    }
+    for (const host of hostNames(value)) {
+      for (const d of domains) {
+        if ((host === d.domain || host.endsWith(`.${d.domain}`)) && !out.some((m) => m.vendor === d.vendor)) {
+          out.push({ vendor: d.vendor, spelling: d.domain, how: 'domain' });
+        }
+      }
+    }
+    return out;
+  }
 }

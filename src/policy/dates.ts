@@ -14,8 +14,22 @@ export interface Period {
   end: number;
 }
 
+/** Periods already worked out: a sweep asks about the packs' few dates for every rule and device. */
+const periods = new Map<string, Period | undefined>();
+
 /** The period a policy date names, or undefined for anything else (including 2023-02-30). */
 export function datePeriod(text: string): Period | undefined {
+  if (periods.has(text)) {
+    const known = periods.get(text);
+    return known === undefined ? undefined : { ...known };
+  }
+  const period = computePeriod(text);
+  if (periods.size >= 1024) periods.clear();
+  periods.set(text, period);
+  return period === undefined ? undefined : { ...period };
+}
+
+function computePeriod(text: string): Period | undefined {
   if (!POLICY_DATE_PATTERN.test(text)) return undefined;
   const [y, m, d] = text.split('-').map(Number) as [number, number | undefined, number | undefined];
   if (m === undefined) return { start: Date.UTC(y, 0, 1), end: Date.UTC(y + 1, 0, 1) - 1 };
