@@ -62,3 +62,14 @@ describe('bin/camsweep.js on a Node older than 24', () => {
     },
   );
 });
+
+describe('bin/camsweep.js --version', () => {
+  it('prints what the CLI prints, without loading it (alone: -V and --version; anything more goes to the CLI)', async () => {
+    const { VERSION } = await import('../../../src/version.ts');
+    const bin = new URL('../../../bin/camsweep.js', import.meta.url).pathname;
+    for (const argv of [['--version'], ['-V'], ['sweep', '--version']]) {
+      const run = spawnSync(process.execPath, [bin, ...argv], { encoding: 'utf8' });
+      expect({ argv, code: run.status, out: run.stdout }).toEqual({ argv, code: 0, out: `${VERSION}\n` });
+    }
+  });
+});
