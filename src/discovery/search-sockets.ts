@@ -138,13 +138,14 @@ export interface SearchRounds {
 }
 
 /**
- * Pause between the datagrams of one round, ms: they go to different destinations (group,
- * broadcast, another port), so nothing is gained by spacing them more; the round's repeat is
- * what a lost datagram is resent by. Spacing every datagram by the round gap made the last one
- * of DHIP's six leave ~0.75 s (up to 1.25 s) after the first, and the window wait for its
- * replies (docs/performance.md).
+ * Pause between the datagrams of one round, ms. They go to different destinations (group,
+ * broadcast, another port): the round's repeat, not this pause, is what resends a lost one.
+ * Spacing every datagram by the round gap made the last of DHIP's six leave ~0.75 s (up to
+ * 1.25 s) after the first, and the window wait for its replies; 40-100 ms keeps its deadline
+ * under SSDP's and still lets the burst of replies to one datagram (every SADP or DHIP device
+ * answers at once) drain from the socket before the next (docs/performance.md).
  */
-export const SEND_GAP_MS: readonly [number, number] = [5, 30];
+export const SEND_GAP_MS: readonly [number, number] = [40, 100];
 
 /**
  * SADP and DHIP say nothing of a reply delay; devices measured in the lab and in the corpus

@@ -33,7 +33,7 @@ export { buildDhipSearch, buildDahuaV1Probe, DHIP_GROUP, DHIP_PORT, DAHUA_V1_POR
 export interface DhipDiscoveryOptions {
   /** Rounds of searches (default 2, at most 5; UDP is lossy). */
   repeats?: number;
-  /** Pause before each repeat round, ms (default [50, 250]; the datagrams of a round go 5-30 ms apart). */
+  /** Pause before each repeat round, ms (default [50, 250]; the datagrams of a round go 40-100 ms apart). */
   jitterMs?: [number, number];
   /** Send the legacy v1 search too (default true). */
   v1?: boolean;

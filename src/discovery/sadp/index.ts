@@ -29,7 +29,7 @@ export { buildSadpInquiry, SADP_BROADCAST, SADP_GROUP, SADP_PORT } from './paylo
 export interface SadpDiscoveryOptions {
   /** Rounds of inquiries (default 2, at most 5; UDP is lossy). */
   repeats?: number;
-  /** Pause before each repeat round, ms (default [50, 250]; the datagrams of a round go 5-30 ms apart). */
+  /** Pause before each repeat round, ms (default [50, 250]; the datagrams of a round go 40-100 ms apart). */
   jitterMs?: [number, number];
   /** Uuid factory (default: a random upper-case UUID). */
   newUuid?: () => string;

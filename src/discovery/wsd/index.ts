@@ -36,7 +36,7 @@ export function createWsDiscovery(options: WsDiscoveryOptions = {}): Discoverer 
     for (let round = 0; round < repeats; round += 1) {
       for (const [v, types] of variants.entries()) {
         // The repeat of a round waits SOAP-over-UDP's UDP_MIN_DELAY..UDP_MAX_DELAY; the second
-        // probe of a round is another message, not a repeat, and follows at once (SEND_GAP_MS).
+        // probe of a round is another message, not a repeat, and follows shortly (SEND_GAP_MS, 40-100 ms).
         if (!first) await sleep(v === 0 ? jitter(jitterMin, jitterMax, ctx.random) : jitter(SEND_GAP_MS[0], SEND_GAP_MS[1], ctx.random), ctx.signal);
         first = false;
         if (ctx.signal.aborted) return;

@@ -126,7 +126,7 @@ describe('createWsDiscovery on loopback (private namespace only)', () => {
     // The adaptive window: after each probe, replies are due within APP_MAX_DELAY + 0.1 s; the fourth is the last.
     expect(expected).toEqual([1, 2, 3, 4].map((n) => ({ withinMs: 600, last: n === 4, probes: n })));
     expect(responder.probes.map((p) => p.messageId)).toEqual(sentIds);
-    // The repeat round waits SOAP-over-UDP's 50-250 ms; the round's second probe (another message) follows at once.
+    // The repeat round waits SOAP-over-UDP's 50-250 ms; the round's second probe (another message) follows sooner (40-100 ms).
     expect(responder.probes[2]!.at - responder.probes[1]!.at).toBeGreaterThanOrEqual(40);
 
     // good replies: one observation per device (repeats deduplicated), ip = datagram source
