@@ -65,7 +65,7 @@ try {
       }
     }
   } finally {
-    await crowd.stop();
+    process.stdout.write(`responder: ${await crowd.stop()}\n`);
   }
 } finally {
   await lab.stop();
