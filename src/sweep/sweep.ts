@@ -186,6 +186,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   // Hosts heard over each protocol: the adaptive window waits for quiet among these, not among
   // the repeats a host sends to every search (three SSDP replies to each of two rounds).
   const heard = new Set<string>();
+  /** When each protocol last brought a new source, ms from the start (for the debug log). */
+  const lastNew: Partial<Record<string, number>> = {};
+  const t0 = performance.now();
   const accept = (obs: Observation, fromDiscovery: boolean): void => {
     if (scope.excluded(obs.ip)) {
       excludedReplies += 1;
@@ -197,6 +200,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     const source = `${obs.protocol} ${obs.ip}`;
     if (!heard.has(source)) {
       heard.add(source);
+      lastNew[obs.protocol] = Math.round(performance.now() - t0);
       listen.activity();
     }
     enrichment.offer(obs);
@@ -207,7 +211,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const unicastRun = rate ? runUnicast(options, { udp, now, scope, rate, pacing, log, accept, record }) : Promise.resolve();
 
   const windowOutcome = await listen.closed;
-  phase('window', () => ({ closed: windowOutcome.reason, maxMs: options.windowMs, ...listen.times(), hosts: observations.hosts }));
+  phase('window', () => ({ closed: windowOutcome.reason, maxMs: options.windowMs, ...listen.times(), lastNewSourceMs: lastNew, hosts: observations.hosts }));
   runs.stop();
   await runs.done;
   // The unicast listen window starts after its last probe: it may outlast the multicast one.
