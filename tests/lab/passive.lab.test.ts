@@ -21,6 +21,10 @@ import { startFlooder } from './bench/flood-lab.ts';
 import { createLab, type Lab, type LabDeviceSpec, type LabProcess } from './netns.ts';
 import { announcedAt, memoryKb, reportedAt } from './passive-timings.ts';
 import { parsePrometheus, valueOf, type Family } from '../unit/daemon/prometheus-parse.ts';
+import { DEFAULT_GATE_LIMITS } from '../../src/passive/gate.ts';
+
+/** Every sample of a metric family added up (0 when the family is absent). */
+const sum = (m: Map<string, Family>, name: string): number => m.get(name)?.samples.reduce((a, x) => a + x.value, 0) ?? 0;
 
 const CLI = new URL('../../bin/camsweep.js', import.meta.url).pathname;
 const FLOODER = new URL('./bench/announce-flood.ts', import.meta.url).pathname;
@@ -108,6 +112,8 @@ describe('camsweep daemon listening between sweeps', () => {
   let floodCounters: Record<string, number>;
   let imou: { announced: number; reported: number; status: string };
   let metrics: Map<string, Family>;
+  let metricsBeforeFlood: Map<string, Family>;
+  let floodMs = 0;
   let leaving: LogLine | undefined;
   let exit: { code: number | null; signal: NodeJS.Signals | null };
 
@@ -160,6 +166,8 @@ describe('camsweep daemon listening between sweeps', () => {
 
     // A flood of forged announcements; a real camera starts in the middle of it.
     rssBeforeFloodMb = rssKb(daemon.pid).rss / 1024;
+    metricsBeforeFlood = parsePrometheus((await lab.execAgent(['curl', '-s', '--max-time', '3', `http://${HTTP}/metrics`], { timeoutMs: 5000 })).stdout);
+    const floodStartedAt = Date.now();
     const flood = await startFlooder<Record<string, number>>(lab, { ips: FLOOD_IPS, prefix: 24, argv: [process.execPath, FLOODER, '--ips', FLOOD_IPS.join(','), '--rate', String(FLOOD_RATE)] });
     let peakKb = 0;
     const sampler = setInterval(() => (peakKb = Math.max(peakKb, rssKb(daemon.pid).rss)), 100);
@@ -173,6 +181,7 @@ describe('camsweep daemon listening between sweeps', () => {
     } finally {
       clearInterval(sampler);
       floodCounters = await flood.stop();
+      floodMs = Date.now() - floodStartedAt;
     }
     rssPeakFloodMb = Math.max(peakKb, rssKb(daemon.pid).hwm) / 1024;
 
@@ -241,7 +250,15 @@ describe('camsweep daemon listening between sweeps', () => {
     expect(imou.reported - imou.announced).toBeLessThan(REPORTED_WITHIN_MS + 10_000);
     expect(rssPeakFloodMb).toBeLessThan(MAX_RSS_MB);
     expect(rssPeakFloodMb - rssBeforeFloodMb).toBeLessThan(MAX_RSS_GROWTH_MB);
-    expect(valueOf(metrics, 'camsweep_announcements_dropped_total', { reason: 'rate-source' })).toBeGreaterThan(floodCounters.sent! / 2);
+    // What the gate let through during the flood stays within its budget (the total bucket's
+    // burst and rate over the flood's time, plus the real camera's few announcements); the rest
+    // of what the daemon read was dropped. How much of the flood the daemon reads at all depends
+    // on the machine's load (the kernel drops what a busy process does not read), so the bound is
+    // on what passed, not on a share of what was sent.
+    const passed = sum(metrics, 'camsweep_announcements_total') - sum(metricsBeforeFlood, 'camsweep_announcements_total');
+    const rateDropped = (m: Map<string, Family>): number => ['rate-source', 'rate-total'].reduce((a, reason) => a + valueOf(m, 'camsweep_announcements_dropped_total', { reason }), 0);
+    expect(rateDropped(metrics) - rateDropped(metricsBeforeFlood)).toBeGreaterThan(0);
+    expect(passed).toBeLessThanOrEqual(DEFAULT_GATE_LIMITS.totalBurst + DEFAULT_GATE_LIMITS.totalPerSecond * Math.ceil(floodMs / 1000) + 64);
     expect(valueOf(metrics, 'camsweep_passive_hosts')).toBeLessThan(FLOOD_IPS.length + DEVICES.length + 8);
     expect(valueOf(metrics, 'camsweep_passive_waiting')).toBeLessThanOrEqual(FLOOD_IPS.length + DEVICES.length);
   });
