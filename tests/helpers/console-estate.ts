@@ -29,7 +29,7 @@ interface Kind {
 const KINDS: Kind[] = [
   {
     manufacturer: 'Hikvision',
-    brand: 'HIKVISION',
+    brand: 'Hikvision',
     model: 'DS-2CD2142FWD-I',
     firmware: 'V5.4.5 build 170124',
     kind: 'camera',
@@ -94,7 +94,7 @@ const KINDS: Kind[] = [
   },
   {
     manufacturer: 'Hikvision',
-    brand: 'HIKVISION',
+    brand: 'Hikvision',
     model: 'DS-7608NI-K2',
     firmware: 'V4.30.085 build 200916',
     kind: 'recorder',
@@ -119,7 +119,7 @@ const KINDS: Kind[] = [
   },
   {
     manufacturer: 'Axis',
-    brand: 'AXIS',
+    brand: 'Axis',
     model: 'P3245-LV',
     firmware: '10.12.182',
     kind: 'camera',
