@@ -129,6 +129,19 @@ export function createSweeper(config: Config, log: Logger, overrides: SweepOverr
     policy: { packs: judge.policy.packs.map((p) => ({ id: p.id, version: p.version })) },
   };
 
+  // What a sweep and an identification between sweeps share: how hosts are asked and judged.
+  const hostParts = {
+    requestTimeoutMs: config.enrich.requestTimeoutMs,
+    maxBodyBytes: config.enrich.maxBodyBytes,
+    enrichConcurrency: config.enrich.concurrency,
+    http: boundedRequest,
+    stream: boundedStream,
+    credentialsFor: (ip: string) => credentialsFor(config, ip),
+    neighbours: () => readNeighbours(),
+    log,
+    judge: (device: Parameters<typeof judgeDevice>[0], asOf: Date) => judgeDevice(device, judge, asOf),
+  };
+
   return {
     judge,
     interfaces: pickInterfaces,
@@ -141,16 +154,8 @@ export function createSweeper(config: Config, log: Logger, overrides: SweepOverr
           observations: request.observations,
           interfaces: pickInterfaces(),
           enrichers: used,
-          requestTimeoutMs: config.enrich.requestTimeoutMs,
-          maxBodyBytes: config.enrich.maxBodyBytes,
-          enrichConcurrency: config.enrich.concurrency,
-          http: boundedRequest,
-          stream: boundedStream,
-          credentialsFor: (ip) => credentialsFor(config, ip),
-          neighbours: () => readNeighbours(),
-          log,
+          ...hostParts,
           audit: audit.sink,
-          judge: (device, asOf) => judgeDevice(device, judge, asOf),
           targets: plan.ranges,
           exclude: plan.exclude,
         });
@@ -171,17 +176,9 @@ export function createSweeper(config: Config, log: Logger, overrides: SweepOverr
           windowMs: overrides.windowMs ?? config.sweep.windowMs,
           ...(idleMs === undefined ? {} : { settle: { idleMs } }),
           enrichGraceMs: config.enrich.graceMs,
-          requestTimeoutMs: config.enrich.requestTimeoutMs,
-          maxBodyBytes: config.enrich.maxBodyBytes,
-          enrichConcurrency: config.enrich.concurrency,
           followUps: config.enrich.followUps,
-          http: boundedRequest,
-          stream: boundedStream,
-          credentialsFor: (ip) => credentialsFor(config, ip),
-          neighbours: () => readNeighbours(),
-          log,
+          ...hostParts,
           audit: audit.sink,
-          judge: (device, asOf) => judgeDevice(device, judge, asOf),
           ...(plan.ranges.length > 0 ? { targets: { ranges: plan.ranges, addresses: plan.addresses } } : {}),
           exclude: plan.exclude,
           rate: { packetsPerSecond, concurrency: config.unicast.concurrency },
