@@ -14,7 +14,10 @@
 # current node:24-bookworm-slim index digest and writes it here, e.g.
 #   ARG NODE_IMAGE=node:24-bookworm-slim@sha256:<64 hex digits>
 # (tests/unit/deploy/docker.test.ts accepts the tag alone or the tag with a digest, nothing else).
-ARG NODE_IMAGE=node:24-bookworm-slim
+# The digest below is node:24-bookworm-slim as of Node 24.18.0, read from public Dockerfiles that
+# pin the same image (the machine this was written on reaches no container registry): run the
+# script before a release to move it to the tag's current digest.
+ARG NODE_IMAGE=node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
 
 # ---- build: compile TypeScript to dist/ and keep only production dependencies ----
 FROM ${NODE_IMAGE} AS build
