@@ -7,7 +7,7 @@ import type { Logger } from '../../util/log.ts';
 import type { StateRow } from '../device-state.ts';
 import type { ForwardItem } from '../types.ts';
 import { POSTGRES_MIGRATIONS } from './schema-postgres.ts';
-import { createSqlStore, DEVICE_COLUMNS, DEVICE_ROW, toStateRow, UPSERT_DEVICE_SET, type Dialect, type Param, type Tx } from './sql-store.ts';
+import { createSqlStore, DEVICE_COLUMNS, DEVICE_ROW, stateParams, toStateRow, UPSERT_DEVICE_SET, type Dialect, type Param, type Tx } from './sql-store.ts';
 import type { CentralStore, ForwardSettings } from './store.ts';
 
 /**
@@ -165,34 +165,11 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   };
 
   const json = (rows: readonly object[]): string => JSON.stringify(rows);
-  const deviceJson = (r: StateRow): Record<string, unknown> => ({
-    id: r.id,
-    site: r.site,
-    mac: r.mac,
-    epr: r.epr,
-    udn: r.udn,
-    serial: r.serial,
-    ip: r.ip,
-    manufacturer: r.manufacturer,
-    brand: r.brand,
-    model: r.model,
-    firmware: r.firmware,
-    kind: r.kind,
-    verdict_status: r.verdictStatus,
-    status: r.status,
-    pack: r.pack,
-    rule: r.rule,
-    reason: r.reason,
-    first_seen: r.firstSeen,
-    last_seen: r.lastSeen,
-    last_observed: r.lastObserved,
-    last_agent: r.lastAgent,
-    review_state: r.reviewState,
-    review_until: r.reviewUntil,
-    review_by: r.reviewBy,
-    review_at: r.reviewAt,
-    document: r.document,
-  });
+  // The devices row in DEVICE_COLUMNS order, as stateParams writes it on the embedded store (ip_key included).
+  const deviceJson = (r: StateRow): Record<string, unknown> => {
+    const values = stateParams(r);
+    return Object.fromEntries(DEVICE_COLUMNS.map((c, i) => [c, values[i]]));
+  };
   const deviceCols = DEVICE_COLUMNS.join(', ');
 
   const dialect: Dialect = {

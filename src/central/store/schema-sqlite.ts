@@ -224,14 +224,18 @@ CREATE INDEX forward_queue_due ON forward_queue (next_attempt_at) WHERE delivere
   },
   {
     version: 3,
-    name: 'console: list indexes, overview counts, sessions, daily counts',
+    name: 'console: address sort keys, list indexes, overview counts, sessions, daily counts',
     sql: `
 -- The console's device list walks the status groups in order (restricted first), each group in
 -- the order of the chosen sort: one index per sort, led by status, so every page is a range of
 -- one index whatever the estate's size. Only columns that rarely change (a report that only
 -- moves last-seen still touches no index, which is why last-seen is not a sort).
-CREATE INDEX devices_sort_site ON devices (status, site, ip, id);
-CREATE INDEX devices_sort_ip ON devices (status, ip, id);
+-- Addresses sort by ip_key (src/util/ip-sort-key.ts: numeric, IPv4 then IPv6 then the rest),
+-- written by the store with every ip it writes; the address as written breaks ties. A row
+-- written before this column existed keys '' (first in its group) until its ip is written again.
+ALTER TABLE devices ADD COLUMN ip_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX devices_sort_site ON devices (status, site, ip_key, ip, id);
+CREATE INDEX devices_sort_ip ON devices (status, ip_key, ip, id);
 CREATE INDEX devices_sort_maker ON devices (status, COALESCE(manufacturer, ''), COALESCE(model, ''), id);
 CREATE INDEX devices_sort_first ON devices (status, first_seen, id);
 -- A search (a substring of IP, MAC, model or serial) scans this narrow index, not the device rows.

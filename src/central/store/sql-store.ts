@@ -2,6 +2,7 @@ import { CamsweepError, ERR } from '../../domain/errors.ts';
 import { matchDevices } from '../../inventory/identity.ts';
 import type { ReceivedReport } from '../../report/receiver/validate.ts';
 import type { RowOf, Shape } from '../../storage/rows.ts';
+import { ipSortKey } from '../../util/ip-sort-key.ts';
 import {
   applyObservation,
   centralDeviceId,
@@ -219,6 +220,8 @@ export const DEVICE_ROW = {
   review_by: 'text?',
   review_at: 'text?',
   document: 'text',
+  /** ipSortKey(ip), written with every ip (stateParams): the list's and the report's address order. Not part of StateRow. */
+  ip_key: 'text',
 } as const;
 
 export const DEVICE_COLUMNS = Object.keys(DEVICE_ROW);
@@ -283,6 +286,7 @@ export function stateParams(r: StateRow): Param[] {
     r.reviewBy,
     r.reviewAt,
     r.document,
+    ipSortKey(r.ip),
   ];
 }
 
