@@ -28,14 +28,16 @@ import { agentsOfDevices, DEVICE_COLUMNS, DEVICE_ROW, likePattern, summary, toSt
 interface SortSpec {
   /** SQL expressions, matching the index expressions exactly (so the index serves them). */
   exprs: string[];
-  /** The row's values of those expressions, for the cursor. */
-  values: (d: DeviceSummary) => string[];
+  /** The row's values of those expressions, for the cursor (ipKey: the row's stored ip_key, not recomputed). */
+  values: (d: DeviceSummary, ipKey: string) => string[];
   desc: boolean;
 }
 
 const SORTS: Record<ConsoleSort, SortSpec> = {
-  site: { exprs: ['site', 'ip'], values: (d) => [d.site ?? '', d.ip], desc: false },
-  ip: { exprs: ['ip'], values: (d) => [d.ip], desc: false },
+  // Addresses in numeric order: ip_key (ipSortKey), then the address as written. The cursor
+  // carries the stored key, so a row whose key is '' (written before keys existed) pages too.
+  site: { exprs: ['site', 'ip_key', 'ip'], values: (d, ipKey) => [d.site ?? '', ipKey, d.ip], desc: false },
+  ip: { exprs: ['ip_key', 'ip'], values: (d, ipKey) => [ipKey, d.ip], desc: false },
   maker: { exprs: ["COALESCE(manufacturer, '')", "COALESCE(model, '')"], values: (d) => [d.manufacturer ?? '', d.model ?? ''], desc: false },
   'first-seen': { exprs: ['first_seen'], values: (d) => [d.firstSeen], desc: true },
   // Not last-seen: it moves with every report, and an index on it would be rewritten by each
@@ -107,7 +109,7 @@ const RANK = `CASE status ${STATUS_ORDER.map((s, i) => `WHEN '${s}' THEN ${i}`).
  * A search: the matching ids come from one scan of the search index, so the status groups are
  * one query ordered by rank (a few rows to sort) instead of one scan per group.
  */
-async function searchPage(dialect: Dialect, q: ConsoleQuery, spec: SortSpec, cursor: Cursor | undefined): Promise<Array<{ row: ReturnType<typeof toStateRow>; group: number }>> {
+async function searchPage(dialect: Dialect, q: ConsoleQuery, spec: SortSpec, cursor: Cursor | undefined): Promise<Array<{ row: ReturnType<typeof toStateRow>; group: number; ipKey: string }>> {
   const f = filters(q);
   const where = [...f.where];
   const params: Param[] = [...f.params];
@@ -126,7 +128,7 @@ async function searchPage(dialect: Dialect, q: ConsoleQuery, spec: SortSpec, cur
     [...params, q.limit + 1],
     { ...DEVICE_ROW, rank: 'int' },
   );
-  return rows.map((r) => ({ row: toStateRow(r), group: r.rank }));
+  return rows.map((r) => ({ row: toStateRow(r), group: r.rank, ipKey: r.ip_key }));
 }
 
 export async function consoleDevicePage(dialect: Dialect, q: ConsoleQuery): Promise<DevicePage> {
@@ -138,11 +140,13 @@ export async function consoleDevicePage(dialect: Dialect, q: ConsoleQuery): Prom
   const order = [...spec.exprs, 'id'].map((e) => `${e} ${dir}`).join(', ');
   const out: ReturnType<typeof toStateRow>[] = [];
   const groupOf = new Map<string, number>();
+  const ipKeyOf = new Map<string, string>();
   let more = false;
   if (q.q !== undefined && q.q !== '') {
-    for (const { row, group } of await searchPage(dialect, q, spec, cursor)) {
+    for (const { row, group, ipKey } of await searchPage(dialect, q, spec, cursor)) {
       out.push(row);
       groupOf.set(row.id, group);
+      ipKeyOf.set(row.id, ipKey);
     }
     more = out.length > q.limit;
   }
@@ -159,6 +163,7 @@ export async function consoleDevicePage(dialect: Dialect, q: ConsoleQuery): Prom
     for (const r of rows) {
       out.push(toStateRow(r));
       groupOf.set(r.id, g.index);
+      ipKeyOf.set(r.id, r.ip_key);
     }
     if (out.length > q.limit) {
       more = true;
@@ -171,7 +176,7 @@ export async function consoleDevicePage(dialect: Dialect, q: ConsoleQuery): Prom
   const last = devices[devices.length - 1];
   return {
     devices,
-    nextCursor: more && last !== undefined ? encodeConsoleCursor({ group: groupOf.get(last.id)!, values: spec.values(last), id: last.id }) : null,
+    nextCursor: more && last !== undefined ? encodeConsoleCursor({ group: groupOf.get(last.id)!, values: spec.values(last, ipKeyOf.get(last.id)!), id: last.id }) : null,
   };
 }
 
@@ -250,9 +255,9 @@ export async function exceptionsInForce(dialect: Dialect, o: { site?: string; un
   return rows.map((r) => ({ ...summary(toStateRow(r), agents.get(r.id) ?? []), note: r.note ?? '' }));
 }
 
-/** Restricted devices with their documents (the report), in site and IP order, a chunk at a time. */
+/** Restricted devices with their documents (the report), in site and numeric IP order (devices_sort_site), a chunk at a time. */
 export async function* restrictedWithDocuments(dialect: Dialect, site: string | undefined, chunk = 500): AsyncGenerator<Array<{ device: DeviceSummary; document: unknown }>> {
-  let after: [string, string, string] | undefined;
+  let after: [string, string, string, string] | undefined;
   for (;;) {
     const where = ["status = 'restricted'"];
     const params: Param[] = [];
@@ -261,10 +266,10 @@ export async function* restrictedWithDocuments(dialect: Dialect, site: string | 
       params.push(site);
     }
     if (after !== undefined) {
-      where.push('(site, ip, id) > (?, ?, ?)');
+      where.push('(site, ip_key, ip, id) > (?, ?, ?, ?)');
       params.push(...after);
     }
-    const rows = await dialect.read.all(`SELECT ${DEVICE_COLUMNS.join(', ')} FROM devices WHERE ${where.join(' AND ')} ORDER BY site, ip, id LIMIT ?`, [...params, chunk], DEVICE_ROW);
+    const rows = await dialect.read.all(`SELECT ${DEVICE_COLUMNS.join(', ')} FROM devices WHERE ${where.join(' AND ')} ORDER BY site, ip_key, ip, id LIMIT ?`, [...params, chunk], DEVICE_ROW);
     if (rows.length === 0) return;
     const agents = await agentsOfDevices(dialect.read, rows.map((r) => r.id));
     yield rows.map((r) => {
@@ -278,7 +283,7 @@ export async function* restrictedWithDocuments(dialect: Dialect, site: string | 
     });
     const last = rows[rows.length - 1]!;
     if (rows.length < chunk) return;
-    after = [last.site, last.ip, last.id];
+    after = [last.site, last.ip_key, last.ip, last.id];
   }
 }
 

@@ -3,7 +3,10 @@ import { decodeConsoleCursor, encodeConsoleCursor, sessionHash } from '../../../
 import type { CentralStore } from '../../../src/central/store/store.ts';
 import { CONSOLE_SORTS, STATUS_ORDER, type DeviceSummary } from '../../../src/central/types.ts';
 import { addUser } from '../../../src/central/admin.ts';
-import { seedEstate, siteName } from '../../helpers/console-estate.ts';
+import { checkReportBody } from '../../../src/central/validate.ts';
+import { serializeReport } from '../../../src/report/payload.ts';
+import { ipSortKey } from '../../../src/util/ip-sort-key.ts';
+import { estateReports, seedEstate, siteDevices, siteName } from '../../helpers/console-estate.ts';
 import { STORE_KINDS } from './helpers.ts';
 
 /** The console's reads on both stores: the list in status groups and keyset pages, filters, search, the overview's counts, daily counts, sessions. */
@@ -44,9 +47,54 @@ describe.each(STORE_KINDS)('console reads ($name)', (kind) => {
         expect(seen[0]!.status).toBe('restricted');
       }
     }
+    // Within a site, addresses in numeric order (ipSortKey), not as text.
     const bySite = await all(store, { sort: 'site', limit: 10, status: 'restricted' });
-    const keys = bySite.map((d) => `${d.site}\u0000${d.ip}`);
+    const keys = bySite.map((d) => `${d.site}\u0000${ipSortKey(d.ip)}\u0000${d.ip}`);
     expect(keys).toEqual([...keys].sort());
+    const octets = bySite.filter((d) => d.site === siteName(0)).map((d) => Number(d.ip.split('.')[3]));
+    expect(octets.some((n) => n < 10) && octets.some((n) => n >= 10)).toBe(true);
+    expect(octets).toEqual([...octets].sort((a, b) => a - b));
+  });
+
+  it('lists addresses in numeric order, IPv4 then IPv6 (a zone last), across pages, and follows an ip change', async () => {
+    const fresh = await kind.open();
+    try {
+      const s = fresh.store;
+      // (An address that is neither IPv4 nor IPv6 sorts last, but the intake refuses one: see ip-sort-key.test.ts.)
+      const ips = ['fe80::1%eth0', '10.20.8.12', '2001:db8::1', '10.20.9.1', '10.20.8.2', '10.20.8.200', 'fe80::1', '2001:db8::10', '9.1.1.1'];
+      // One kind (so one status group), one site, a MAC each (identity).
+      const base = siteDevices(7, 1)[0]!;
+      const devices = ips.map((ip, i) => ({ ...structuredClone(base), ip, addresses: [ip], mac: `02:00:00:00:10:${String(i).padStart(2, '0')}`, serial: `ipsort-${i}`, identifiers: { serial: `ipsort-${i}` } }));
+      const ingest = async (list: typeof devices, startedAt: string): Promise<void> => {
+        for (const r of estateReports('agent-ipsort', 'IP Site', list, startedAt)) {
+          const body = serializeReport(r);
+          const checked = checkReportBody(Buffer.from(body));
+          if (!checked.ok) throw new Error(`${checked.error} ${JSON.stringify(checked.problems)}`);
+          await s.ingest(checked.report, { receivedAt: Date.parse(startedAt), bytes: body.length, remote: null, agentId: 'agent-ipsort' });
+        }
+      };
+      await ingest(devices, '2026-11-30T10:00:00.000Z');
+      const expected = ['9.1.1.1', '10.20.8.2', '10.20.8.12', '10.20.8.200', '10.20.9.1', '2001:db8::1', '2001:db8::10', 'fe80::1', 'fe80::1%eth0'];
+      for (const sort of ['site', 'ip'] as const) {
+        for (const limit of [1, 2, 3, 100]) expect((await all(s, { sort, limit })).map((d) => d.ip), `${sort} ${limit}`).toEqual(expected);
+      }
+      // The export walks the same pages.
+      const exported: string[] = [];
+      for await (const page of s.console.devices({ sort: 'site' })) exported.push(...page.map((d) => d.ip));
+      expect(exported).toEqual(expected);
+
+      // 10.20.8.200 moves to 10.20.8.3: its key is written with its ip (as text, .3 would sort after .12).
+      const moved = devices.map((d) => (d.ip === '10.20.8.200' ? { ...d, ip: '10.20.8.3', addresses: ['10.20.8.3'] } : d));
+      await ingest(moved, '2026-12-01T10:00:00.000Z');
+      const after = ['9.1.1.1', '10.20.8.2', '10.20.8.3', '10.20.8.12', '10.20.9.1', '2001:db8::1', '2001:db8::10', 'fe80::1', 'fe80::1%eth0'];
+      for (const sort of ['site', 'ip'] as const) expect((await all(s, { sort, limit: 2 })).map((d) => d.ip), sort).toEqual(after);
+      // The report's restricted devices, in the same order.
+      const restricted: string[] = [];
+      for await (const chunk of s.console.restricted('IP Site')) restricted.push(...chunk.map((r) => r.device.ip));
+      expect(restricted).toEqual(after);
+    } finally {
+      await fresh.cleanup();
+    }
   });
 
   it('filters by site, status, maker, brand, kind, review state and agent; searches IP, MAC, model and serial', async () => {
