@@ -2,8 +2,9 @@ import path from 'node:path';
 import { ERR } from '../../domain/errors.ts';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { rowsOf, type RowOf } from '../../storage/rows.ts';
-import { integrityCheck, openSqlite, query } from '../../storage/sqlite.ts';
-import type { ForwardItem } from '../types.ts';
+import { integrityCheck, openSqlite, query, transaction } from '../../storage/sqlite.ts';
+import { ipSortKey } from '../../util/ip-sort-key.ts';
+import { STATUS_ORDER, type ForwardItem } from '../types.ts';
 import { SQLITE_MIGRATIONS } from './schema-sqlite.ts';
 import { changedColumns, createSqlStore, DEVICE_COLUMNS, DEVICE_ROW, stateParams, toStateRow, UPSERT_DEVICE_SET, type Dialect, type Param, type Tx } from './sql-store.ts';
 import type { CentralStore, ForwardSettings } from './store.ts';
@@ -130,6 +131,26 @@ const EVENT_ROW = {
 
 const FORWARD_ROW = { id: 'int', sink: 'text', key: 'text', body: 'text', attempts: 'int', created_at: 'int' } as const;
 
+/**
+ * The address sort keys of rows written before devices.ip_key existed (the console migration
+ * adds it as ''), computed once in app code (ipSortKey). When none is left it costs one seek of
+ * devices_sort_ip per status. An ip written meanwhile is written with its key, so a row whose ip
+ * moved is left alone.
+ */
+function fillIpKeys(db: DatabaseSync): void {
+  const pick = query(db, "SELECT id, ip FROM devices WHERE status = ? AND ip_key = '' LIMIT 1000", { id: 'text', ip: 'text' });
+  const set = db.prepare("UPDATE devices SET ip_key = ? WHERE id = ? AND ip = ? AND ip_key = ''");
+  for (const status of STATUS_ORDER) {
+    for (;;) {
+      const rows = pick.all(status);
+      if (rows.length === 0) break;
+      transaction(db, () => {
+        for (const r of rows) set.run(ipSortKey(r.ip), r.id, r.ip);
+      });
+    }
+  }
+}
+
 export function openEmbeddedStore(dataDir: string, options: { forward?: ForwardSettings; now?: () => Date } = {}): EmbeddedStore {
   const file = embeddedPath(dataDir);
   const db: DatabaseSync = openSqlite(file, { codes: { open: ERR.CENTRAL_DB_OPEN, schemaNewer: ERR.CENTRAL_SCHEMA_NEWER }, migrations: SQLITE_MIGRATIONS, ...(options.now === undefined ? {} : { now: options.now }) });
@@ -138,6 +159,7 @@ export function openEmbeddedStore(dataDir: string, options: { forward?: ForwardS
   // Checkpoint every ~40 MiB of WAL instead of 4 MiB: the device rows every report rewrites are
   // copied into the database once per checkpoint, not once per 4 MiB (measured: fewer writes per report).
   db.exec('PRAGMA wal_autocheckpoint = 10000');
+  fillIpKeys(db);
   const cache = new Map<string, StatementSync>();
   const prepared = (sql: string): StatementSync => {
     let s = cache.get(sql);

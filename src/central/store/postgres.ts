@@ -5,7 +5,8 @@ import { latestVersion, type Migration } from '../../storage/migrations.ts';
 import { rowsOf } from '../../storage/rows.ts';
 import type { Logger } from '../../util/log.ts';
 import type { StateRow } from '../device-state.ts';
-import type { ForwardItem } from '../types.ts';
+import { ipSortKey } from '../../util/ip-sort-key.ts';
+import { STATUS_ORDER, type ForwardItem } from '../types.ts';
 import { POSTGRES_MIGRATIONS } from './schema-postgres.ts';
 import { createSqlStore, DEVICE_COLUMNS, DEVICE_ROW, stateParams, toStateRow, UPSERT_DEVICE_SET, type Dialect, type Param, type Tx } from './sql-store.ts';
 import type { CentralStore, ForwardSettings } from './store.ts';
@@ -78,6 +79,26 @@ function txOn(client: Queryable): Tx {
   };
 }
 
+/**
+ * The address sort keys of rows written before devices.ip_key existed (the console migration
+ * adds it as ''), computed once in app code (ipSortKey). When none is left it costs one seek of
+ * devices_sort_ip per status. An ip written meanwhile is written with its key, so a row whose ip
+ * moved is left alone.
+ */
+async function fillIpKeys(pool: pg.Pool): Promise<void> {
+  for (const status of STATUS_ORDER) {
+    for (;;) {
+      const rows = rowsOf({ id: 'text', ip: 'text' }, (await pool.query("SELECT id, ip FROM devices WHERE status = $1 AND ip_key = '' LIMIT 1000", [status])).rows);
+      if (rows.length === 0) break;
+      await pool.query(
+        `UPDATE devices d SET ip_key = u.k FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, ip, k)
+         WHERE d.id = u.id AND d.ip = u.ip AND d.ip_key = ''`,
+        [rows.map((r) => r.id), rows.map((r) => r.ip), rows.map((r) => ipSortKey(r.ip))],
+      );
+    }
+  }
+}
+
 async function migrate(pool: pg.Pool, migrations: readonly Migration[], now: () => Date): Promise<void> {
   const client = await pool.connect();
   try {
@@ -133,6 +154,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   pool.on('error', (err) => options.log?.warn({ database: { error: errorMessage(err) } }, 'a PostgreSQL connection failed; the pool replaces it'));
   try {
     await migrate(pool, POSTGRES_MIGRATIONS, options.now ?? (() => new Date()));
+    await fillIpKeys(pool);
   } catch (err) {
     await pool.end().catch(() => undefined);
     if (err instanceof CamsweepError) throw err;

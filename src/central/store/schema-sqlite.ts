@@ -231,8 +231,9 @@ CREATE INDEX forward_queue_due ON forward_queue (next_attempt_at) WHERE delivere
 -- one index whatever the estate's size. Only columns that rarely change (a report that only
 -- moves last-seen still touches no index, which is why last-seen is not a sort).
 -- Addresses sort by ip_key (src/util/ip-sort-key.ts: numeric, IPv4 then IPv6 then the rest),
--- written by the store with every ip it writes; the address as written breaks ties. A row
--- written before this column existed keys '' (first in its group) until its ip is written again.
+-- written by the store with every ip it writes; the address as written breaks ties. The rows
+-- this adds it to key '' (first in their group, and they page) until the store, opening, fills
+-- their keys (fillIpKeys).
 ALTER TABLE devices ADD COLUMN ip_key TEXT NOT NULL DEFAULT '';
 CREATE INDEX devices_sort_site ON devices (status, site, ip_key, ip, id);
 CREATE INDEX devices_sort_ip ON devices (status, ip_key, ip, id);

@@ -1,4 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { embeddedPath, openEmbeddedStore } from '../../../src/central/store/embedded.ts';
+import { openPostgresStore } from '../../../src/central/store/postgres.ts';
 import { decodeConsoleCursor, encodeConsoleCursor, sessionHash } from '../../../src/central/store/console-queries.ts';
 import type { CentralStore } from '../../../src/central/store/store.ts';
 import { CONSOLE_SORTS, STATUS_ORDER, type DeviceSummary } from '../../../src/central/types.ts';
@@ -7,7 +14,7 @@ import { checkReportBody } from '../../../src/central/validate.ts';
 import { serializeReport } from '../../../src/report/payload.ts';
 import { ipSortKey } from '../../../src/util/ip-sort-key.ts';
 import { estateReports, seedEstate, siteDevices, siteName } from '../../helpers/console-estate.ts';
-import { STORE_KINDS } from './helpers.ts';
+import { freshPgDatabase, STORE_KINDS } from './helpers.ts';
 
 /** The console's reads on both stores: the list in status groups and keyset pages, filters, search, the overview's counts, daily counts, sessions. */
 
@@ -24,6 +31,110 @@ async function all(store: CentralStore, q: Parameters<CentralStore['console']['d
   }
   throw new Error('no end');
 }
+
+// Devices of one kind (so one status group) at one site, a MAC each (identity), by address.
+// (An address that is neither IPv4 nor IPv6 sorts last, but the intake refuses one: see ip-sort-key.test.ts.)
+const IPS = ['fe80::1%eth0', '10.20.8.12', '2001:db8::1', '10.20.9.1', '10.20.8.2', '10.20.8.200', 'fe80::1', '2001:db8::10', '9.1.1.1'];
+const IP_ORDER = ['9.1.1.1', '10.20.8.2', '10.20.8.12', '10.20.8.200', '10.20.9.1', '2001:db8::1', '2001:db8::10', 'fe80::1', 'fe80::1%eth0'];
+const IP_DEVICES = IPS.map((ip, i) => ({
+  ...structuredClone(siteDevices(7, 1)[0]!),
+  ip,
+  addresses: [ip],
+  mac: `02:00:00:00:10:${String(i).padStart(2, '0')}`,
+  serial: `ipsort-${i}`,
+  identifiers: { serial: `ipsort-${i}` },
+}));
+
+async function ingestIps(store: CentralStore, list: typeof IP_DEVICES, startedAt: string): Promise<void> {
+  for (const r of estateReports('agent-ipsort', 'IP Site', list, startedAt)) {
+    const body = serializeReport(r);
+    const checked = checkReportBody(Buffer.from(body));
+    if (!checked.ok) throw new Error(`${checked.error} ${JSON.stringify(checked.problems)}`);
+    await store.ingest(checked.report, { receivedAt: Date.parse(startedAt), bytes: body.length, remote: null, agentId: 'agent-ipsort' });
+  }
+}
+
+/** A store with a way around it to its database (rows as an older camsweep left them). */
+interface RawStore {
+  store: CentralStore;
+  sql(text: string): Promise<void>;
+  reopen(): Promise<CentralStore>;
+  cleanup(): Promise<void>;
+}
+
+const RAW: Array<{ name: string; open: () => Promise<RawStore> }> = [
+  {
+    name: 'embedded',
+    open: async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'camsweep-ipkey-'));
+      let store: CentralStore = openEmbeddedStore(dir);
+      return Promise.resolve({
+        store,
+        sql: async (text) => {
+          const db = new DatabaseSync(embeddedPath(dir));
+          try {
+            db.exec(text);
+          } finally {
+            db.close();
+          }
+          return Promise.resolve();
+        },
+        reopen: async () => {
+          await store.close();
+          store = openEmbeddedStore(dir);
+          return store;
+        },
+        cleanup: async () => {
+          await store.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      });
+    },
+  },
+  {
+    name: 'postgres',
+    open: async () => {
+      const url = await freshPgDatabase();
+      let store = await openPostgresStore(url, { poolSize: 2 });
+      return {
+        store,
+        sql: async (text) => {
+          const client = new pg.Client({ connectionString: url });
+          await client.connect();
+          try {
+            await client.query(text);
+          } finally {
+            await client.end();
+          }
+        },
+        reopen: async () => {
+          await store.close();
+          store = await openPostgresStore(url, { poolSize: 2 });
+          return store;
+        },
+        cleanup: async () => store.close(),
+      };
+    },
+  },
+];
+
+describe.each(RAW)('address keys of rows from before the key ($name)', (kind) => {
+  it("pages over rows keyed '' (first in their group), and the store fills their keys when it opens", async () => {
+    const raw = await kind.open();
+    try {
+      await ingestIps(raw.store, IP_DEVICES, '2026-11-30T10:00:00.000Z');
+      await raw.sql("UPDATE devices SET ip_key = '' WHERE ip IN ('10.20.8.12', '10.20.9.1', '2001:db8::1')");
+      const legacyFirst = ['10.20.8.12', '10.20.9.1', '2001:db8::1', '9.1.1.1', '10.20.8.2', '10.20.8.200', '2001:db8::10', 'fe80::1', 'fe80::1%eth0'];
+      for (const sort of ['site', 'ip'] as const) {
+        for (const limit of [1, 2, 4]) expect((await all(raw.store, { sort, limit })).map((d) => d.ip), `${sort} ${limit}`).toEqual(legacyFirst);
+      }
+      const reopened = await raw.reopen();
+      for (const sort of ['site', 'ip'] as const) expect((await all(reopened, { sort, limit: 2 })).map((d) => d.ip), sort).toEqual(IP_ORDER);
+    } finally {
+      await raw.cleanup();
+    }
+  });
+});
 
 describe.each(STORE_KINDS)('console reads ($name)', (kind) => {
   let store: CentralStore;
@@ -60,32 +171,18 @@ describe.each(STORE_KINDS)('console reads ($name)', (kind) => {
     const fresh = await kind.open();
     try {
       const s = fresh.store;
-      // (An address that is neither IPv4 nor IPv6 sorts last, but the intake refuses one: see ip-sort-key.test.ts.)
-      const ips = ['fe80::1%eth0', '10.20.8.12', '2001:db8::1', '10.20.9.1', '10.20.8.2', '10.20.8.200', 'fe80::1', '2001:db8::10', '9.1.1.1'];
-      // One kind (so one status group), one site, a MAC each (identity).
-      const base = siteDevices(7, 1)[0]!;
-      const devices = ips.map((ip, i) => ({ ...structuredClone(base), ip, addresses: [ip], mac: `02:00:00:00:10:${String(i).padStart(2, '0')}`, serial: `ipsort-${i}`, identifiers: { serial: `ipsort-${i}` } }));
-      const ingest = async (list: typeof devices, startedAt: string): Promise<void> => {
-        for (const r of estateReports('agent-ipsort', 'IP Site', list, startedAt)) {
-          const body = serializeReport(r);
-          const checked = checkReportBody(Buffer.from(body));
-          if (!checked.ok) throw new Error(`${checked.error} ${JSON.stringify(checked.problems)}`);
-          await s.ingest(checked.report, { receivedAt: Date.parse(startedAt), bytes: body.length, remote: null, agentId: 'agent-ipsort' });
-        }
-      };
-      await ingest(devices, '2026-11-30T10:00:00.000Z');
-      const expected = ['9.1.1.1', '10.20.8.2', '10.20.8.12', '10.20.8.200', '10.20.9.1', '2001:db8::1', '2001:db8::10', 'fe80::1', 'fe80::1%eth0'];
+      await ingestIps(s, IP_DEVICES, '2026-11-30T10:00:00.000Z');
       for (const sort of ['site', 'ip'] as const) {
-        for (const limit of [1, 2, 3, 100]) expect((await all(s, { sort, limit })).map((d) => d.ip), `${sort} ${limit}`).toEqual(expected);
+        for (const limit of [1, 2, 3, 100]) expect((await all(s, { sort, limit })).map((d) => d.ip), `${sort} ${limit}`).toEqual(IP_ORDER);
       }
       // The export walks the same pages.
       const exported: string[] = [];
       for await (const page of s.console.devices({ sort: 'site' })) exported.push(...page.map((d) => d.ip));
-      expect(exported).toEqual(expected);
+      expect(exported).toEqual(IP_ORDER);
 
       // 10.20.8.200 moves to 10.20.8.3: its key is written with its ip (as text, .3 would sort after .12).
-      const moved = devices.map((d) => (d.ip === '10.20.8.200' ? { ...d, ip: '10.20.8.3', addresses: ['10.20.8.3'] } : d));
-      await ingest(moved, '2026-12-01T10:00:00.000Z');
+      const moved = IP_DEVICES.map((d) => (d.ip === '10.20.8.200' ? { ...d, ip: '10.20.8.3', addresses: ['10.20.8.3'] } : d));
+      await ingestIps(s, moved, '2026-12-01T10:00:00.000Z');
       const after = ['9.1.1.1', '10.20.8.2', '10.20.8.3', '10.20.8.12', '10.20.9.1', '2001:db8::1', '2001:db8::10', 'fe80::1', 'fe80::1%eth0'];
       for (const sort of ['site', 'ip'] as const) expect((await all(s, { sort, limit: 2 })).map((d) => d.ip), sort).toEqual(after);
       // The report's restricted devices, in the same order.
