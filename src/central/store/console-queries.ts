@@ -265,7 +265,11 @@ export async function* restrictedWithDocuments(dialect: Dialect, site: string | 
       where.push('site = ?');
       params.push(site);
     }
-    if (after !== undefined) {
+    if (after !== undefined && site !== undefined) {
+      // Within one site: a range of devices_sort_site after (status, site), not a scan of the site's entries.
+      where.push('(ip_key, ip, id) > (?, ?, ?)');
+      params.push(...after.slice(1));
+    } else if (after !== undefined) {
       where.push('(site, ip_key, ip, id) > (?, ?, ?, ?)');
       params.push(...after);
     }
