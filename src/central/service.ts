@@ -44,6 +44,11 @@ export interface ServiceOptions {
   credentialCacheMs?: number;
   /** How often today's counts are recorded for the console's chart (default 10 min). */
   countsEveryMs?: number;
+  /**
+   * How long per-report rows (each device report, each request's receipt) are kept; 0 keeps
+   * them all (default 90 days, KEEP_REPORTS_MS). Device state, history and reviews stay.
+   */
+  keepReportsMs?: number;
   /** Serve the review console at / (default true). */
   console?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -70,6 +75,12 @@ export function buildSinks(specs: readonly SinkSpec[], ca: string | null, now?: 
     }
   });
 }
+
+/** How long per-report rows are kept by default: well beyond an agent's report.maxAge (7 days by default, 365 at most is allowed but rare). */
+export const KEEP_REPORTS_MS = 90 * 86_400_000;
+/** Rows removed per prune statement, and statements per housekeeping round (at most 200,000 rows of each kind every ten minutes). */
+const PRUNE_BATCH = 5_000;
+const PRUNE_ROUNDS = 40;
 
 export async function startService(o: ServiceOptions): Promise<RunningService> {
   const now = o.now ?? Date.now;
@@ -98,8 +109,20 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
     try {
       await store.console.recordDailyCounts(utcDate(now()));
       await store.console.pruneSessions(now());
+      const keep = o.keepReportsMs ?? KEEP_REPORTS_MS;
+      if (keep > 0) {
+        // A bounded share per round (the rest the next round), so a first prune of a large
+        // store never holds a long transaction.
+        let pruned = 0;
+        for (let round = 0; round < PRUNE_ROUNDS; round++) {
+          const n = await store.pruneReports(now() - keep, PRUNE_BATCH);
+          pruned += n;
+          if (n < PRUNE_BATCH) break;
+        }
+        if (pruned > 0) log.info({ reports: { pruned, keptDays: Math.round(keep / 86_400_000) } }, 'reports older than the retention pruned');
+      }
     } catch (err) {
-      log.error({ error: { message: errorMessage(err) } }, 'could not record the daily counts or prune sessions');
+      log.error({ error: { message: errorMessage(err) } }, 'could not record the daily counts or prune sessions and reports');
     }
   };
   await housekeeping();

@@ -17,6 +17,8 @@ export const WEBHOOK_SECRET_ENV = 'CAMSWEEP_FORWARD_WEBHOOK_SECRET';
 export interface ServeFlags extends ReceiverFlags {
   database?: string;
   maxConnections?: number;
+  /** Days per-report rows are kept (0: all). */
+  keepReports?: number;
   forwardSyslog?: string[];
   forwardHec?: string[];
   forwardHecTokenFile?: string;
@@ -91,6 +93,7 @@ export function resolveServeSettings(flags: ServeFlags, env: NodeJS.ProcessEnv, 
     hmacSecret: base.hmacSecret,
     maxBodyBytes: base.maxBodyBytes,
     ...(flags.maxConnections === undefined ? {} : { maxConnections: flags.maxConnections }),
+    ...(flags.keepReports === undefined ? {} : { keepReportsMs: flags.keepReports * 86_400_000 }),
     sinks,
     forwardCa,
     consoleUrl: flags.consoleUrl ?? null,

@@ -237,4 +237,14 @@ CREATE TABLE counts_daily (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'report retention: per-report rows by time of receipt',
+    sql: `
+-- Per-report rows (one per device per sweep, one per request) are kept for a retention period
+-- (central serve --keep-reports); the prune walks these indexes, oldest first.
+CREATE INDEX device_reports_received ON device_reports (received_at);
+CREATE INDEX receipts_received ON receipts (received_at);
+`,
+  },
 ];

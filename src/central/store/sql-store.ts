@@ -901,6 +901,13 @@ export function createSqlStore(dialect: Dialect, forward: ForwardSettings): Cent
 
     pruneForward: (before) => dialect.read.run('DELETE FROM forward_queue WHERE delivered_at IS NOT NULL AND delivered_at < ?', [before]),
 
+    pruneReports: (before, limit) =>
+      dialect.transaction(async (tx) => {
+        const reports = await tx.run('DELETE FROM device_reports WHERE key IN (SELECT key FROM device_reports WHERE received_at < ? ORDER BY received_at LIMIT ?)', [before, limit]);
+        const receipts = await tx.run('DELETE FROM receipts WHERE id IN (SELECT id FROM receipts WHERE received_at < ? ORDER BY received_at LIMIT ?)', [before, limit]);
+        return reports + receipts;
+      }),
+
     async gauges() {
       return {
         devices: await count('SELECT COUNT(*) AS n FROM devices'),

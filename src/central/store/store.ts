@@ -73,6 +73,13 @@ export interface CentralStore {
 
   /** Delivered events older than `before` leave the queue (their keys are never queued again: each names its device, sweep or review). */
   pruneForward(before: number): Promise<number>;
+  /**
+   * Removes up to `limit` per-report rows (device reports and request receipts) received before
+   * `before`, oldest first; returns how many went. Device state, history, reviews and events
+   * stay. A report re-delivered after its rows are gone would count as new: keep reports longer
+   * than any agent's `report.maxAge`.
+   */
+  pruneReports(before: number, limit: number): Promise<number>;
 
   stats(): Promise<CentralCounts>;
   /** What the console reads and its sessions (console-queries.ts). */

@@ -27,6 +27,7 @@ export const centralCommand: CommandModule = {
       .option('--tls-client-ca <file>', 'require client certificates signed by this CA (mutual TLS)')
       .option('--max-body-bytes <n>', 'largest request body, compressed or not (default 1048576)', numberFlag(ctx.problems, '--max-body-bytes', { min: 1024, max: 256 * 1024 * 1024, integer: true }))
       .option('--max-connections <n>', 'most connections open at once (default 512)', numberFlag(ctx.problems, '--max-connections', { min: 1, max: 100_000, integer: true }))
+      .option('--keep-reports <days>', 'days each device report and request receipt is kept (device state, history and reviews stay); 0 keeps them all (default 90)', numberFlag(ctx.problems, '--keep-reports', { min: 0, max: 36_500, integer: true }))
       .option('--forward-syslog <url>', 'forward events to syslog, tcp://HOST:PORT or tls://HOST:PORT (RFC 5424, CEF); repeatable', collect, [])
       .option('--forward-hec <url>', 'forward events to a Splunk HTTP Event Collector (https://HOST:8088/services/collector/event); repeatable', collect, [])
       .option('--forward-hec-token-file <file>', 'the HEC token (or $CAMSWEEP_FORWARD_HEC_TOKEN)')

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { addAgent, addUser, newUserToken } from '../../../src/central/admin.ts';
 import { jsonDepth } from '../../../src/central/validate.ts';
 import { startService, type RunningService } from '../../../src/central/service.ts';
-import type { StoreLocation } from '../../../src/central/store/open.ts';
+import { openCentralStore, type StoreLocation } from '../../../src/central/store/open.ts';
 import { signBody } from '../../../src/report/hmac.ts';
 import { serializeReport, type ReportV1 } from '../../../src/report/payload.ts';
 import { Secret } from '../../../src/report/secret.ts';
@@ -171,6 +171,23 @@ describe.each(LOCATIONS)('central service ($name)', ({ location }) => {
     expect(after.device.status).toBe('exception');
     expect(after.device.reviews).toHaveLength(1);
     expect(JSON.parse((await api('/api/v1/agents', vic)).body)).toEqual({ agents: [] });
+  });
+
+  it('prunes device reports and receipts past the retention at its housekeeping, and keeps the devices', async () => {
+    await svc.close();
+    svc = await startService({ location: loc, listen: { host: '127.0.0.1', port: 0 }, sharedToken: new Secret(SHARED), hmacSecret: new Secret(SECRET), credentialCacheMs: 0, log: quiet, keepReportsMs: 1, countsEveryMs: 50 });
+    expect((await post(agentReports()[0])).status).toBe(200);
+    const store = await openCentralStore(loc);
+    try {
+      let stats = await store.stats();
+      for (let i = 0; i < 200 && (stats.requests > 0 || stats.devices > 0); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        stats = await store.stats();
+      }
+      expect(stats).toMatchObject({ requests: 0, devices: 0, deviceStates: 3 });
+    } finally {
+      await store.close();
+    }
   });
 
   it('has /healthz and /metrics on the same listener', async () => {

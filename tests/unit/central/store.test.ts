@@ -128,6 +128,24 @@ describe.each(STORE_KINDS)('central store ($name)', (kind) => {
     expect(await store.pruneForward(AT + 1)).toBe(1);
   });
 
+  it('prunes per-report rows older than the retention, oldest first and a batch at a time, and keeps device state', async () => {
+    await store.ingest(received(), meta({ receivedAt: AT - 3_000 }));
+    await store.ingest(received({ startedAt: '2026-11-26T11:00:00.000Z' }), meta({ receivedAt: AT - 2_000 }));
+    await store.ingest(received({ startedAt: '2026-11-26T12:00:00.000Z' }), meta({ receivedAt: AT }));
+    expect(await store.stats()).toMatchObject({ requests: 3, devices: 9, deviceStates: 3 });
+    expect(await store.pruneReports(AT - 3_000, 100)).toBe(0);
+    // At most two of each kind: two of the six old device reports, and both old receipts.
+    expect(await store.pruneReports(AT - 1_000, 2)).toBe(4);
+    expect(await store.stats()).toMatchObject({ requests: 1, devices: 7 });
+    expect(await store.pruneReports(AT - 1_000, 100)).toBe(4);
+    expect(await store.pruneReports(AT - 1_000, 100)).toBe(0);
+    expect(await store.stats()).toMatchObject({ requests: 1, devices: 3, deviceStates: 3 });
+    const page = await store.listDevicePage({ limit: 10 });
+    expect(page.devices.map((d) => d.firstSeen)).toEqual(['2026-11-26T10:00:00.000Z', '2026-11-26T10:00:00.000Z', '2026-11-26T10:00:00.000Z']);
+    // The newest report is still known: sent again, it is a duplicate.
+    expect(await store.ingest(received({ startedAt: '2026-11-26T12:00:00.000Z' }), meta({ receivedAt: AT + 1 }))).toEqual({ kind: 'stored', accepted: 0, duplicates: 3 });
+  });
+
   it('agents, users and API tokens', async () => {
     await store.addAgent({ id: 'a1', site: 'HQ', tokenHash: 'h1', certFingerprint: null, at: '2026-11-26T00:00:00.000Z' });
     await expect(store.addAgent({ id: 'a1', site: 'HQ', tokenHash: 'h2', certFingerprint: null, at: '2026-11-26T00:00:00.000Z' })).rejects.toThrow(/exists/u);
