@@ -30,6 +30,16 @@ describe('boundedRequest', () => {
     expect(request.toLowerCase()).not.toContain('authorization');
   });
 
+  it('opens a connection of its own for every request, never pooled or reused', async () => {
+    // A keep-alive server: it would serve the next request on the same connection if asked.
+    const srv = await rawServer((s) => s.write('HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok'));
+    const requests = Array.from({ length: 4 }, () => boundedRequest({ url: srv.url, timeoutMs: 2000, maxBytes: 1024 }));
+    expect((await Promise.all(requests)).map((r) => r.body.toString())).toEqual(['ok', 'ok', 'ok', 'ok']);
+    await boundedRequest({ url: srv.url, timeoutMs: 2000, maxBytes: 1024 });
+    expect(srv.connections).toBe(5);
+    expect(srv.requests).toHaveLength(5);
+  });
+
   it('POSTs a body with its Content-Length', async () => {
     let received = '';
     const srv = await rawServer((s, head) => {
