@@ -145,6 +145,63 @@ export function decodeProbeMatches(text: string): DecodedWsd {
   return out;
 }
 
+/**
+ * The header ids of a message: the text of its one MessageID and its one RelatesTo, raw, and
+ * the message with both emptied (its `skeleton`). A device answers each of our probes with
+ * the same document but for these two (a new MessageID, relating to that probe), so a reply
+ * whose skeleton is that of a reply already decoded from the same host decodes as that one
+ * did, with these two ids: see `decodeRepeat`.
+ *
+ * Only for a message where each name occurs exactly twice (its start and end tag: no other
+ * element, attribute, comment or text names it), the tags carry no attribute, and the ids are
+ * plain text (no markup, no entity, no CDATA), so that the parser's text of each element is
+ * the raw text, trimmed; undefined for any other.
+ */
+export interface WsdHeaderIds {
+  skeleton: string;
+  messageId: string;
+  relatesTo: string;
+}
+
+const HEADER_ID = /<([\w.-]{1,64}:)?(MessageID|RelatesTo)>([^<&]{0,1024})<\/\1\2>/gu;
+
+function occurrences(text: string, name: string): number {
+  let n = 0;
+  for (let at = text.indexOf(name); at !== -1 && n < 3; at = text.indexOf(name, at + name.length)) n += 1;
+  return n;
+}
+
+export function wsdHeaderIds(text: string): WsdHeaderIds | undefined {
+  if (occurrences(text, 'MessageID') !== 2 || occurrences(text, 'RelatesTo') !== 2) return undefined;
+  let messageId: string | undefined;
+  let relatesTo: string | undefined;
+  const skeleton = text.replace(HEADER_ID, (_all, prefix: string | undefined, name: string, id: string) => {
+    if (name === 'MessageID') messageId = id;
+    else relatesTo = id;
+    return `<${prefix ?? ''}${name}></${prefix ?? ''}${name}>`;
+  });
+  if (messageId === undefined || relatesTo === undefined) return undefined;
+  return { skeleton, messageId, relatesTo };
+}
+
+/**
+ * A repeat: `earlier` is what decodeProbeMatches gave for a message with the same skeleton
+ * (whole, not truncated, its RelatesTo found in its header), `ids` this message's. The parse
+ * of this message differs from that one only in the text of those two elements, so this is
+ * what decodeProbeMatches would give for it, without parsing it again. Undefined when
+ * `earlier` is not such a decode (then parse).
+ */
+export function decodeRepeat(earlier: DecodedWsd, ids: WsdHeaderIds): DecodedWsd | undefined {
+  if (earlier.truncated || earlier.relatesTo === undefined || earlier.messageId === undefined) return undefined;
+  const out: DecodedWsd = { kind: earlier.kind, matches: earlier.matches, truncated: false };
+  const relatesTo = cleanOptional(ids.relatesTo, 256);
+  const messageId = cleanOptional(ids.messageId, 256);
+  if (relatesTo !== undefined) out.relatesTo = relatesTo;
+  if (earlier.action !== undefined) out.action = earlier.action;
+  if (messageId !== undefined) out.messageId = messageId;
+  return out;
+}
+
 function urlHostPort(url: string): { host: string; protocol: string; port: number } | undefined {
   try {
     const u = new URL(url);

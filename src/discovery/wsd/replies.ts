@@ -4,7 +4,7 @@ import type { Logger } from '../../util/log.ts';
 import { xmlNamespaces } from '../../util/xml.ts';
 import { capErrorsPerSource } from '../../domain/error-log.ts';
 import { seenOnce } from '../seen.ts';
-import { decodeProbeMatches, probeMatchToObservation } from './decode.ts';
+import { decodeProbeMatches, decodeRepeat, probeMatchToObservation, WSD_LIMITS, wsdHeaderIds, type DecodedWsd } from './decode.ts';
 
 /**
  * What to do with one datagram that arrived on the probing socket: decode it, check that it
@@ -19,6 +19,11 @@ export interface ReplyHandlerOptions {
   emit(obs: Observation): void;
   error(err: SweepError): void;
   log: Logger;
+  /**
+   * Recognise a host's repeats (the same reply to each of our probes, with new header ids)
+   * without parsing them again (decodeRepeat). Default true; false parses every datagram.
+   */
+  reuseRepeats?: boolean;
 }
 
 /** Upper bound of distinct (source, match) pairs remembered to suppress repeats. */
@@ -39,13 +44,23 @@ export function createReplyHandler(opts: ReplyHandlerOptions): (msg: Buffer, fro
   const capped = capErrorsPerSource({ record: (err) => opts.error(err) });
   const error = (err: SweepError & { ip: string }): void => capped(err.ip, err);
 
+  // Per host, the skeleton of its last reply decoded whole and that decode (MAX_SEEN hosts).
+  const lastDecoded = new Map<string, { skeleton: string; decoded: DecodedWsd }>();
+  const reuse = opts.reuseRepeats !== false;
+
   return (msg, from) => {
     const ip = from.address;
     try {
       const text = msg.toString('utf8');
       let decoded;
+      const ids = reuse && Buffer.byteLength(text, 'utf8') <= WSD_LIMITS.maxBytes ? wsdHeaderIds(text) : undefined;
+      const earlier = ids === undefined ? undefined : lastDecoded.get(ip);
       try {
-        decoded = decodeProbeMatches(text);
+        decoded = earlier !== undefined && earlier.skeleton === ids!.skeleton ? decodeRepeat(earlier.decoded, ids!) : undefined;
+        if (decoded === undefined) {
+          decoded = decodeProbeMatches(text);
+          if (ids !== undefined && (lastDecoded.has(ip) || lastDecoded.size < MAX_SEEN)) lastDecoded.set(ip, { skeleton: ids.skeleton, decoded });
+        }
       } catch (err) {
         error({ ...base, ip, code: ERR.WSD_INVALID, message: errorMessage(err) });
         opts.log.debug({ device: { ip, bytes: msg.length } }, 'undecodable WS-Discovery reply');

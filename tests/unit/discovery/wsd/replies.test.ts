@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Observation, SweepError } from '../../../../src/domain/types.ts';
 import { createReplyHandler, messageIdKey } from '../../../../src/discovery/wsd/replies.ts';
+import { decodeProbeMatches, decodeRepeat, wsdHeaderIds } from '../../../../src/discovery/wsd/decode.ts';
 import { MAX_ERRORS_PER_SOURCE as MAX_ERRORS_PER_HOST } from '../../../../src/domain/error-log.ts';
 import { silentLogger } from '../../../../src/util/log.ts';
 
@@ -122,3 +123,73 @@ describe('createReplyHandler under a junk flood', () => {
     expect(observations.map((o) => o.ip)).toEqual(['10.66.0.200']);
   });
 });
+
+/** A fixture with its MessageID and RelatesTo texts set (raw: markup or entities go in as given). */
+function withIds(name: string, messageId: string, relatesTo: string): string {
+  return fixture(name)
+    .replace(/(<[\w-]*:?MessageID>)[^<]*(<\/)/u, `$1${messageId}$2`)
+    .replace(/(<[\w-]*:?RelatesTo>)[^<]*(<\/)/u, `$1${relatesTo}$2`);
+}
+
+const PROBE_MATCHES = ['axis.m2036-le.ProbeMatches.xml', 'dahua.ipc-hfw2228m-i1-v2.ProbeMatches.xml'];
+
+describe('repeats (the same reply to another probe: new MessageID and RelatesTo)', () => {
+  it('decode as decodeProbeMatches would, without a parse', () => {
+    for (const name of PROBE_MATCHES) {
+      const first = withIds(name, 'urn:uuid:aaaa', OURS);
+      for (const [messageId, relatesTo] of [
+        ['urn:uuid:bbbb', 'urn:uuid:cccc'],
+        ['  uuid:B  ', ` ${OURS.toUpperCase()}\t`],
+        ['', ''],
+        ['x>y', 'a\u0001b'],
+      ] as const) {
+        const repeat = withIds(name, messageId, relatesTo);
+        const ids = wsdHeaderIds(repeat);
+        expect(ids?.skeleton).toBe(wsdHeaderIds(first)!.skeleton);
+        expect(decodeRepeat(decodeProbeMatches(first), ids!)).toEqual(decodeProbeMatches(repeat));
+      }
+    }
+  });
+
+  it('are not recognised when an id is not plain text, a tag has attributes, or the names occur elsewhere', () => {
+    const name = PROBE_MATCHES[0]!;
+    expect(wsdHeaderIds(withIds(name, 'urn:uuid:b', 'a&amp;b'))).toBeUndefined();
+    expect(wsdHeaderIds(withIds(name, 'urn:uuid:b', '<![CDATA[x]]>'))).toBeUndefined();
+    expect(wsdHeaderIds(withIds(name, 'urn:uuid:b', 'a<!-- c -->b'))).toBeUndefined();
+    expect(wsdHeaderIds(withIds(name, 'urn:uuid:b', OURS).replace(/<([\w-]*:?)RelatesTo>/u, '<$1RelatesTo RelationshipType="x">'))).toBeUndefined();
+    expect(wsdHeaderIds(withIds(name, 'urn:uuid:b', OURS).replace('</', '<!-- RelatesTo --></'))).toBeUndefined();
+    // A document whose only ids sit in a comment decodes without them: never reused.
+    const commented = '<?xml version="1.0"?><e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Header><!-- <a:MessageID>m</a:MessageID><a:RelatesTo>r</a:RelatesTo> --></e:Header><e:Body/></e:Envelope>';
+    expect(decodeRepeat(decodeProbeMatches(commented), wsdHeaderIds(commented)!)).toBeUndefined();
+  });
+
+  it('give the handler the same observations and errors as parsing every datagram', () => {
+    const other = 'urn:uuid:00000000-0000-4000-8000-000000000001';
+    const datagrams: Array<[string, string]> = [];
+    for (const [i, name] of PROBE_MATCHES.entries()) {
+      const ip = `10.66.0.${20 + i}`;
+      datagrams.push(
+        [withIds(name, 'urn:uuid:m1', OURS), ip],
+        [withIds(name, 'urn:uuid:m2', other), ip], // a repeat relating to our second probe
+        [withIds(name, 'urn:uuid:m3', 'urn:uuid:not-ours'), ip], // a repeat relating to no probe of ours
+        [withIds(name, 'urn:uuid:m4', ''), ip], // a repeat without RelatesTo
+        [withIds(name, 'urn:uuid:m5', OURS).replace('</', ' </'), ip], // another skeleton: parsed
+        [withIds(name, 'urn:uuid:m6', other), `10.66.0.${30 + i}`], // the same bytes from another host
+        [withIds(name, 'urn:uuid:m7', 'a&amp;b'), ip],
+        [withIds(name, 'urn:uuid:m8', OURS).slice(0, -40), ip], // cut short
+      );
+    }
+    const run = (reuseRepeats: boolean): { observations: Observation[]; errors: SweepError[] } => {
+      const observations: Observation[] = [];
+      const errors: SweepError[] = [];
+      const handle = createReplyHandler({ sent: new Set([OURS, other]), iface: 'eth0', emit: (o) => observations.push(o), error: (e) => errors.push(e), log: silentLogger(), reuseRepeats });
+      for (const [text, address] of datagrams) handle(Buffer.from(text), { address });
+      return { observations, errors };
+    };
+    const reused = run(true);
+    expect(reused.observations.length).toBeGreaterThan(2);
+    expect(reused.errors.length).toBeGreaterThan(2);
+    expect(reused).toEqual(run(false));
+  });
+});
+
