@@ -44,6 +44,8 @@ export interface DahuaReplyStats {
 
 /** Distinct replies remembered (bounds memory whatever the segment sends). */
 const MAX_TRACKED = 4096;
+/** Bytes of the datagrams remembered as repeats (below), all together. */
+const MAX_REPEAT_BYTES = 1024 * 1024;
 
 export function createDahuaReplyHandler(opts: DahuaReplyOptions): {
   onMessage(msg: Buffer, ip: string, via: DahuaVia): void;
@@ -58,11 +60,27 @@ export function createDahuaReplyHandler(opts: DahuaReplyOptions): {
     stats.duplicates += 1;
     return false;
   };
+  // Datagrams that decoded to a reply already seen from their source, by source, socket and
+  // bytes: the same bytes again decode to that reply again, a duplicate, so they are counted as
+  // one without decoding them (a device answers each of the six searches alike, to us and to
+  // the group: ~10 copies of one reply per device). Bounded by MAX_TRACKED and MAX_REPEAT_BYTES.
+  const repeats = new Set<string>();
+  let repeatBytes = 0;
+  const remember = (key: string): void => {
+    if (repeats.size >= MAX_TRACKED || repeatBytes + key.length > MAX_REPEAT_BYTES) return;
+    repeats.add(key);
+    repeatBytes += key.length;
+  };
 
   const onMessage = (msg: Buffer, ip: string, via: DahuaVia): void => {
     stats.received += 1;
     if (via === 'group' && !onSubnet(opts.iface, ip)) {
       stats.offSubnet += 1;
+      return;
+    }
+    const bytesKey = `${ip}\n${via}\n${msg.toString('latin1')}`;
+    if (repeats.has(bytesKey)) {
+      stats.duplicates += 1;
       return;
     }
     const decoded = decodeDahua(msg);
@@ -81,14 +99,20 @@ export function createDahuaReplyHandler(opts: DahuaReplyOptions): {
         opts.log.debug({ device: { ip, bytes: msg.length, reason: decoded.reason } }, 'dhip: undecodable datagram');
         return;
       case 'dhip': {
-        if (!firstTime(`${ip}\ndhip\n${JSON.stringify(decoded.info)}`)) return;
+        if (!firstTime(`${ip}\ndhip\n${JSON.stringify(decoded.info)}`)) {
+          remember(bytesKey);
+          return;
+        }
         if (!decoded.wellFormed) report(ip, ERR.DHIP_MALFORMED, 'notifyDevInfo body cut short or not valid JSON: values extracted key by key');
         stats.emitted += 1;
         opts.emit(dhipToObservation(decoded.info, { ip, iface: opts.iface.name }));
         return;
       }
       case 'v1': {
-        if (!firstTime(`${ip}\nv1\n${JSON.stringify(decoded.info)}`)) return;
+        if (!firstTime(`${ip}\nv1\n${JSON.stringify(decoded.info)}`)) {
+          remember(bytesKey);
+          return;
+        }
         if (decoded.truncated) report(ip, ERR.DHIP_MALFORMED, 'Dahua v1 reply shorter than its section lengths: read as far as it goes');
         stats.emitted += 1;
         opts.emit(dahuaV1ToObservation(decoded.info, { ip, iface: opts.iface.name }));

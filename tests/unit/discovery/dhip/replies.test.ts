@@ -43,6 +43,19 @@ describe('Dahua reply rules', () => {
     expect(t.errors).toEqual([]);
   });
 
+  it('counts copies of a reply already seen as duplicates, from each source and socket on its own; a broken reply is reported once', () => {
+    const t = setup();
+    for (let i = 0; i < 5; i += 1) {
+      t.on(GOOD, '192.168.1.108', 'unicast');
+      t.on(GOOD, '192.168.1.109', 'group');
+      t.on(BROKEN, '192.168.1.110', 'unicast');
+      t.on(GOOD, '10.1.1.108', 'group'); // off the subnet, each time
+    }
+    expect(t.observations.map((o) => o.ip)).toEqual(['192.168.1.108', '192.168.1.109', '192.168.1.110']);
+    expect(t.stats()).toMatchObject({ received: 20, emitted: 3, duplicates: 12, offSubnet: 5 });
+    expect(t.errors.map((e) => [e.ip, e.code])).toEqual([['192.168.1.110', 'DHIP_MALFORMED']]);
+  });
+
   it('takes group replies from this interface\'s subnet only (a DHIP search carries no id to match)', () => {
     const t = setup();
     t.on(GOOD, '10.1.1.108', 'group');
