@@ -28,6 +28,8 @@ export interface ReplyHandlerOptions {
 
 /** Upper bound of distinct (source, match) pairs remembered to suppress repeats. */
 const MAX_SEEN = 4096;
+/** Characters of the replies remembered to recognise a host's repeats, all hosts together. */
+const MAX_SKELETON_CHARS = 4 * 1024 * 1024;
 
 /**
  * `urn:uuid:X`, `uuid:X` and `X` name the same message (devices echo our MessageID with or
@@ -44,8 +46,20 @@ export function createReplyHandler(opts: ReplyHandlerOptions): (msg: Buffer, fro
   const capped = capErrorsPerSource({ record: (err) => opts.error(err) });
   const error = (err: SweepError & { ip: string }): void => capped(err.ip, err);
 
-  // Per host, the skeleton of its last reply decoded whole and that decode (MAX_SEEN hosts).
+  // Per host, the skeleton of its last reply decoded and that decode (MAX_SEEN hosts, and
+  // MAX_SKELETON_CHARS of skeletons in all: a miss only means a parse).
   const lastDecoded = new Map<string, { skeleton: string; decoded: DecodedWsd }>();
+  let skeletonChars = 0;
+  const remember = (ip: string, skeleton: string, decoded: DecodedWsd): void => {
+    const old = lastDecoded.get(ip);
+    if (old !== undefined) {
+      lastDecoded.delete(ip);
+      skeletonChars -= old.skeleton.length;
+    }
+    if (lastDecoded.size >= MAX_SEEN || skeletonChars + skeleton.length > MAX_SKELETON_CHARS) return;
+    lastDecoded.set(ip, { skeleton, decoded });
+    skeletonChars += skeleton.length;
+  };
   const reuse = opts.reuseRepeats !== false;
 
   return (msg, from) => {
@@ -59,7 +73,7 @@ export function createReplyHandler(opts: ReplyHandlerOptions): (msg: Buffer, fro
         decoded = earlier !== undefined && earlier.skeleton === ids!.skeleton ? decodeRepeat(earlier.decoded, ids!) : undefined;
         if (decoded === undefined) {
           decoded = decodeProbeMatches(text);
-          if (ids !== undefined && (lastDecoded.has(ip) || lastDecoded.size < MAX_SEEN)) lastDecoded.set(ip, { skeleton: ids.skeleton, decoded });
+          if (ids !== undefined) remember(ip, ids.skeleton, decoded);
         }
       } catch (err) {
         error({ ...base, ip, code: ERR.WSD_INVALID, message: errorMessage(err) });
