@@ -9,6 +9,7 @@
  * bench-results/bench.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { assertPrivateNamespace, createLab } from '../tests/lab/netns.ts';
 import { createCrowd } from '../tests/lab/bench/crowd-lab.ts';
@@ -42,11 +43,13 @@ async function benchOne(n: number): Promise<string[]> {
     const ips = new Set(crowd.devices.map((d) => d.ip));
     const lines: string[] = [];
     try {
+      const responderBefore = crowd.cpuMs();
       const sweep = await lab.execAgent([process.execPath, ...binNodeFlags(), RUSAGE_CLI, 'sweep', '--interface', 'eth0', '--format', 'json', '--quiet'], { timeoutMs: 15 * 60_000 });
       if (sweep.code !== 0) throw new Error(`camsweep exited ${String(sweep.code)}: ${sweep.stderr.slice(-2000)}`);
       const result = JSON.parse(sweep.stdout) as SweepResult;
       const found = result.devices.filter((d) => ips.has(d.ip)).length;
       const usage = readRusage(sweep.stderr);
+      const responderAfter = crowd.cpuMs();
       const nmap = await lab.execAgent(['nmap', '-e', 'eth0', '-sn', '-Pn', '--script', NMAP_SCRIPTS], { timeoutMs: 15 * 60_000 });
       if (nmap.code !== 0) throw new Error(`nmap exited ${String(nmap.code)}: ${nmap.stderr.slice(-2000)}`);
       const nmapFound = [...new Set(nmap.stdout.match(/\b10\.70\.\d{1,3}\.\d{1,3}\b/gu) ?? [])].filter((ip) => ips.has(ip)).length;
@@ -61,6 +64,15 @@ async function benchOne(n: number): Promise<string[]> {
       const named = result.devices.filter((d) => ips.has(d.ip) && d.manufacturer !== null).length;
       const sweepMs = Date.parse(result.finishedAt) - Date.parse(result.startedAt);
       const window = result.window === undefined ? 'n/a' : `${result.window.reason} after ${result.window.ms} ms (of ${result.window.maxMs})`;
+      if (usage !== undefined && responderBefore !== undefined && responderAfter !== undefined) {
+        // Both run on this machine's cores: the crowd's CPU is what a real building's cameras spend on their own.
+        const responderMs = responderAfter - responderBefore;
+        const cores = availableParallelism();
+        lines.push(
+          '',
+          `CPU during the sweep: camsweep ${seconds(usage.userMs + usage.systemMs)} s, the crowd's responder ${seconds(responderMs)} s, together ${seconds(usage.userMs + usage.systemMs + responderMs)} s on ${cores} cores (${seconds((usage.userMs + usage.systemMs + responderMs) / cores)} s of wall time were every core busy throughout)`,
+        );
+      }
       lines.push('', `camsweep: listen window ${window}; sweep ${sweepMs} ms (window + enrichment tail + verdicts), the rest of the wall time is process start and output; maker named for ${named}/${n}`);
       const errors = new Map<string, number>();
       for (const e of result.errors) errors.set(e.code, (errors.get(e.code) ?? 0) + 1);
