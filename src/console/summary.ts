@@ -41,17 +41,40 @@ export interface Summary {
   silent: AgentActivity[];
 }
 
-function tally(rows: readonly CountRow[], key: (r: CountRow) => string | null): Array<{ name: string; restricted: number; review: number; total: number }> {
-  const m = new Map<string, { name: string; restricted: number; review: number; total: number }>();
+/**
+ * The key two spellings of one brand share: ASCII case folded, as SQL's lower() does (the
+ * list's brand filter compares lower() to lower() on both stores), so a bar and the list it
+ * links to count the same devices.
+ */
+export function nameKey(name: string): string {
+  return name.replace(/[A-Z]+/gu, (c) => c.toLowerCase());
+}
+
+/**
+ * Devices per name, most restricted first. Names are stated by devices (a brand is the label a
+ * device gives itself: "ANNKE", "Annke"): spellings that differ only in case are one bar, shown
+ * with the spelling most devices use (the first alphabetically on a tie).
+ */
+function tally(rows: readonly CountRow[], key: (r: CountRow) => string | null, fold: boolean): Array<{ name: string; restricted: number; review: number; total: number }> {
+  const m = new Map<string, { restricted: number; review: number; total: number; spellings: Map<string, number> }>();
   for (const r of rows) {
     const name = key(r) ?? '(unknown)';
-    const e = m.get(name) ?? { name, restricted: 0, review: 0, total: 0 };
+    const k = fold ? nameKey(name) : name;
+    let e = m.get(k);
+    if (e === undefined) {
+      e = { restricted: 0, review: 0, total: 0, spellings: new Map() };
+      m.set(k, e);
+    }
     if (r.status === 'restricted') e.restricted += r.devices;
     if (r.status === 'review') e.review += r.devices;
     e.total += r.devices;
-    m.set(name, e);
+    e.spellings.set(name, (e.spellings.get(name) ?? 0) + r.devices);
   }
-  return [...m.values()].sort((a, b) => b.restricted - a.restricted || b.review - a.review || b.total - a.total || a.name.localeCompare(b.name));
+  const shown = (spellings: Map<string, number>): string =>
+    [...spellings].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))[0]![0];
+  return [...m.values()]
+    .map((e) => ({ name: shown(e.spellings), restricted: e.restricted, review: e.review, total: e.total }))
+    .sort((a, b) => b.restricted - a.restricted || b.review - a.review || b.total - a.total || a.name.localeCompare(b.name));
 }
 
 export function summarise(o: OverviewCounts, site: string | null, now: number): Summary {
@@ -90,8 +113,9 @@ export function summarise(o: OverviewCounts, site: string | null, now: number): 
     total: Object.values(counts).reduce((a, b) => a + b, 0),
     fresh,
     freshTotal: Object.values(fresh).reduce((a, b) => a + b, 0),
-    byMaker: tally(rows, (r) => r.manufacturer),
-    byBrand: tally(rows, (r) => r.brand),
+    // Makers are canonical names; brands are stated by devices, in any case.
+    byMaker: tally(rows, (r) => r.manufacturer, false),
+    byBrand: tally(rows, (r) => r.brand, true),
     kinds: [...new Set(rows.map((r) => r.kind))].sort(),
     sites,
     agents,

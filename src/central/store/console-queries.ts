@@ -85,7 +85,13 @@ function filters(q: ConsoleQuery): { where: string[]; params: Param[] } {
   };
   eq('site', q.site);
   eq('manufacturer', q.maker);
-  eq('brand', q.brand);
+  // Brands as the overview groups them (summary.ts nameKey): case aside, so that the list
+  // behind a bar holds the devices it counted whichever spelling they stated. (Makers are the
+  // vocabulary's canonical names: one spelling each.)
+  if (q.brand !== undefined) {
+    where.push('lower(brand) = lower(?)');
+    params.push(q.brand);
+  }
   eq('kind', q.kind);
   if (q.review === 'none') where.push('review_state IS NULL');
   else eq('review_state', q.review);

@@ -15,6 +15,7 @@ import { serializeReport } from '../../../src/report/payload.ts';
 import { ipSortKey } from '../../../src/util/ip-sort-key.ts';
 import { estateReports, seedEstate, siteDevices, siteName } from '../../helpers/console-estate.ts';
 import { freshPgDatabase, STORE_KINDS } from './helpers.ts';
+import { summarise } from '../../../src/console/summary.ts';
 
 /** The console's reads on both stores: the list in status groups and keyset pages, filters, search, the overview's counts, daily counts, sessions. */
 
@@ -226,6 +227,22 @@ describe.each(STORE_KINDS)('console reads ($name)', (kind) => {
     const exceptions = await store.console.exceptions({ until: '2027-02-01', limit: 10 });
     expect(exceptions.map((d) => [d.id, d.note])).toEqual([[target!.id, 'waiver 12']]);
     expect(await store.console.exceptions({ until: '2027-01-01', limit: 10 })).toEqual([]);
+  });
+
+  it('groups a brand stated in another case with its spelling, on the overview and in the list behind its bar', async () => {
+    const lorex = await all(store, { sort: 'maker', limit: 50, brand: 'Lorex' });
+    // A device stating its label in capitals (devices state labels as they like).
+    const shouting = { ...structuredClone(siteDevices(7, 1)[0]!), brand: 'LOREX', mac: '02:00:00:00:20:01', serial: 'shouting-1', identifiers: { serial: 'shouting-1' }, ip: '10.20.9.77', addresses: ['10.20.9.77'] };
+    await ingestIps(store, [shouting], new Date(NOW).toISOString());
+    const both = await all(store, { sort: 'maker', limit: 50, brand: 'lorex' });
+    expect(both).toHaveLength(lorex.length + 1);
+    expect(new Set(both.map((d) => d.brand))).toEqual(new Set(['Lorex', 'LOREX']));
+    expect(await all(store, { sort: 'maker', limit: 50, brand: 'LOREX' })).toHaveLength(lorex.length + 1);
+    const bars = summarise(await store.console.overview(), null, NOW).byBrand.filter((b) => b.name.toLowerCase() === 'lorex');
+    // One bar, under the spelling most devices state, counting every spelling.
+    expect(bars).toHaveLength(1);
+    expect(bars[0]!.name).toBe('Lorex');
+    expect(bars[0]!.total).toBe(lorex.length + 1);
   });
 
   it('refuses a cursor that is not one of its own', async () => {
