@@ -6,7 +6,7 @@ import { integrityCheck, openSqlite, query, transaction } from '../../storage/sq
 import { ipSortKey } from '../../util/ip-sort-key.ts';
 import { STATUS_ORDER, type ForwardItem } from '../types.ts';
 import { SQLITE_MIGRATIONS } from './schema-sqlite.ts';
-import { changedColumns, createSqlStore, DEVICE_COLUMNS, DEVICE_ROW, stateParams, toStateRow, UPSERT_DEVICE_SET, type Dialect, type Param, type Tx } from './sql-store.ts';
+import { changedColumns, createSqlStore, DEVICE_COLUMNS, DEVICE_ROW, stateParams, toStateRow, UPSERT_DEVICE_SET, type DeviceReportRow, type Dialect, type Param, type Tx } from './sql-store.ts';
 import type { CentralStore, ForwardSettings } from './store.ts';
 
 /**
@@ -28,30 +28,12 @@ export function embeddedPath(dataDir: string): string {
   return path.join(dataDir, EMBEDDED_FILE);
 }
 
-/** A device report as stored, one row per device key (the reference receiver's view). */
-export interface StoredDevice {
-  key: string;
-  receivedAt: number;
-  agentId: string;
-  site: string | null;
-  sweepId: string;
-  sweepStartedAt: string;
-  identity: string;
-  ip: string;
-  mac: string | null;
-  manufacturer: string | null;
-  brand: string | null;
-  model: string | null;
-  kind: string;
-  status: string;
-  pack: string | null;
-  rule: string | null;
-  reason: string;
-  /** How many times this key arrived (1 = never repeated). */
-  receipts: number;
-  /** The central device it was applied to. */
-  deviceId: string | null;
-}
+/**
+ * A device report as stored, one row per device key (the reference receiver's view): the row
+ * the intake writes, with `receipts` the times this key arrived (1 = never repeated) and
+ * `deviceId` the central device it was applied to.
+ */
+export type StoredDevice = DeviceReportRow;
 
 /** A change event from an agent's daemon, as stored (one row per event key). */
 export interface StoredEvent {
