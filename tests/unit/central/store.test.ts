@@ -159,8 +159,9 @@ describe.each(STORE_KINDS)('central store ($name)', (kind) => {
     expect(await store.userByTokenHash('t2')).toBeUndefined();
   });
 
-  // Several processes share one PostgreSQL database (the embedded store is one process's file).
-  it.runIf(kind.name === 'postgres')('two handles on one database (two processes) ingesting the same reports at once store each device once', async () => {
+  // Several processes may share one database: PostgreSQL by its row and advisory locks, the
+  // embedded store's file by SQLite's write lock (BEGIN IMMEDIATE).
+  it('two handles on one database (two processes) ingesting the same reports at once store each device once', async () => {
     const other = await again(forward);
     const reports = Array.from({ length: 12 }, (_, i) => received({ agent: `agent-${i % 3}`, startedAt: new Date(Date.UTC(2026, 10, 26, 10, i)).toISOString(), devices: devices(4) }));
     await Promise.all(reports.flatMap((r) => [store.ingest(r, meta()), other.ingest(r, meta())]));
