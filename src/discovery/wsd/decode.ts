@@ -4,7 +4,7 @@ import type { Observation } from '../../domain/types.ts';
 import { urlHost } from '../../util/ip.ts';
 import { cleanOptional, cleanText, normaliseMac } from '../../util/text.ts';
 import { child, children, parseXml, textAt, textOf, type XmlNode } from '../../util/xml.ts';
-import { parseOnvifScope } from './scopes.ts';
+import { nestedNamingScope, parseOnvifScope } from './scopes.ts';
 
 /**
  * Pure decoding of WS-Discovery replies (ProbeMatches, and Hello announcements, which carry
@@ -232,6 +232,8 @@ export function probeMatchToObservation(
     const scope = parseOnvifScope(s);
     if (!scope) continue;
     add(`onvif.scope.${scope.key}`, scope.value);
+    const nested = nestedNamingScope(scope);
+    if (nested !== undefined) add(`onvif.scope.${nested.key}`, nested.value);
     if (scope.key === 'mac') mac ??= normaliseMac(scope.value);
   }
   // A time-based (version 1) EPR uuid carries the MAC it was made from in its node field

@@ -40,3 +40,18 @@ export function parseOnvifScope(scope: string): OnvifScope | undefined {
   if (value === '') return undefined;
   return { key, value };
 }
+
+const NESTED_NAMING = /^(manufacturer|mfr|brand)\/(.+)$/iu;
+
+/**
+ * A naming scope written one level down: some firmware (a Foscam C1) announces
+ * `onvif://www.onvif.org/type/manufacturer/FOSCAM`, its maker under the `type` key. That is the
+ * device naming its maker as surely as `manufacturer/FOSCAM` would, so it is read as that scope
+ * too (the scope as written is kept as well).
+ */
+export function nestedNamingScope(scope: OnvifScope): OnvifScope | undefined {
+  const m = NESTED_NAMING.exec(scope.value);
+  if (!m) return undefined;
+  const value = (m[2] ?? '').trim();
+  return value === '' ? undefined : { key: (m[1] ?? '').toLowerCase(), value };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOnvifScope, safeDecode } from '../../../../src/discovery/wsd/scopes.ts';
+import { nestedNamingScope, parseOnvifScope, safeDecode } from '../../../../src/discovery/wsd/scopes.ts';
 
 describe('safeDecode', () => {
   it('decodes valid escapes, including UTF-8 sequences in lowercase hex', () => {
@@ -37,5 +37,21 @@ describe('parseOnvifScope', () => {
   it('cleans decoded control characters out of the value', () => {
     expect(parseOnvifScope('onvif://www.onvif.org/name/A%1B%5B2JB%00C')).toEqual({ key: 'name', value: 'A [2JB C' });
     expect(parseOnvifScope('onvif://www.onvif.org/name/%00%01')).toBeUndefined();
+  });
+});
+
+describe('nestedNamingScope', () => {
+  it('reads a maker or brand announced one level down as its own scope', () => {
+    const foscam = parseOnvifScope('onvif://www.onvif.org/type/manufacturer/FOSCAM')!;
+    expect(foscam).toEqual({ key: 'type', value: 'manufacturer/FOSCAM' });
+    expect(nestedNamingScope(foscam)).toEqual({ key: 'manufacturer', value: 'FOSCAM' });
+    expect(nestedNamingScope({ key: 'type', value: 'Brand/Acme Cam' })).toEqual({ key: 'brand', value: 'Acme Cam' });
+    expect(nestedNamingScope({ key: 'extension', value: 'mfr/X' })).toEqual({ key: 'mfr', value: 'X' });
+  });
+
+  it('leaves every other scope alone', () => {
+    for (const value of ['video_encoder', 'network_video_transmitter', 'city/hangzhou', 'manufacturer', 'manufacturer/', 'manufacturers/X', 'Honeywell_mask/37777']) {
+      expect(nestedNamingScope({ key: 'type', value }), value).toBeUndefined();
+    }
   });
 });
