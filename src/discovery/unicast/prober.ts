@@ -154,6 +154,9 @@ export async function runUnicastProbe(ctx: UnicastContext): Promise<UnicastStats
       }
     }
     const started = performance.now();
+    // Probing has begun: a display shows it from now, not from the first address done (with
+    // several addresses probed at once, all of them may finish within one redraw).
+    ctx.onProgress?.(0, ctx.addresses.length);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < ctx.addresses.length && !stop.aborted) {

@@ -15,6 +15,8 @@ describe('the progress line', () => {
     // After unicast probing the window runs from the last probe.
     expect(progressText(state({}, { probed: 6, total: 6, startedAt: 1000, doneAt: 3000 }), 4000)).toContain('listening 3.0 s · ≤2.0 s left');
     expect(progressText(state({}, { probed: 100, total: 256, startedAt: 1000 }), 2000)).toBe('probing 100/256 addresses · 100/s · ~1.6 s left · 12 host(s) answered');
+    // Probing from its start, before any address is done (the prober reports 0 of N first).
+    expect(progressText(state({}, { probed: 0, total: 6, startedAt: 1000 }), 1100)).toBe('probing 0/6 addresses · 0/s · 12 host(s) answered');
     expect(progressText(state({ phase: 'enrich', phaseAt: 4000, enrichScheduled: 40, enrichFinished: 10 }), 5000)).toBe(
       'identifying 10/40 request(s) · 10.0/s · ~3.0 s left · 12 host(s) answered',
     );

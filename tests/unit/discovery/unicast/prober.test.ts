@@ -154,7 +154,7 @@ describe('runUnicastProbe on loopback (private namespace only)', () => {
     const r = await run({ addresses: ['127.0.0.2', '127.0.0.3', '127.0.0.4'] });
 
     expect(r.stats).toMatchObject({ addresses: 3, probed: 3, datagrams: 18, failed: 0 });
-    expect(r.progress).toEqual(['1/3', '2/3', '3/3']);
+    expect(r.progress).toEqual(['0/3', '1/3', '2/3', '3/3']);
     // Every datagram went through the audit hook, to the probed addresses only, six each.
     const p = ports!;
     for (const address of ['127.0.0.2', '127.0.0.3', '127.0.0.4']) {
