@@ -14,13 +14,19 @@ import { changedMark, learnMarks, marksOf, type Marks } from './marks.ts';
  *   LOCATION, SERVER, firmware...): identify it (`changed`); marks it did not carry before
  *   are learnt, not a change;
  * - from a known host that said goodbye: identify it (`back`);
- * - a goodbye from a known host not already leaving: a departure to record.
+ * - a goodbye from a known host not already leaving: a departure to record, when it comes from
+ *   the host's own address (its IPv4 address, or an IPv6 address a sweep saw for it) and what
+ *   it names does not contradict what the host is known by (an EPR when the host is known by
+ *   other EPRs only: another service on that address, or a forgery). Anyone on the link can
+ *   claim an EPR, a UDN or a host name heard on the group: that alone never makes a known
+ *   device look gone.
  *
  * Hosts are IPv4 addresses. An IPv6 announcement belongs to the IPv4 host that shares an
  * identifier with it (EPR, UDN, host name, MAC, serial) or an address (a sweep's device lists
  * its IPv6 addresses); otherwise it is a host of its own (identified from what it said only:
  * IPv6 hosts are not contacted). Memory is bounded: at most `maxHosts` hosts and
- * 4 x `maxHosts` identifiers, the least recently heard dropped first.
+ * 4 x `maxHosts` identifiers in the index, the least recently heard dropped first, and
+ * MAX_HOST_IDENTIFIERS identifiers per host.
  */
 export type AliveDecision = { identify: false } | { identify: true; reason: 'new' | 'changed' | 'back'; mark?: { mark: string; value: string } };
 
@@ -29,8 +35,14 @@ export interface HostTable {
   resolve(a: Pick<Announcement, 'ip' | 'identifiers'>): string;
   /** What an alive announcement with these marks means for `key`; learns the marks it did not know. */
   alive(key: string, heard: Marks): AliveDecision;
-  /** A goodbye: true when the host was known and present (a departure to record), and marks it leaving. */
-  bye(key: string): boolean;
+  /** The host a goodbye from `ip` can be about: an IPv4 address itself; an IPv6 one, the host a sweep saw it on, else itself. */
+  source(ip: string): string;
+  /**
+   * A goodbye naming `identifiers` (index keys, identityKeys): true when the host was known and
+   * present and they do not contradict its own (sameIdentity): a departure to record; the host
+   * is then marked leaving.
+   */
+  bye(key: string, identifiers: readonly string[]): boolean;
   /** After an identification: the host is known as `marks` say (replacing what each mark said), with its identifiers. */
   identified(key: string, marks: Marks, identifiers: readonly string[]): void;
   /** Known hosts from a sweep (or the inventory): `replace` forgets every other host `keep` does not hold on to. */
@@ -43,6 +55,26 @@ interface Entry {
   marks: Marks;
   known: boolean;
   leaving: boolean;
+  /** The identifiers it was known by (index keys), the oldest dropped past MAX_HOST_IDENTIFIERS. */
+  ids: Set<string>;
+}
+
+/** Identifiers remembered per host, to check a goodbye against. */
+export const MAX_HOST_IDENTIFIERS = 16;
+
+const kindOf = (id: string): string => id.slice(0, id.indexOf(':'));
+
+/**
+ * Whether identifiers a message names (index keys) can be those of a host known by `known`:
+ * for each kind it names (EPR, UDN, host name, serial, MAC), the host is known by none of
+ * that kind, or by one of those named. A message naming nothing contradicts nothing.
+ */
+export function sameIdentity(known: ReadonlySet<string>, named: readonly string[]): boolean {
+  for (const kind of new Set(named.map(kindOf))) {
+    const ours = [...known].filter((id) => kindOf(id) === kind);
+    if (ours.length > 0 && !named.some((id) => kindOf(id) === kind && known.has(id))) return false;
+  }
+  return true;
 }
 
 /** The identifiers an announcement or a device gives, as index keys. */
@@ -69,7 +101,7 @@ export function createHostTable(options: { maxHosts: number }): HostTable {
         const oldest = hosts.keys().next().value;
         if (oldest !== undefined) hosts.delete(oldest);
       }
-      e = { marks: new Map(), known: false, leaving: false };
+      e = { marks: new Map(), known: false, leaving: false, ids: new Set() };
     }
     hosts.set(key, e);
     return e;
@@ -102,9 +134,15 @@ export function createHostTable(options: { maxHosts: number }): HostTable {
       learnMarks(e.marks, heard);
       return { identify: false };
     },
-    bye(key) {
+    source(ip) {
+      if (isIpv4(ip)) return ip;
+      const key = index.get(`addr:${ip.toLowerCase()}`);
+      return key !== undefined && hosts.has(key) ? key : ip;
+    },
+    bye(key, identifiers) {
       const e = hosts.get(key);
       if (e === undefined || !e.known || e.leaving) return false;
+      if (!sameIdentity(e.ids, identifiers)) return false;
       e.leaving = true;
       return true;
     },
@@ -113,7 +151,12 @@ export function createHostTable(options: { maxHosts: number }): HostTable {
       for (const [name, values] of marks) e.marks.set(name, [...values]);
       e.known = true;
       e.leaving = false;
-      for (const id of identifiers) link(id, key);
+      for (const id of identifiers) {
+        link(id, key);
+        e.ids.delete(id);
+        e.ids.add(id);
+        if (e.ids.size > MAX_HOST_IDENTIFIERS) e.ids.delete(e.ids.values().next().value!);
+      }
     },
     seed(devices, opts) {
       const seeded = new Set<string>();

@@ -11,7 +11,7 @@ import { isIpv4 } from '../util/ip.ts';
 import type { Logger } from '../util/log.ts';
 import { createDescriptionCache, type DescriptionCache } from './description-cache.ts';
 import { createGate, type GateLimits } from './gate.ts';
-import { createHostTable, identityKeys, type HostTable } from './hosts.ts';
+import { createHostTable, identityKeys, sameIdentity, type HostTable } from './hosts.ts';
 import { openListener, type Heard, type Listener } from './listener.ts';
 import { learnMarks, marksOf, type Marks } from './marks.ts';
 import { createIdentifyQueue, type IdentifyQueue, type Timers } from './queue.ts';
@@ -250,14 +250,18 @@ export function createPassive(options: PassiveOptions): Passive {
   };
 
   const bye = (a: Announcement): void => {
-    const key = hosts.resolve(a);
-    if (!hosts.known(key) && queue.waitingFor(key)) {
+    // Only from the host's own address, naming nothing it is not (or did not announce itself
+    // as): a goodbye claiming a host's EPR or UDN from elsewhere is not that host leaving.
+    const key = hosts.source(a.ip);
+    const ids = identityKeys(a.identifiers);
+    const waiting = gathered.get(key);
+    if (!hosts.known(key) && queue.waitingFor(key) && (waiting === undefined || sameIdentity(waiting.identities, ids))) {
       // It left before it was identified: nothing to identify.
       queue.cancel(key);
       gathered.delete(key);
     }
+    if (!hosts.bye(key, ids)) return;
     cache.forget(key);
-    if (!hosts.bye(key)) return;
     const { epr, udn, mac, serial: sn } = a.identifiers;
     const departure: Departure = {
       id: newId(),

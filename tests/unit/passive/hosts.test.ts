@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Evidence } from '../../../src/domain/types.ts';
-import { createHostTable } from '../../../src/passive/hosts.ts';
+import { createHostTable, sameIdentity } from '../../../src/passive/hosts.ts';
 import { marksOf } from '../../../src/passive/marks.ts';
 import { device } from '../inventory/sample.ts';
 
@@ -19,10 +19,13 @@ describe('createHostTable', () => {
 
   it('a goodbye from a known host is a departure once; heard alive after it, the host is back', () => {
     const hosts = createHostTable({ maxHosts: 10 });
-    expect(hosts.bye('10.66.0.11')).toBe(false);
-    hosts.identified('10.66.0.11', hello('1'), []);
-    expect(hosts.bye('10.66.0.11')).toBe(true);
-    expect(hosts.bye('10.66.0.11')).toBe(false);
+    expect(hosts.bye('10.66.0.11', ['epr:urn:uuid:cam-1'])).toBe(false);
+    hosts.identified('10.66.0.11', hello('1'), ['epr:urn:uuid:cam-1']);
+    // A goodbye naming another EPR (another service on that address, or a forgery) is not its departure.
+    expect(hosts.bye('10.66.0.11', ['epr:urn:uuid:other'])).toBe(false);
+    // A kind the host is not known by contradicts nothing.
+    expect(hosts.bye('10.66.0.11', ['udn:uuid:root-1', 'epr:urn:uuid:cam-1'])).toBe(true);
+    expect(hosts.bye('10.66.0.11', ['epr:urn:uuid:cam-1'])).toBe(false);
     expect(hosts.alive('10.66.0.11', hello('1'))).toEqual({ identify: true, reason: 'back' });
   });
 
@@ -40,6 +43,19 @@ describe('createHostTable', () => {
     expect(hosts.resolve({ ip: 'fe80::1', identifiers: { epr: 'URN:UUID:CAM-1' } })).toBe('10.66.0.11');
     expect(hosts.resolve({ ip: 'fe80::2', identifiers: { epr: 'urn:uuid:nobody' } })).toBe('fe80::2');
     expect(hosts.resolve({ ip: '10.66.0.99', identifiers: { epr: 'urn:uuid:cam-1' } })).toBe('10.66.0.99');
+    // A goodbye's host is its source's: an IPv6 address only by what a sweep saw, never by an identifier it claims.
+    expect(hosts.source('fe80::4619:b6ff:fe21:420b')).toBe('10.66.0.11');
+    expect(hosts.source('fe80::1')).toBe('fe80::1');
+    expect(hosts.source('10.66.0.99')).toBe('10.66.0.99');
+  });
+
+  it('sameIdentity: what a message names may be the host unless, for a kind it names, the host is known by others only', () => {
+    const known = new Set(['epr:urn:uuid:cam-1', 'mac:44:19:b6:21:42:0b']);
+    expect(sameIdentity(known, [])).toBe(true);
+    expect(sameIdentity(known, ['epr:urn:uuid:cam-1'])).toBe(true);
+    expect(sameIdentity(known, ['udn:uuid:anything'])).toBe(true);
+    expect(sameIdentity(known, ['epr:urn:uuid:cam-2'])).toBe(false);
+    expect(sameIdentity(known, ['epr:urn:uuid:cam-1', 'mac:00:11:22:33:44:55'])).toBe(false);
   });
 
   it('keeps at most maxHosts hosts, the least recently heard dropped first', () => {

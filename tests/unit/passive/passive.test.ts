@@ -12,6 +12,7 @@ import { createMemorySegment, type MemorySegment } from '../../../src/discovery/
 import type { UdpFactory } from '../../../src/discovery/udp.ts';
 import type { Departure } from '../../../src/inventory/types.ts';
 import { DEFAULT_GATE_LIMITS } from '../../../src/passive/gate.ts';
+import { LISTENED } from '../../../src/passive/listener.ts';
 import { createPassive, type PassiveSettings } from '../../../src/passive/passive.ts';
 import { silentLogger } from '../../../src/util/log.ts';
 import { FakeClock, settle } from '../daemon/helpers.ts';
@@ -153,6 +154,34 @@ describe('passive listening', () => {
     await w.send('192.168.1.77', bye('uuid:nobody-0000'), '239.255.255.250', 3702);
     await w.passive.idle();
     expect(w.departures).toHaveLength(1);
+    await w.passive.stop();
+  });
+
+  it('a goodbye is a departure only from the host itself naming what it is known by: not an IPv6 neighbour claiming its EPR, nor a Bye of another EPR', async () => {
+    const w = await world();
+    const EPR = 'uuid:503b687a-b9d7-474f-a2d0-a18c8b25a464';
+    w.passive.seed([device({ ip: CAMERA, addresses: [CAMERA, 'fe80::45'], identifiers: { epr: EPR }, evidence: [{ protocol: 'wsd', field: 'wsd.epr', value: EPR }] })]);
+    const wsd = LISTENED.find((p) => p.protocol === 'wsd')!;
+    // Another host on the link, from its own IPv6 address, names the camera's EPR (heard in its Hello).
+    w.passive.hear({ protocol: wsd, msg: Buffer.from(bye(EPR)), ip: 'fe80::66', iface: 'eth0' });
+    // From the camera's address, a Bye naming an EPR the camera is not known by.
+    await w.send(CAMERA, bye('uuid:someone-else-0000'), '239.255.255.250', 3702);
+    await w.passive.idle();
+    expect(w.departures).toEqual([]);
+    // Its own goodbye, over IPv6 from the address the sweep saw for it: a departure of the camera.
+    w.passive.hear({ protocol: wsd, msg: Buffer.from(bye(EPR)), ip: 'fe80::45', iface: 'eth0' });
+    await w.passive.idle();
+    expect(w.departures.map((d) => [d.ip, d.identifiers])).toEqual([[CAMERA, { epr: EPR }]]);
+    await w.passive.stop();
+  });
+
+  it('a goodbye from a new host\'s address naming another EPR does not cancel its identification', async () => {
+    const w = await world();
+    await w.send(CAMERA, hello(), '239.255.255.250', 3702);
+    await w.send(CAMERA, bye('uuid:someone-else-0000'), '239.255.255.250', 3702);
+    await w.clock.advance(500);
+    await w.passive.idle();
+    expect(w.identified.map((i) => i.ip)).toEqual([CAMERA]);
     await w.passive.stop();
   });
 
