@@ -38,8 +38,18 @@ describe('decodeMdnsAnnouncement', () => {
     expect(decodeMdnsAnnouncement(partial, from)).toMatchObject({ kind: 'announcements', announcements: [{ kind: 'alive' }] });
   });
 
+  it('a goodbye of a service only (PTR, SRV and TXT with TTL 0, no address record) is not the host leaving', () => {
+    const service = response([
+      { name: '_axis-video._tcp.local', type: 'PTR', ttl: 0, data: INSTANCE },
+      { name: INSTANCE, type: 'SRV', ttl: 0, flush: true, data: { priority: 0, weight: 0, port: 80, target: HOST } },
+      { name: INSTANCE, type: 'TXT', ttl: 0, flush: true, data: [Buffer.from('macaddress=ACCC8E20360D')] },
+    ]);
+    expect(decodeMdnsAnnouncement(service, from)).toMatchObject({ kind: 'ignored' });
+  });
+
   it('reads a real Axis response as alive; ignores queries; calls junk invalid', () => {
-    expect(decodeMdnsAnnouncement(fixture('axis.m5014.mdns-response.bin'), { ip: '240.0.0.2', iface: 'eth0' })).toMatchObject({ kind: 'announcements' });
+    // Its one answer carries TTL 0, its additional records do not: a response, not a goodbye.
+    expect(decodeMdnsAnnouncement(fixture('axis.m5014.mdns-response.bin'), { ip: '240.0.0.2', iface: 'eth0' })).toMatchObject({ kind: 'announcements', announcements: [{ kind: 'alive' }] });
     const query = dnsPacket.encode({ type: 'query', id: 0, questions: [{ name: '_axis-video._tcp.local', type: 'PTR' }] });
     expect(decodeMdnsAnnouncement(query, from)).toMatchObject({ kind: 'ignored' });
     expect(decodeMdnsAnnouncement(Buffer.from([1, 2, 3]), from)).toMatchObject({ kind: 'invalid' });
