@@ -60,6 +60,8 @@ interface Waiting {
   ready: boolean;
   cancel: (() => void) | undefined;
   priority: number;
+  /** Waiting for its cool-down: its priority stays at most `cooledPriority`, however often it is asked. */
+  cooling: boolean;
 }
 
 export function createIdentifyQueue(options: IdentifyQueueOptions): IdentifyQueue {
@@ -115,7 +117,7 @@ export function createIdentifyQueue(options: IdentifyQueueOptions): IdentifyQueu
         active.delete(key);
         lastDone.set(key, clock.now());
         if (lastDone.size > 4 * options.maxPending + 1024) prune();
-        if (again.delete(key) && !stopped) enqueue(key, options.cooldownMs, Math.min(againPriority.get(key) ?? 0, cooled));
+        if (again.delete(key) && !stopped) enqueue(key, options.cooldownMs, Math.min(againPriority.get(key) ?? 0, cooled), true);
         againPriority.delete(key);
         pump();
       });
@@ -138,9 +140,9 @@ export function createIdentifyQueue(options: IdentifyQueueOptions): IdentifyQueu
     return true;
   };
 
-  const enqueue = (key: string, waitMs: number, priority: number): boolean => {
+  const enqueue = (key: string, waitMs: number, priority: number, cooling: boolean): boolean => {
     if (!room(priority)) return false;
-    const w: Waiting = { ready: false, cancel: undefined, priority };
+    const w: Waiting = { ready: false, cancel: undefined, priority, cooling };
     waiting.set(key, w);
     w.cancel = clock.setTimer(() => {
       w.cancel = undefined;
@@ -175,14 +177,14 @@ export function createIdentifyQueue(options: IdentifyQueueOptions): IdentifyQueu
       }
       const w = waiting.get(key);
       if (w !== undefined) {
-        w.priority = Math.max(w.priority, priority);
+        w.priority = Math.max(w.priority, w.cooling ? Math.min(priority, cooled) : priority);
         return 'joined';
       }
       const settle = opts.settleMs ?? options.settleMs;
       const done = lastDone.get(key);
       const cooling = done === undefined ? 0 : done + options.cooldownMs - clock.now();
       const deferred = cooling > settle;
-      if (!enqueue(key, Math.max(settle, cooling), deferred ? Math.min(priority, cooled) : priority)) return 'full';
+      if (!enqueue(key, Math.max(settle, cooling), deferred ? Math.min(priority, cooled) : priority, deferred)) return 'full';
       return deferred ? 'deferred' : 'queued';
     },
     cancel,

@@ -92,6 +92,22 @@ describe('createIdentifyQueue', () => {
     expect(queue.waitingFor('forged')).toBe(false);
   });
 
+  it('a host waiting for its cool-down stays below a host never identified however often it is asked again', async () => {
+    const clock = new FakeClock();
+    const finish = new Map<string, () => void>();
+    const evicted: string[] = [];
+    const queue = createIdentifyQueue({ concurrency: 1, maxPending: 1, settleMs: 0, cooldownMs: 60_000, cooledPriority: 1, clock, onEvict: (k) => evicted.push(k), run: (key) => new Promise<void>((resolve) => finish.set(key, resolve)) });
+    queue.request('forged', { priority: 2 });
+    await clock.advance(0);
+    finish.get('forged')?.();
+    await settle();
+    expect(queue.request('forged', { priority: 2 })).toBe('deferred');
+    // Its next announcement (a goodbye and a hello make it "back") must not lift it out of its cool-down rank.
+    expect(queue.request('forged', { priority: 2 })).toBe('joined');
+    expect(queue.request('camera', { priority: 2 })).toBe('queued');
+    expect(evicted).toEqual(['forged']);
+  });
+
   it('holds everything while held, and lets go only what release keeps; cancel forgets a waiting host', async () => {
     const { clock, runs, queue } = setup();
     queue.hold();
