@@ -117,7 +117,8 @@ export function createIdentifyQueue(options: IdentifyQueueOptions): IdentifyQueu
         active.delete(key);
         lastDone.set(key, clock.now());
         if (lastDone.size > 4 * options.maxPending + 1024) prune();
-        if (again.delete(key) && !stopped) enqueue(key, options.cooldownMs, Math.min(againPriority.get(key) ?? 0, cooled), true);
+        // No room for it any more: dropped as an evicted host is (its caller forgets what it gathered).
+        if (again.delete(key) && !stopped && !enqueue(key, options.cooldownMs, Math.min(againPriority.get(key) ?? 0, cooled), true)) options.onEvict?.(key);
         againPriority.delete(key);
         pump();
       });

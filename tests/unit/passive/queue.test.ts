@@ -108,6 +108,22 @@ describe('createIdentifyQueue', () => {
     expect(evicted).toEqual(['forged']);
   });
 
+  it('a host asked again while it ran, with no room left when it ends, is dropped and onEvict told', async () => {
+    const clock = new FakeClock();
+    const finish = new Map<string, () => void>();
+    const evicted: string[] = [];
+    const queue = createIdentifyQueue({ concurrency: 1, maxPending: 1, settleMs: 0, cooldownMs: 60_000, cooledPriority: 1, clock, onEvict: (k) => evicted.push(k), run: (key) => new Promise<void>((resolve) => finish.set(key, resolve)) });
+    queue.request('a', { priority: 2 });
+    await clock.advance(0);
+    expect(queue.request('a', { priority: 2 })).toBe('joined');
+    expect(queue.request('b', { priority: 2 })).toBe('queued');
+    finish.get('a')?.();
+    await settle();
+    // 'a' would wait for its cool-down at priority 1, below 'b': there is no room, and its caller must know.
+    expect(evicted).toEqual(['a']);
+    expect(queue.waitingFor('a')).toBe(false);
+  });
+
   it('holds everything while held, and lets go only what release keeps; cancel forgets a waiting host', async () => {
     const { clock, runs, queue } = setup();
     queue.hold();
