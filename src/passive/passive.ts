@@ -133,6 +133,8 @@ export function createPassive(options: PassiveOptions): Passive {
   let listener: Listener | null = null;
   let listening: { signature: string; interfaces: string[] } | null = null;
   let stopped = false;
+  /** Calls of listen(): one that a later call (or stop) overtook closes what it opened. */
+  let listens = 0;
   /** Departures and sightings are recorded one after another, in the order they come. */
   let chain: Promise<void> = Promise.resolve();
   const serial = (fn: () => Promise<void>): Promise<void> => {
@@ -311,11 +313,12 @@ export function createPassive(options: PassiveOptions): Passive {
       if (stopped) return;
       const signature = JSON.stringify(interfaces.map((i) => [i.name, i.address, i.prefix, i.ipv6?.address ?? null]));
       if (listening?.signature === signature) return;
+      const call = ++listens;
       listener?.close();
       listener = null;
       listening = null;
       if (interfaces.length === 0) return;
-      listener = await openListener({
+      const opened = await openListener({
         interfaces,
         protocols: settings.protocols,
         udp: options.udp,
@@ -323,6 +326,12 @@ export function createPassive(options: PassiveOptions): Passive {
         heard: (h) => passive.hear(h),
         offSegment: () => metrics?.dropped('off-segment'),
       });
+      // Stopped, or listening again elsewhere, while the sockets opened: they would never be closed.
+      if (stopped || call !== listens) {
+        opened.close();
+        return;
+      }
+      listener = opened;
       listening = { signature, interfaces: interfaces.map((i) => i.name) };
       log.info({ passive: { interfaces: listening.interfaces, protocols: settings.protocols, sockets: listener.sockets } }, 'listening for announcements between sweeps');
     },
@@ -363,6 +372,7 @@ export function createPassive(options: PassiveOptions): Passive {
 
     async stop() {
       stopped = true;
+      listens += 1;
       listener?.close();
       listener = null;
       listening = null;

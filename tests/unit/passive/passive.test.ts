@@ -185,6 +185,47 @@ describe('passive listening', () => {
     await w.passive.stop();
   });
 
+  it('closes the sockets a listen() was opening when stop() or a later listen() overtook it', async () => {
+    const segment = createMemorySegment();
+    const agent = segment.host({ address: ETH0.address, ipv6: ETH0.ipv6! });
+    let gate: () => void = () => undefined;
+    let opening = new Promise<void>((resolve) => (gate = resolve));
+    const slow: UdpFactory = async (o) => {
+      await opening;
+      return agent(o);
+    };
+    const make = () =>
+      createPassive({
+        settings: SETTINGS,
+        udp: slow,
+        clock: new FakeClock(),
+        log: silentLogger(),
+        identify: () => () => ({ offer: () => false, done: new Promise<SweepResult>(() => undefined) }),
+        sighted: async () => undefined,
+        departed: async () => undefined,
+      });
+    const stopped = make();
+    const listening = stopped.listen([ETH0]);
+    await stopped.stop();
+    gate();
+    await listening;
+    expect(stopped.status()).toMatchObject({ listening: false, sockets: 0 });
+    expect(segment.openSockets).toBe(0);
+
+    opening = new Promise<void>((resolve) => (gate = resolve));
+    const twice = make();
+    const first = twice.listen([ETH0]);
+    const { ipv6: _v6, ...v4only } = ETH0;
+    const second = twice.listen([v4only]);
+    gate();
+    await Promise.all([first, second]);
+    // Only the second one's sockets (no IPv6 address: 5) stay open.
+    expect(twice.status()).toMatchObject({ listening: true, sockets: 5 });
+    expect(segment.openSockets).toBe(5);
+    await twice.stop();
+    expect(segment.openSockets).toBe(0);
+  });
+
   it('waits while a sweep runs, then identifies only what the sweep did not find', async () => {
     const w = await world();
     w.passive.hold();
