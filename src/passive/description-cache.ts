@@ -24,7 +24,7 @@ export interface DescriptionCacheOptions {
 }
 
 export interface DescriptionCache {
-  /** A NOTIFY said this: an entry it still matches lives max-age longer; one it no longer matches is dropped. */
+  /** A NOTIFY from `ip` said this: its entry, if it still matches, lives max-age longer; if not, it is dropped. Another host's is untouched. */
   note(ip: string, hint: DescriptionHint): void;
   /** The host said goodbye: its entries go. */
   forget(ip: string): void;
@@ -71,8 +71,9 @@ export function createDescriptionCache(options: DescriptionCacheOptions): Descri
   return {
     note(ip, hint) {
       const e = entries.get(hint.location);
-      if (e === undefined) return;
-      if (e.ip === ip && e.bootId === hint.bootId && e.configId === hint.configId) e.expiresAt = Math.max(e.expiresAt, options.now() + maxAgeMs(hint));
+      // Another host naming the same LOCATION says nothing of this entry (it would only force fetches).
+      if (e === undefined || e.ip !== ip) return;
+      if (e.bootId === hint.bootId && e.configId === hint.configId) e.expiresAt = Math.max(e.expiresAt, options.now() + maxAgeMs(hint));
       else drop(hint.location);
     },
     forget(ip) {

@@ -58,6 +58,17 @@ describe('createDescriptionCache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('a NOTIFY from another host naming the same LOCATION with another BOOTID leaves the entry alone', async () => {
+    const { cache, fetched, ctx } = setup();
+    const hint = { location: LOCATION, bootId: '1', configId: '7' };
+    const q = cache.query(new Map([[LOCATION, hint]]));
+    await q({ ip: '10.66.0.12', location: LOCATION }, ctx);
+    cache.note('10.66.0.66', { ...hint, bootId: '999' });
+    expect(cache.size).toBe(1);
+    await q({ ip: '10.66.0.12', location: LOCATION }, ctx);
+    expect(fetched).toHaveLength(1);
+  });
+
   it('keeps only whole descriptions, at most maxEntries', async () => {
     const { cache, fetched, ctx, failing } = setup();
     for (const n of [1, 2, 3]) await cache.query(new Map())({ ip: '10.66.0.12', location: `http://10.66.0.12/${n}.xml` }, ctx);
