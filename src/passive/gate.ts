@@ -8,6 +8,11 @@
  *
  * Memory is bounded: at most `maxSources` buckets, the least recently heard dropped first (a
  * source coming back starts with a full bucket, so the total bucket is the backstop).
+ *
+ * IPv6 sources together get at most IPV6_SHARE of the total. Link-local addresses cost
+ * nothing to mint (one per datagram, each with a fresh bucket), so without a share of their
+ * own a flood from rotating IPv6 sources would take every total token and starve the IPv4
+ * devices, the ones identified (an IPv6 announcement of a device with IPv4 says nothing new).
  */
 export interface GateLimits {
   /** Datagrams per second a source may send on average... */
@@ -29,6 +34,9 @@ export const DEFAULT_GATE_LIMITS: GateLimits = {
   maxSources: 4096,
 };
 
+/** The part of the total rate and burst all IPv6 sources together may use. */
+export const IPV6_SHARE = 0.5;
+
 export type GateVerdict = 'pass' | 'rate-source' | 'rate-total';
 
 export interface Gate {
@@ -45,6 +53,8 @@ interface Bucket {
 export function createGate(limits: GateLimits, now: () => number): Gate {
   const buckets = new Map<string, Bucket>();
   const total: Bucket = { tokens: limits.totalBurst, at: now() };
+  const v6Burst = Math.max(1, limits.totalBurst * IPV6_SHARE);
+  const v6: Bucket = { tokens: v6Burst, at: now() };
 
   const refill = (b: Bucket, t: number, perSecond: number, burst: number): void => {
     if (t > b.at) b.tokens = Math.min(burst, b.tokens + ((t - b.at) * perSecond) / 1000);
@@ -70,6 +80,12 @@ export function createGate(limits: GateLimits, now: () => number): Gate {
       if (b.tokens < 1) return 'rate-source';
       refill(total, t, limits.totalPerSecond, limits.totalBurst);
       if (total.tokens < 1) return 'rate-total';
+      const ipv6 = source.includes(':');
+      if (ipv6) {
+        refill(v6, t, limits.totalPerSecond * IPV6_SHARE, v6Burst);
+        if (v6.tokens < 1) return 'rate-total';
+        v6.tokens -= 1;
+      }
       b.tokens -= 1;
       total.tokens -= 1;
       return 'pass';

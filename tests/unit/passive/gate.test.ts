@@ -26,6 +26,18 @@ describe('createGate', () => {
     expect(gate.admit('10.66.1.1')).toBe('pass');
   });
 
+  it('a flood from rotating IPv6 sources takes at most its share of the total: IPv4 devices still get through', () => {
+    let t = 0;
+    const gate = createGate({ ...limits, maxSources: 100 }, () => t);
+    for (let second = 0; second < 3; second += 1) {
+      let passed = 0;
+      for (let n = 0; n < 1000; n += 1) if (gate.admit(`fe80::${second.toString(16)}:${n.toString(16)}`) === 'pass') passed += 1;
+      expect(passed).toBeLessThanOrEqual(second === 0 ? 15 : 50);
+      expect(gate.admit(`10.66.0.${second + 1}`)).toBe('pass');
+      t += 1000;
+    }
+  });
+
   it('keeps at most maxSources buckets, dropping the least recently heard', () => {
     const gate = createGate(limits, () => 0);
     for (let n = 0; n < 10; n += 1) gate.admit(`10.66.0.${n}`);
