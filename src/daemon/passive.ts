@@ -51,6 +51,8 @@ export function createDaemonPassive(options: DaemonPassiveOptions): DaemonPassiv
   const log = options.log.child({ module: 'passive' });
   let passive: Passive | null = null;
   let stopped = false;
+  /** A sweep runs: a passive side (re)started meanwhile by a reload starts held too. */
+  let sweeping = false;
 
   const interfaces = (): ReturnType<NonNullable<SweepRunner['interfaces']>> => {
     try {
@@ -97,6 +99,7 @@ export function createDaemonPassive(options: DaemonPassiveOptions): DaemonPassiv
         if (after.queued !== null) options.kick(false);
       },
     });
+    if (sweeping) passive.hold();
     try {
       const known = options.inventory()?.devices().filter((d) => d.present !== false && d.leaving === undefined).map((d) => d.latest) ?? [];
       passive.seed(known);
@@ -109,9 +112,11 @@ export function createDaemonPassive(options: DaemonPassiveOptions): DaemonPassiv
   return {
     start,
     hold() {
+      sweeping = true;
       passive?.hold();
     },
     async swept(result) {
+      sweeping = false;
       if (passive === null || stopped) return;
       passive.swept(result?.devices ?? null);
       await listen();

@@ -96,6 +96,22 @@ describe('daemon: listening between sweeps', () => {
     expect(h.sweeper.identified).toEqual([]);
   });
 
+  it('a reload while a sweep runs restarts listening held: a camera heard meanwhile waits for the sweep to end', async () => {
+    h = passiveHarness();
+    h.sweeper.devices = [hikvision()];
+    h.sweeper.identifyAs.set('10.66.0.12', dahua());
+    await started(h);
+    // Sweep 1 runs (2 s); the passive settings change meanwhile.
+    h.yaml = h.yaml.replace('shutdownTimeout: 8', 'shutdownTimeout: 8\n  passive: { cooldown: 30 }');
+    expect(await h.daemon.reload()).toBe(true);
+    await send('10.66.0.12', HELLO);
+    await h.clock.advance(1 * S);
+    expect(h.sweeper.identified).toEqual([]);
+    // The sweep ended without it: identified now.
+    await h.clock.advance(2 * S);
+    expect(h.sweeper.identified.map((r) => r.ip)).toEqual(['10.66.0.12']);
+  });
+
   it('daemon.passive.enabled: false does not listen; a reload turns it on and off', async () => {
     h = passiveHarness('  schedule: { interval: 10, runAtStart: true }\n  http: { listen: false }\n  shutdownTimeout: 8\n  passive: { enabled: false }');
     await started(h);
