@@ -24,16 +24,21 @@ import { changedMark, learnMarks, marksOf, type Marks } from './marks.ts';
  * Hosts are IPv4 addresses. An IPv6 announcement belongs to the IPv4 host that shares an
  * identifier with it (EPR, UDN, host name, MAC, serial) or an address (a sweep's device lists
  * its IPv6 addresses); otherwise it is a host of its own (identified from what it said only:
- * IPv6 hosts are not contacted). Memory is bounded: at most `maxHosts` hosts and
+ * IPv6 hosts are not contacted); at most IPV6_ONLY_SHARE of `maxHosts` are IPv6-only
+ * hosts. Memory is bounded: at most `maxHosts` hosts and
  * 4 x `maxHosts` identifiers in the index, the least recently heard dropped first, and
  * MAX_HOST_IDENTIFIERS identifiers per host.
  */
-export type AliveDecision = { identify: false } | { identify: true; reason: 'new' | 'changed' | 'back'; mark?: { mark: string; value: string } };
+export type AliveDecision = { identify: false; full?: true } | { identify: true; reason: 'new' | 'changed' | 'back'; mark?: { mark: string; value: string } };
 
 export interface HostTable {
   /** The host an announcement belongs to (its IPv4 host when an identifier or address says so). */
   resolve(a: Pick<Announcement, 'ip' | 'identifiers'>): string;
-  /** What an alive announcement with these marks means for `key`; learns the marks it did not know. */
+  /**
+   * What an alive announcement with these marks means for `key`; learns the marks it did not
+   * know. `full`: a new IPv6-only host while IPV6_ONLY_SHARE of `maxHosts` are already held:
+   * not taken on, nothing to do.
+   */
   alive(key: string, heard: Marks): AliveDecision;
   /** The host a goodbye from `ip` can be about: an IPv4 address itself; an IPv6 one, the host a sweep saw it on, else itself. */
   source(ip: string): string;
@@ -58,6 +63,14 @@ interface Entry {
   /** The identifiers it was known by (index keys), the oldest dropped past MAX_HOST_IDENTIFIERS. */
   ids: Set<string>;
 }
+
+/**
+ * The part of `maxHosts` IPv6-only hosts may take (at least one). A link-local address costs
+ * nothing to mint: a forger sending each Hello from a new one would otherwise be a new device
+ * to identify and record at the gate's rate, for ever, and push the known IPv4 hosts out of the
+ * table. Past it, a new IPv6-only host is not taken on until a sweep settles the ones held.
+ */
+export const IPV6_ONLY_SHARE = 1 / 8;
 
 /** Identifiers remembered per host, to check a goodbye against. */
 export const MAX_HOST_IDENTIFIERS = 16;
@@ -91,6 +104,13 @@ export function createHostTable(options: { maxHosts: number }): HostTable {
   const hosts = new Map<string, Entry>();
   const index = new Map<string, string>();
   const maxIndex = options.maxHosts * 4;
+  const maxIpv6Only = Math.max(1, Math.floor(options.maxHosts * IPV6_ONLY_SHARE));
+  /** IPv6-only hosts held. */
+  let ipv6Only = 0;
+
+  const drop = (key: string): void => {
+    if (hosts.delete(key) && !isIpv4(key)) ipv6Only -= 1;
+  };
 
   const touch = (key: string): Entry => {
     let e = hosts.get(key);
@@ -99,9 +119,10 @@ export function createHostTable(options: { maxHosts: number }): HostTable {
     } else {
       if (hosts.size >= options.maxHosts) {
         const oldest = hosts.keys().next().value;
-        if (oldest !== undefined) hosts.delete(oldest);
+        if (oldest !== undefined) drop(oldest);
       }
       e = { marks: new Map(), known: false, leaving: false, ids: new Set() };
+      if (!isIpv4(key)) ipv6Only += 1;
     }
     hosts.set(key, e);
     return e;
@@ -126,6 +147,7 @@ export function createHostTable(options: { maxHosts: number }): HostTable {
       return a.ip;
     },
     alive(key, heard) {
+      if (!isIpv4(key) && !hosts.has(key) && ipv6Only >= maxIpv6Only) return { identify: false, full: true };
       const e = touch(key);
       if (!e.known) return { identify: true, reason: 'new' };
       if (e.leaving) return { identify: true, reason: 'back' };
@@ -167,7 +189,7 @@ export function createHostTable(options: { maxHosts: number }): HostTable {
         for (const a of d.addresses) if (a !== d.ip) link(`addr:${a.toLowerCase()}`, d.ip);
       }
       if (!opts.replace) return;
-      for (const key of [...hosts.keys()]) if (!seeded.has(key) && opts.keep?.(key) !== true) hosts.delete(key);
+      for (const key of [...hosts.keys()]) if (!seeded.has(key) && opts.keep?.(key) !== true) drop(key);
     },
     known: (key) => hosts.get(key)?.known === true,
     get size() {

@@ -229,6 +229,10 @@ export function createPassive(options: PassiveOptions): Passive {
     if (identification !== undefined && identification.offer(obs)) return;
     const marks = marksOf(obs.evidence);
     const decision = hosts.alive(key, marks);
+    if (!decision.identify && decision.full === true) {
+      metrics?.skipped('queue-full');
+      return;
+    }
     if (!decision.identify && !queue.waitingFor(key)) return;
     const fresh = !gathered.has(key);
     gather(key, a, obs, marks);

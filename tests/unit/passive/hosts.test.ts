@@ -58,6 +58,22 @@ describe('createHostTable', () => {
     expect(sameIdentity(known, ['epr:urn:uuid:cam-1', 'mac:00:11:22:33:44:55'])).toBe(false);
   });
 
+  it('takes on at most maxHosts / 8 IPv6-only hosts, refusing more (never evicting IPv4 hosts for them) until a sweep settles them', () => {
+    const hosts = createHostTable({ maxHosts: 16 });
+    hosts.identified('10.66.0.11', hello('1'), ['epr:urn:uuid:cam-1']);
+    expect(hosts.alive('fe80::1', hello('1', 'urn:uuid:v6-1'))).toMatchObject({ identify: true, reason: 'new' });
+    expect(hosts.alive('fe80::2', hello('1', 'urn:uuid:v6-2'))).toMatchObject({ identify: true, reason: 'new' });
+    for (let n = 3; n < 100; n += 1) expect(hosts.alive(`fe80::${n.toString(16)}`, hello('1', `urn:uuid:v6-${n}`))).toEqual({ identify: false, full: true });
+    expect(hosts.size).toBe(3);
+    expect(hosts.known('10.66.0.11')).toBe(true);
+    // One it took on is still heard; an IPv4 host is still new.
+    expect(hosts.alive('fe80::1', hello('1', 'urn:uuid:v6-1'))).toMatchObject({ identify: true });
+    expect(hosts.alive('10.66.0.12', hello('1', 'urn:uuid:cam-2'))).toMatchObject({ identify: true, reason: 'new' });
+    // A sweep forgets the IPv6-only hosts it did not find: room again.
+    hosts.seed([], { replace: true });
+    expect(hosts.alive('fe80::99', hello('1', 'urn:uuid:v6-99'))).toMatchObject({ identify: true, reason: 'new' });
+  });
+
   it('keeps at most maxHosts hosts, the least recently heard dropped first', () => {
     const hosts = createHostTable({ maxHosts: 3 });
     for (let n = 0; n < 10; n += 1) hosts.alive(`10.66.0.${n}`, hello('1', `urn:uuid:${n}`));

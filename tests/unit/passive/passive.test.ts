@@ -263,6 +263,27 @@ describe('passive listening', () => {
     await w.passive.stop();
   });
 
+  it('a flood of forged IPv6-only hosts (a new link-local source each) is identified a bounded number of times and evicts no known IPv4 host', async () => {
+    const w = await world();
+    w.passive.seed([device({ ip: CAMERA, evidence: [{ protocol: 'wsd', field: 'wsd.epr', value: 'uuid:503b687a-b9d7-474f-a2d0-a18c8b25a464' }, { protocol: 'wsd', field: 'wsd.metadataVersion', value: '1' }] })]);
+    const wsd = LISTENED.find((p) => p.protocol === 'wsd')!;
+    for (let n = 1; n <= 2000; n += 1) {
+      w.passive.hear({ protocol: wsd, msg: Buffer.from(hello(1, `uuid:forged-${n}`)), ip: `fe80::1:${n.toString(16)}`, iface: 'eth0' });
+      if (n % 20 === 0) await w.clock.advance(100);
+    }
+    await w.clock.advance(5000);
+    await w.passive.idle();
+    // maxHosts 64: at most 8 IPv6-only hosts taken on.
+    expect(w.identified.length).toBeLessThanOrEqual(SETTINGS.maxHosts / 8);
+    expect(w.counted.get('skipped queue-full')).toBeGreaterThan(1000);
+    // The camera is still known: its usual Hello is nothing new.
+    await w.send(CAMERA, hello(), '239.255.255.250', 3702);
+    await w.clock.advance(1000);
+    await w.passive.idle();
+    expect(w.identified.map((i) => i.ip)).not.toContain(CAMERA);
+    await w.passive.stop();
+  });
+
   it('drops what comes from no swept segment, and junk, before it costs anything', async () => {
     const w = await world();
     await w.send('10.99.0.5', hello(), '239.255.255.250', 3702);
