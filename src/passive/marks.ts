@@ -83,11 +83,16 @@ export function marksOf(evidence: readonly Evidence[]): Marks {
   return marks;
 }
 
-/** The first mark `heard` holds a value of that `known` has never seen, or undefined. */
+/**
+ * The first mark `heard` holds a value of that `known` has never seen, or undefined. A mark
+ * whose known values fill its bound is not compared: a device with more LOCATIONs (or UDNs)
+ * than are kept would otherwise show a "new" one in every round of its announcements and be
+ * identified again at every cool-down, for ever; its other marks still tell a change.
+ */
 export function changedMark(known: Marks, heard: Marks): { mark: string; value: string } | undefined {
   for (const [name, values] of heard) {
     const have = known.get(name);
-    if (have === undefined) continue;
+    if (have === undefined || have.length >= MAX_VALUES_PER_MARK) continue;
     const fresh = values.find((v) => !have.includes(v));
     if (fresh !== undefined) return { mark: name, value: fresh };
   }

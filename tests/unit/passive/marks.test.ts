@@ -35,4 +35,16 @@ describe('marks', () => {
     expect(marks.get('server')![0]).toMatch(/^sha1:/u);
     expect(marks.get('location')).toHaveLength(MAX_VALUES_PER_MARK);
   });
+
+  it('a device with more values of a mark than are kept is not "changed" by them in every round', () => {
+    const locations = Array.from({ length: MAX_VALUES_PER_MARK + 3 }, (_, n) => ev('ssdp.location', `http://10.0.0.1:${5000 + n}/desc.xml`));
+    const known = marksOf([ev('ssdp.header.bootid.upnp.org', '7'), ...locations]);
+    // Each round of its NOTIFYs, one LOCATION at a time: none is a change, whichever the bound dropped.
+    for (const l of locations) expect(changedMark(known, marksOf([l, ev('ssdp.header.bootid.upnp.org', '7')])), l.value).toBeUndefined();
+    // Another mark still tells a real change.
+    expect(changedMark(known, marksOf([locations[0]!, ev('ssdp.header.bootid.upnp.org', '8')]))).toEqual({ mark: 'bootId', value: '8' });
+    // Below the bound a new value is still a change.
+    const few = marksOf([ev('ssdp.location', 'http://10.0.0.1:1/')]);
+    expect(changedMark(few, marksOf([ev('ssdp.location', 'http://10.0.0.1:2/')]))).toEqual({ mark: 'location', value: 'http://10.0.0.1:2/' });
+  });
 });
