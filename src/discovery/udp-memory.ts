@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { withoutZone } from '../util/ip.ts';
-import type { UdpFactory, UdpSocket, UdpSocketOptions } from './udp.ts';
+import { joinGroups, type UdpFactory, type UdpSocket, type UdpSocketOptions } from './udp.ts';
 
 /**
  * An in-memory Ethernet segment for the UDP factory (after matter.js's simulated network):
@@ -141,11 +141,11 @@ function bind(state: SegmentState, host: Host, options: UdpSocketOptions): UdpSo
     (s) => !s.closed && s.family === family && s.port === port && (s.address === wildcard || bound === wildcard || s.address === bound) && !(s.reuse && reuse),
   );
   if (clash !== undefined) throw systemError('EADDRINUSE', `bind ${options.bindAddress}:${port}`);
-  for (const m of options.memberships ?? []) {
+  joinGroups(options, (m) => {
     const on = withoutZone(m.interfaceAddress).toLowerCase();
     if (on !== host.options.address && on !== host.options.ipv6?.address.toLowerCase()) throw systemError('EADDRNOTAVAIL', `addMembership ${m.group} on ${m.interfaceAddress}`);
     host.groups.add(m.group.toLowerCase());
-  }
+  });
   const socket: MemorySocket = {
     host,
     family,

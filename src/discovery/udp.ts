@@ -24,6 +24,12 @@ export interface UdpSocketOptions {
   multicastTtl?: number;
   /** Groups to join, each on the given interface address. */
   memberships?: Array<{ group: string; interfaceAddress: string }>;
+  /**
+   * Told of a group that could not be joined on one interface (an interface down or gone):
+   * with it, the socket keeps the memberships that worked and fails only when none did;
+   * without it, any failed join fails the socket.
+   */
+  onMembershipError?: (membership: { group: string; interfaceAddress: string }, err: Error) => void;
   broadcast?: boolean;
   maxDatagram?: number;
   /** SO_RCVBUF asked for (default RECV_BUFFER_BYTES); the kernel caps it at net.core.rmem_max. */
@@ -98,7 +104,7 @@ export async function openUdpSocket(options: UdpSocketOptions): Promise<UdpSocke
     socket.setMulticastTTL(options.multicastTtl ?? 1);
     socket.setMulticastLoopback(false);
     if (options.broadcast) socket.setBroadcast(true);
-    for (const m of options.memberships ?? []) socket.addMembership(m.group, m.interfaceAddress);
+    joinGroups(options, (m) => socket.addMembership(m.group, m.interfaceAddress));
   } catch (err) {
     socket.close();
     throw err;
@@ -154,4 +160,26 @@ export async function openUdpSocket(options: UdpSocketOptions): Promise<UdpSocke
 /** Bind and multicast-egress addresses of a udp6 socket on an interface's link-local address. */
 export function linkLocalSocket(ipv6: { address: string; scopeId: string }): { bindAddress: string; multicastInterface: string } {
   return { bindAddress: `${ipv6.address}%${ipv6.scopeId}`, multicastInterface: `::%${ipv6.scopeId}` };
+}
+
+/**
+ * Joins each of `options.memberships` with `join`: a failure fails the whole unless the caller
+ * takes failures one by one (`onMembershipError`), in which case only every join failing does.
+ * Shared by the host's sockets and the in-memory segment's.
+ */
+export function joinGroups(options: Pick<UdpSocketOptions, 'memberships' | 'onMembershipError'>, join: (m: { group: string; interfaceAddress: string }) => void): void {
+  const memberships = options.memberships ?? [];
+  let last: unknown;
+  let joined = 0;
+  for (const m of memberships) {
+    try {
+      join(m);
+      joined += 1;
+    } catch (err) {
+      if (options.onMembershipError === undefined) throw err;
+      options.onMembershipError(m, err as Error);
+      last = err;
+    }
+  }
+  if (memberships.length > 0 && joined === 0) throw last;
 }

@@ -95,6 +95,10 @@ export async function openListener(options: ListenerOptions): Promise<Listener> 
       options.heard({ protocol: p, msg, ip: withoutZone(from.address), iface: iface.name });
     };
     const onError = (err: Error): void => log.warn({ passive: { protocol: p.protocol }, error: { code: errorCode(err), message: errorMessage(err) } }, 'listening socket error');
+    // A group that cannot be joined on one interface (down, or gone since the sweep) costs that
+    // interface only: the protocol is still heard on the others.
+    const onMembershipError = (m: { group: string; interfaceAddress: string }, err: Error): void =>
+      log.warn({ passive: { protocol: p.protocol, group: m.group, interfaceAddress: m.interfaceAddress }, error: { code: errorCode(err), message: errorMessage(err) } }, `cannot join ${m.group} on ${m.interfaceAddress}: not listening for ${p.protocol} there`);
     try {
       sockets.push(
         await options.udp({
@@ -105,6 +109,7 @@ export async function openListener(options: ListenerOptions): Promise<Listener> 
           maxDatagram: p.maxDatagram,
           onMessage,
           onError,
+          onMembershipError,
         }),
       );
     } catch (err) {
@@ -123,6 +128,7 @@ export async function openListener(options: ListenerOptions): Promise<Listener> 
           maxDatagram: p.maxDatagram,
           onMessage,
           onError,
+          onMembershipError,
         }),
       );
     } catch (err) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NetInterface } from '../../../src/discovery/interfaces.ts';
 import { createMemorySegment } from '../../../src/discovery/udp-memory.ts';
 import { interfaceOf, openListener } from '../../../src/passive/listener.ts';
-import { silentLogger } from '../../../src/util/log.ts';
+import { createLogger, silentLogger } from '../../../src/util/log.ts';
 
 const eth0: NetInterface = { name: 'eth0', address: '10.66.0.2', netmask: '255.255.255.0', prefix: 24, mac: null, ipv6: { address: 'fe80::2', scopeId: 'eth0' } };
 const eth1: NetInterface = { name: 'eth1', address: '10.67.0.2', netmask: '255.255.255.0', prefix: 24, mac: null };
@@ -51,5 +51,34 @@ describe('the passive listener', () => {
     listener.close();
     expect(segment.openSockets).toBe(0);
     expect(segment.sent).toEqual([]);
+  });
+
+  it('an interface whose group cannot be joined costs that interface only, not the protocol', async () => {
+    const segment = createMemorySegment();
+    // The agent's host has eth0's address only: eth1 is gone (down since the sweep), so every join on it fails.
+    const agent = segment.host({ address: eth0.address, ipv6: eth0.ipv6! });
+    const lines: Array<Record<string, unknown>> = [];
+    const log = createLogger({ level: 'warn', destination: { write: (x: string) => void lines.push(JSON.parse(x) as Record<string, unknown>) } });
+    const heard: string[] = [];
+    const listener = await openListener({
+      interfaces: [eth0, eth1],
+      protocols: ['wsd', 'ssdp'],
+      udp: agent,
+      log,
+      heard: (h) => heard.push(`${h.protocol.protocol}@${h.iface}`),
+      offSegment: () => undefined,
+    });
+    // Each protocol still listens, IPv4 and IPv6 (eth0 has a link-local address).
+    expect(listener.sockets).toBe(4);
+    const failed = lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('cannot join'));
+    expect(failed.map((l) => (l.passive as { interfaceAddress: string }).interfaceAddress)).toEqual(['10.67.0.2', '10.67.0.2']);
+    // And hears a camera on eth0.
+    const camera = segment.host({ address: '10.66.0.11' });
+    const sender = await camera({ bindAddress: '0.0.0.0', bindPort: 0, onMessage: () => undefined, onError: () => undefined });
+    await sender.send('NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\nUSN: uuid:1::upnp:rootdevice\r\nLOCATION: http://10.66.0.11/d.xml\r\n\r\n', 1900, '239.255.255.250');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(heard).toContain('ssdp@eth0');
+    sender.close();
+    listener.close();
   });
 });
