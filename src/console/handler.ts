@@ -94,9 +94,13 @@ export function contentSecurityPolicy(styleNonce?: string): string {
   ].join('; ');
 }
 
-/** A local path to go back to after signing in (never another origin). */
+/**
+ * A local path to go back to after signing in (never another origin). Printable ASCII only: a
+ * browser sends its paths percent-encoded, and anything else cannot go in a Location header
+ * (Node refuses to write it, and the sign-in would fail for good).
+ */
 export function safeNext(value: string | null | undefined): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\') || value.length > 2000 || [...value].some((c) => c.charCodeAt(0) < 0x20)) return '/';
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\') || value.length > 2000 || !/^[\x21-\x7e]*$/u.test(value)) return '/';
   if (value.startsWith('/login') || value.startsWith('/logout')) return '/';
   return value;
 }

@@ -37,6 +37,11 @@ describe('sessions, cookies and CSRF', () => {
     for (const bad of ['//evil.example/', 'https://evil.example/', '/\\evil.example', 'devices', '/login?next=/x', `/x\n`, null, undefined]) expect(safeNext(bad)).toBe('/');
   });
 
+  it('goes back only to a path a Location header can carry: printable ASCII, as browsers send their paths', () => {
+    expect(safeNext('/devices?site=Z%C3%BCrich%20A')).toBe('/devices?site=Z%C3%BCrich%20A');
+    for (const bad of ['/devices?site=\u20ac', '/x\u007f', '/\u00fc', '/a b', '/\u2215evil.example']) expect(safeNext(bad), JSON.stringify(bad)).toBe('/');
+  });
+
   it('routes to the console only GETs outside the API and its three forms: agents still POST to /', () => {
     expect(isConsoleRequest('GET', '/')).toBe(true);
     expect(isConsoleRequest('POST', '/')).toBe(false);
