@@ -372,6 +372,8 @@ export function createConsole(o: ConsoleOptions): { handle: (req: http.IncomingM
       if (method !== 'GET') return problem(req, undefined, 401, 'Signed out', 'Your session has ended: sign in again.');
       return redirect(`/login?next=${encodeURIComponent(safeNext(req.url))}`);
     }
+    // Signing out and reviewing change state: POST only (a GET or HEAD is never a form of ours).
+    if (method !== 'POST' && (path === '/logout' || REVIEW_PATH.test(path))) return problem(req, s, 405, 'Not allowed', 'This is a form\'s address: send the form.', { allow: 'POST' });
     if (method === 'POST' && crossSite(req, o.secure)) return problem(req, s, 403, 'Refused', 'A form sent from another site.');
     if (path === '/logout') {
       const f = await form(req);

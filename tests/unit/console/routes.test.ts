@@ -115,4 +115,20 @@ describe('the console over HTTP', () => {
       expect(cookieOf(r, 'camsweep_session'), next).toBeDefined();
     }
   }, 60_000);
+
+  it('changes state only on POST: a GET or HEAD of the review or sign-out address is refused, with its token or not', async () => {
+    const rita = await session('rita');
+    const review = await send(origin, 'GET', `/devices/${device}/review`, { cookie: rita.cookie, form: { _csrf: rita.csrf, state: 'confirmed', note: 'by GET' } });
+    expect(review.status).toBe(405);
+    expect(review.headers.allow).toBe('POST');
+    expect((await send(origin, 'HEAD', `/devices/${device}/review`, { cookie: rita.cookie, form: { _csrf: rita.csrf, state: 'confirmed', note: 'by HEAD' } })).status).toBe(405);
+    expect((await store.getDevice(device))!.reviews).toEqual([]);
+    const out = await send(origin, 'GET', '/logout', { cookie: rita.cookie, form: { _csrf: rita.csrf } });
+    expect(out.status).toBe(405);
+    expect((await send(origin, 'GET', '/devices', { cookie: rita.cookie })).status).toBe(200);
+    // The same forms by POST still work.
+    const posted = await send(origin, 'POST', `/devices/${device}/review`, { cookie: rita.cookie, form: { _csrf: rita.csrf, state: 'confirmed', note: 'by POST' }, headers: { origin } });
+    expect(posted.status).toBe(303);
+    expect((await store.getDevice(device))!.reviews.map((r) => r.note)).toEqual(['by POST']);
+  }, 60_000);
 });
