@@ -407,6 +407,9 @@ export function createConsole(o: ConsoleOptions): { handle: (req: http.IncomingM
       r = problem(req, undefined, 500, 'Something went wrong', 'The console could not answer: see the service log.');
     }
     if (res.headersSent) return r.status;
+    // Answered before the body was read (signed out, a viewer's review, a form too large...): the
+    // connection is closed, so the rest of the body is never read (as the intake does).
+    if (!req.complete) r.headers.connection = 'close';
     res.writeHead(r.status, r.headers);
     if (typeof r.body === 'string' || Buffer.isBuffer(r.body)) {
       res.end(r.body);

@@ -131,4 +131,21 @@ describe('the console over HTTP', () => {
     expect(posted.status).toBe(303);
     expect((await store.getDevice(device))!.reviews.map((r) => r.note)).toEqual(['by POST']);
   }, 60_000);
+
+  it('closes the connection when it answers before the body was read (signed out, a viewer\'s review)', async () => {
+    const vic = await session('vic');
+    for (const cookie of [undefined, vic.cookie]) {
+      const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(64 * 1024 * 1024), origin };
+      if (cookie !== undefined) headers.cookie = cookie;
+      const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        const req = http.request(`${origin}/devices/${device}/review`, { method: 'POST', headers }, resolve);
+        req.on('error', reject);
+        req.write('state=confirmed&note=');
+      });
+      expect(res.statusCode).toBe(cookie === undefined ? 401 : 403);
+      expect(res.headers.connection).toBe('close');
+      res.resume();
+      res.destroy();
+    }
+  }, 60_000);
 });
