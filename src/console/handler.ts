@@ -53,6 +53,8 @@ export interface ConsoleOptions {
   pageSize?: number;
   env?: NodeJS.ProcessEnv;
   limiter?: LoginLimiter;
+  /** Reports (HTML or PDF) made at once; more are answered 503 (default 2). */
+  reportsAtOnce?: number;
 }
 
 export interface ConsoleResponse {
@@ -140,6 +142,8 @@ export function createConsole(o: ConsoleOptions): { handle: (req: http.IncomingM
   const pageSize = o.pageSize ?? 100;
   const ttl = o.overviewTtlMs ?? 30_000;
   const pdf = serialised((text: string) => htmlToPdf(text, { ...(o.env === undefined ? {} : { env: o.env }) }));
+  const reportsAtOnce = o.reportsAtOnce ?? 2;
+  let reportsBuilding = 0;
   // The overview's counts, read at most once per `ttl` (one covering-index scan and a few small
   // queries), with what every list page needs from them (the makers, brands and kinds to filter by).
   interface Counts {
@@ -332,6 +336,18 @@ export function createConsole(o: ConsoleOptions): { handle: (req: http.IncomingM
   async function reportRoute(req: http.IncomingMessage, s: Session, query: URLSearchParams, format: 'html' | 'pdf'): Promise<ConsoleResponse> {
     const site = query.get('site');
     if (site !== null && (site.length > 200 || site === '')) return problem(req, s, 400, 'Bad site', 'Name a site (at most 200 characters), or none for the whole estate.');
+    // A report holds every restricted device with its document in memory (and a PDF waits for
+    // Chromium holding it): a few at once, not as many as requests can be sent.
+    if (reportsBuilding >= reportsAtOnce) return problem(req, s, 503, 'Busy', 'Other reports are being made: try again in a few seconds.', { 'retry-after': '5' });
+    reportsBuilding += 1;
+    try {
+      return await buildReport(req, s, site, format);
+    } finally {
+      reportsBuilding -= 1;
+    }
+  }
+
+  async function buildReport(req: http.IncomingMessage, s: Session, site: string | null, format: 'html' | 'pdf'): Promise<ConsoleResponse> {
     const data = await reportData(o.store, site, o.now(), o.version);
     const nonce = randomBytes(16).toString('base64url');
     if (format === 'html') return htmlResponse(req, 200, renderReport(data, { nonce, served: true }), {}, nonce);

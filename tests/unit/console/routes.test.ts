@@ -148,4 +148,29 @@ describe('the console over HTTP', () => {
       res.destroy();
     }
   }, 60_000);
+
+  it('makes a few reports at once; more are answered 503 with Retry-After, not held in memory', async () => {
+    const vic = await session('vic');
+    let release!: () => void;
+    hold = new Promise<void>((resolve) => (release = resolve));
+    try {
+      const first = send(origin, 'GET', '/report', { cookie: vic.cookie });
+      const second = send(origin, 'GET', '/report.pdf', { cookie: vic.cookie });
+      // Both reach the store and are held there; then a third.
+      await expect.poll(() => held, { timeout: 30_000 }).toBe(2);
+      const late: Answer = { status: 0, headers: {}, body: 'still waiting after 10 s' };
+      const third = await Promise.race([send(origin, 'GET', '/report', { cookie: vic.cookie }), new Promise<Answer>((resolve) => setTimeout(() => resolve(late), 10_000))]);
+      expect(third.status).toBe(503);
+      expect(third.headers['retry-after']).toBe('5');
+      hold = undefined;
+      release();
+      expect((await first).status).toBe(200);
+      // The PDF needs Chromium: made (200) or not (503 saying so), either way no longer held.
+      expect([200, 503]).toContain((await second).status);
+    } finally {
+      hold = undefined;
+      release();
+    }
+    expect((await send(origin, 'GET', '/report', { cookie: vic.cookie })).status).toBe(200);
+  }, 180_000);
 });
