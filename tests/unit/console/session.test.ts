@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, isConsoleRequest, parseListQuery, safeNext } from '../../../src/console/handler.ts';
-import { LoginLimiter } from '../../../src/console/login-limit.ts';
+import { addressKey, LoginLimiter } from '../../../src/console/login-limit.ts';
 import { cookieNames, crossSite, csrfMatches, parseCookies, setCookie } from '../../../src/console/session.ts';
 
 const req = (headers: Record<string, string>): http.IncomingMessage => ({ headers }) as unknown as http.IncomingMessage;
@@ -95,5 +95,38 @@ describe('sign-in rate limit', () => {
     if (first.ok) first.release();
     expect(busy.begin('b', 'y').ok).toBe(true);
     l.succeeded('RITA');
+  });
+
+  it('counts attempts still being checked: several sent at once get no more tries than one after another', () => {
+    const l = new LoginLimiter({ now: () => 0, perUser: { max: 2, windowMs: 60_000 }, perAddress: { max: 3, windowMs: 60_000 }, concurrent: 4 });
+    const a = l.begin('10.0.0.1', 'rita');
+    const b = l.begin('10.0.0.2', 'rita');
+    expect(a.ok && b.ok).toBe(true);
+    expect(l.begin('10.0.0.3', 'rita')).toMatchObject({ ok: false, why: 'user', retryAfterS: 1 });
+    if (a.ok) a.release();
+    l.failed('10.0.0.1', 'rita');
+    if (b.ok) b.release();
+    l.failed('10.0.0.2', 'rita');
+    expect(l.begin('10.0.0.3', 'rita')).toMatchObject({ ok: false, why: 'user', retryAfterS: 60 });
+    // Per address alike.
+    const held = [l.begin('10.0.0.9', 'u1'), l.begin('10.0.0.9', 'u2'), l.begin('10.0.0.9', 'u3')];
+    expect(held.every((g) => g.ok)).toBe(true);
+    expect(l.begin('10.0.0.9', 'u4')).toMatchObject({ ok: false, why: 'address' });
+    for (const g of held) if (g.ok) g.release();
+    expect(l.begin('10.0.0.9', 'u4').ok).toBe(true);
+  });
+
+  it('counts an IPv6 client by its /64 (it could take a new address for each try), an IPv4-mapped one by its IPv4 address', () => {
+    expect(addressKey('2001:db8:1:2::1')).toBe(addressKey('2001:0db8:0001:0002:ffff:ffff:ffff:ffff'));
+    expect(addressKey('2001:db8:1:2::1')).not.toBe(addressKey('2001:db8:1:3::1'));
+    expect(addressKey('::ffff:10.0.0.1')).toBe(addressKey('10.0.0.1'));
+    expect(addressKey('::ffff:10.0.0.1')).not.toBe(addressKey('::ffff:10.0.0.2'));
+    expect(addressKey('unknown')).toBe('unknown');
+    const l = new LoginLimiter({ now: () => 0, perAddress: { max: 3, windowMs: 60_000 } });
+    for (let i = 1; i <= 3; i += 1) l.failed(`2001:db8:1:2::${i}`, `user${i}`);
+    expect(l.begin('2001:db8:1:2:aaaa:bbbb:cccc:dddd', 'fresh')).toMatchObject({ ok: false, why: 'address' });
+    expect(l.begin('2001:db8:1:3::1', 'fresh').ok).toBe(true);
+    for (let i = 1; i <= 3; i += 1) l.failed(`::ffff:10.1.0.${i}`, `user${i}`);
+    expect(l.begin('::ffff:10.1.0.4', 'fresh').ok).toBe(true);
   });
 });
