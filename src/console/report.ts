@@ -2,7 +2,7 @@ import type { CentralStore } from '../central/store/store.ts';
 import type { DeviceSummary } from '../central/types.ts';
 import { BASE_CSS } from './assets/styles.ts';
 import { readDocument, type DocumentView } from './device-view.ts';
-import { html, safeUrl, type Html } from './html.ts';
+import { html, raw, safeUrl, type Html } from './html.ts';
 import { figures, makerCharts, overTime } from './pages/overview.ts';
 import { badge, when } from './pages/layout.ts';
 import { sourceLink } from './pages/device.ts';
@@ -103,7 +103,7 @@ export function renderReport(data: ReportData, o: { nonce?: string; served?: boo
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Compliance report: ${scope} · camsweep</title>
-<style nonce="${nonce}">${BASE_CSS}${PRINT_CSS}</style>
+<style nonce="${nonce}">${raw(`${BASE_CSS}${PRINT_CSS}`)}</style>
 </head>
 <body>
 <header class="report">

@@ -30,6 +30,10 @@ describe('camsweep central report', () => {
     expect(r.out).toContain('Public Law 115-232, section 889');
     expect(r.out).toContain('https://www.congress.gov/115/plaws/publ232/PLAW-115publ232.pdf');
     expect(r.out).toContain('@media print');
+    // The styles are ours, written as they are (a quote escaped as &quot; is no CSS: no page numbers, no fonts).
+    const style = /<style nonce="[^"]*">([\s\S]*?)<\/style>/u.exec(r.out)![1]!;
+    expect(style).toContain('content: "Page " counter(page) " of " counter(pages)');
+    expect(style).not.toContain('&quot;');
     expect(r.out).toContain('<svg class="chart"');
     expect(r.out).not.toContain(HOSTILE_SCRIPT);
     expect(r.out).not.toContain(HOSTILE_IMG);
