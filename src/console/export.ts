@@ -4,8 +4,8 @@ import { csvCell } from '../output/format.ts';
 /**
  * The list's current view as CSV or JSON, every page of it, streamed a page (1,000 devices) at
  * a time: an export of 100,000 devices never holds them all. CSV cells are the sweep CSV's
- * (`csvCell`: controls folded, formula prefixes defused, quotes doubled), and quoted when they
- * hold a semicolon (`exportCell`).
+ * (`csvCell`: controls folded, formula prefixes defused, quotes doubled, quoted when they hold
+ * a semicolon).
  */
 
 export const CSV_COLUMNS: ReadonlyArray<[string, (d: DeviceSummary) => string]> = [
@@ -32,21 +32,10 @@ export const CSV_COLUMNS: ReadonlyArray<[string, (d: DeviceSummary) => string]> 
   ['id', (d) => d.id],
 ];
 
-/**
- * A cell of the export: `csvCell`, and quoted when it holds a semicolon. A spreadsheet whose list
- * separator is `;` (Excel in much of Europe) splits an unquoted cell there, and a piece that
- * starts with `=`, `+`, `-` or `@` after the split is a formula again: a device named
- * `DS-2CD;=HYPERLINK(...)` would become a link in the reviewer's spreadsheet.
- */
-export function exportCell(raw: string): string {
-  const cell = csvCell(raw);
-  // Unquoted, csvCell's result holds no `"` (a value with one is quoted): the quotes are enough.
-  return cell.includes(';') && !cell.startsWith('"') ? `"${cell}"` : cell;
-}
 
 export async function* csvChunks(pages: AsyncIterable<DeviceSummary[]>): AsyncGenerator<string> {
   yield `${CSV_COLUMNS.map(([name]) => name).join(',')}\r\n`;
-  for await (const page of pages) yield page.map((d) => `${CSV_COLUMNS.map(([, get]) => exportCell(get(d))).join(',')}\r\n`).join('');
+  for await (const page of pages) yield page.map((d) => `${CSV_COLUMNS.map(([, get]) => csvCell(get(d))).join(',')}\r\n`).join('');
 }
 
 export async function* jsonChunks(pages: AsyncIterable<DeviceSummary[]>, view: Omit<ConsoleQuery, 'limit' | 'cursor'>): AsyncGenerator<string> {

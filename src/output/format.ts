@@ -110,10 +110,16 @@ function deviceCell(d: Device, column: (typeof CSV_COLUMNS)[number]): string {
   }
 }
 
+/**
+ * One CSV cell: controls folded, a formula prefix (= + - @ tab CR) defused with a quote mark,
+ * and quoted when it holds a quote, a comma, a line break or a semicolon: spreadsheets set to a
+ * European locale split on `;`, and there an unquoted `Lorex;=cmd|...` would start a formula
+ * cell of its own.
+ */
 export function csvCell(raw: string): string {
   let value = cleanText(raw, 1024);
   if (/^[=+\-@\t\r]/u.test(value)) value = `'${value}`;
-  return /[",\r\n]/u.test(value) ? `"${value.replace(/"/gu, '""')}"` : value;
+  return /[",;\r\n]/u.test(value) ? `"${value.replace(/"/gu, '""')}"` : value;
 }
 
 const or = (v: string | null): string => v ?? '-';

@@ -91,7 +91,7 @@ describe('formatCsv', () => {
     // The twelve documented columns in their order, then the verdict's pack, rule and reason.
     expect(lines[0]).toBe('ip,mac,manufacturer,brand,model,firmware,serial,kind,status,confidence,protocols,interfaces,pack,rule,reason');
     expect(lines[1]).toBe(
-      '10.66.0.11,44:19:b6:12:34:56,HIKVISION,HIKVISION,DS-2CD2142FWD-I,V5.4.5 build 170124,DS-2CD2142FWD-I20170314AAWR000000001,camera,review,0.60,wsd;onvif;arp,eth0,,,a camera whose maker is not established',
+      '10.66.0.11,44:19:b6:12:34:56,HIKVISION,HIKVISION,DS-2CD2142FWD-I,V5.4.5 build 170124,DS-2CD2142FWD-I20170314AAWR000000001,camera,review,0.60,"wsd;onvif;arp",eth0,,,a camera whose maker is not established',
     );
     const restricted = formatCsv(result([device({ status: 'restricted', verdict: { status: 'restricted', pack: 'us-ndaa-889', rule: 'hikvision', reason: 'made by Hikvision, covered' } })]));
     expect(restricted.split('\r\n')[1]).toMatch(/,eth0,us-ndaa-889,hikvision,"made by Hikvision, covered"$/u);
@@ -104,6 +104,8 @@ describe('formatCsv', () => {
     ['-2+3', "'-2+3"],
     ['@SUM(A1)', "'@SUM(A1)"],
     ['a,b', '"a,b"'],
+    // A spreadsheet splitting on ';' would start a formula cell at the second field.
+    ["Lorex;+cmd|' /C calc'!A0", `"Lorex;+cmd|' /C calc'!A0"`],
     ['plain', 'plain'],
   ])('neutralises %s', (input, expected) => {
     expect(csvCell(input)).toBe(expected);
