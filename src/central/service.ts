@@ -11,6 +11,7 @@ import { startCentral, type CentralTls, type Deadlines, type RunningCentral } fr
 import { openCentralStore, type StoreLocation } from './store/open.ts';
 import type { CentralStore } from './store/store.ts';
 import { errorMessage } from '../domain/errors.ts';
+import { LOGIN_WINDOW_MS } from '../console/login-limit.ts';
 
 /**
  * `camsweep central serve` (and `camsweep receive --listen`) put together: the store, the
@@ -103,12 +104,14 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
   await expire();
   const timer = setInterval(() => void expire(), o.expiryEveryMs ?? 60_000);
   timer.unref();
-  // The console's chart over time (today's counts by status, rewritten until the day ends) and
-  // the end of expired sessions: at start, then every ten minutes.
+  // The console's chart over time (today's counts by status, rewritten until the day ends), the
+  // end of expired sessions and of sign-in attempts past the limits' window: at start, then
+  // every ten minutes.
   const housekeeping = async (): Promise<void> => {
     try {
       await store.console.recordDailyCounts(utcDate(now()));
       await store.console.pruneSessions(now());
+      await store.console.pruneLoginAttempts(now() - LOGIN_WINDOW_MS);
       const keep = o.keepReportsMs ?? KEEP_REPORTS_MS;
       if (keep > 0) {
         // A bounded share per round (the rest the next round), so a first prune of a large

@@ -138,7 +138,14 @@ export function parseListQuery(p: URLSearchParams): ParsedList {
 export function createConsole(o: ConsoleOptions): { handle: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<number> } {
   const log = o.log.child({ module: 'console' });
   const sessions = new Sessions(o.store, o.now, o.secure);
-  const limiter = o.limiter ?? new LoginLimiter({ now: o.now });
+  // The sign-in limits are kept in the store too: every process on it counts the same attempts.
+  const limiter =
+    o.limiter ??
+    new LoginLimiter({
+      now: o.now,
+      shared: o.store.console,
+      onSharedError: (err) => log.warn({ error: { message: errorMessage(err) } }, 'sign-in attempts could not be counted in the store: this process\'s limits hold alone'),
+    });
   const pageSize = o.pageSize ?? 100;
   const ttl = o.overviewTtlMs ?? 30_000;
   const pdf = serialised((text: string) => htmlToPdf(text, { ...(o.env === undefined ? {} : { env: o.env }) }));
@@ -237,7 +244,7 @@ export function createConsole(o: ConsoleOptions): { handle: (req: http.IncomingM
     const username = (f.get('username') ?? '').slice(0, 64);
     const password = f.get('password') ?? '';
     const address = req.socket.remoteAddress ?? 'unknown';
-    const gate = limiter.begin(address, username);
+    const gate = await limiter.begin(address, username);
     if (!gate.ok) {
       log.warn({ login: { address, reason: gate.why } }, 'sign-in attempts rate limited');
       return htmlResponse(req, 429, loginPage({ csrf: cookie, next, error: `Too many attempts: try again in ${gate.retryAfterS} s.`, username }), { 'retry-after': String(gate.retryAfterS) });
@@ -256,7 +263,7 @@ export function createConsole(o: ConsoleOptions): { handle: (req: http.IncomingM
       log.info({ login: { address, user: cleanText(username, 64) } }, 'sign-in refused: wrong user name or password');
       return showLogin(req, 401, next, 'Wrong user name or password.', username);
     }
-    limiter.succeeded(username);
+    await limiter.succeeded(username, gate.attempt);
     log.info({ login: { address, user: user.name } }, 'signed in');
     return redirect(next, { 'set-cookie': [await sessions.open(user.name), clearCookie(sessions.names.login, o.secure)] });
   }

@@ -372,3 +372,30 @@ export async function deleteSession(dialect: Dialect, idHash: string): Promise<v
 }
 
 export const pruneSessions = (dialect: Dialect, now: number): Promise<number> => dialect.read.run('DELETE FROM console_sessions WHERE expires_at <= ?', [now]);
+
+/** Sign-in attempts of one scope and key since `since` (ms), and the oldest of them. */
+export async function loginAttempts(dialect: Dialect, scope: 'address' | 'user', key: string, since: number): Promise<{ n: number; oldest: number | null }> {
+  const [r] = await dialect.read.all('SELECT COUNT(*) AS n, MIN(at) AS oldest FROM login_attempts WHERE scope = ? AND key = ? AND at > ?', [scope, key, since], {
+    n: 'int',
+    oldest: 'int?',
+  });
+  return { n: r?.n ?? 0, oldest: r?.oldest ?? null };
+}
+
+export async function addLoginAttempt(dialect: Dialect, a: { attempt: string; address: string; user: string; at: number }): Promise<void> {
+  await dialect.read.run("INSERT INTO login_attempts (attempt, scope, key, at) VALUES (?, 'address', ?, ?), (?, 'user', ?, ?)", [
+    a.attempt,
+    a.address,
+    a.at,
+    a.attempt,
+    a.user,
+    a.at,
+  ]);
+}
+
+/** A successful sign-in: its own attempt is forgotten, and the user's failures with it. */
+export async function loginSucceeded(dialect: Dialect, attempt: string, user: string): Promise<void> {
+  await dialect.read.run("DELETE FROM login_attempts WHERE attempt = ? OR (scope = 'user' AND key = ?)", [attempt, user]);
+}
+
+export const pruneLoginAttempts = (dialect: Dialect, before: number): Promise<number> => dialect.read.run('DELETE FROM login_attempts WHERE at <= ?', [before]);

@@ -247,4 +247,23 @@ CREATE INDEX device_reports_received ON device_reports (received_at);
 CREATE INDEX receipts_received ON receipts (received_at);
 `,
   },
+  {
+    version: 4,
+    name: 'sign-in attempts shared by every process on the store',
+    sql: `
+-- The console's sign-in limits count attempts here, so that several central serve processes
+-- behind one balancer do not each grant the full allowance. One row per attempt and scope
+-- ('address': the client's address key, 'user': the lowercased user name); an attempt's rows
+-- go when it succeeds, the rest when they are older than the limits' window.
+CREATE TABLE login_attempts (
+  attempt TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  PRIMARY KEY (attempt, scope)
+);
+CREATE INDEX login_attempts_key ON login_attempts (scope, key, at);
+CREATE INDEX login_attempts_at ON login_attempts (at);
+`,
+  },
 ];

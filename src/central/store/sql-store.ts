@@ -948,5 +948,9 @@ function consoleStore(dialect: Dialect): ConsoleStore {
     touchSession: (h, seen, expires) => consoleQueries.touchSession(dialect, h, seen, expires),
     deleteSession: (h) => consoleQueries.deleteSession(dialect, h),
     pruneSessions: (now) => consoleQueries.pruneSessions(dialect, now),
+    loginAttempts: (scope, key, since) => consoleQueries.loginAttempts(dialect, scope, key, since),
+    addLoginAttempt: (a) => consoleQueries.addLoginAttempt(dialect, a),
+    loginSucceeded: (attempt, user) => consoleQueries.loginSucceeded(dialect, attempt, user),
+    pruneLoginAttempts: (before) => consoleQueries.pruneLoginAttempts(dialect, before),
   };
 }

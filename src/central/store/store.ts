@@ -112,4 +112,9 @@ export interface ConsoleStore {
   touchSession(idHash: string, seenAt: number, expiresAt: number): Promise<void>;
   deleteSession(idHash: string): Promise<void>;
   pruneSessions(now: number): Promise<number>;
+  /** Sign-in attempts, shared by every process on this store (src/console/login-limit.ts). */
+  loginAttempts(scope: 'address' | 'user', key: string, since: number): Promise<{ n: number; oldest: number | null }>;
+  addLoginAttempt(a: { attempt: string; address: string; user: string; at: number }): Promise<void>;
+  loginSucceeded(attempt: string, user: string): Promise<void>;
+  pruneLoginAttempts(before: number): Promise<number>;
 }

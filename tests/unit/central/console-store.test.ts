@@ -16,6 +16,7 @@ import { ipSortKey } from '../../../src/util/ip-sort-key.ts';
 import { estateReports, seedEstate, siteDevices, siteName } from '../../helpers/console-estate.ts';
 import { freshPgDatabase, STORE_KINDS } from './helpers.ts';
 import { summarise } from '../../../src/console/summary.ts';
+import { LoginLimiter } from '../../../src/console/login-limit.ts';
 
 /** The console's reads on both stores: the list in status groups and keyset pages, filters, search, the overview's counts, daily counts, sessions. */
 
@@ -276,6 +277,45 @@ describe.each(STORE_KINDS)('console reads ($name)', (kind) => {
     // Recording a day again replaces it.
     await store.console.recordDailyCounts('2026-12-01');
     expect((await store.console.dailyCounts(undefined, '2026-12-01')).reduce((a, d) => a + d.devices, 0)).toBe(92);
+  });
+
+  it('shares sign-in attempts between processes: two limiters on one store grant the allowance once', async () => {
+    let now = NOW;
+    const rule = { perUser: { max: 3, windowMs: 60_000 }, perAddress: { max: 10, windowMs: 60_000 } };
+    const a = new LoginLimiter({ now: () => now, shared: store.console, ...rule });
+    const b = new LoginLimiter({ now: () => now, shared: store.console, ...rule });
+    const fail = async (l: LoginLimiter, address: string, user: string): Promise<void> => {
+      const g = await l.begin(address, user);
+      expect(g.ok).toBe(true);
+      if (g.ok) g.release();
+      l.failed(address, user);
+    };
+    await fail(a, '10.0.0.1', 'rita');
+    await fail(a, '10.0.0.1', 'rita');
+    await fail(b, '10.0.0.2', 'Rita');
+    // Neither process alone has seen three failures; the store has.
+    expect(await b.begin('10.0.0.3', 'rita')).toMatchObject({ ok: false, why: 'user', retryAfterS: 60 });
+    expect(await a.begin('10.0.0.3', 'rita')).toMatchObject({ ok: false, why: 'user' });
+    now += 61_000;
+    expect((await b.begin('10.0.0.3', 'rita')).ok).toBe(true);
+    // Attempts still being checked in the other process count too.
+    const held = await a.begin('10.0.0.4', 'zed');
+    expect(held.ok).toBe(true);
+    expect((await b.begin('10.0.0.5', 'zed')).ok).toBe(true);
+    expect((await b.begin('10.0.0.6', 'zed')).ok).toBe(true);
+    expect(await b.begin('10.0.0.7', 'zed')).toMatchObject({ ok: false, why: 'user' });
+    // A success forgets its own attempt and the user's failures, in every process.
+    await fail(a, '10.0.0.8', 'sam');
+    const ok = await b.begin('10.0.0.8', 'sam');
+    expect(ok.ok).toBe(true);
+    if (ok.ok) {
+      ok.release();
+      await b.succeeded('sam', ok.attempt);
+    }
+    expect(await store.console.loginAttempts('user', 'sam', 0)).toEqual({ n: 0, oldest: null });
+    // Old attempts are pruned by time.
+    expect(await store.console.pruneLoginAttempts(now + 1)).toBeGreaterThan(0);
+    expect((await store.console.loginAttempts('user', 'zed', 0)).n).toBe(0);
   });
 
   it('keeps sessions by hash, ends them at their expiry, and follows the user', async () => {

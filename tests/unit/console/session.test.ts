@@ -70,53 +70,53 @@ describe('sessions, cookies and CSRF', () => {
 });
 
 describe('sign-in rate limit', () => {
-  it('counts failures per user and per address over a window, and bounds checks at once', () => {
+  it('counts failures per user and per address over a window, and bounds checks at once', async () => {
     let now = 0;
     const l = new LoginLimiter({ now: () => now, perUser: { max: 3, windowMs: 60_000 }, perAddress: { max: 5, windowMs: 60_000 }, concurrent: 2 });
     for (let i = 0; i < 3; i += 1) {
-      const g = l.begin('10.0.0.1', 'Rita');
+      const g = await l.begin('10.0.0.1', 'Rita');
       expect(g.ok).toBe(true);
       if (g.ok) g.release();
       l.failed('10.0.0.1', 'Rita');
     }
-    const refused = l.begin('10.0.0.9', 'rita');
+    const refused = await l.begin('10.0.0.9', 'rita');
     expect(refused).toMatchObject({ ok: false, why: 'user', retryAfterS: 60 });
-    expect(l.begin('10.0.0.1', 'sam').ok).toBe(true);
+    expect((await l.begin('10.0.0.1', 'sam')).ok).toBe(true);
     now = 61_000;
-    const again = l.begin('10.0.0.9', 'rita');
+    const again = await l.begin('10.0.0.9', 'rita');
     expect(again.ok).toBe(true);
     // Another address spraying names.
     for (let i = 0; i < 5; i += 1) l.failed('10.0.0.7', `user${i}`);
-    expect(l.begin('10.0.0.7', 'fresh')).toMatchObject({ ok: false, why: 'address' });
+    expect(await l.begin('10.0.0.7', 'fresh')).toMatchObject({ ok: false, why: 'address' });
     // Two checks at once at most (one is still held from above: sam's), then busy.
     const busy = new LoginLimiter({ now: () => 0, concurrent: 1 });
-    const first = busy.begin('a', 'x');
-    expect(busy.begin('b', 'y')).toMatchObject({ ok: false, why: 'busy' });
+    const first = await busy.begin('a', 'x');
+    expect(await busy.begin('b', 'y')).toMatchObject({ ok: false, why: 'busy' });
     if (first.ok) first.release();
-    expect(busy.begin('b', 'y').ok).toBe(true);
-    l.succeeded('RITA');
+    expect((await busy.begin('b', 'y')).ok).toBe(true);
+    await l.succeeded('RITA');
   });
 
-  it('counts attempts still being checked: several sent at once get no more tries than one after another', () => {
+  it('counts attempts still being checked: several sent at once get no more tries than one after another', async () => {
     const l = new LoginLimiter({ now: () => 0, perUser: { max: 2, windowMs: 60_000 }, perAddress: { max: 3, windowMs: 60_000 }, concurrent: 4 });
-    const a = l.begin('10.0.0.1', 'rita');
-    const b = l.begin('10.0.0.2', 'rita');
+    const a = await l.begin('10.0.0.1', 'rita');
+    const b = await l.begin('10.0.0.2', 'rita');
     expect(a.ok && b.ok).toBe(true);
-    expect(l.begin('10.0.0.3', 'rita')).toMatchObject({ ok: false, why: 'user', retryAfterS: 1 });
+    expect(await l.begin('10.0.0.3', 'rita')).toMatchObject({ ok: false, why: 'user', retryAfterS: 1 });
     if (a.ok) a.release();
     l.failed('10.0.0.1', 'rita');
     if (b.ok) b.release();
     l.failed('10.0.0.2', 'rita');
-    expect(l.begin('10.0.0.3', 'rita')).toMatchObject({ ok: false, why: 'user', retryAfterS: 60 });
+    expect(await l.begin('10.0.0.3', 'rita')).toMatchObject({ ok: false, why: 'user', retryAfterS: 60 });
     // Per address alike.
-    const held = [l.begin('10.0.0.9', 'u1'), l.begin('10.0.0.9', 'u2'), l.begin('10.0.0.9', 'u3')];
+    const held = [await l.begin('10.0.0.9', 'u1'), await l.begin('10.0.0.9', 'u2'), await l.begin('10.0.0.9', 'u3')];
     expect(held.every((g) => g.ok)).toBe(true);
-    expect(l.begin('10.0.0.9', 'u4')).toMatchObject({ ok: false, why: 'address' });
+    expect(await l.begin('10.0.0.9', 'u4')).toMatchObject({ ok: false, why: 'address' });
     for (const g of held) if (g.ok) g.release();
-    expect(l.begin('10.0.0.9', 'u4').ok).toBe(true);
+    expect((await l.begin('10.0.0.9', 'u4')).ok).toBe(true);
   });
 
-  it('counts an IPv6 client by its /64 (it could take a new address for each try), an IPv4-mapped one by its IPv4 address', () => {
+  it('counts an IPv6 client by its /64 (it could take a new address for each try), an IPv4-mapped one by its IPv4 address', async () => {
     expect(addressKey('2001:db8:1:2::1')).toBe(addressKey('2001:0db8:0001:0002:ffff:ffff:ffff:ffff'));
     expect(addressKey('2001:db8:1:2::1')).not.toBe(addressKey('2001:db8:1:3::1'));
     expect(addressKey('::ffff:10.0.0.1')).toBe(addressKey('10.0.0.1'));
@@ -124,9 +124,9 @@ describe('sign-in rate limit', () => {
     expect(addressKey('unknown')).toBe('unknown');
     const l = new LoginLimiter({ now: () => 0, perAddress: { max: 3, windowMs: 60_000 } });
     for (let i = 1; i <= 3; i += 1) l.failed(`2001:db8:1:2::${i}`, `user${i}`);
-    expect(l.begin('2001:db8:1:2:aaaa:bbbb:cccc:dddd', 'fresh')).toMatchObject({ ok: false, why: 'address' });
-    expect(l.begin('2001:db8:1:3::1', 'fresh').ok).toBe(true);
+    expect(await l.begin('2001:db8:1:2:aaaa:bbbb:cccc:dddd', 'fresh')).toMatchObject({ ok: false, why: 'address' });
+    expect((await l.begin('2001:db8:1:3::1', 'fresh')).ok).toBe(true);
     for (let i = 1; i <= 3; i += 1) l.failed(`::ffff:10.1.0.${i}`, `user${i}`);
-    expect(l.begin('::ffff:10.1.0.4', 'fresh').ok).toBe(true);
+    expect((await l.begin('::ffff:10.1.0.4', 'fresh')).ok).toBe(true);
   });
 });
