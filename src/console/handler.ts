@@ -265,7 +265,7 @@ export function createConsole(o: ConsoleOptions): { handle: (req: http.IncomingM
     }
     await limiter.succeeded(username, gate.attempt);
     log.info({ login: { address, user: user.name } }, 'signed in');
-    return redirect(next, { 'set-cookie': [await sessions.open(user.name), clearCookie(sessions.names.login, o.secure)] });
+    return redirect(next, { 'set-cookie': [await sessions.open(user.name, req), clearCookie(sessions.names.login, o.secure)] });
   }
 
   async function listPage(req: http.IncomingMessage, s: Session, query: URLSearchParams): Promise<ConsoleResponse> {

@@ -81,8 +81,14 @@ export class Sessions {
     return { ...s, idHash };
   }
 
-  /** A new session for this user: the Set-Cookie header to send. */
-  async open(user: string): Promise<string> {
+  /**
+   * A new session for this user: the Set-Cookie header to send. A session this browser still
+   * held (a sign-in while signed in, perhaps as someone else) ends here: its cookie is about to
+   * be replaced, and it would otherwise stay valid in the store until it expired.
+   */
+  async open(user: string, req?: http.IncomingMessage): Promise<string> {
+    const previous = req === undefined ? undefined : parseCookies(req.headers.cookie).get(this.names.session);
+    if (previous !== undefined) await this.store.console.deleteSession(sessionHash(previous));
     const token = newSecret();
     const now = this.now();
     await this.store.console.createSession({ idHash: sessionHash(token), user, csrf: newSecret(), now, expiresAt: now + IDLE_MS });

@@ -116,6 +116,21 @@ describe('the console over HTTP', () => {
     }
   }, 60_000);
 
+  it('a sign-in from a browser still holding a session ends that session', async () => {
+    const before = await session('rita');
+    expect((await send(origin, 'GET', '/devices', { cookie: before.cookie })).status).toBe(200);
+    const form = await send(origin, 'GET', '/login');
+    const login = cookieOf(form, 'camsweep_login')!;
+    const csrf = /name="_csrf" value="([^"]+)"/u.exec(form.body)![1]!;
+    const r = await send(origin, 'POST', '/login', { cookie: `${login}; ${before.cookie}`, form: { _csrf: csrf, next: '/', username: 'vic', password: PASSWORD }, headers: { origin } });
+    expect(r.status).toBe(303);
+    const after = cookieOf(r, 'camsweep_session')!;
+    expect(after).not.toBe(before.cookie);
+    // The old session is gone from the store, not only from the browser.
+    expect((await send(origin, 'GET', '/devices', { cookie: before.cookie })).status).toBe(303);
+    expect((await send(origin, 'GET', '/devices', { cookie: after })).status).toBe(200);
+  }, 60_000);
+
   it('changes state only on POST: a GET or HEAD of the review or sign-out address is refused, with its token or not', async () => {
     const rita = await session('rita');
     const review = await send(origin, 'GET', `/devices/${device}/review`, { cookie: rita.cookie, form: { _csrf: rita.csrf, state: 'confirmed', note: 'by GET' } });
