@@ -16,6 +16,8 @@ import { appliesToKind, hitsFor, labelRelation, makerRelation, rulesInForce, typ
  *    or a subsidiary/affiliate within its since/until on `asOf`, and the device kind is one
  *    the rule applies to. The first hit in pack order, then rule order, is named; the others
  *    are listed in the reason.
+ * 1b. restricted: covered either way (coveredEitherWay): the maker is not established only because
+ *    two or more makers are each strongly and exclusively supported, and each is covered.
  * 2. review, naming a rule: the established maker's tie to a covered entity has ended (the
  *    device may predate the end).
  * 3. restricted, naming a rule: the label the device states (its brand) is a covered entity,
@@ -84,6 +86,24 @@ export function decide(input: DecideInput, policy: Policy, options: DecideOption
       'review',
       `made by ${evidence}${tie(ended)}, per ${ruleName(ended)}: covered if made before the tie ended, and the manufacture date is unknown`,
       ended,
+    );
+  }
+
+  // 1b. Covered either way: the maker is not established only because the evidence names two or
+  // more makers at once (a box answering for itself and a device behind it, a relabel no link
+  // explains), each on its own strong (support >= the threshold) and corroborated (not resting
+  // on tells other makers share), and each covered; no other maker has real support. Whichever
+  // made it, it is covered.
+  const either = coveredEitherWay(a, maker, corroborated, threshold, (m) =>
+    hitsFor(refs, m, asOf, makerRelation).find((h) => h.position === 'within' && appliesToKind(h.rule, kind)),
+  );
+  if (!established && either !== undefined) {
+    const [top] = either;
+    const names = either.map((e) => `${e.maker} (${ruleName(e.hit)})`);
+    return verdict(
+      'restricted',
+      `the evidence names ${names.slice(0, -1).join(', ')} and ${names.at(-1)} as maker, each strongly and each covered: whichever made it, it is covered (${top!.hit.rule.legalName}); ${conflictText}`,
+      top!.hit,
     );
   }
 
@@ -215,4 +235,33 @@ function verdict(status: PolicyVerdict['status'], reason: string, hit: RelationH
     source: { document, date, url },
     scope: hit.rule.scope.text,
   };
+}
+
+/** Support below which a rival maker is noise, not a maker the device may be made by. */
+const RIVAL_FLOOR = 0.3;
+
+/**
+ * Step 1b's test: the candidates, strongest first, when the maker of record is missing only
+ * because two or more covered makers are each strongly and exclusively supported (and no other
+ * maker has support above RIVAL_FLOOR); undefined otherwise.
+ */
+function coveredEitherWay(
+  a: Attribution,
+  maker: string,
+  corroborated: boolean,
+  threshold: number,
+  covered: (maker: string) => RelationHit | undefined,
+): Array<{ maker: string; hit: RelationHit }> | undefined {
+  if (maker === '' || !corroborated) return undefined;
+  const exclusive = (m: string): boolean => a.matches.some((x) => x.claims.manufacturer === m && x.shared !== true);
+  const rivals = a.candidates.filter((c) => c.score >= RIVAL_FLOOR && exclusive(c.manufacturer));
+  const strong = rivals.filter((c) => c.score >= threshold);
+  if (strong.length < 2 || strong.length !== rivals.length || strong[0]!.manufacturer !== a.manufacturer) return undefined;
+  const out: Array<{ maker: string; hit: RelationHit }> = [];
+  for (const c of strong) {
+    const hit = covered(name(c.manufacturer));
+    if (hit === undefined) return undefined;
+    out.push({ maker: name(c.manufacturer), hit });
+  }
+  return out;
 }

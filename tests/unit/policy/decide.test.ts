@@ -158,6 +158,60 @@ describe('decide: review', () => {
     );
   });
 
+  it('covered either way: two covered makers, each strongly and exclusively supported, give restricted naming both', () => {
+    const m = (fingerprint: string, manufacturer: string, shared?: boolean) => ({
+      fingerprint,
+      protocol: 'wsd' as const,
+      field: 'onvif.scope.name',
+      value: manufacturer,
+      weight: 0.9,
+      claims: { manufacturer },
+      ...(shared === undefined ? {} : { shared }),
+    });
+    const both = (over: Partial<Attribution> = {}): Attribution =>
+      made('Dahua', 0.02, {
+        candidates: [
+          { manufacturer: 'Dahua', score: 0.97, fingerprints: ['dahua.scope.name'] },
+          { manufacturer: 'Hikvision', score: 0.98, fingerprints: ['hikvision.scope.name'] },
+        ],
+        matches: [m('dahua.scope.name', 'Dahua'), m('hikvision.scope.name', 'Hikvision')],
+        conflicts: ['evidence also points at Hikvision (support 0.98)'],
+        ...over,
+      });
+    const v = run('camera', both());
+    expect(v).toMatchObject({ status: 'restricted', pack: 'us-ndaa-889', rule: 'dahua' });
+    expect(v.reason).toMatch(/^the evidence names Dahua \(us-ndaa-889 rule dahua\) and Hikvision \(us-ndaa-889 rule hikvision\) as maker, each strongly and each covered: whichever made it, it is covered/u);
+    // Not when one of them is uncovered, weak, or rests only on shared tells; nor with a third maker of real support.
+    const axis = both({
+      candidates: [
+        { manufacturer: 'Dahua', score: 0.97, fingerprints: ['dahua.scope.name'] },
+        { manufacturer: 'Axis', score: 0.98, fingerprints: ['axis.scope.name'] },
+      ],
+      matches: [m('dahua.scope.name', 'Dahua'), m('axis.scope.name', 'Axis')],
+    });
+    expect(run('camera', axis)).toMatchObject({ status: 'review', rule: 'dahua' });
+    const weak = both({
+      candidates: [
+        { manufacturer: 'Dahua', score: 0.97, fingerprints: ['dahua.scope.name'] },
+        { manufacturer: 'Hikvision', score: 0.4, fingerprints: ['hikvision.scope.name'] },
+      ],
+    });
+    expect(run('camera', weak).status).toBe('review');
+    const shared = both({ matches: [m('dahua.scope.name', 'Dahua'), m('hikvision.namespace', 'Hikvision', true)] });
+    expect(run('camera', shared).status).toBe('review');
+    const third = both({
+      candidates: [
+        { manufacturer: 'Dahua', score: 0.97, fingerprints: ['dahua.scope.name'] },
+        { manufacturer: 'Hikvision', score: 0.98, fingerprints: ['hikvision.scope.name'] },
+        { manufacturer: 'Axis', score: 0.5, fingerprints: ['axis.oui'] },
+      ],
+      matches: [m('dahua.scope.name', 'Dahua'), m('hikvision.scope.name', 'Hikvision'), m('axis.oui', 'Axis')],
+    });
+    expect(run('camera', third).status).toBe('review');
+    // A maker resting only on shared tells is not established, and not covered either way.
+    expect(run('camera', both({ corroborated: false })).status).toBe('review');
+  });
+
   it('conflicting evidence between uncovered makers gives review for a camera, clear for a printer', () => {
     const a = made('Axis', 0.7, {
       candidates: [
