@@ -9,6 +9,7 @@ import { createConsole, isConsoleRequest } from '../console/handler.ts';
 import { VERSION } from '../version.ts';
 import { handleApi } from './api.ts';
 import { pathOf, refuseUnread, type Reply } from './http-util.ts';
+import { bearerToken, secretsEqual } from './auth.ts';
 import { CredentialCache, handleReport } from './intake.ts';
 import { CentralMetrics } from './metrics.ts';
 import { RefusalLog } from './refusals.ts';
@@ -56,6 +57,8 @@ export interface CentralServerOptions {
   console?: boolean;
   /** The console's environment (where Chromium is, for the PDF report). */
   env?: NodeJS.ProcessEnv;
+  /** The token GET /metrics must present (Authorization: Bearer); absent: /metrics is open. */
+  metricsToken?: Secret;
 }
 
 export interface CentralTls {
@@ -127,6 +130,13 @@ export function createCentralHandler(options: CentralServerOptions, transport: {
     const method = req.method ?? 'GET';
     if (path === '/healthz') return { route: 'healthz', reply: { status: 200, body: { status: 'ok', store: options.store.kind } } };
     if (path === '/metrics') {
+      // Its counts say how many devices and sites there are: with a token, only a scraper that has it reads them.
+      if (options.metricsToken !== undefined) {
+        const given = bearerToken(req.headers.authorization);
+        if (given === undefined || !secretsEqual(given, options.metricsToken.reveal())) {
+          return { route: 'metrics', reply: refuseUnread(401, 'missing or wrong bearer token', 'metrics-token', { 'www-authenticate': 'Bearer realm="camsweep metrics"' }) };
+        }
+      }
       return { route: 'metrics', reply: { status: 200, body: metrics.render(await storeGauges()), headers: { 'content-type': 'text/plain; version=0.0.4' } } };
     }
     if (path.startsWith('/api/')) return { route: 'api', reply: await handleApi(req, path, query, { store: options.store, now }) };

@@ -37,6 +37,8 @@ export interface ServiceOptions {
   /** PEM CA bundle trusted by the TLS sinks (replaces the default roots). */
   forwardCa?: string | null;
   consoleUrl?: string | null;
+  /** The token GET /metrics must present (Authorization: Bearer); null or absent: /metrics is open. */
+  metricsToken?: Secret | null;
   log: Logger;
   now?: () => number;
   /** How often exceptions are checked for expiry (default 60 s). */
@@ -148,6 +150,7 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
       ...(o.credentialCacheMs === undefined ? {} : { credentialCacheMs: o.credentialCacheMs }),
       ...(o.console === undefined ? {} : { console: o.console }),
       ...(o.env === undefined ? {} : { env: o.env }),
+      ...(o.metricsToken === undefined || o.metricsToken === null ? {} : { metricsToken: o.metricsToken }),
     });
   } catch (err) {
     clearInterval(timer);

@@ -26,6 +26,8 @@ export interface ServeFlags extends ReceiverFlags {
   forwardWebhookSecretFile?: string;
   forwardCa?: string;
   consoleUrl?: string;
+  /** A token GET /metrics must present (Authorization: Bearer); without it /metrics is open. */
+  metricsTokenFile?: string;
 }
 
 export type ServeSettings = Omit<ServiceOptions, 'log'>;
@@ -75,6 +77,14 @@ export function resolveServeSettings(flags: ServeFlags, env: NodeJS.ProcessEnv, 
     for (const url of flags.forwardWebhook ?? []) if (httpUrl('--forward-webhook', url)) sinks.push({ kind: 'webhook', url, secret: secret === null || secret === '' ? null : new Secret(secret) });
   }
   const forwardCa = flags.forwardCa === undefined ? null : read('--forward-ca', flags.forwardCa);
+  let metricsToken: Secret | null = null;
+  if (flags.metricsTokenFile !== undefined) {
+    const token = read('--metrics-token-file', flags.metricsTokenFile);
+    if (token !== null) {
+      if (!/^[\x21-\x7e]{16,4096}$/u.test(token)) problems.push('--metrics-token-file: 16 or more printable ASCII characters without spaces');
+      else metricsToken = new Secret(token);
+    }
+  }
   if (flags.consoleUrl !== undefined && !/^https?:\/\/[^\s]+$/u.test(flags.consoleUrl)) problems.push(`--console-url: want an http(s):// URL, got ${flags.consoleUrl}`);
   let location: ServeSettings['location'] | undefined;
   try {
@@ -97,5 +107,6 @@ export function resolveServeSettings(flags: ServeFlags, env: NodeJS.ProcessEnv, 
     sinks,
     forwardCa,
     consoleUrl: flags.consoleUrl ?? null,
+    ...(metricsToken === null ? {} : { metricsToken }),
   };
 }

@@ -228,6 +228,25 @@ describe('central service: files, connections, TLS', () => {
     }
   });
 
+  it('asks GET /metrics for its token when one is set (--metrics-token-file), and only /metrics', async () => {
+    const token = 'metrics-scraper-token-0001';
+    const svc = await startService({ location: { kind: 'embedded', dataDir: dir }, listen: { host: '127.0.0.1', port: 0 }, sharedToken: new Secret(SHARED), hmacSecret: null, metricsToken: new Secret(token), log: quiet });
+    try {
+      const get = (p: string, bearer?: string) => request(new URL(p, svc.url).toString(), { method: 'GET', headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` } });
+      const none = await get('/metrics');
+      expect(none.status).toBe(401);
+      expect(none.headers['www-authenticate']).toMatch(/^Bearer /u);
+      expect((await get('/metrics', 'wrong-token-of-some-length')).status).toBe(401);
+      const ok = await get('/metrics', token);
+      expect(ok.status).toBe(200);
+      expect(ok.body).toMatch(/camsweep_central_refused_total\{reason="metrics-token"\} 2/u);
+      // Health stays open (load balancers probe it).
+      expect((await get('/healthz')).status).toBe(200);
+    } finally {
+      await svc.close();
+    }
+  });
+
   it('closes connections beyond the cap', async () => {
     const svc = await startService({ location: { kind: 'embedded', dataDir: dir }, listen: { host: '127.0.0.1', port: 0 }, sharedToken: new Secret(SHARED), hmacSecret: null, maxConnections: 5, log: quiet });
     const sockets: net.Socket[] = [];
