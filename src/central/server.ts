@@ -59,6 +59,8 @@ export interface CentralServerOptions {
   env?: NodeJS.ProcessEnv;
   /** The token GET /metrics must present (Authorization: Bearer); absent: /metrics is open. */
   metricsToken?: Secret;
+  /** Strict-Transport-Security on the console's answers over TLS (seconds); absent: none. */
+  hstsMaxAgeS?: number;
 }
 
 export interface CentralTls {
@@ -88,7 +90,15 @@ export function createCentralHandler(options: CentralServerOptions, transport: {
   const consoleApp =
     options.console === false
       ? undefined
-      : createConsole({ store: options.store, now, log: options.log, secure: transport.secure, version: VERSION, ...(options.env === undefined ? {} : { env: options.env }) });
+      : createConsole({
+          store: options.store,
+          now,
+          log: options.log,
+          secure: transport.secure,
+          version: VERSION,
+          ...(options.env === undefined ? {} : { env: options.env }),
+          ...(options.hstsMaxAgeS === undefined ? {} : { hstsMaxAgeS: options.hstsMaxAgeS }),
+        });
   const metrics = options.metrics ?? new CentralMetrics();
   const refusals = new RefusalLog(log, { now });
   const credentials = new CredentialCache();

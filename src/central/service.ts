@@ -39,6 +39,8 @@ export interface ServiceOptions {
   consoleUrl?: string | null;
   /** The token GET /metrics must present (Authorization: Bearer); null or absent: /metrics is open. */
   metricsToken?: Secret | null;
+  /** Strict-Transport-Security max-age (seconds) on the console's answers over TLS; absent: none. */
+  hstsMaxAgeS?: number;
   log: Logger;
   now?: () => number;
   /** How often exceptions are checked for expiry (default 60 s). */
@@ -151,6 +153,7 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
       ...(o.console === undefined ? {} : { console: o.console }),
       ...(o.env === undefined ? {} : { env: o.env }),
       ...(o.metricsToken === undefined || o.metricsToken === null ? {} : { metricsToken: o.metricsToken }),
+      ...(o.hstsMaxAgeS === undefined ? {} : { hstsMaxAgeS: o.hstsMaxAgeS }),
     });
   } catch (err) {
     clearInterval(timer);

@@ -28,6 +28,8 @@ export interface ServeFlags extends ReceiverFlags {
   consoleUrl?: string;
   /** A token GET /metrics must present (Authorization: Bearer); without it /metrics is open. */
   metricsTokenFile?: string;
+  /** Strict-Transport-Security max-age for the console, in seconds (TLS only). */
+  hsts?: number;
 }
 
 export type ServeSettings = Omit<ServiceOptions, 'log'>;
@@ -85,6 +87,7 @@ export function resolveServeSettings(flags: ServeFlags, env: NodeJS.ProcessEnv, 
       else metricsToken = new Secret(token);
     }
   }
+  if (flags.hsts !== undefined && flags.tlsCert === undefined) problems.push('--hsts: only over TLS (give --tls-cert and --tls-key)');
   if (flags.consoleUrl !== undefined && !/^https?:\/\/[^\s]+$/u.test(flags.consoleUrl)) problems.push(`--console-url: want an http(s):// URL, got ${flags.consoleUrl}`);
   let location: ServeSettings['location'] | undefined;
   try {
@@ -108,5 +111,6 @@ export function resolveServeSettings(flags: ServeFlags, env: NodeJS.ProcessEnv, 
     forwardCa,
     consoleUrl: flags.consoleUrl ?? null,
     ...(metricsToken === null ? {} : { metricsToken }),
+    ...(flags.hsts === undefined ? {} : { hstsMaxAgeS: flags.hsts }),
   };
 }

@@ -55,6 +55,11 @@ export interface ConsoleOptions {
   limiter?: LoginLimiter;
   /** Reports (HTML or PDF) made at once; more are answered 503 (default 2). */
   reportsAtOnce?: number;
+  /**
+   * Strict-Transport-Security max-age in seconds on every console answer, over TLS only
+   * (central serve --hsts). Off by default: it binds the whole host name, every port, to HTTPS.
+   */
+  hstsMaxAgeS?: number;
 }
 
 export interface ConsoleResponse {
@@ -433,6 +438,7 @@ export function createConsole(o: ConsoleOptions): { handle: (req: http.IncomingM
     // Answered before the body was read (signed out, a viewer's review, a form too large...): the
     // connection is closed, so the rest of the body is never read (as the intake does).
     if (!req.complete) r.headers.connection = 'close';
+    if (o.secure && o.hstsMaxAgeS !== undefined) r.headers['strict-transport-security'] = `max-age=${o.hstsMaxAgeS}`;
     res.writeHead(r.status, r.headers);
     if (typeof r.body === 'string' || Buffer.isBuffer(r.body)) {
       res.end(r.body);

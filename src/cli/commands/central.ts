@@ -35,6 +35,7 @@ export const centralCommand: CommandModule = {
       .option('--forward-webhook-secret-file <file>', 'HMAC secret that signs webhook bodies (or $CAMSWEEP_FORWARD_WEBHOOK_SECRET)')
       .option('--forward-ca <file>', 'PEM CA bundle the TLS sinks are verified against (replaces the default roots)')
       .option('--console-url <url>', 'base URL of the console, for the device links in forwarded events')
+      .option('--hsts <seconds>', 'send Strict-Transport-Security with this max-age on the console (TLS only; it binds the whole host name to HTTPS, every port)', numberFlag(ctx.problems, '--hsts', { min: 0, max: 63_072_000, integer: true }))
       .option('--metrics-token-file <file>', 'a token GET /metrics must present (Authorization: Bearer); without it /metrics is open to anyone who reaches the listener')
       .addOption(choiceOption(ctx.problems, '--log-level <level>', 'log level on stderr', LOG_LEVELS))
       .action(async (opts: ServeOpts) => {

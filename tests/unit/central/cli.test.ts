@@ -118,7 +118,8 @@ it('serve refuses bad options, every problem at once (exit 2)', async () => {
   const r = await run([
     'central', 'serve', '--listen', 'nowhere', '--database', 'mysql://x', '--forward-syslog', 'udp://1.2.3.4:514', '--forward-hec', 'https://127.0.0.1:8088/services/collector/event',
     '--metrics-token-file', '/nonexistent/metrics-token',
+    '--hsts', '31536000',
   ]);
   expect(r.code).toBe(2);
-  for (const word of ['--listen', '--database', '--forward-syslog', '--forward-hec', '--metrics-token-file']) expect(r.err).toContain(word);
+  for (const word of ['--listen', '--database', '--forward-syslog', '--forward-hec', '--metrics-token-file', '--hsts']) expect(r.err).toContain(word);
 });

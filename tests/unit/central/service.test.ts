@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
@@ -266,6 +267,38 @@ describe('central service: files, connections, TLS', () => {
     } finally {
       for (const s of sockets) s.destroy();
       await svc.close();
+    }
+  });
+
+  it('sends Strict-Transport-Security on the console over TLS when asked (--hsts), never over plain HTTP', async () => {
+    const head = (url: string, ca?: string): Promise<http.IncomingHttpHeaders> =>
+      new Promise((resolve, reject) => {
+        const lib = url.startsWith('https:') ? https : http;
+        const req = lib.request(new URL('/login', url), { method: 'GET', ...(ca === undefined ? {} : { ca }) }, (res) => {
+          res.resume();
+          resolve(res.headers);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const tls = await startService({
+      location: { kind: 'embedded', dataDir: dir },
+      listen: { host: '127.0.0.1', port: 0, tls: { cert: tlsMaterial.server.cert, key: new Secret(tlsMaterial.server.key) } },
+      sharedToken: null,
+      hmacSecret: null,
+      hstsMaxAgeS: 31_536_000,
+      log: quiet,
+    });
+    try {
+      expect((await head(tls.url, tlsMaterial.ca.cert))['strict-transport-security']).toBe('max-age=31536000');
+    } finally {
+      await tls.close();
+    }
+    const plain = await startService({ location: { kind: 'embedded', dataDir: dir }, listen: { host: '127.0.0.1', port: 0 }, sharedToken: null, hmacSecret: null, hstsMaxAgeS: 31_536_000, log: quiet });
+    try {
+      expect((await head(plain.url))['strict-transport-security']).toBeUndefined();
+    } finally {
+      await plain.close();
     }
   });
 
