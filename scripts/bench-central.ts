@@ -23,7 +23,8 @@ import { openCentralStore, type StoreLocation } from '../src/central/store/open.
 import type { CentralStore } from '../src/central/store/store.ts';
 import { checkReportBody } from '../src/central/validate.ts';
 import { serializeReport } from '../src/report/payload.ts';
-import { cpuSeconds, fleet, percentile, reportFor, runLoad, startServe, treeCpuSeconds, type LoadClientSpec, type ServeProcess } from '../tests/lab/central-load.ts';
+import { fleet, percentile, reportFor, runLoad, startServe, type LoadClientSpec, type ServeProcess } from '../tests/lab/central-load.ts';
+import { cpuSeconds, treeCpuSeconds } from '../tests/lab/proc-scan.ts';
 import { startPgCluster, type PgCluster } from '../tests/helpers/pg-cluster.ts';
 
 if (process.env.CAMSWEEP_PRIVATE_NETNS !== '1') {

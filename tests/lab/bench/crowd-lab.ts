@@ -5,11 +5,11 @@
  * (~100 MB each), so a lab of 1000 devices fits on a laptop. Must run inside
  * scripts/private-netns.sh (createLab checks).
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lab, LabProcess } from '../netns.ts';
 import { ipBatch, spawnInNamespace, waitReady } from '../lab-process.ts';
+import { cpuSeconds } from '../proc-scan.ts';
 import { crowdDevices, crowdLines, type CrowdDevice } from './crowd-plan.ts';
 
 const RESPONDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crowd-responder.ts');
@@ -22,27 +22,14 @@ export interface Crowd {
   readyMs: number;
   /**
    * The responder's CPU time so far (user + system, ms, from /proc at the kernel's clock-tick
-   * resolution): the crowd shares the machine with the agent, so a bench says what it took.
+   * resolution; `ip netns exec` and setpriv exec, so the pid is the responder's): the crowd
+   * shares the machine with the agent, so a bench says what it took.
    */
-  cpuMs(): number | undefined;
+  cpuMs(): number;
   /** Stops the responder (its counters come back on stderr) and deletes the namespace. */
   stop(): Promise<string>;
 }
 
-/** utime + stime of a process, in ms (`ip netns exec` and setpriv exec, so the pid is the responder's). */
-export function processCpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS : undefined;
-  } catch {
-    return undefined;
-  }
-}
-/** USER_HZ: 100 on every Linux architecture Node runs on. */
-const CLOCK_TICKS = 100;
 
 /**
  * ARP as on N separate hosts: answer only for an address on the receiving interface
@@ -92,7 +79,7 @@ export async function createCrowd(lab: Lab, n: number, first: string, prefix: nu
       devices,
       buildMs,
       readyMs,
-      cpuMs: () => processCpuMs(running.pid),
+      cpuMs: () => cpuSeconds(running.pid) * 1000,
       async stop() {
         const r = await running.stop(2000);
         await remove();
