@@ -74,7 +74,9 @@ export function decide(input: DecideInput, policy: Policy, options: DecideOption
 
   // 1. and 2: the established maker.
   const makerHits = established ? hitsFor(refs, maker, asOf, makerRelation) : [];
-  const covering = makerHits.filter((h) => h.position === 'within' && appliesToKind(h.rule, kind));
+  // A rule in force on `asOf` that covers this kind of device.
+  const covers = (h: RelationHit): boolean => h.position === 'within' && appliesToKind(h.rule, kind);
+  const covering = makerHits.filter(covers);
   const [first, ...others] = covering;
   if (first) {
     const also = others.length > 0 ? `; also ${others.map(ruleName).join(', ')}` : '';
@@ -94,10 +96,8 @@ export function decide(input: DecideInput, policy: Policy, options: DecideOption
   // explains), each on its own strong (support >= the threshold) and corroborated (not resting
   // on tells other makers share), and each covered; no other maker has real support. Whichever
   // made it, it is covered.
-  const either = coveredEitherWay(a, maker, corroborated, threshold, (m) =>
-    hitsFor(refs, m, asOf, makerRelation).find((h) => h.position === 'within' && appliesToKind(h.rule, kind)),
-  );
-  if (!established && either !== undefined) {
+  const either = established ? undefined : coveredEitherWay(a, maker, corroborated, threshold, (m) => hitsFor(refs, m, asOf, makerRelation).find(covers));
+  if (either !== undefined) {
     const [top] = either;
     const names = either.map((e) => `${e.maker} (${ruleName(e.hit)})`);
     return verdict(
