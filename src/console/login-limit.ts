@@ -62,11 +62,14 @@ export interface LoginLimitOptions {
 
 export type LimitVerdict = { ok: true; release: () => void; attempt?: string } | { ok: false; retryAfterS: number; why: string };
 
+/** Seconds until the oldest attempt counted leaves the window (at least 1). */
+const secondsUntilFree = (oldest: number, rule: LimitRule, now: number): number => Math.max(1, Math.ceil((oldest + rule.windowMs - now) / 1000));
+
 class Window {
   private readonly hits = new Map<string, number[]>();
   /** Attempts being checked now, by key (at most as many as checks run at once). */
   private readonly pending = new Map<string, number>();
-  private readonly rule: LimitRule;
+  readonly rule: LimitRule;
   private readonly maxEntries: number;
   constructor(rule: LimitRule, maxEntries: number) {
     this.rule = rule;
@@ -86,7 +89,7 @@ class Window {
     if (list.length + (this.pending.get(key) ?? 0) < this.rule.max) return 0;
     // Full only with attempts still being checked: their outcome is known in a moment.
     if (list.length < this.rule.max) return 1;
-    return Math.max(1, Math.ceil((list[0]! + this.rule.windowMs - now) / 1000));
+    return secondsUntilFree(list[0]!, this.rule, now);
   }
 
   hold(key: string): void {
@@ -116,8 +119,6 @@ export class LoginLimiter {
   private readonly now: () => number;
   private readonly address: Window;
   private readonly user: Window;
-  private readonly addressRule: LimitRule;
-  private readonly userRule: LimitRule;
   private readonly concurrent: number;
   private readonly shared: SharedAttempts | undefined;
   private readonly onSharedError: (err: unknown) => void;
@@ -126,10 +127,8 @@ export class LoginLimiter {
   constructor(o: LoginLimitOptions) {
     this.now = o.now;
     const max = o.maxEntries ?? 10_000;
-    this.addressRule = o.perAddress ?? { max: 20, windowMs: LOGIN_WINDOW_MS };
-    this.userRule = o.perUser ?? { max: 5, windowMs: LOGIN_WINDOW_MS };
-    this.address = new Window(this.addressRule, max);
-    this.user = new Window(this.userRule, max);
+    this.address = new Window(o.perAddress ?? { max: 20, windowMs: LOGIN_WINDOW_MS }, max);
+    this.user = new Window(o.perUser ?? { max: 5, windowMs: LOGIN_WINDOW_MS }, max);
     this.concurrent = o.concurrent ?? 4;
     this.shared = o.shared;
     this.onSharedError = o.onSharedError ?? (() => undefined);
@@ -160,13 +159,12 @@ export class LoginLimiter {
     if (this.shared === undefined) return { ok: true, release };
     try {
       const [byAddress, byUser] = await Promise.all([
-        this.shared.loginAttempts('address', where, now - this.addressRule.windowMs),
-        this.shared.loginAttempts('user', who, now - this.userRule.windowMs),
+        this.shared.loginAttempts('address', where, now - this.address.rule.windowMs),
+        this.shared.loginAttempts('user', who, now - this.user.rule.windowMs),
       ]);
-      const full = (c: { n: number; oldest: number | null }, rule: LimitRule): number =>
-        c.n < rule.max ? 0 : Math.max(1, Math.ceil(((c.oldest ?? now) + rule.windowMs - now) / 1000));
-      const sa = full(byAddress, this.addressRule);
-      const su = sa > 0 ? 0 : full(byUser, this.userRule);
+      const full = (c: { n: number; oldest: number | null }, rule: LimitRule): number => (c.n < rule.max ? 0 : secondsUntilFree(c.oldest ?? now, rule, now));
+      const sa = full(byAddress, this.address.rule);
+      const su = sa > 0 ? 0 : full(byUser, this.user.rule);
       if (sa > 0 || su > 0) {
         release();
         return sa > 0 ? { ok: false, retryAfterS: sa, why: 'address' } : { ok: false, retryAfterS: su, why: 'user' };
