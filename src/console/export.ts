@@ -32,7 +32,6 @@ export const CSV_COLUMNS: ReadonlyArray<[string, (d: DeviceSummary) => string]> 
   ['id', (d) => d.id],
 ];
 
-
 export async function* csvChunks(pages: AsyncIterable<DeviceSummary[]>): AsyncGenerator<string> {
   yield `${CSV_COLUMNS.map(([name]) => name).join(',')}\r\n`;
   for await (const page of pages) yield page.map((d) => `${CSV_COLUMNS.map(([, get]) => csvCell(get(d))).join(',')}\r\n`).join('');

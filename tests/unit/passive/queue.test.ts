@@ -92,11 +92,17 @@ describe('createIdentifyQueue', () => {
     expect(queue.waitingFor('forged')).toBe(false);
   });
 
-  it('a host waiting for its cool-down stays below a host never identified however often it is asked again', async () => {
+  /** One identification at a time, one waiting, a minute's cool-down: each run ends when the test says. */
+  const oneSlotQueue = () => {
     const clock = new FakeClock();
     const finish = new Map<string, () => void>();
     const evicted: string[] = [];
     const queue = createIdentifyQueue({ concurrency: 1, maxPending: 1, settleMs: 0, cooldownMs: 60_000, cooledPriority: 1, clock, onEvict: (k) => evicted.push(k), run: (key) => new Promise<void>((resolve) => finish.set(key, resolve)) });
+    return { clock, finish, evicted, queue };
+  };
+
+  it('a host waiting for its cool-down stays below a host never identified however often it is asked again', async () => {
+    const { clock, finish, evicted, queue } = oneSlotQueue();
     queue.request('forged', { priority: 2 });
     await clock.advance(0);
     finish.get('forged')?.();
@@ -109,10 +115,7 @@ describe('createIdentifyQueue', () => {
   });
 
   it('a host asked again while it ran, with no room left when it ends, is dropped and onEvict told', async () => {
-    const clock = new FakeClock();
-    const finish = new Map<string, () => void>();
-    const evicted: string[] = [];
-    const queue = createIdentifyQueue({ concurrency: 1, maxPending: 1, settleMs: 0, cooldownMs: 60_000, cooledPriority: 1, clock, onEvict: (k) => evicted.push(k), run: (key) => new Promise<void>((resolve) => finish.set(key, resolve)) });
+    const { clock, finish, evicted, queue } = oneSlotQueue();
     queue.request('a', { priority: 2 });
     await clock.advance(0);
     expect(queue.request('a', { priority: 2 })).toBe('joined');
